@@ -1,0 +1,60 @@
+# giamngheo — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# Debian packages the app and its suite need: msgfmt compiles the Vietnamese catalogue.
+SYSTEM_PACKAGES := gettext
+MO := giamngheo/locale/vi/LC_MESSAGES/django.mo
+
+.PHONY: install run test lint format check-migrations messages clean
+
+install: $(STAMP) $(MO)
+
+$(STAMP): pyproject.toml
+	@scripts/ensure-system-packages $(SYSTEM_PACKAGES)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+$(MO): giamngheo/locale/vi/LC_MESSAGES/django.po
+	cd giamngheo && ../$(BIN)/django-admin compilemessages --locale vi --verbosity 0
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "  giamngheo is running on http://127.0.0.1:$(PORT)/admin/"
+	@echo "  Demo logins (password: giamngheo-demo):"
+	@echo "    admin     – administrator"
+	@echo "    thanhpho  – city Labour department (Phòng LĐ-TB&XH), all wards"
+	@echo "    ducthang  – officer of Đức Thắng ward"
+	@echo "    tienloi   – officer of Tiến Lợi commune"
+	@echo ""
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-migrations: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Refresh the Vietnamese catalogue after adding strings; then translate the new entries.
+messages: install
+	cd giamngheo && ../$(BIN)/django-admin makemessages --locale vi --no-obsolete \
+		--ignore '.venv/*' --add-location file
+	$(MAKE) $(MO)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,493 @@
+"""Poverty classification engine: the one place where a household's status is decided.
+
+Implements Article 2 of Decision 59/2015/QĐ-TTg (multidimensional poverty standard 2016–2020),
+as summarised in REFERENCE.md §1.2–1.5, and the N1/N2 split of poor households from
+REFERENCE.md §2.3. Pure code: no ORM, no settings read at import time. A poverty standard is
+data (``PovertyStandard``); a later standard is added by registering another instance in
+``STANDARDS``, not by changing ``classify`` or its callers.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import TypeAlias
+
+from django.apps import apps
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from giamngheo.formatting import format_vnd
+
+Label: TypeAlias = str | Promise
+
+
+# These shadow Django's names on purpose: makemessages (xgettext) extracts the literals passed to
+# `gettext(...)`, `ngettext(...)` and `gettext_noop(...)`, and would miss a `_gettext(...)`.
+# Django's own versions need configured settings, which a pure engine must not require.
+def gettext_noop(message: str) -> str:
+    """Mark ``message`` for extraction only; it is translated later, at call time."""
+    return message
+
+
+def gettext(message: str) -> str:
+    """Translate at call time once Django is set up; return ``message`` unchanged otherwise."""
+    return translation.gettext(message) if apps.ready else message
+
+
+def ngettext(singular: str, plural: str, number: int) -> str:
+    """Plural-aware ``gettext`` with the same no-Django fallback (English plural rule)."""
+    if apps.ready:
+        return translation.ngettext(singular, plural, number)
+    return singular if number == 1 else plural
+
+
+class Area(enum.StrEnum):
+    """Which set of income lines applies: wards use urban, communes rural (REFERENCE.md §1.5)."""
+
+    URBAN = "urban"
+    RURAL = "rural"
+
+    @property
+    def label(self) -> Label:
+        return _AREA_LABELS[self]
+
+
+class Status(enum.StrEnum):
+    """Household categories of Decision 59/2015/QĐ-TTg Article 2 (REFERENCE.md §1.3)."""
+
+    POOR = "poor"
+    NEAR_POOR = "near_poor"
+    AVERAGE_LIVING = "average_living"
+    NOT_POOR = "not_poor"
+
+    @property
+    def label(self) -> Label:
+        return _STATUS_LABELS[self]
+
+
+class PoorGroup(enum.StrEnum):
+    """N1 = poor by income, N2 = poor by multidimensional deprivation (REFERENCE.md §2.3)."""
+
+    N1 = "N1"
+    N2 = "N2"
+
+    @property
+    def label(self) -> Label:
+        return _POOR_GROUP_LABELS[self]
+
+
+_AREA_VALUES = frozenset(a.value for a in Area)
+_AREA_LABELS: dict[Area, Label] = {Area.URBAN: _("Urban"), Area.RURAL: _("Rural")}
+# Lower-case forms used inside explanation sentences.
+_AREA_IN_SENTENCE: dict[Area, str] = {
+    Area.URBAN: gettext_noop("urban"),
+    Area.RURAL: gettext_noop("rural"),
+}
+_STATUS_LABELS: dict[Status, Label] = {
+    Status.POOR: _("Poor household"),
+    Status.NEAR_POOR: _("Near-poor household"),
+    Status.AVERAGE_LIVING: _("Average living standard household"),
+    Status.NOT_POOR: _("Not poor"),
+}
+_POOR_GROUP_LABELS: dict[PoorGroup, Label] = {
+    PoorGroup.N1: _("Group N1 (income poverty)"),
+    PoorGroup.N2: _("Group N2 (multidimensional deprivation)"),
+}
+
+
+@dataclass(frozen=True)
+class AreaThresholds:
+    """Income lines in VND per person per month; each line is inclusive (REFERENCE.md §1.3)."""
+
+    poverty_line: int
+    near_poverty_line: int
+    average_living_line: int
+
+    def __post_init__(self) -> None:
+        if not 0 < self.poverty_line < self.near_poverty_line < self.average_living_line:
+            raise ValueError(f"Income lines must be positive and strictly increasing: {self!r}")
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One basic social service (REFERENCE.md §1.4)."""
+
+    key: str
+    label: Label = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One deprivation indicator; ``dimension`` is the key of its ``Dimension``."""
+
+    key: str
+    dimension: str
+    label: Label = field(compare=False)
+    threshold_text: Label = field(compare=False)
+
+
+@dataclass(frozen=True)
+class PovertyStandard:
+    """A national poverty standard as data: income lines per area plus the indicator list."""
+
+    code: str
+    name: Label = field(compare=False)
+    legal_basis: Label = field(compare=False)
+    valid_from: date
+    valid_to: date | None
+    thresholds: Mapping[Area, AreaThresholds] = field(hash=False)
+    dimensions: tuple[Dimension, ...]
+    indicators: tuple[Indicator, ...]
+    min_deprivations: int = 3
+
+    def __post_init__(self) -> None:
+        # Freeze the containers so a registered standard cannot be mutated by a caller.
+        object.__setattr__(self, "thresholds", MappingProxyType(dict(self.thresholds)))
+        object.__setattr__(self, "dimensions", tuple(self.dimensions))
+        object.__setattr__(self, "indicators", tuple(self.indicators))
+        if set(self.thresholds) != set(Area):
+            raise ValueError(f"{self.code}: thresholds needed for exactly {sorted(Area)}")
+        dimension_keys = [d.key for d in self.dimensions]
+        if len(set(dimension_keys)) != len(dimension_keys):
+            raise ValueError(f"{self.code}: duplicate dimension keys")
+        if len(set(self.indicator_keys)) != len(self.indicator_keys):
+            raise ValueError(f"{self.code}: duplicate indicator keys")
+        orphans = [i.key for i in self.indicators if i.dimension not in dimension_keys]
+        if orphans:
+            raise ValueError(f"{self.code}: indicators with an unknown dimension: {orphans}")
+        if not 1 <= self.min_deprivations <= len(self.indicators):
+            raise ValueError(f"{self.code}: min_deprivations out of range")
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise ValueError(f"{self.code}: valid_to is before valid_from")
+
+    @property
+    def indicator_keys(self) -> tuple[str, ...]:
+        return tuple(i.key for i in self.indicators)
+
+    @property
+    def dimension_keys(self) -> tuple[str, ...]:
+        return tuple(d.key for d in self.dimensions)
+
+    def indicators_by_dimension(self) -> dict[str, tuple[Indicator, ...]]:
+        """Indicators grouped under their dimension key, both in declaration order."""
+        return {
+            d.key: tuple(i for i in self.indicators if i.dimension == d.key)
+            for d in self.dimensions
+        }
+
+    def is_valid_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+# --- Decision 59/2015/QĐ-TTg, standard 2016–2020 ------------------------------------------
+# Income lines (VND/person/month, REFERENCE.md §1.2). The upper bound of "average living" and
+# its inclusive boundary are UNCONFIRMED (§1.3): change the numbers here and only here.
+THRESHOLDS_2016_2020: Mapping[Area, AreaThresholds] = {
+    Area.URBAN: AreaThresholds(
+        poverty_line=900_000, near_poverty_line=1_300_000, average_living_line=1_950_000
+    ),
+    Area.RURAL: AreaThresholds(
+        poverty_line=700_000, near_poverty_line=1_000_000, average_living_line=1_500_000
+    ),
+}
+
+STANDARD_2016_2020 = PovertyStandard(
+    code="2016-2020",
+    name=_("Multidimensional poverty standard 2016–2020"),
+    legal_basis=_("Decision 59/2015/QĐ-TTg of 19/11/2015, Article 2"),
+    # Applies from 01/01/2016; Decree 07/2021/NĐ-CP kept it for 2021 (REFERENCE.md §1.1).
+    valid_from=date(2016, 1, 1),
+    valid_to=date(2021, 12, 31),
+    thresholds=THRESHOLDS_2016_2020,
+    dimensions=(
+        Dimension("health", _("Health")),
+        Dimension("education", _("Education")),
+        Dimension("housing", _("Housing")),
+        Dimension("water_sanitation", _("Clean water and sanitation")),
+        Dimension("information", _("Access to information")),
+    ),
+    # Deprivation wording is UNCONFIRMED (REFERENCE.md §1.4): officers record booleans.
+    indicators=(
+        Indicator(
+            key="health_access",
+            dimension="health",
+            label=_("Access to health services"),
+            threshold_text=_(
+                "A member was seriously ill (bed-bound, needing care, or unable to work or study) "
+                "and did not get medical treatment."
+            ),
+        ),
+        Indicator(
+            key="health_insurance",
+            dimension="health",
+            label=_("Health insurance"),
+            threshold_text=_("At least one member aged 6 or over has no health-insurance card."),
+        ),
+        Indicator(
+            key="adult_education",
+            dimension="education",
+            label=_("Adult education level"),
+            threshold_text=_(
+                "At least one member aged 15 or over, born in 1986 or later, has not finished "
+                "lower-secondary school and is not in school."
+            ),
+        ),
+        Indicator(
+            key="child_school_attendance",
+            dimension="education",
+            label=_("School attendance of children"),
+            threshold_text=_(
+                "At least one child of school age (5 to under 15) is not attending school."
+            ),
+        ),
+        Indicator(
+            key="housing_quality",
+            dimension="housing",
+            label=_("Housing quality"),
+            threshold_text=_(
+                "The dwelling is not durable (at least 2 of wall, pillars and roof are made of "
+                "non-durable material)."
+            ),
+        ),
+        Indicator(
+            key="housing_area",
+            dimension="housing",
+            label=_("Housing area per person"),
+            threshold_text=_("Floor area per person is below 8 m²."),
+        ),
+        Indicator(
+            key="water_source",
+            dimension="water_sanitation",
+            label=_("Domestic water source"),
+            threshold_text=_("The household has no access to a hygienic water source."),
+        ),
+        Indicator(
+            key="sanitation",
+            dimension="water_sanitation",
+            label=_("Hygienic latrine"),
+            threshold_text=_("The household does not use a hygienic latrine."),
+        ),
+        Indicator(
+            key="telecom",
+            dimension="information",
+            label=_("Use of telecommunication services"),
+            threshold_text=_("No member uses a phone subscription or the internet."),
+        ),
+        Indicator(
+            key="information_assets",
+            dimension="information",
+            label=_("Assets for access to information"),
+            threshold_text=_(
+                "The household has no TV, radio or computer and cannot hear the commune or "
+                "village loudspeaker system."
+            ),
+        ),
+    ),
+    min_deprivations=3,
+)
+
+STANDARDS: dict[str, PovertyStandard] = {s.code: s for s in (STANDARD_2016_2020,)}
+DEFAULT_STANDARD = "2016-2020"
+
+
+def get_standard(code: str) -> PovertyStandard:
+    """Return the registered standard with this code, or raise ``ValueError``."""
+    try:
+        return STANDARDS[code]
+    except (KeyError, TypeError):
+        raise ValueError(
+            gettext("Unknown poverty standard %(code)s; known standards: %(known)s.")
+            % {"code": repr(code), "known": ", ".join(sorted(STANDARDS))}
+        ) from None
+
+
+def standard_for_date(day: date) -> PovertyStandard:
+    """Return the standard in force on ``day`` (the latest one if several overlap)."""
+    candidates = [s for s in STANDARDS.values() if s.is_valid_on(day)]
+    if not candidates:
+        raise ValueError(
+            gettext("No poverty standard is in force on %(date)s.")
+            % {"date": day.strftime("%d/%m/%Y")}
+        )
+    return max(candidates, key=lambda s: s.valid_from)
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The outcome of ``classify``, with everything needed to show how it was reached."""
+
+    status: Status
+    poor_group: PoorGroup | None
+    deprivation_count: int
+    explanation: str
+    area: Area
+    income_per_capita: int
+    deprivations: frozenset[str]
+    standard_code: str
+    thresholds: AreaThresholds
+
+    @property
+    def is_poor(self) -> bool:
+        return self.status is Status.POOR
+
+
+def classify(
+    *,
+    area: str,
+    income_per_capita: int,
+    deprivations: Iterable[str] | Mapping[str, bool],
+    standard: str | PovertyStandard = DEFAULT_STANDARD,
+) -> Classification:
+    """Classify a household under Decision 59/2015/QĐ-TTg Article 2 (REFERENCE.md §1.5).
+
+    ``deprivations`` is either the keys of the deprived indicators or a mapping
+    ``{key: deprived}``. Lines are inclusive: income ≤ poverty line is poor (N1) whatever the
+    deprivations; income ≤ near-poverty line is poor (N2) with at least ``min_deprivations``
+    deprived indicators, else near-poor; above that, only income counts. Raises ``ValueError``
+    on any invalid input.
+    """
+    std = standard if isinstance(standard, PovertyStandard) else get_standard(standard)
+    area_ = _parse_area(area)
+    income = _parse_income(income_per_capita)
+    deprived = _parse_deprivations(deprivations, std)
+    lines = std.thresholds[area_]
+    count = len(deprived)
+
+    poor_group: PoorGroup | None = None
+    if income <= lines.poverty_line:
+        status, poor_group = Status.POOR, PoorGroup.N1
+    elif income <= lines.near_poverty_line:
+        if count >= std.min_deprivations:
+            status, poor_group = Status.POOR, PoorGroup.N2
+        else:
+            status = Status.NEAR_POOR
+    elif income <= lines.average_living_line:
+        status = Status.AVERAGE_LIVING
+    else:
+        status = Status.NOT_POOR
+
+    return Classification(
+        status=status,
+        poor_group=poor_group,
+        deprivation_count=count,
+        explanation=_explain(status, poor_group, area_, income, count, lines, std),
+        area=area_,
+        income_per_capita=income,
+        deprivations=deprived,
+        standard_code=std.code,
+        thresholds=lines,
+    )
+
+
+def _parse_area(area: object) -> Area:
+    if isinstance(area, str) and area in _AREA_VALUES:
+        return Area(area)
+    raise ValueError(
+        gettext("Unknown area %(value)s; expected one of: %(choices)s.")
+        % {"value": repr(area), "choices": ", ".join(Area)}
+    )
+
+
+def _parse_income(income: object) -> int:
+    # bool is an int subclass and 900000.0 == 900000, so check the type, not the value.
+    if isinstance(income, bool) or not isinstance(income, int):
+        raise ValueError(
+            gettext("Income per capita must be a whole number of đồng, got %(value)s.")
+            % {"value": repr(income)}
+        )
+    if income < 0:
+        raise ValueError(
+            gettext("Income per capita cannot be negative, got %(value)s.") % {"value": income}
+        )
+    return income
+
+
+def _parse_deprivations(deprivations: object, std: PovertyStandard) -> frozenset[str]:
+    # A bare string is iterable, so "telecom" would silently count as seven unknown letters.
+    if isinstance(deprivations, str | bytes):
+        raise ValueError(
+            gettext(
+                "Deprivations must be a collection of indicator keys, not the string %(value)s."
+            )
+            % {"value": repr(deprivations)}
+        )
+    if isinstance(deprivations, Mapping):
+        given = list(deprivations)
+        deprived = [key for key, value in deprivations.items() if value]
+    elif isinstance(deprivations, Iterable):
+        given = deprived = list(deprivations)
+    else:
+        raise ValueError(
+            gettext("Deprivations must be a collection of indicator keys, got %(value)s.")
+            % {"value": repr(deprivations)}
+        )
+    known = std.indicator_keys
+    unknown = sorted({repr(k) for k in given if not isinstance(k, str) or k not in known})
+    if unknown:
+        raise ValueError(
+            gettext("Unknown indicator keys: %(keys)s; standard %(standard)s expects: %(known)s.")
+            % {"keys": ", ".join(unknown), "standard": std.code, "known": ", ".join(known)}
+        )
+    return frozenset(str(k) for k in deprived)
+
+
+def _explain(
+    status: Status,
+    poor_group: PoorGroup | None,
+    area: Area,
+    income: int,
+    count: int,
+    lines: AreaThresholds,
+    std: PovertyStandard,
+) -> str:
+    """Say why, citing the lines used; translated now, so in the active language."""
+    params = {
+        "income": format_vnd(income),
+        "poverty_line": format_vnd(lines.poverty_line),
+        "near_poverty_line": format_vnd(lines.near_poverty_line),
+        "average_living_line": format_vnd(lines.average_living_line),
+        "area": gettext(_AREA_IN_SENTENCE[area]),
+        "count": count,
+        "min": std.min_deprivations,
+    }
+    if poor_group is PoorGroup.N1:
+        template = gettext(
+            "Poor household – group N1: income %(income)s ≤ poverty line %(poverty_line)s "
+            "(%(area)s)"
+        )
+    elif poor_group is PoorGroup.N2:
+        template = ngettext(
+            "Poor household – group N2: poverty line %(poverty_line)s < income %(income)s ≤ "
+            "near-poverty line %(near_poverty_line)s (%(area)s) and deprived in %(count)s "
+            "indicator (at least %(min)s)",
+            "Poor household – group N2: poverty line %(poverty_line)s < income %(income)s ≤ "
+            "near-poverty line %(near_poverty_line)s (%(area)s) and deprived in %(count)s "
+            "indicators (at least %(min)s)",
+            count,
+        )
+    elif status is Status.NEAR_POOR:
+        template = ngettext(
+            "Near-poor household: poverty line %(poverty_line)s < income %(income)s ≤ "
+            "near-poverty line %(near_poverty_line)s (%(area)s) and deprived in %(count)s "
+            "indicator (fewer than %(min)s)",
+            "Near-poor household: poverty line %(poverty_line)s < income %(income)s ≤ "
+            "near-poverty line %(near_poverty_line)s (%(area)s) and deprived in %(count)s "
+            "indicators (fewer than %(min)s)",
+            count,
+        )
+    elif status is Status.AVERAGE_LIVING:
+        template = gettext(
+            "Average living standard household: near-poverty line %(near_poverty_line)s < "
+            "income %(income)s ≤ average-living line %(average_living_line)s (%(area)s); "
+            "deprivations do not count above the near-poverty line"
+        )
+    else:
+        template = gettext(
+            "Not poor: income %(income)s > average-living line %(average_living_line)s (%(area)s)"
+        )
+    return template % params

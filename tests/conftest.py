@@ -1,0 +1,59 @@
+"""Personas shared by every test (STYLE.md §11).
+
+- ducthang_officer: officer of Đức Thắng ward (urban lines);
+- tienloi_officer: officer of Tiến Lợi commune (rural lines) — "should have no access" to
+  Đức Thắng's households;
+- city_reviewer: the city Labour department (Phòng LĐ-TB&XH), every ward;
+- agency_user: a partner-agency user;
+- the anonymous visitor is pytest-django's `client`.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from households.models import User, Ward
+from tests.factories import PASSWORD, make_user
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese() -> object:
+    # The app's default language: tests read the messages an officer reads.
+    with translation.override("vi"):
+        yield
+
+
+@pytest.fixture
+def duc_thang(db: None) -> Ward:
+    return Ward.objects.get(code="duc-thang")
+
+
+@pytest.fixture
+def tien_loi(db: None) -> Ward:
+    return Ward.objects.get(code="tien-loi")
+
+
+@pytest.fixture
+def ducthang_officer(duc_thang: Ward) -> User:
+    return make_user("alice", role=User.Role.WARD_OFFICER, ward=duc_thang)
+
+
+@pytest.fixture
+def tienloi_officer(tien_loi: Ward) -> User:
+    return make_user("charlie", role=User.Role.WARD_OFFICER, ward=tien_loi)
+
+
+@pytest.fixture
+def city_reviewer(db: None) -> User:
+    return make_user("bob", role=User.Role.CITY_REVIEWER)
+
+
+@pytest.fixture
+def agency_user(db: None) -> User:
+    return make_user("dave", role=User.Role.AGENCY_USER)
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+
+import pytest
+
+from giamngheo.formatting import fold_text, format_vnd
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [
+        (0, "0 đ"),
+        (1, "1 đ"),
+        (999, "999 đ"),
+        (1_000, "1.000 đ"),
+        (700_000, "700.000 đ"),
+        (1_300_000, "1.300.000 đ"),
+        (1_950_000, "1.950.000 đ"),
+        (12_345_678_901, "12.345.678.901 đ"),
+        (-5, "-5 đ"),
+        (-1_300_000, "-1.300.000 đ"),
+    ],
+)
+def test_format_vnd(amount: int, expected: str) -> None:
+    assert format_vnd(amount) == expected
+
+
+def test_format_vnd_uses_a_plain_space_before_the_currency_sign() -> None:
+    assert format_vnd(1_000)[-2:] == "\u0020\u0111"
+
+
+@pytest.mark.parametrize("amount", [1.5, 1000.0, True, "1000", Decimal("1000"), None])
+def test_format_vnd_rejects_non_int_amounts(amount: object) -> None:
+    with pytest.raises(TypeError, match="int amount of đồng"):
+        format_vnd(amount)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nguyễn Văn  Đức", "nguyen van duc"),
+        ("Đức Thắng", "duc thang"),
+        ("NGUYỄN Văn", "nguyen van"),
+        ("Tiến Lợi", "tien loi"),
+        ("Hàm Tiến", "ham tien"),
+        ("Phong Nẫm", "phong nam"),
+        ("Phú Thủy", "phu thuy"),
+        ("Mũi Né", "mui ne"),
+        ("Lạc Đạo", "lac dao"),
+        ("ĐẶNG THỊ ĐÀO", "dang thi dao"),
+        ("Trương Ưng Ơn", "truong ung on"),
+        ("  Thiện   Nghiệp\t\n", "thien nghiep"),
+        ("Xuân\u00a0An", "xuan an"),
+        ("Tổ 5, khu phố 3", "to 5, khu pho 3"),
+        ("\u00d0ức Long", "duc long"),  # ETH typed for Đ by legacy keyboards
+        ("plain ascii", "plain ascii"),
+        ("", ""),
+        ("   ", ""),
+    ],
+)
+def test_fold_text(text: str, expected: str) -> None:
+    assert fold_text(text) == expected
+
+
+def test_fold_text_handles_decomposed_input() -> None:
+    assert fold_text(unicodedata.normalize("NFD", "Đức Thắng")) == "duc thang"
+
+
+def test_fold_text_lets_an_unaccented_query_match_an_accented_name() -> None:
+    assert "duc thang" in fold_text("Phường Đức Thắng")
+    assert fold_text("đức thắng") == fold_text("ĐỨC THẮNG") == fold_text("duc thang")
