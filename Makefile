@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 SYSTEM_PACKAGES := gettext
 MO := giamngheo/locale/vi/LC_MESSAGES/django.mo
 
-.PHONY: install run test lint format check-migrations messages clean
+.PHONY: install run test lint format check-migrations messages clean ci
 
 install: $(STAMP) $(MO)
 
@@ -20,8 +20,8 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-$(MO): giamngheo/locale/vi/LC_MESSAGES/django.po
-	cd giamngheo && ../$(BIN)/django-admin compilemessages --locale vi --verbosity 0
+$(MO): giamngheo/locale/vi/LC_MESSAGES/django.po | $(STAMP)
+	$(BIN)/python manage.py compilemessages --locale vi --ignore '.venv/*' --verbosity 0
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -52,9 +52,13 @@ check-migrations: install
 
 # Refresh the Vietnamese catalogue after adding strings; then translate the new entries.
 messages: install
-	cd giamngheo && ../$(BIN)/django-admin makemessages --locale vi --no-obsolete \
-		--ignore '.venv/*' --add-location file
+	$(BIN)/python manage.py makemessages --locale vi --no-obsolete \
+		--ignore '.venv/*' --ignore 'tests/*' --add-location file
 	$(MAKE) $(MO)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+# What CI runs: install, lint, checks and the suite against a real PostgreSQL.
+ci:
+	bash .ci/run

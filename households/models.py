@@ -8,6 +8,7 @@ roster-derived indicators in `households.roster` (pure), and every write in
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -18,8 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.formatting import fold_text
-from households.classification import STANDARDS, Area, PoorGroup, Status
+from households.classification import DEFAULT_STANDARD, STANDARDS, Area, PoorGroup, Status
 from households.ethnicities import Ethnicity
+from households.search import folded_search_q
 
 # --- Administrative units ------------------------------------------------------------------
 
@@ -203,17 +205,36 @@ national_id_validator = RegexValidator(
 
 
 class HouseholdQuerySet(models.QuerySet["Household"]):
-    def search(self, term: str) -> HouseholdQuerySet:
-        """Accent-insensitive search over head and member names, codes and ID numbers."""
-        folded = fold_text(term)
-        if not folded:
+    def visible_to(self, user: Any) -> HouseholdQuerySet:
+        """The one place that decides whose households a user may see (STYLE.md §3).
+
+        Administrators and the city Labour department see every ward; a ward or commune
+        officer sees their own ward; anyone else sees nothing until given a scope.
+        """
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.role in (User.Role.ADMIN, User.Role.CITY_REVIEWER):
             return self
-        return self.filter(
-            Q(head_name_folded__contains=folded)
-            | Q(members__full_name_folded__contains=folded)
-            | Q(code__iexact=term.strip())
-            | Q(members__national_id=term.strip())
-        ).distinct()
+        if user.role == User.Role.WARD_OFFICER and user.ward_id:
+            return self.filter(ward_id=user.ward_id)
+        return self.none()
+
+    def search(self, term: str) -> HouseholdQuerySet:
+        """Accent-insensitive search over head and member names, household codes and ID numbers."""
+        condition = folded_search_q(
+            term,
+            folded_fields=["head_name_folded", "members__full_name_folded"],
+            exact_fields=["code", "members__national_id"],
+        )
+        return self if condition is None else self.filter(condition).distinct()
+
+
+class MemberQuerySet(models.QuerySet["Member"]):
+    def search(self, term: str) -> MemberQuerySet:
+        condition = folded_search_q(
+            term, folded_fields=["full_name_folded"], exact_fields=["national_id"]
+        )
+        return self if condition is None else self.filter(condition)
 
 
 class Household(models.Model):
@@ -323,6 +344,7 @@ class Member(models.Model):
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(
         _("year of birth"),
+        blank=True,  # may be filled from the date of birth in clean()
         validators=[MinValueValidator(1900)],
         help_text=_("Filled from the date of birth when that is known."),
     )
@@ -357,6 +379,8 @@ class Member(models.Model):
         _("ability to work"), max_length=10, choices=WorkAbility.choices, default=WorkAbility.ABLE
     )
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+
+    objects = MemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("member")
@@ -398,7 +422,9 @@ class Member(models.Model):
                 self.birth_year = self.date_of_birth.year
             elif self.birth_year != self.date_of_birth.year:
                 errors["birth_year"] = _("The year of birth does not match the date of birth.")
-        if self.birth_year is not None and self.birth_year > today.year:
+        if self.birth_year is None and not self.date_of_birth:
+            errors["birth_year"] = _("Enter the year or the date of birth.")
+        elif self.birth_year is not None and self.birth_year > today.year:
             errors["birth_year"] = _("The year of birth cannot be in the future.")
         if self.health_insurance_expiry and not self.health_insurance_number:
             errors["health_insurance_number"] = _("Enter the card number for this expiry date.")
@@ -433,8 +459,11 @@ class AreaChoice(models.TextChoices):
     RURAL = Area.RURAL.value, Area.RURAL.label
 
 
-def _standard_choices() -> list[tuple[str, str]]:
-    return [(code, str(standard.name)) for code, standard in STANDARDS.items()]
+_INDICATOR_LABELS = {i.key: i.label for i in STANDARDS[DEFAULT_STANDARD].indicators}
+
+
+def _standard_choices() -> list[tuple[str, Any]]:
+    return [(code, standard.name) for code, standard in STANDARDS.items()]
 
 
 class ReviewRound(models.Model):
@@ -519,20 +548,26 @@ class Assessment(models.Model):
     )
     income_per_capita = models.PositiveBigIntegerField(
         _("income per person per month (VND)"),
-        validators=[MaxValueValidator(1_000_000_000)],
+        validators=[
+            MinValueValidator(0, _("Income cannot be negative.")),
+            MaxValueValidator(1_000_000_000, _("Income looks wrong: more than 1 billion đồng.")),
+        ],
     )
 
-    # The ten deprivation indicators of Decision 59/2015/QĐ-TTg; field names are the engine's keys.
-    health_access = models.BooleanField(_("Access to health services"), default=False)
-    health_insurance = models.BooleanField(_("Health insurance"), default=False)
-    adult_education = models.BooleanField(_("Adult education"), default=False)
-    child_school_attendance = models.BooleanField(_("Children's school attendance"), default=False)
-    housing_quality = models.BooleanField(_("Housing quality"), default=False)
-    housing_area = models.BooleanField(_("Housing area per person"), default=False)
-    water_source = models.BooleanField(_("Domestic water source"), default=False)
-    sanitation = models.BooleanField(_("Hygienic latrine"), default=False)
-    telecom = models.BooleanField(_("Use of telecommunication services"), default=False)
-    information_assets = models.BooleanField(_("Assets for accessing information"), default=False)
+    # The ten deprivation indicators of Decision 59/2015/QĐ-TTg: field names are the engine's
+    # keys and labels its official wording.
+    health_access = models.BooleanField(_INDICATOR_LABELS["health_access"], default=False)
+    health_insurance = models.BooleanField(_INDICATOR_LABELS["health_insurance"], default=False)
+    adult_education = models.BooleanField(_INDICATOR_LABELS["adult_education"], default=False)
+    child_school_attendance = models.BooleanField(
+        _INDICATOR_LABELS["child_school_attendance"], default=False
+    )
+    housing_quality = models.BooleanField(_INDICATOR_LABELS["housing_quality"], default=False)
+    housing_area = models.BooleanField(_INDICATOR_LABELS["housing_area"], default=False)
+    water_source = models.BooleanField(_INDICATOR_LABELS["water_source"], default=False)
+    sanitation = models.BooleanField(_INDICATOR_LABELS["sanitation"], default=False)
+    telecom = models.BooleanField(_INDICATOR_LABELS["telecom"], default=False)
+    information_assets = models.BooleanField(_INDICATOR_LABELS["information_assets"], default=False)
     derived_reasons = models.JSONField(
         _("indicators derived from the roster"), default=dict, blank=True, editable=False
     )

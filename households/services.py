@@ -7,6 +7,7 @@ and the roster-derived indicators by `households.roster.derive_indicators`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -77,20 +78,22 @@ def _assign(instance: Any, allowed: frozenset[str], fields: Mapping[str, Any]) -
 
 
 @transaction.atomic
+def household_save(*, household: Household) -> Household:
+    """Validate and save a new or changed household (the admin and forms fill the instance)."""
+    household.full_clean()
+    household.save()
+    return household
+
+
 def household_create(**fields: Any) -> Household:
     household = Household()
     _assign(household, HOUSEHOLD_FIELDS, fields)
-    household.full_clean()
-    household.save()
-    return household
+    return household_save(household=household)
 
 
-@transaction.atomic
 def household_update(*, household: Household, **fields: Any) -> Household:
     _assign(household, HOUSEHOLD_FIELDS, fields)
-    household.full_clean()
-    household.save()
-    return household
+    return household_save(household=household)
 
 
 @transaction.atomic
@@ -102,20 +105,22 @@ def household_delete(*, household: Household) -> None:
 
 
 @transaction.atomic
+def member_save(*, member: Member) -> Member:
+    """Validate and save a new or changed member of `member.household`."""
+    member.full_clean()
+    member.save()
+    return member
+
+
 def member_create(*, household: Household, **fields: Any) -> Member:
     member = Member(household=household)
     _assign(member, MEMBER_FIELDS, fields)
-    member.full_clean()
-    member.save()
-    return member
+    return member_save(member=member)
 
 
-@transaction.atomic
 def member_update(*, member: Member, **fields: Any) -> Member:
     _assign(member, MEMBER_FIELDS, fields)
-    member.full_clean()
-    member.save()
-    return member
+    return member_save(member=member)
 
 
 @transaction.atomic
@@ -137,19 +142,21 @@ def review_round_create(**fields: Any) -> ReviewRound:
 # --- Assessments ---------------------------------------------------------------------------
 
 
+_WHOLE_DONG = re.compile(r"-?(\d+|\d{1,3}(\.\d{3})+)")
+
+
 def _income(value: object) -> int:
+    """A whole number of đồng; officers may type "1.100.000" with thousand separators."""
+    if isinstance(value, str) and _WHOLE_DONG.fullmatch(value.strip().replace(" ", "")):
+        value = int(value.strip().replace(" ", "").replace(".", ""))
     if isinstance(value, bool) or not isinstance(value, int):
-        try:
-            text = str(value).strip().replace(".", "").replace(" ", "")
-            value = int(text)
-        except (TypeError, ValueError):
-            raise ValidationError(
-                {
-                    "income_per_capita": _(
-                        "Enter the income per person as a whole number of đồng, e.g. 1100000."
-                    )
-                }
-            ) from None
+        raise ValidationError(
+            {
+                "income_per_capita": _(
+                    "Enter the income per person as a whole number of đồng, e.g. 1100000."
+                )
+            }
+        )
     if value < 0:
         raise ValidationError({"income_per_capita": _("Income cannot be negative.")})
     return value

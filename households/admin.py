@@ -1,0 +1,371 @@
+"""The Django admin for the registry. Writes go through `households.services`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Count, QuerySet
+from django.forms import BaseModelFormSet, ModelForm
+from django.http import HttpRequest
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from giamngheo.formatting import format_vnd
+from households import services
+from households.forms import AssessmentAdminForm, MemberFormSet
+from households.models import (
+    Assessment,
+    District,
+    Household,
+    Member,
+    PovertyCause,
+    Quarter,
+    ReviewRound,
+    SupportNeed,
+    User,
+    Ward,
+)
+from households.search import folded_search_q
+
+
+class FoldedSearchMixin:
+    """Accent-insensitive admin search ("nguyen van" finds "Nguyễn Văn") on any database."""
+
+    folded_search_fields: tuple[str, ...] = ()
+    exact_search_fields: tuple[str, ...] = ()
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        condition = folded_search_q(
+            search_term,
+            folded_fields=self.folded_search_fields,
+            exact_fields=self.exact_search_fields,
+        )
+        if condition is None:
+            return queryset, False
+        may_have_duplicates = any("__" in f for f in self.folded_search_fields)
+        return queryset.filter(condition), may_have_duplicates
+
+
+# --- Units ---------------------------------------------------------------------------------
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["name", "province", "code"]
+
+
+class QuarterInline(admin.TabularInline):
+    model = Quarter
+    extra = 0
+    fields = ["name", "kind", "display_order"]
+
+
+@admin.register(Ward)
+class WardAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "area_label", "district", "code", "household_count"]
+    list_filter = ["kind", "district"]
+    search_fields = ["name"]
+    folded_search_fields = ("name_folded",)
+    exact_search_fields = ("code",)
+    inlines = [QuarterInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Ward]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("district")
+            .annotate(household_total=Count("households"))
+        )
+
+    @admin.display(description=_("area"))
+    def area_label(self, obj: Ward) -> str:
+        return str(obj.area.label)
+
+    @admin.display(description=_("households"), ordering="household_total")
+    def household_count(self, obj: Ward) -> int:
+        return obj.household_total  # type: ignore[attr-defined]
+
+
+@admin.register(Quarter)
+class QuarterAdmin(admin.ModelAdmin):
+    list_display = ["name", "ward", "kind"]
+    list_filter = ["kind", "ward"]
+    list_select_related = ["ward"]
+    search_fields = ["name", "ward__name"]
+
+
+# --- Users ---------------------------------------------------------------------------------
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "get_full_name", "role", "ward", "is_active", "last_login"]
+    list_filter = ["role", "ward", "is_active", "is_staff"]
+    list_select_related = ["ward"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Role and scope"), {"fields": ("role", "ward")}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (_("Role and scope"), {"fields": ("role", "ward")}),
+    )
+
+
+# --- Reference lists -----------------------------------------------------------------------
+
+
+@admin.register(PovertyCause, SupportNeed)
+class CodedLabelAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "code", "display_order", "is_active"]
+    list_editable = ["display_order", "is_active"]
+    list_filter = ["is_active"]
+
+
+# --- Households ----------------------------------------------------------------------------
+
+
+class MemberInline(admin.StackedInline):
+    model = Member
+    formset = MemberFormSet
+    extra = 0
+    fields = [
+        ("full_name", "sex", "relation"),
+        ("date_of_birth", "birth_year"),
+        ("national_id", "ethnicity"),
+        ("education_level", "attends_school"),
+        ("health_insurance_number", "health_insurance_expiry"),
+        ("disability", "work_ability", "occupation"),
+    ]
+
+
+class AssessmentInline(admin.TabularInline):
+    model = Assessment
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["round", "income", "status", "poor_group", "deprivation_count", "explanation"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("income per person per month"))
+    def income(self, obj: Assessment) -> str:
+        return format_vnd(obj.income_per_capita)
+
+
+@admin.register(Household)
+class HouseholdAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = [
+        "code",
+        "head_name",
+        "ward",
+        "quarter",
+        "member_count",
+        "is_merit_family",
+        "is_social_protection",
+    ]
+    list_filter = [
+        "ward",
+        "is_merit_family",
+        "is_social_protection",
+        "is_ethnic_minority",
+        "is_female_headed",
+        "has_no_working_age_labour",
+    ]
+    list_select_related = ["ward", "quarter__ward"]
+    search_fields = ["head_name"]
+    search_help_text = _("Name (with or without accents), household code or national ID number")
+    folded_search_fields = ("head_name_folded", "members__full_name_folded")
+    exact_search_fields = ("code", "members__national_id")
+    fieldsets = [
+        (None, {"fields": ["ward", "quarter", "code", "head_name", "address", "phone"]}),
+        (
+            _("Household characteristics"),
+            {
+                "fields": [
+                    "is_merit_family",
+                    "is_social_protection",
+                    "is_ethnic_minority",
+                    "is_female_headed",
+                    "has_no_working_age_labour",
+                ]
+            },
+        ),
+    ]
+    inlines = [MemberInline, AssessmentInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Household]:
+        return (
+            super()
+            .get_queryset(request)
+            .visible_to(request.user)  # type: ignore[attr-defined]
+            .annotate(member_total=Count("members", distinct=True))
+        )
+
+    @admin.display(description=_("members"), ordering="member_total")
+    def member_count(self, obj: Household) -> int:
+        return obj.member_total  # type: ignore[attr-defined]
+
+    def save_model(
+        self, request: HttpRequest, obj: Household, form: ModelForm, change: bool
+    ) -> None:
+        # The form has already put the cleaned values on obj; the service validates and saves.
+        services.household_save(household=obj)
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseModelFormSet, change: bool
+    ) -> None:
+        if formset.model is not Member:
+            super().save_formset(request, form, formset, change)
+            return
+        members = formset.save(commit=False)
+        for member in formset.deleted_objects:
+            services.member_delete(member=member)
+        for member in members:
+            member.household = form.instance
+            services.member_save(member=member)
+
+
+@admin.register(Member)
+class MemberAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ["full_name", "birth_year", "sex", "relation", "national_id", "household"]
+    list_filter = ["sex", "relation", "household__ward", "ethnicity", "disability"]
+    list_select_related = ["household"]
+    search_fields = ["full_name"]
+    search_help_text = _("Name (with or without accents) or national ID number")
+    folded_search_fields = ("full_name_folded",)
+    exact_search_fields = ("national_id",)
+    raw_id_fields = ["household"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Member]:
+        visible = Household.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(household__in=visible)
+
+    def save_model(self, request: HttpRequest, obj: Member, form: ModelForm, change: bool) -> None:
+        services.member_save(member=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Member) -> None:
+        services.member_delete(member=obj)
+
+
+# --- Rounds and assessments ----------------------------------------------------------------
+
+
+@admin.register(ReviewRound)
+class ReviewRoundAdmin(admin.ModelAdmin):
+    list_display = ["name", "year", "kind", "standard", "starts_on", "ends_on", "assessment_count"]
+    list_filter = ["kind", "year"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReviewRound]:
+        return super().get_queryset(request).annotate(assessment_total=Count("assessments"))
+
+    @admin.display(description=_("assessments"), ordering="assessment_total")
+    def assessment_count(self, obj: ReviewRound) -> int:
+        return obj.assessment_total  # type: ignore[attr-defined]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    form = AssessmentAdminForm
+    list_display = [
+        "household",
+        "ward",
+        "round",
+        "income",
+        "status",
+        "poor_group",
+        "deprivation_count",
+        "expected_to_escape",
+    ]
+    list_filter = [
+        "round",
+        "status",
+        "poor_group",
+        "household__ward",
+        "household_type",
+        "expected_to_escape",
+    ]
+    list_select_related = ["household__ward", "round"]
+    search_fields = ["household__head_name"]
+    folded_search_fields = ("household__head_name_folded",)
+    exact_search_fields = ("household__code",)
+    raw_id_fields = ["household"]
+    filter_horizontal = ["causes", "needs"]
+    readonly_fields = [
+        "status",
+        "poor_group",
+        "deprivation_count",
+        "area",
+        "explanation",
+        "roster_reasons",
+    ]
+    actions = ["reclassify"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Assessment]:
+        visible = Household.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(household__in=visible)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        survey = [name for name in AssessmentAdminForm.Meta.fields]
+        result = [
+            "status",
+            "poor_group",
+            "deprivation_count",
+            "area",
+            "explanation",
+            "roster_reasons",
+        ]
+        return [
+            (None, {"fields": survey}),
+            (_("Result (computed under Decision 59/2015/QĐ-TTg)"), {"fields": result}),
+        ]
+
+    @admin.display(description=_("ward / commune"), ordering="household__ward")
+    def ward(self, obj: Assessment) -> Ward:
+        return obj.household.ward
+
+    @admin.display(description=_("income per person per month"), ordering="income_per_capita")
+    def income(self, obj: Assessment) -> str:
+        return format_vnd(obj.income_per_capita)
+
+    @admin.display(description=_("indicators derived from the roster"))
+    def roster_reasons(self, obj: Assessment) -> str:
+        return format_html_join("\n", "<p>{}</p>", ((r,) for r in obj.derived_reasons.values()))
+
+    def save_model(
+        self, request: HttpRequest, obj: Assessment, form: AssessmentAdminForm, change: bool
+    ) -> None:
+        saved = form.save_through_service(by=request.user)
+        # The admin goes on with `obj` (log entry, redirect): give it the saved identity.
+        obj.pk = saved.pk
+
+    def save_related(
+        self, request: HttpRequest, form: AssessmentAdminForm, formsets: Any, change: bool
+    ) -> None:
+        # Causes and needs were saved by the service with the assessment.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    @admin.action(description=_("Classify the selected assessments again"))
+    def reclassify(self, request: HttpRequest, queryset: QuerySet[Assessment]) -> None:
+        count = 0
+        for assessment in queryset.select_related("household__ward", "round"):
+            services.assessment_reclassify(assessment=assessment)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d assessment classified again.",
+                "%(count)d assessments classified again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

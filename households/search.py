@@ -1,0 +1,33 @@
+"""Accent-insensitive search that behaves the same on SQLite and PostgreSQL.
+
+Names are stored twice: as typed, and folded (lower case, no diacritics, đ → d) in a
+`*_folded` column. A search term is folded the same way, so "nguyen van" finds "Nguyễn Văn"
+and "duc thang" finds "Đức Thắng" without database extensions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db.models import Q
+
+from giamngheo.formatting import fold_text
+
+
+def folded_search_q(
+    term: str, *, folded_fields: Sequence[str], exact_fields: Sequence[str] = ()
+) -> Q | None:
+    """Every word of `term` must occur in one of `folded_fields`; or the whole term equals one
+    of `exact_fields` (codes, ID numbers). None when the term is blank."""
+    words = fold_text(term).split()
+    if not words:
+        return None
+    condition = Q()
+    for word in words:
+        any_field = Q()
+        for field in folded_fields:
+            any_field |= Q(**{f"{field}__contains": word})
+        condition &= any_field
+    for field in exact_fields:
+        condition |= Q(**{f"{field}__iexact": term.strip()})
+    return condition
