@@ -1,0 +1,50 @@
+"""The household registry: administrative units, users, households, members and assessments.
+
+Rules live elsewhere: the classification in `households.classification` (pure), the
+roster-derived indicators in `households.roster` (pure), and every write in
+`households.services`. Models hold data, choices and the invariants the database enforces.
+"""
+
+from households.models.assessments import (
+    AreaChoice,
+    Assessment,
+    PoorGroupChoice,
+    PovertyStatus,
+    ReviewRound,
+    _standard_choices,
+)
+from households.models.reference import CodedLabel, PovertyCause, SupportNeed
+from households.models.registry import (
+    Household,
+    HouseholdQuerySet,
+    Member,
+    MemberQuerySet,
+    household_code_validator,
+    national_id_validator,
+    phone_validator,
+)
+from households.models.units import District, Quarter, Ward
+from households.models.users import User
+
+__all__ = [
+    "AreaChoice",
+    "Assessment",
+    "CodedLabel",
+    "District",
+    "Household",
+    "HouseholdQuerySet",
+    "Member",
+    "MemberQuerySet",
+    "PoorGroupChoice",
+    "PovertyCause",
+    "PovertyStatus",
+    "Quarter",
+    "ReviewRound",
+    "SupportNeed",
+    "User",
+    "Ward",
+    "_standard_choices",
+    "household_code_validator",
+    "national_id_validator",
+    "phone_validator",
+]

@@ -1,0 +1,220 @@
+"""Review rounds and the assessment of each household in a round."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from households.classification import DEFAULT_STANDARD, STANDARDS, Area, PoorGroup, Status
+from households.models.reference import PovertyCause, SupportNeed
+from households.models.registry import Household
+from households.models.users import User
+
+
+class PovertyStatus(models.TextChoices):
+    """The engine's statuses (`households.classification.Status`), labels from the engine."""
+
+    POOR = Status.POOR.value, Status.POOR.label
+    NEAR_POOR = Status.NEAR_POOR.value, Status.NEAR_POOR.label
+    AVERAGE_LIVING = Status.AVERAGE_LIVING.value, Status.AVERAGE_LIVING.label
+    NOT_POOR = Status.NOT_POOR.value, Status.NOT_POOR.label
+
+
+class PoorGroupChoice(models.TextChoices):
+    N1 = PoorGroup.N1.value, PoorGroup.N1.label
+    N2 = PoorGroup.N2.value, PoorGroup.N2.label
+
+
+class AreaChoice(models.TextChoices):
+    URBAN = Area.URBAN.value, Area.URBAN.label
+    RURAL = Area.RURAL.value, Area.RURAL.label
+
+
+_INDICATOR_LABELS = {i.key: i.label for i in STANDARDS[DEFAULT_STANDARD].indicators}
+
+
+def _standard_choices() -> list[tuple[str, Any]]:
+    return [(code, standard.name) for code, standard in STANDARDS.items()]
+
+
+class ReviewRound(models.Model):
+    """A review round (kỳ rà soát), Circular 17/2016/TT-BLĐTBXH Art. 4.
+
+    Periodic reviews run once a year from 1 September to 31 December; ad-hoc reviews are
+    opened when households ask to be added or recognised as having escaped poverty.
+    Ages and card validity are judged on `reference_date`.
+    """
+
+    class Kind(models.TextChoices):
+        PERIODIC = "periodic", _("Periodic review")
+        AD_HOC = "ad_hoc", _("Ad-hoc review")
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2016), MaxValueValidator(2100)]
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PERIODIC)
+    name = models.CharField(_("name"), max_length=200)
+    standard = models.CharField(_("poverty standard"), max_length=20, choices=_standard_choices)
+    reference_date = models.DateField(
+        _("reference date"), help_text=_("Ages and health-insurance cards are judged on this date.")
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+
+    class Meta:
+        verbose_name = _("review round")
+        verbose_name_plural = _("review rounds")
+        ordering = ["-year", "kind", "-starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=Q(kind="periodic"),
+                name="one_periodic_round_per_year",
+                violation_error_message=_("There is already a periodic review for this year."),
+            ),
+            models.UniqueConstraint(fields=["name"], name="review_round_name_unique"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="review_round_ends_after_start",
+                violation_error_message=_("The round cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        standard = STANDARDS.get(self.standard)
+        if standard is None or self.year is None:
+            return
+        last_year = standard.valid_to.year if standard.valid_to else 9999
+        if not standard.valid_from.year <= self.year <= last_year:
+            raise ValidationError(
+                {"standard": _("This poverty standard does not apply in the chosen year.")}
+            )
+
+
+class Assessment(models.Model):
+    """One household's review in one round: the survey, and the result the engine gave.
+
+    The result fields (status, poor group, deprivation count, explanation) are written only by
+    `households.services.assessment_save`, which calls `households.classification.classify`.
+    """
+
+    class HouseholdType(models.TextChoices):
+        """The three kinds of poor household in Plan 221/KH-UBND (2017), section III.2.3."""
+
+        SOCIAL_ASSISTANCE = "social_assistance", _("Needs social assistance")
+        LACKS_MEANS = "lacks_means", _("Has labour but lacks capital, skills or work")
+        NEEDS_PERSUASION = "needs_persuasion", _("Needs persuasion and education")
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("household")
+    )
+    round = models.ForeignKey(
+        ReviewRound,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("review round"),
+    )
+    income_per_capita = models.PositiveBigIntegerField(
+        _("income per person per month (VND)"),
+        validators=[
+            MinValueValidator(0, _("Income cannot be negative.")),
+            MaxValueValidator(1_000_000_000, _("Income looks wrong: more than 1 billion đồng.")),
+        ],
+    )
+
+    # The ten deprivation indicators of Decision 59/2015/QĐ-TTg: field names are the engine's
+    # keys and labels its official wording.
+    health_access = models.BooleanField(_INDICATOR_LABELS["health_access"], default=False)
+    health_insurance = models.BooleanField(_INDICATOR_LABELS["health_insurance"], default=False)
+    adult_education = models.BooleanField(_INDICATOR_LABELS["adult_education"], default=False)
+    child_school_attendance = models.BooleanField(
+        _INDICATOR_LABELS["child_school_attendance"], default=False
+    )
+    housing_quality = models.BooleanField(_INDICATOR_LABELS["housing_quality"], default=False)
+    housing_area = models.BooleanField(_INDICATOR_LABELS["housing_area"], default=False)
+    water_source = models.BooleanField(_INDICATOR_LABELS["water_source"], default=False)
+    sanitation = models.BooleanField(_INDICATOR_LABELS["sanitation"], default=False)
+    telecom = models.BooleanField(_INDICATOR_LABELS["telecom"], default=False)
+    information_assets = models.BooleanField(_INDICATOR_LABELS["information_assets"], default=False)
+    derived_reasons = models.JSONField(
+        _("indicators derived from the roster"), default=dict, blank=True, editable=False
+    )
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=PovertyStatus.choices, editable=False
+    )
+    poor_group = models.CharField(
+        _("poor group"), max_length=2, choices=PoorGroupChoice.choices, blank=True, editable=False
+    )
+    deprivation_count = models.PositiveSmallIntegerField(
+        _("deprived indicators"), default=0, editable=False
+    )
+    area = models.CharField(_("area"), max_length=5, choices=AreaChoice.choices, editable=False)
+    explanation = models.TextField(_("why"), editable=False)
+
+    household_type = models.CharField(
+        _("household type"), max_length=20, choices=HouseholdType.choices, blank=True
+    )
+    causes = models.ManyToManyField(
+        PovertyCause, blank=True, related_name="assessments", verbose_name=_("causes of poverty")
+    )
+    needs = models.ManyToManyField(
+        SupportNeed, blank=True, related_name="assessments", verbose_name=_("support needs")
+    )
+    expected_to_escape = models.BooleanField(
+        _("expected to escape poverty this year"), default=False
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["-round__year", "household"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "round"],
+                name="one_assessment_per_household_per_round",
+                violation_error_message=_("This household is already assessed in this round."),
+            ),
+            models.CheckConstraint(
+                condition=Q(deprivation_count__lte=10), name="assessment_deprivation_count_range"
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="poor") & Q(poor_group__in=["N1", "N2"]))
+                | (~Q(status="poor") & Q(poor_group="")),
+                name="assessment_poor_group_iff_poor",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PovertyStatus.values), name="assessment_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "status", "poor_group"])]
+
+    def __str__(self) -> str:
+        return f"{self.household} – {self.round}"
+
+    @property
+    def deprivations(self) -> frozenset[str]:
+        from households.classification import get_standard
+
+        keys = get_standard(self.round.standard).indicator_keys
+        return frozenset(key for key in keys if getattr(self, key))

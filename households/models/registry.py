@@ -1,0 +1,264 @@
+"""Households and their members."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from giamngheo.formatting import fold_text
+from households.ethnicities import Ethnicity
+from households.models.units import Quarter, Ward
+from households.models.users import User
+from households.search import folded_search_q
+
+household_code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._/-]*$",
+    _("Use letters, digits and . _ / - only, e.g. DT-0001."),
+)
+phone_validator = RegexValidator(
+    r"^(\+84|0)[0-9]{8,10}$", _("Enter a Vietnamese phone number, e.g. 0912345678.")
+)
+national_id_validator = RegexValidator(
+    r"^([0-9]{9}|[0-9]{12})$",
+    _("A national ID number has 9 digits (CMND) or 12 digits (CCCD)."),
+)
+
+
+class HouseholdQuerySet(models.QuerySet["Household"]):
+    def visible_to(self, user: Any) -> HouseholdQuerySet:
+        """The one place that decides whose households a user may see (STYLE.md §3).
+
+        Administrators and the city Labour department see every ward; a ward or commune
+        officer sees their own ward; anyone else sees nothing until given a scope.
+        """
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.role in (User.Role.ADMIN, User.Role.CITY_REVIEWER):
+            return self
+        if user.role == User.Role.WARD_OFFICER and user.ward_id:
+            return self.filter(ward_id=user.ward_id)
+        return self.none()
+
+    def search(self, term: str) -> HouseholdQuerySet:
+        """Accent-insensitive search over head and member names, household codes and ID numbers."""
+        condition = folded_search_q(
+            term,
+            folded_fields=["head_name_folded", "members__full_name_folded"],
+            exact_fields=["code", "members__national_id"],
+        )
+        return self if condition is None else self.filter(condition).distinct()
+
+
+class MemberQuerySet(models.QuerySet["Member"]):
+    def search(self, term: str) -> MemberQuerySet:
+        condition = folded_search_q(
+            term, folded_fields=["full_name_folded"], exact_fields=["national_id"]
+        )
+        return self if condition is None else self.filter(condition)
+
+
+class Household(models.Model):
+    ward = models.ForeignKey(
+        Ward, on_delete=models.PROTECT, related_name="households", verbose_name=_("ward / commune")
+    )
+    quarter = models.ForeignKey(
+        Quarter,
+        on_delete=models.PROTECT,
+        related_name="households",
+        verbose_name=_("quarter / hamlet"),
+    )
+    code = models.CharField(
+        _("household code"), max_length=20, validators=[household_code_validator]
+    )
+    head_name = models.CharField(_("head of household"), max_length=100)
+    head_name_folded = models.CharField(max_length=100, editable=False, db_index=True)
+    address = models.CharField(_("address"), max_length=255)
+    phone = models.CharField(_("phone"), max_length=15, blank=True, validators=[phone_validator])
+    is_merit_family = models.BooleanField(
+        _("people-with-merit household"),
+        default=False,
+        help_text=_(
+            "A member receives preferential treatment as a person with meritorious service."
+        ),
+    )
+    is_social_protection = models.BooleanField(
+        _("social-protection household"),
+        default=False,
+        help_text=_("A member receives a monthly social-assistance allowance."),
+    )
+    is_ethnic_minority = models.BooleanField(_("ethnic-minority household"), default=False)
+    is_female_headed = models.BooleanField(_("female-headed household"), default=False)
+    has_no_working_age_labour = models.BooleanField(_("no working-age labour"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["ward__display_order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ward", "code"],
+                name="household_code_unique_in_ward",
+                violation_error_message=_("This household code is already used in this ward."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.head_name}"
+
+    def clean(self) -> None:
+        self.head_name = " ".join(self.head_name.split())
+        self.head_name_folded = fold_text(self.head_name)
+        if self.quarter_id and self.ward_id and self.quarter.ward_id != self.ward_id:
+            raise ValidationError(
+                {"quarter": _("This quarter / hamlet does not belong to the chosen ward.")}
+            )
+
+
+class Member(models.Model):
+    class Sex(models.TextChoices):
+        MALE = "male", _("Male")
+        FEMALE = "female", _("Female")
+
+    class Relation(models.TextChoices):
+        HEAD = "head", _("Head of household")
+        SPOUSE = "spouse", _("Spouse")
+        CHILD = "child", _("Child")
+        PARENT = "parent", _("Parent")
+        GRANDCHILD = "grandchild", _("Grandchild")
+        SIBLING = "sibling", _("Sibling")
+        OTHER_RELATIVE = "relative", _("Other relative")
+        OTHER = "other", _("Other")
+
+    class Education(models.TextChoices):
+        """Highest level completed."""
+
+        NONE = "none", _("None")
+        PRIMARY = "primary", _("Primary school")
+        LOWER_SECONDARY = "lower_secondary", _("Lower-secondary school")
+        UPPER_SECONDARY = "upper_secondary", _("Upper-secondary school")
+        VOCATIONAL = "vocational", _("Vocational / professional secondary")
+        COLLEGE = "college", _("College")
+        UNIVERSITY = "university", _("University or higher")
+
+    class Disability(models.TextChoices):
+        NONE = "none", _("None")
+        MILD = "mild", _("Mild")
+        SEVERE = "severe", _("Severe")
+        ESPECIALLY_SEVERE = "especially_severe", _("Especially severe")
+
+    class WorkAbility(models.TextChoices):
+        ABLE = "able", _("Able to work")
+        LIMITED = "limited", _("Limited ability to work")
+        UNABLE = "unable", _("Unable to work")
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="members", verbose_name=_("household")
+    )
+    full_name = models.CharField(_("full name"), max_length=100)
+    full_name_folded = models.CharField(max_length=100, editable=False, db_index=True)
+    sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("year of birth"),
+        blank=True,  # may be filled from the date of birth in clean()
+        validators=[MinValueValidator(1900)],
+        help_text=_("Filled from the date of birth when that is known."),
+    )
+    relation = models.CharField(_("relation to head"), max_length=10, choices=Relation.choices)
+    national_id = models.CharField(
+        _("national ID number"),
+        max_length=12,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[national_id_validator],
+        help_text=_("CMND (9 digits) or CCCD (12 digits)."),
+        error_messages={"unique": _("This national ID number is already used by another member.")},
+    )
+    ethnicity = models.CharField(
+        _("ethnicity"), max_length=20, choices=Ethnicity.choices, default=Ethnicity.KINH
+    )
+    education_level = models.CharField(
+        _("education level"), max_length=20, choices=Education.choices, default=Education.NONE
+    )
+    attends_school = models.BooleanField(_("attending school"), default=False)
+    health_insurance_number = models.CharField(
+        _("health-insurance card number"), max_length=20, blank=True
+    )
+    health_insurance_expiry = models.DateField(
+        _("health-insurance card valid until"), null=True, blank=True
+    )
+    disability = models.CharField(
+        _("disability"), max_length=20, choices=Disability.choices, default=Disability.NONE
+    )
+    work_ability = models.CharField(
+        _("ability to work"), max_length=10, choices=WorkAbility.choices, default=WorkAbility.ABLE
+    )
+    occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["household", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "full_name_folded", "birth_year"],
+                name="member_listed_once_per_household",
+                violation_error_message=_(
+                    "A member with this name and year of birth is already listed in this household."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(relation="head"),
+                name="one_head_per_household",
+                violation_error_message=_("This household already has a head."),
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_year__gte=1900), name="member_birth_year_plausible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.birth_year})"
+
+    def clean(self) -> None:
+        self.full_name = " ".join(self.full_name.split())
+        self.full_name_folded = fold_text(self.full_name)
+        if self.national_id == "":
+            self.national_id = None
+        today = timezone.localdate()
+        errors: dict[str, str] = {}
+        if self.date_of_birth:
+            if self.date_of_birth > today:
+                errors["date_of_birth"] = _("The date of birth cannot be in the future.")
+            elif self.birth_year is None:
+                self.birth_year = self.date_of_birth.year
+            elif self.birth_year != self.date_of_birth.year:
+                errors["birth_year"] = _("The year of birth does not match the date of birth.")
+        if self.birth_year is None and not self.date_of_birth:
+            errors["birth_year"] = _("Enter the year or the date of birth.")
+        elif self.birth_year is not None and self.birth_year > today.year:
+            errors["birth_year"] = _("The year of birth cannot be in the future.")
+        if self.health_insurance_expiry and not self.health_insurance_number:
+            errors["health_insurance_number"] = _("Enter the card number for this expiry date.")
+        if errors:
+            raise ValidationError(errors)
+
+    def age_on(self, day: datetime.date) -> int:
+        from households.roster import age_on
+
+        return age_on(birth_year=self.birth_year, date_of_birth=self.date_of_birth, day=day)

@@ -1,0 +1,48 @@
+"""People who sign in: a role decides what they may see; a ward scopes officers."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from households.models.units import Ward
+
+
+class User(AbstractUser):
+    """A person who signs in. The role decides what they may see; the ward scopes officers."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Administrator")
+        CITY_REVIEWER = "city_reviewer", _("City Labour department reviewer")
+        WARD_OFFICER = "ward_officer", _("Ward / commune officer")
+        COMMITTEE_MEMBER = "committee_member", _("Steering Committee member")
+        AGENCY_USER = "agency_user", _("Partner agency user")
+
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.WARD_OFFICER
+    )
+    ward = models.ForeignKey(
+        Ward,
+        on_delete=models.PROTECT,
+        related_name="officers",
+        verbose_name=_("ward / commune"),
+        null=True,
+        blank=True,
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="ward_officer") | Q(ward__isnull=False),
+                name="ward_officer_has_ward",
+                violation_error_message=_("A ward / commune officer must belong to a ward."),
+            ),
+        ]
+
+    def get_full_name(self) -> str:
+        # Vietnamese order: family name first ("Nguyễn Văn An").
+        return f"{self.last_name} {self.first_name}".strip()
