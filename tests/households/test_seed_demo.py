@@ -1,0 +1,256 @@
+"""`manage.py seed_demo` and `households.demo`: the Phan Thiết demo data set."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from households.classification import classify, get_standard
+from households.demo import DEMO_PASSWORD, ROSTER_DATE, PlannedMember, has_working_age_labour
+from households.ethnicities import Ethnicity
+from households.models import Assessment, Household, Member, ReviewRound, User, Ward
+from households.roster import derive_indicators
+from households.services import roster_of
+from tests.factories import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+SMALL = 60
+
+
+@pytest.fixture(autouse=True)
+def _debug_and_fast_hashing(settings: Any) -> None:
+    # pytest-django runs with DEBUG off; the command refuses that without --force.
+    settings.DEBUG = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def seed(**options: Any) -> str:
+    out = StringIO()
+    # English msgids: the assertions do not depend on the state of the catalogue.
+    with translation.override("en"):
+        call_command("seed_demo", stdout=out, **{"households": SMALL, **options})
+    return out.getvalue()
+
+
+def counts() -> tuple[int, int, int, int, int]:
+    return (
+        Household.objects.count(),
+        Member.objects.count(),
+        Assessment.objects.count(),
+        User.objects.count(),
+        ReviewRound.objects.count(),
+    )
+
+
+def digest() -> str:
+    rows: list[object] = []
+    households = Household.objects.select_related("ward", "quarter").prefetch_related(
+        "members", "assessments__round", "assessments__causes", "assessments__needs"
+    )
+    for h in households.order_by("ward__code", "code"):
+        rows.append((h.ward.code, h.quarter.name, h.code, h.head_name, h.address, h.phone))
+        rows.extend(
+            (m.full_name, m.birth_year, m.date_of_birth, m.national_id, m.health_insurance_number)
+            for m in h.members.all()
+        )
+        rows.extend(
+            (
+                a.round.year,
+                a.income_per_capita,
+                a.status,
+                a.poor_group,
+                sorted(a.deprivations),
+                sorted(c.code for c in a.causes.all()),
+                sorted(n.code for n in a.needs.all()),
+                a.notes,
+            )
+            for a in sorted(h.assessments.all(), key=lambda a: a.round.year)
+        )
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def clear_households() -> None:
+    Assessment.objects.all().delete()
+    Member.objects.all().delete()
+    Household.objects.all().delete()
+
+
+def test_it_creates_households_in_every_ward_and_commune() -> None:
+    out = seed()
+
+    assert "Demo data created: 60 households" in out
+    assert Household.objects.count() == SMALL
+    wards = Ward.objects.all()
+    assert wards.count() == 18
+    for ward in wards:
+        assert ward.households.exists(), ward.code
+        assert not ward.households.exclude(quarter__ward=ward).exists()
+
+
+def test_it_creates_the_named_users_and_one_officer_per_ward() -> None:
+    seed()
+
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff and admin.role == User.Role.ADMIN
+    city = User.objects.get(username="thanhpho")
+    assert city.role == User.Role.CITY_REVIEWER and city.is_staff and city.ward is None
+    assert city.get_full_name() == "Trần Thị Thu Hà"
+    assert User.objects.get(username="ducthang").ward.code == "duc-thang"
+    assert User.objects.get(username="tienloi").ward.code == "tien-loi"
+    for ward in Ward.objects.all():
+        officer = User.objects.get(username=ward.code.replace("-", ""))
+        assert officer.role == User.Role.WARD_OFFICER
+        assert officer.ward == ward
+        assert officer.is_staff and not officer.is_superuser
+    for username in ("admin", "thanhpho", "ducthang", "tienloi"):
+        assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
+
+
+def test_it_leaves_an_existing_user_alone() -> None:
+    make_user("ducthang", role=User.Role.WARD_OFFICER, ward=Ward.objects.get(code="duc-long"))
+
+    seed()
+
+    user = User.objects.get(username="ducthang")
+    assert user.check_password(PASSWORD)
+    assert not user.check_password(DEMO_PASSWORD)
+    assert user.ward.code == "duc-long"
+
+
+def test_a_second_run_creates_nothing_and_says_so() -> None:
+    seed()
+    before = counts()
+
+    out = seed()
+
+    assert counts() == before
+    assert "already present" in out
+
+
+def test_the_same_seed_gives_the_same_data() -> None:
+    seed()
+    first = digest()
+    clear_households()
+
+    seed()
+    assert digest() == first
+
+    clear_households()
+    seed(seed=2018)
+    assert digest() != first
+
+
+def test_it_refuses_with_debug_off_unless_forced(settings: Any) -> None:
+    settings.DEBUG = False
+
+    with translation.override("en"), pytest.raises(CommandError, match="DEBUG off"):
+        call_command("seed_demo", households=SMALL, stdout=StringIO())
+    assert counts() == (0, 0, 0, 0, 0)
+
+    seed(force=True)
+    assert Household.objects.count() == SMALL
+
+
+def test_it_rejects_a_household_count_below_one() -> None:
+    with translation.override("en"), pytest.raises(CommandError, match="at least 1"):
+        call_command("seed_demo", households=0, stdout=StringIO())
+    assert counts() == (0, 0, 0, 0, 0)
+
+
+def test_every_stored_result_is_the_engines() -> None:
+    seed()
+    standard = get_standard("2016-2020")
+    assessments = Assessment.objects.select_related("household__ward", "round")
+
+    assert assessments.count() > SMALL
+    for a in assessments:
+        derived = derive_indicators(roster_of(a.household), on=a.round.reference_date)
+        assert {k: getattr(a, k) for k in derived} == {k: d.deprived for k, d in derived.items()}
+        result = classify(
+            area=a.household.ward.area,
+            income_per_capita=a.income_per_capita,
+            deprivations={key: getattr(a, key) for key in standard.indicator_keys},
+            standard=standard,
+        )
+        assert a.status == result.status.value
+        assert a.poor_group == (result.poor_group.value if result.poor_group else "")
+        assert a.deprivation_count == result.deprivation_count
+        assert a.income_per_capita % 10_000 == 0
+
+
+def test_both_rounds_exist_with_movements_between_them() -> None:
+    seed()
+
+    names = set(ReviewRound.objects.values_list("name", flat=True))
+    assert names == {"Rà soát định kỳ năm 2016", "Rà soát định kỳ năm 2017"}
+    by_year: dict[int, dict[int, str]] = {2016: {}, 2017: {}}
+    for household_id, year, status in Assessment.objects.values_list(
+        "household_id", "round__year", "status"
+    ):
+        by_year[year][household_id] = status
+    before, after = by_year[2016], by_year[2017]
+    shared = before.keys() & after.keys()
+    assert any(before[h] == "poor" and after[h] != "poor" for h in shared)  # escaped
+    assert any(before[h] == "near_poor" and after[h] == "poor" for h in shared)  # fell
+    assert any(before[h] == "average_living" and after[h] == "poor" for h in shared)  # relapsed
+    assert after.keys() - before.keys()  # newly found in 2017
+    assert before.keys() - after.keys()  # not reassessed in 2017
+
+
+def test_national_ids_are_unique_and_well_formed() -> None:
+    seed()
+
+    ids = list(Member.objects.exclude(national_id=None).values_list("national_id", flat=True))
+    assert ids
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"060[0-3]\d{8}|26\d{7}", i) for i in ids)
+    children = [m for m in Member.objects.exclude(national_id=None) if m.age_on(ROSTER_DATE) < 14]
+    assert children == []
+
+
+def test_household_flags_match_the_roster() -> None:
+    seed()
+
+    for h in Household.objects.prefetch_related("members"):
+        members = list(h.members.all())
+        heads = [m for m in members if m.relation == Member.Relation.HEAD]
+        assert len(heads) == 1 and 1 <= len(members) <= 7
+        head = heads[0]
+        assert h.head_name == head.full_name
+        assert h.is_female_headed == (head.sex == Member.Sex.FEMALE)
+        assert h.is_ethnic_minority == (head.ethnicity != Ethnicity.KINH)
+        able = any(
+            16 <= m.age_on(ROSTER_DATE) <= 59 and m.work_ability == Member.WorkAbility.ABLE
+            for m in members
+        )
+        assert h.has_no_working_age_labour == (not able)
+
+
+def test_working_age_labour_needs_an_able_member_aged_16_to_59() -> None:
+    def person(age: int, work_ability: str) -> PlannedMember:
+        return PlannedMember(
+            full_name="Nguyễn Văn An",
+            sex=Member.Sex.MALE,
+            relation=Member.Relation.HEAD,
+            birth_year=ROSTER_DATE.year - age,
+            date_of_birth=None,
+            ethnicity=Ethnicity.KINH,
+            education_level=Member.Education.PRIMARY,
+            attends_school=False,
+            disability=Member.Disability.NONE,
+            work_ability=work_ability,
+            occupation="",
+        )
+
+    assert has_working_age_labour([person(16, Member.WorkAbility.ABLE)])
+    assert has_working_age_labour([person(59, Member.WorkAbility.ABLE)])
+    assert not has_working_age_labour([person(60, Member.WorkAbility.ABLE)])
+    assert not has_working_age_labour([person(15, Member.WorkAbility.ABLE)])
+    assert not has_working_age_labour([person(40, Member.WorkAbility.UNABLE)])
