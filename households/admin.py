@@ -51,22 +51,71 @@ class FoldedSearchMixin:
         return queryset.filter(condition), may_have_duplicates
 
 
+class RoleAccessMixin:
+    """What each role may do in the admin; which rows it sees is `visible_to`'s job.
+
+    The city Labour department reads everything; ward and commune officers read the reference
+    data and keep the registry of their own ward (`officers_may_edit`). Django's own
+    permissions still apply on top, for administrators who grant more.
+    """
+
+    read_roles: frozenset[str] = frozenset({User.Role.CITY_REVIEWER, User.Role.WARD_OFFICER})
+    officers_may_edit = False
+
+    def _role(self, request: HttpRequest) -> str | None:
+        return getattr(request.user, "role", None) if request.user.is_active else None
+
+    def _officer_edits(self, request: HttpRequest) -> bool:
+        return self.officers_may_edit and self._role(request) == User.Role.WARD_OFFICER
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return super().has_module_permission(request) or self._role(request) in self.read_roles  # type: ignore[misc]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_view_permission(request, obj) or self._role(request) in self.read_roles  # type: ignore[misc]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return super().has_add_permission(request, *args) or self._officer_edits(request)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) or self._officer_edits(request)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) or self._officer_edits(request)  # type: ignore[misc]
+
+
+class ScopedChoicesMixin:
+    """Foreign-key choices limited to the user's wards, so a write cannot leave the scope."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        user = request.user
+        if db_field.related_model is Ward:
+            kwargs["queryset"] = Ward.objects.visible_to(user)
+        elif db_field.related_model is Quarter:
+            kwargs["queryset"] = Quarter.objects.filter(
+                ward__in=Ward.objects.visible_to(user)
+            ).select_related("ward")
+        elif db_field.related_model is Household:
+            kwargs["queryset"] = Household.objects.visible_to(user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
 # --- Units ---------------------------------------------------------------------------------
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(RoleAccessMixin, admin.ModelAdmin):
     list_display = ["name", "province", "code"]
 
 
-class QuarterInline(admin.TabularInline):
+class QuarterInline(RoleAccessMixin, admin.TabularInline):
     model = Quarter
     extra = 0
     fields = ["name", "kind", "display_order"]
 
 
 @admin.register(Ward)
-class WardAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class WardAdmin(RoleAccessMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "area_label", "district", "code", "household_count"]
     list_filter = ["kind", "district"]
     search_fields = ["name"]
@@ -92,7 +141,7 @@ class WardAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Quarter)
-class QuarterAdmin(admin.ModelAdmin):
+class QuarterAdmin(RoleAccessMixin, admin.ModelAdmin):
     list_display = ["name", "ward", "kind"]
     list_filter = ["kind", "ward"]
     list_select_related = ["ward"]
@@ -121,7 +170,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(PovertyCause, SupportNeed)
-class CodedLabelAdmin(admin.ModelAdmin):
+class CodedLabelAdmin(RoleAccessMixin, admin.ModelAdmin):
     list_display = ["name", "name_en", "code", "display_order", "is_active"]
     list_editable = ["display_order", "is_active"]
     list_filter = ["is_active"]
@@ -130,7 +179,8 @@ class CodedLabelAdmin(admin.ModelAdmin):
 # --- Households ----------------------------------------------------------------------------
 
 
-class MemberInline(admin.StackedInline):
+class MemberInline(RoleAccessMixin, admin.StackedInline):
+    officers_may_edit = True
     model = Member
     formset = MemberFormSet
     extra = 0
@@ -144,7 +194,7 @@ class MemberInline(admin.StackedInline):
     ]
 
 
-class AssessmentInline(admin.TabularInline):
+class AssessmentInline(RoleAccessMixin, admin.TabularInline):
     model = Assessment
     extra = 0
     can_delete = False
@@ -161,7 +211,8 @@ class AssessmentInline(admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class HouseholdAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, admin.ModelAdmin):
+    officers_may_edit = True
     list_display = [
         "code",
         "head_name",
@@ -234,7 +285,8 @@ class HouseholdAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class MemberAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, admin.ModelAdmin):
+    officers_may_edit = True
     list_display = ["full_name", "birth_year", "sex", "relation", "national_id", "household"]
     list_filter = ["sex", "relation", "household__ward", "ethnicity", "disability"]
     list_select_related = ["household"]
@@ -259,7 +311,7 @@ class MemberAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(ReviewRound)
-class ReviewRoundAdmin(admin.ModelAdmin):
+class ReviewRoundAdmin(RoleAccessMixin, admin.ModelAdmin):
     list_display = ["name", "year", "kind", "standard", "starts_on", "ends_on", "assessment_count"]
     list_filter = ["kind", "year"]
 
@@ -272,7 +324,8 @@ class ReviewRoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class AssessmentAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, admin.ModelAdmin):
+    officers_may_edit = True
     form = AssessmentAdminForm
     list_display = [
         "household",

@@ -23,8 +23,8 @@ from households.models.registry import (
     national_id_validator,
     phone_validator,
 )
-from households.models.units import District, Quarter, Ward
-from households.models.users import User
+from households.models.units import District, Quarter, Ward, WardQuerySet
+from households.models.users import User, ward_scope
 
 __all__ = [
     "AreaChoice",
@@ -43,8 +43,10 @@ __all__ = [
     "SupportNeed",
     "User",
     "Ward",
+    "WardQuerySet",
     "_standard_choices",
     "household_code_validator",
     "national_id_validator",
     "phone_validator",
+    "ward_scope",
 ]

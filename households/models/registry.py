@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from giamngheo.formatting import fold_text
 from households.ethnicities import Ethnicity
 from households.models.units import Quarter, Ward
-from households.models.users import User
+from households.models.users import ward_scope
 from households.search import folded_search_q
 
 household_code_validator = RegexValidator(
@@ -33,18 +33,9 @@ national_id_validator = RegexValidator(
 
 class HouseholdQuerySet(models.QuerySet["Household"]):
     def visible_to(self, user: Any) -> HouseholdQuerySet:
-        """The one place that decides whose households a user may see (STYLE.md §3).
-
-        Administrators and the city Labour department see every ward; a ward or commune
-        officer sees their own ward; anyone else sees nothing until given a scope.
-        """
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_superuser or user.role in (User.Role.ADMIN, User.Role.CITY_REVIEWER):
-            return self
-        if user.role == User.Role.WARD_OFFICER and user.ward_id:
-            return self.filter(ward_id=user.ward_id)
-        return self.none()
+        """Households of the wards `ward_scope(user)` allows: every lookup from a request."""
+        scope = ward_scope(user)
+        return self if scope is None else self.filter(ward_id__in=scope)
 
     def search(self, term: str) -> HouseholdQuerySet:
         """Accent-insensitive search over head and member names, household codes and ID numbers."""

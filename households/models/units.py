@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,14 @@ class District(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WardQuerySet(models.QuerySet["Ward"]):
+    def visible_to(self, user: Any) -> WardQuerySet:
+        from households.models.users import ward_scope
+
+        scope = ward_scope(user)
+        return self if scope is None else self.filter(pk__in=scope)
 
 
 class Ward(models.Model):
@@ -47,6 +57,8 @@ class Ward(models.Model):
     name_folded = models.CharField(max_length=100, editable=False, db_index=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     display_order = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    objects = WardQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ward / commune")

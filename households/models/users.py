@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -46,3 +48,19 @@ class User(AbstractUser):
     def get_full_name(self) -> str:
         # Vietnamese order: family name first ("Nguyễn Văn An").
         return f"{self.last_name} {self.first_name}".strip()
+
+
+def ward_scope(user: Any) -> frozenset[int] | None:
+    """The one rule for which wards a user may see: None means every ward (STYLE.md §3).
+
+    Administrators and the city Labour department see every ward; a ward or commune officer
+    sees their own; anyone else (anonymous, inactive, not yet given a scope) sees none.
+    `Household.objects.visible_to` and `Ward.objects.visible_to` both apply it.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if user.is_superuser or user.role in (User.Role.ADMIN, User.Role.CITY_REVIEWER):
+        return None
+    if user.role == User.Role.WARD_OFFICER and user.ward_id:
+        return frozenset({user.ward_id})
+    return frozenset()
