@@ -55,9 +55,7 @@ def test_an_officer_lists_only_their_own_ward(
     assert [h.code for h in charlie.get(url).context["cl"].result_list] == ["TL-0001"]
 
 
-def test_it_checks_ownership_of_a_household(
-    charlie: Client, ducthang_household: Household
-) -> None:
+def test_it_checks_ownership_of_a_household(charlie: Client, ducthang_household: Household) -> None:
     url = reverse("admin:households_household_change", args=[ducthang_household.pk])
     response = charlie.get(url)
     # The admin answers a row outside the user's scope as missing, never showing it.
