@@ -25,6 +25,7 @@ from households.models import (
     ReviewRound,
     SupportNeed,
     User,
+    Ward,
 )
 from households.roster import ROSTER_INDICATORS, RosterMember, derive_indicators
 
@@ -264,3 +265,49 @@ def assessment_reclassify(*, assessment: Assessment) -> Assessment:
     assessment.full_clean()
     assessment.save()
     return assessment
+
+
+# --- Users ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    role: str,
+    ward: Ward | None = None,
+    password: str | None = None,
+    password_hash: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    is_staff: bool = False,
+    is_superuser: bool = False,
+) -> User:
+    """Create a person who signs in.
+
+    The role decides what the user sees (`households.models.ward_scope`); a ward officer must
+    have a ward, which the model constraint `ward_officer_has_ward` enforces through
+    `full_clean()`. `password` is hashed here; `password_hash` is stored as given (the demo
+    seeder hashes its public password once for all its users); with neither, the user cannot
+    sign in with a password.
+    """
+    user = User(
+        username=username,
+        role=role,
+        ward=ward,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        is_staff=is_staff,
+        is_superuser=is_superuser,
+    )
+    if password is not None:
+        user.set_password(password)
+    elif password_hash is not None:
+        user.password = password_hash
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    return user

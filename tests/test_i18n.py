@@ -77,3 +77,33 @@ def test_vietnamese_is_the_default_language() -> None:
     assert settings.LANGUAGE_CODE == "vi"
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
     assert [code for code, _ in settings.LANGUAGES] == ["vi", "en"]
+
+
+@pytest.mark.django_db
+def test_pages_open_in_vietnamese_whatever_the_browser_language(client: object) -> None:
+    response = client.get(  # type: ignore[attr-defined]
+        "/admin/login/", headers={"accept-language": "en-US,en;q=0.9"}
+    )
+    assert '<html lang="vi"' in response.content.decode()
+    assert response["Content-Language"] == "vi"
+
+
+@pytest.mark.django_db
+def test_the_switcher_changes_the_language_for_this_user(client: object) -> None:
+    response = client.post(  # type: ignore[attr-defined]
+        "/i18n/setlang/", {"language": "en", "next": "/admin/login/"}
+    )
+    assert response.status_code == 302
+    page = client.get("/admin/login/")  # type: ignore[attr-defined]
+    assert '<html lang="en"' in page.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"  # type: ignore[attr-defined]
+    page = client.get("/admin/login/")  # type: ignore[attr-defined]
+    assert '<html lang="vi"' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_djangos_untranslated_admin_strings_read_vietnamese(admin_client: object) -> None:
+    page = admin_client.get("/admin/households/household/")  # type: ignore[attr-defined]
+    content = page.content.decode()
+    assert "Hiện số lượng" in content
+    assert "Show counts" not in content

@@ -72,12 +72,34 @@ def test_the_admin_lists_the_18_units(staff: Client) -> None:
 
 @pytest.mark.parametrize(
     ("term", "found"),
-    [("nguyen van", True), ("NGUYỄN văn", True), ("van an", True), ("nguyen thi", False)],
+    [
+        ("nguyen van", ["HH-0001", "HH-0002"]),
+        ("NGUYỄN văn an", ["HH-0001"]),
+        ("van an", ["HH-0001"]),
+        ("an", ["HH-0001"]),  # a word's start, not "an" inside "Văn" or "Hoàng"
+        ("nguyen thi", []),
+        ("ng v", ["HH-0001", "HH-0002"]),  # word prefixes
+    ],
 )
-def test_household_search_ignores_accents(staff: Client, term: str, found: bool) -> None:
-    make_household(head_name="Nguyễn Văn An")
+def test_household_search_ignores_accents_and_matches_word_starts(
+    staff: Client, term: str, found: list[str]
+) -> None:
+    make_household(code="HH-0001", head_name="Nguyễn Văn An")
+    make_household(code="HH-0002", head_name="Nguyễn Văn Hoàng")
+    make_household(code="HH-0003", head_name="Trần Thị Bảy")
     response = staff.get(reverse("admin:households_household_changelist"), {"q": term})
-    assert (response.context["cl"].result_count == 1) is found
+    assert sorted(h.code for h in response.context["cl"].result_list) == found
+
+
+def test_search_words_must_match_within_one_name(staff: Client) -> None:
+    # "tran an" must not match a household whose head is Trần … and a member is … An.
+    household = make_household(code="HH-0001", head_name="Trần Văn Bảy")
+    make_member(household, full_name="Trần Văn Bảy")
+    make_member(household, full_name="Lê Thị An", birth_year=1990, sex="female", relation="other")
+    response = staff.get(reverse("admin:households_household_changelist"), {"q": "tran an"})
+    assert response.context["cl"].result_count == 0
+    response = staff.get(reverse("admin:households_household_changelist"), {"q": "le an"})
+    assert response.context["cl"].result_count == 1
 
 
 def test_household_search_finds_members_codes_and_id_numbers(staff: Client) -> None:
