@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from households.classification import gettext
 
@@ -40,6 +41,19 @@ class RosterMember:
     education_level: str = "none"
     health_insurance_number: str = ""
     health_insurance_expiry: datetime.date | None = None
+
+
+def roster_member(member: Any) -> RosterMember:
+    """The facts the indicators need, from anything with a Member's fields (a model, a draft)."""
+    return RosterMember(
+        name=member.full_name,
+        birth_year=member.birth_year,
+        date_of_birth=member.date_of_birth,
+        attends_school=member.attends_school,
+        education_level=member.education_level,
+        health_insurance_number=member.health_insurance_number,
+        health_insurance_expiry=member.health_insurance_expiry,
+    )
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,12 @@ from households.models import (
     User,
     Ward,
 )
-from households.roster import ROSTER_INDICATORS, RosterMember, derive_indicators
+from households.roster import (
+    ROSTER_INDICATORS,
+    RosterMember,
+    derive_indicators,
+    roster_member,
+)
 
 HOUSEHOLD_FIELDS = frozenset(
     {
@@ -164,18 +169,7 @@ def _income(value: object) -> int:
 
 
 def roster_of(household: Household) -> list[RosterMember]:
-    return [
-        RosterMember(
-            name=m.full_name,
-            birth_year=m.birth_year,
-            date_of_birth=m.date_of_birth,
-            attends_school=m.attends_school,
-            education_level=m.education_level,
-            health_insurance_number=m.health_insurance_number,
-            health_insurance_expiry=m.health_insurance_expiry,
-        )
-        for m in household.members.all()
-    ]
+    return [roster_member(m) for m in household.members.all()]
 
 
 def assessment_apply_result(assessment: Assessment, roster: Iterable[RosterMember]) -> None:

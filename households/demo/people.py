@@ -32,7 +32,7 @@ from households.demo.data import (
 )
 from households.ethnicities import Ethnicity
 from households.models import Member, Ward
-from households.roster import RosterMember, age_on
+from households.roster import RosterMember, age_on, roster_member
 
 T = TypeVar("T")
 
@@ -61,15 +61,7 @@ class PlannedMember:
         return age_on(birth_year=self.birth_year, date_of_birth=self.date_of_birth, day=ROSTER_DATE)
 
     def roster(self) -> RosterMember:
-        return RosterMember(
-            name=self.full_name,
-            birth_year=self.birth_year,
-            date_of_birth=self.date_of_birth,
-            attends_school=self.attends_school,
-            education_level=self.education_level,
-            health_insurance_number=self.health_insurance_number,
-            health_insurance_expiry=self.health_insurance_expiry,
-        )
+        return roster_member(self)
 
     def fields(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in services.MEMBER_FIELDS}
