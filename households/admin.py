@@ -28,27 +28,21 @@ from households.models import (
     User,
     Ward,
 )
-from households.search import folded_search_q
 
 
 class FoldedSearchMixin:
-    """Accent-insensitive admin search ("nguyen van" finds "Nguyễn Văn") on any database."""
-
-    folded_search_fields: tuple[str, ...] = ()
-    exact_search_fields: tuple[str, ...] = ()
+    """Admin search through the model's own accent-insensitive `QuerySet.search`, so the
+    admin and the workspace search the same fields ("nguyen van" finds "Nguyễn Văn")."""
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
     ) -> tuple[QuerySet[Any], bool]:
-        condition = folded_search_q(
-            search_term,
-            folded_fields=self.folded_search_fields,
-            exact_fields=self.exact_search_fields,
-        )
-        if condition is None:
+        if not search_term.strip():
             return queryset, False
-        may_have_duplicates = any("__" in f for f in self.folded_search_fields)
-        return queryset.filter(condition), may_have_duplicates
+        return self.search(queryset, search_term), False
+
+    def search(self, queryset: QuerySet[Any], term: str) -> QuerySet[Any]:
+        return queryset.search(term)  # type: ignore[attr-defined]
 
 
 class RoleAccessMixin:
@@ -119,8 +113,6 @@ class WardAdmin(RoleAccessMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "area_label", "district", "code", "household_count"]
     list_filter = ["kind", "district"]
     search_fields = ["name"]
-    folded_search_fields = ("name_folded",)
-    exact_search_fields = ("code",)
     inlines = [QuarterInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Ward]:
@@ -233,8 +225,6 @@ class HouseholdAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, adm
     list_select_related = ["ward", "quarter__ward"]
     search_fields = ["head_name"]
     search_help_text = _("Name (with or without accents), household code or national ID number")
-    folded_search_fields = ("head_name_folded", "members__full_name_folded")
-    exact_search_fields = ("code", "members__national_id")
     fieldsets = [
         (None, {"fields": ["ward", "quarter", "code", "head_name", "address", "phone"]}),
         (
@@ -292,8 +282,6 @@ class MemberAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, admin.
     list_select_related = ["household"]
     search_fields = ["full_name"]
     search_help_text = _("Name (with or without accents) or national ID number")
-    folded_search_fields = ("full_name_folded",)
-    exact_search_fields = ("national_id",)
     raw_id_fields = ["household"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Member]:
@@ -347,8 +335,6 @@ class AssessmentAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, ad
     ]
     list_select_related = ["household__ward", "round"]
     search_fields = ["household__head_name"]
-    folded_search_fields = ("household__head_name_folded",)
-    exact_search_fields = ("household__code",)
     raw_id_fields = ["household"]
     filter_horizontal = ["causes", "needs"]
     readonly_fields = [
@@ -364,6 +350,9 @@ class AssessmentAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, ad
     def get_queryset(self, request: HttpRequest) -> QuerySet[Assessment]:
         visible = Household.objects.visible_to(request.user)
         return super().get_queryset(request).filter(household__in=visible)
+
+    def search(self, queryset: QuerySet[Any], term: str) -> QuerySet[Any]:
+        return queryset.filter(household__in=Household.objects.search(term))
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         survey = [name for name in AssessmentAdminForm.Meta.fields]

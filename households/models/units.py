@@ -34,6 +34,13 @@ class WardQuerySet(models.QuerySet["Ward"]):
         scope = ward_scope(user)
         return self if scope is None else self.filter(pk__in=scope)
 
+    def search(self, term: str) -> WardQuerySet:
+        """Accent-insensitive: "duc thang" finds Đức Thắng; a code matches exactly."""
+        from households.search import folded_search_q
+
+        condition = folded_search_q(term, folded_fields=["name_folded"], exact_fields=["code"])
+        return self if condition is None else self.filter(condition)
+
 
 class Ward(models.Model):
     """A commune-level unit (phường, xã or thị trấn): where households are reviewed and recognised.

@@ -298,3 +298,21 @@ def test_admin_explains_that_an_empty_roster_cannot_be_assessed(staff: Client) -
     assert response.status_code == 200
     assert "Hộ chưa có thành viên nào" in response.content.decode()
     assert not Assessment.objects.exists()
+
+
+def test_member_and_assessment_search_use_the_same_accent_insensitive_rules(
+    staff: Client,
+) -> None:
+    household = make_household(code="DT-0042", head_name="Trần Văn Ba")
+    make_member(household, full_name="Trần Văn Ba", national_id="060123456789")
+    make_assessment(household)
+    other = make_household(code="DT-0043", head_name="Phạm Văn Tư")
+    make_member(other, full_name="Phạm Văn Tư")
+    make_assessment(other)
+    members = staff.get(reverse("admin:households_member_changelist"), {"q": "tran ba"})
+    assert [m.full_name for m in members.context["cl"].result_list] == ["Trần Văn Ba"]
+    by_id = staff.get(reverse("admin:households_member_changelist"), {"q": "060123456789"})
+    assert by_id.context["cl"].result_count == 1
+    for term in ("tran van ba", "dt-0042"):
+        found = staff.get(reverse("admin:households_assessment_changelist"), {"q": term})
+        assert [a.household.code for a in found.context["cl"].result_list] == ["DT-0042"], term
