@@ -94,3 +94,37 @@ def make_assessment(
         deprivations=deprivations,
         **extra,
     )
+
+
+def household_form(ward: Ward, *, code: str = "DT-0100", **rows: dict[str, str]) -> dict[str, str]:
+    """POST data for the admin's household form, with one member row per keyword."""
+    data = {
+        "ward": str(ward.pk),
+        "quarter": str(ward.quarters.first().pk),  # type: ignore[union-attr]
+        "code": code,
+        "head_name": "Võ Văn Mười",
+        "address": "5 Thủ Khoa Huân",
+        "phone": "",
+        "members-TOTAL_FORMS": str(len(rows)),
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "1000",
+        "assessments-TOTAL_FORMS": "0",
+        "assessments-INITIAL_FORMS": "0",
+        "assessments-MIN_NUM_FORMS": "0",
+        "assessments-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows.values()):
+        member = {
+            "full_name": "",
+            "sex": "male",
+            "relation": "head",
+            "birth_year": "1970",
+            "ethnicity": "kinh",
+            "education_level": "primary",
+            "disability": "none",
+            "work_ability": "able",
+            **row,
+        }
+        data.update({f"members-{index}-{key}": value for key, value in member.items()})
+    return data

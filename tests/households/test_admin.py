@@ -7,7 +7,14 @@ from django.test import Client
 from django.urls import reverse
 
 from households.models import Assessment, Household, Member, User, Ward
-from tests.factories import make_assessment, make_household, make_member, make_round, make_user
+from tests.factories import (
+    household_form,
+    make_assessment,
+    make_household,
+    make_member,
+    make_round,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -135,39 +142,6 @@ def test_household_list_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(12):  # type: ignore[operator]
         response = staff.get(url)
     assert response.context["cl"].result_count == 30
-
-
-def household_form(ward: Ward, **rows: dict[str, str]) -> dict[str, str]:
-    data = {
-        "ward": str(ward.pk),
-        "quarter": str(ward.quarters.first().pk),  # type: ignore[union-attr]
-        "code": "DT-0100",
-        "head_name": "Võ Văn Mười",
-        "address": "5 Thủ Khoa Huân",
-        "phone": "",
-        "members-TOTAL_FORMS": str(len(rows)),
-        "members-INITIAL_FORMS": "0",
-        "members-MIN_NUM_FORMS": "0",
-        "members-MAX_NUM_FORMS": "1000",
-        "assessments-TOTAL_FORMS": "0",
-        "assessments-INITIAL_FORMS": "0",
-        "assessments-MIN_NUM_FORMS": "0",
-        "assessments-MAX_NUM_FORMS": "1000",
-    }
-    for index, row in enumerate(rows.values()):
-        member = {
-            "full_name": "",
-            "sex": "male",
-            "relation": "head",
-            "birth_year": "1970",
-            "ethnicity": "kinh",
-            "education_level": "primary",
-            "disability": "none",
-            "work_ability": "able",
-            **row,
-        }
-        data.update({f"members-{index}-{key}": value for key, value in member.items()})
-    return data
 
 
 def test_admin_creates_a_household_with_its_members(staff: Client, duc_thang: Ward) -> None:

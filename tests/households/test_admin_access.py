@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from households.models import Assessment, Household, User, Ward
-from tests.factories import make_household, make_member, make_round
+from tests.factories import household_form, make_household, make_member, make_round
 
 pytestmark = pytest.mark.django_db
 
@@ -69,17 +69,7 @@ def test_it_checks_ownership_of_a_household(charlie: Client, ducthang_household:
 def test_an_officer_cannot_create_a_household_in_another_ward(
     alice: Client, tien_loi: Ward
 ) -> None:
-    data = {
-        "ward": str(tien_loi.pk),
-        "quarter": str(tien_loi.quarters.first().pk),  # type: ignore[union-attr]
-        "code": "TL-0100",
-        "head_name": "Võ Văn Mười",
-        "address": "Thôn 1",
-        "members-TOTAL_FORMS": "0",
-        "members-INITIAL_FORMS": "0",
-        "assessments-TOTAL_FORMS": "0",
-        "assessments-INITIAL_FORMS": "0",
-    }
+    data = household_form(tien_loi, code="TL-0100")
     response = alice.post(reverse("admin:households_household_add"), data)
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
@@ -88,17 +78,7 @@ def test_an_officer_cannot_create_a_household_in_another_ward(
 
 
 def test_an_officer_creates_a_household_in_their_ward(alice: Client, duc_thang: Ward) -> None:
-    data = {
-        "ward": str(duc_thang.pk),
-        "quarter": str(duc_thang.quarters.first().pk),  # type: ignore[union-attr]
-        "code": "DT-0100",
-        "head_name": "Võ Văn Mười",
-        "address": "5 Thủ Khoa Huân",
-        "members-TOTAL_FORMS": "0",
-        "members-INITIAL_FORMS": "0",
-        "assessments-TOTAL_FORMS": "0",
-        "assessments-INITIAL_FORMS": "0",
-    }
+    data = household_form(duc_thang, code="DT-0100")
     response = alice.post(reverse("admin:households_household_add"), data)
     assert response.status_code == 302
     assert Household.objects.get().ward == duc_thang
