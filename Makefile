@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
-# Debian packages the app and its suite need: msgfmt compiles the Vietnamese catalogue.
-SYSTEM_PACKAGES := gettext
+# Debian packages the app and its suite need: msgfmt compiles the Vietnamese catalogue,
+# Chromium runs the browser tests, poppler reads PDFs back, harfbuzz-subset and DejaVu
+# let WeasyPrint embed fonts quickly.
+SYSTEM_PACKAGES := gettext chromium poppler-utils libharfbuzz-subset0 fonts-dejavu-core
 MO := giamngheo/locale/vi/LC_MESSAGES/django.mo
 
 .PHONY: install run test lint format check-migrations messages clean ci

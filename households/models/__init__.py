@@ -6,11 +6,15 @@ roster-derived indicators in `households.roster` (pure), and every write in
 """
 
 from households.models.assessments import (
+    EDITABLE_STATES,
     AreaChoice,
     Assessment,
     PoorGroupChoice,
     PovertyStatus,
+    RequestKind,
+    ReviewEvent,
     ReviewRound,
+    ReviewState,
     _standard_choices,
 )
 from households.models.reference import CodedLabel, PovertyCause, SupportNeed
@@ -27,6 +31,7 @@ from households.models.units import District, Quarter, Ward, WardQuerySet
 from households.models.users import User, ward_scope
 
 __all__ = [
+    "EDITABLE_STATES",
     "AreaChoice",
     "Assessment",
     "CodedLabel",
@@ -39,7 +44,10 @@ __all__ = [
     "PovertyCause",
     "PovertyStatus",
     "Quarter",
+    "RequestKind",
+    "ReviewEvent",
     "ReviewRound",
+    "ReviewState",
     "SupportNeed",
     "User",
     "Ward",

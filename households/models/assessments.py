@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from households.classification import DEFAULT_STANDARD, STANDARDS, Area, PoorGroup, Status
 from households.models.reference import PovertyCause, SupportNeed
@@ -99,11 +100,45 @@ class ReviewRound(models.Model):
             )
 
 
+class ReviewState(models.TextChoices):
+    """Where an assessment stands in the review of Circular 17/2016/TT-BLĐTBXH (REFERENCE §3.3).
+
+    The officer drafts and submits; the community meeting (họp dân) reviews it; the list is
+    posted publicly (niêm yết); the ward chairman's decision recognises it, or it is returned
+    with a reason and goes back to the officer.
+    """
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    MEETING_HELD = "meeting_held", _("Community meeting held")
+    POSTED = "posted", _("Publicly posted")
+    RECOGNISED = "recognised", _("Recognised")
+    RETURNED = "returned", _("Returned")
+
+
+# The officer may change the survey only in these states; anything later goes through review.
+EDITABLE_STATES = frozenset({ReviewState.DRAFT, ReviewState.RETURNED})
+
+
+class RequestKind(models.TextChoices):
+    """Why an ad-hoc review (rà soát thường xuyên, Circular 17 Art. 4) was opened."""
+
+    ADDITION = "addition", _("Household asks to be added to the list")
+    ESCAPE = "escape", _("Household asks to be recognised as having escaped poverty")
+    CORRECTION = "correction", _("Correction of a recognised assessment")
+
+
+def minutes_upload_path(instance: Assessment, filename: str) -> str:
+    return f"minutes/{instance.round.year}/{instance.household.ward.code}/{filename}"
+
+
 class Assessment(models.Model):
     """One household's review in one round: the survey, and the result the engine gave.
 
     The result fields (status, poor group, deprivation count, explanation) are written only by
     `households.services.assessment_save`, which calls `households.classification.classify`.
+    The review fields (state, meeting, posting, decision) are written only by the review
+    services in `households.services.review`.
     """
 
     class HouseholdType(models.TextChoices):
@@ -174,6 +209,52 @@ class Assessment(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
 
+    # Ad-hoc reviews only: what the household asked for, when, and what it corrects.
+    request_kind = models.CharField(
+        _("request"), max_length=12, choices=RequestKind.choices, blank=True
+    )
+    request_date = models.DateField(_("request received on"), null=True, blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrects the assessment"),
+    )
+
+    # The review (Circular 17/2016), in the order it happens.
+    state = models.CharField(
+        _("review state"),
+        max_length=12,
+        choices=ReviewState.choices,
+        default=ReviewState.DRAFT,
+        editable=False,
+        db_index=True,
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    meeting_date = models.DateField(_("community meeting date"), null=True, blank=True)
+    meeting_attendance = models.PositiveSmallIntegerField(
+        _("people attending"), null=True, blank=True
+    )
+    meeting_agreement_percent = models.PositiveSmallIntegerField(
+        _("share agreeing (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100, _("A share cannot exceed 100%."))],
+    )
+    meeting_minutes = models.TextField(_("meeting minutes"), blank=True)
+    meeting_minutes_file = models.FileField(
+        _("minutes file"), upload_to=minutes_upload_path, blank=True
+    )
+    posted_from = models.DateField(_("posted from"), null=True, blank=True)
+    posted_to = models.DateField(_("posted until"), null=True, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    return_reason = models.TextField(_("reason returned"), blank=True)
+    # Optimistic locking: each save checks and bumps it, so a stale form cannot overwrite.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     created_by = models.ForeignKey(
         User,
         on_delete=models.SET_NULL,
@@ -184,6 +265,12 @@ class Assessment(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "version", "derived_reasons"],
+        m2m_fields=[causes, needs],
+        verbose_name=_("historical assessment"),
+    )
 
     class Meta:
         verbose_name = _("assessment")
@@ -206,11 +293,41 @@ class Assessment(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=PovertyStatus.values), name="assessment_status_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(state__in=ReviewState.values), name="assessment_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="recognised")
+                | (~Q(decision_number="") & Q(decision_date__isnull=False)),
+                name="recognised_assessment_has_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(meeting_agreement_percent__isnull=True)
+                | Q(meeting_agreement_percent__lte=100),
+                name="assessment_agreement_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(posted_to__isnull=True)
+                | Q(posted_from__isnull=True)
+                | Q(posted_to__gte=models.F("posted_from")),
+                name="assessment_posting_ends_after_start",
+            ),
         ]
-        indexes = [models.Index(fields=["round", "status", "poor_group"])]
+        indexes = [
+            models.Index(fields=["round", "status", "poor_group"]),
+            models.Index(fields=["round", "state"], name="assessment_round_state_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.household} – {self.round}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == ReviewState.RECOGNISED
 
     @property
     def deprivations(self) -> frozenset[str]:
@@ -218,3 +335,41 @@ class Assessment(models.Model):
 
         keys = get_standard(self.round.standard).indicator_keys
         return frozenset(key for key in keys if getattr(self, key))
+
+
+class ReviewEvent(models.Model):
+    """One step of an assessment's review: who moved it from which state to which, and why."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Survey started")
+        SUBMIT = "submit", _("Submitted for review")
+        WITHDRAW = "withdraw", _("Withdrawn for changes")
+        MEETING = "meeting", _("Community meeting recorded")
+        POSTING = "posting", _("Public posting recorded")
+        RECOGNISE = "recognise", _("Recognised by decision")
+        RETURN = "return", _("Returned")
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="events", verbose_name=_("assessment")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    from_state = models.CharField(_("from"), max_length=12, choices=ReviewState.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=12, choices=ReviewState.choices)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review step")
+        verbose_name_plural = _("review steps")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} – {self.get_action_display()}"

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from giamngheo.formatting import fold_text
 from households.ethnicities import Ethnicity
@@ -89,8 +90,14 @@ class Household(models.Model):
     has_no_working_age_labour = models.BooleanField(_("no working-age labour"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Optimistic locking: each save checks and bumps it, so a stale form cannot overwrite.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = HouseholdQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["head_name_folded", "updated_at", "version"],
+        verbose_name=_("historical household"),
+    )
 
     class Meta:
         verbose_name = _("household")
@@ -199,6 +206,9 @@ class Member(models.Model):
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
 
     objects = MemberQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["full_name_folded"], verbose_name=_("historical member")
+    )
 
     class Meta:
         verbose_name = _("member")

@@ -1,0 +1,74 @@
+"""Who may do what in the workspace: one function per kind of action, used by every view.
+
+Which households a user may *see* is `ward_scope` / `Household.objects.visible_to` (an unseen
+household is a 404). These functions decide what a user may *do* with a household they can see
+(a refusal is a 403). The services check them again, so the admin and commands obey them too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from households.models import Household, User, Ward
+
+
+def is_administrator(user: Any) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (user.is_superuser or user.role == User.Role.ADMIN)
+    )
+
+
+def is_city_reviewer(user: Any) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.role == User.Role.CITY_REVIEWER
+    )
+
+
+def can_edit_ward(user: Any, ward: Ward | int | None) -> bool:
+    """Officers enter and change households and surveys of their own ward; administrators too."""
+    if is_administrator(user):
+        return True
+    ward_id = ward.pk if isinstance(ward, Ward) else ward
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.role == User.Role.WARD_OFFICER
+        and ward_id is not None
+        and user.ward_id == ward_id
+    )
+
+
+def can_edit_household(user: Any, household: Household) -> bool:
+    return can_edit_ward(user, household.ward_id)
+
+
+def can_create_households(user: Any) -> bool:
+    return is_administrator(user) or (
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.role == User.Role.WARD_OFFICER
+        and user.ward_id is not None
+    )
+
+
+def can_decide(user: Any) -> bool:
+    """Recognise or return an assessment: the city Labour department and administrators."""
+    return is_administrator(user) or is_city_reviewer(user)
+
+
+def can_see_history(user: Any, household: Household) -> bool:
+    """The change history: officers of the household's ward, the city and administrators."""
+    return can_decide(user) or can_edit_household(user, household)
+
+
+def require(allowed: bool) -> None:
+    """Raise 403 with a Vietnamese message when `allowed` is false."""
+    if not allowed:
+        raise PermissionDenied(_("You are not allowed to do this."))

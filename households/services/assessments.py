@@ -1,0 +1,204 @@
+"""Recording a household's survey and classifying it (Decision 59/2015/QĐ-TTg)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from households.classification import classify, get_standard
+from households.models import (
+    EDITABLE_STATES,
+    Assessment,
+    Household,
+    PovertyCause,
+    ReviewEvent,
+    ReviewRound,
+    ReviewState,
+    SupportNeed,
+    User,
+)
+from households.roster import ROSTER_INDICATORS, RosterMember, derive_indicators, roster_member
+from households.services.locking import check_and_bump_version
+
+# Stored explanations are part of the official record, so they are written in the
+# language of the record (Vietnamese) whatever the officer's interface language.
+RECORD_LANGUAGE = "vi"
+
+
+# --- Assessments ---------------------------------------------------------------------------
+
+
+_WHOLE_DONG = re.compile(r"-?(\d+|\d{1,3}(\.\d{3})+)")
+
+
+def _income(value: object) -> int:
+    """A whole number of đồng; officers may type "1.100.000" with thousand separators."""
+    if isinstance(value, str) and _WHOLE_DONG.fullmatch(value.strip().replace(" ", "")):
+        value = int(value.strip().replace(" ", "").replace(".", ""))
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(
+            {
+                "income_per_capita": _(
+                    "Enter the income per person as a whole number of đồng, e.g. 1100000."
+                )
+            }
+        )
+    if value < 0:
+        raise ValidationError({"income_per_capita": _("Income cannot be negative.")})
+    return value
+
+
+def roster_of(household: Household) -> list[RosterMember]:
+    return [roster_member(m) for m in household.members.all()]
+
+
+def assessment_apply_result(assessment: Assessment, roster: Iterable[RosterMember]) -> None:
+    """Derive the roster indicators and classify, writing the result onto `assessment`.
+
+    Does not save: `assessment_save` saves, and the demo seeder saves in bulk.
+    Decision 59/2015/QĐ-TTg Art. 2 via `classify`; indicators per REFERENCE.md §1.4.
+    """
+    household = assessment.household
+    review_round = assessment.round
+    standard = get_standard(review_round.standard)
+    with translation.override(RECORD_LANGUAGE):
+        try:
+            derived = derive_indicators(roster, on=review_round.reference_date)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        for key, indicator in derived.items():
+            setattr(assessment, key, indicator.deprived)
+        assessment.derived_reasons = {key: d.reason for key, d in derived.items()}
+        result = classify(
+            area=household.ward.area,
+            income_per_capita=assessment.income_per_capita,
+            deprivations={key: getattr(assessment, key) for key in standard.indicator_keys},
+            standard=standard,
+        )
+        assessment.status = result.status.value
+        assessment.poor_group = result.poor_group.value if result.poor_group else ""
+        assessment.deprivation_count = result.deprivation_count
+        assessment.area = result.area.value
+        assessment.explanation = str(result.explanation)
+
+
+@transaction.atomic
+def assessment_save(
+    *,
+    household: Household,
+    round: ReviewRound,
+    income_per_capita: object,
+    deprivations: Mapping[str, bool] | Iterable[str] = (),
+    household_type: str = "",
+    causes: Iterable[PovertyCause] = (),
+    needs: Iterable[SupportNeed] = (),
+    expected_to_escape: bool = False,
+    notes: str = "",
+    request_kind: str | None = None,
+    request_date: datetime.date | None = None,
+    corrects: Assessment | None = None,
+    expected_version: int | None = None,
+    by: User | None = None,
+) -> Assessment:
+    """Record a household's survey for a review round and classify it.
+
+    One assessment per household per round: saving again updates it, but only while it is a
+    draft or returned (Circular 17/2016: once submitted it is under review, once recognised it
+    is locked and a correction is an ad-hoc review). Indicators decided by the roster (see
+    `households.roster`) are derived, whatever was passed for them. `expected_version` is the
+    version the form was opened at (optimistic locking).
+    """
+    standard = get_standard(round.standard)
+    if isinstance(deprivations, Mapping):
+        deprived = {key for key, value in deprivations.items() if value}
+        given = set(deprivations)
+    else:
+        deprived = set(deprivations)
+        given = deprived
+    unknown = given - set(standard.indicator_keys)
+    if unknown:
+        raise ValidationError(
+            _("Unknown deprivation indicators: %(keys)s") % {"keys": ", ".join(sorted(unknown))}
+        )
+
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",))
+        .filter(household=household, round=round)
+        .first()
+    )
+    created = assessment is None
+    if assessment is None:
+        assessment = Assessment(household=household, round=round, created_by=by)
+    elif assessment.state == ReviewState.RECOGNISED:
+        raise ValidationError(
+            _(
+                "This assessment was recognised by decision %(number)s of %(date)s and can no "
+                "longer be changed. Open an ad-hoc review to correct it."
+            )
+            % {
+                "number": assessment.decision_number,
+                "date": date_format(assessment.decision_date, "d/m/Y"),
+            }
+        )
+    elif assessment.state not in EDITABLE_STATES:
+        raise ValidationError(
+            _(
+                "This assessment is under review (“%(state)s”) and cannot be changed. Withdraw "
+                "it, or ask the city to return it."
+            )
+            % {"state": assessment.get_state_display()}
+        )
+    if request_kind is not None:
+        assessment.request_kind = request_kind
+        assessment.request_date = request_date
+        assessment.corrects = corrects
+    if round.kind == ReviewRound.Kind.AD_HOC and not assessment.request_kind:
+        raise ValidationError(
+            {"request_kind": _("An ad-hoc review needs the household's request.")}
+        )
+    check_and_bump_version(assessment, expected_version)
+    assessment.income_per_capita = _income(income_per_capita)
+    for key in standard.indicator_keys:
+        if key not in ROSTER_INDICATORS:
+            setattr(assessment, key, key in deprived)
+    assessment.household_type = household_type
+    assessment.expected_to_escape = expected_to_escape
+    assessment.notes = notes
+    assessment_apply_result(assessment, roster_of(household))
+    assessment.full_clean()
+    assessment.save()
+    assessment.causes.set(causes)
+    assessment.needs.set(needs)
+    if created:
+        ReviewEvent.objects.create(
+            assessment=assessment,
+            action=ReviewEvent.Action.CREATE,
+            to_state=assessment.state,
+            note=assessment.get_request_kind_display() if assessment.request_kind else "",
+            by=by,
+        )
+    return assessment
+
+
+@transaction.atomic
+def assessment_reclassify(*, assessment: Assessment) -> Assessment:
+    """Classify again from the stored survey and the current roster (e.g. after a correction).
+
+    Only drafts and returned assessments: a submitted or recognised result is not changed.
+    """
+    if assessment.state not in EDITABLE_STATES:
+        raise ValidationError(
+            _("%(assessment)s is under review or recognised and is not reclassified.")
+            % {"assessment": assessment}
+        )
+    assessment_apply_result(assessment, roster_of(assessment.household))
+    assessment.full_clean()
+    assessment.save()
+    return assessment

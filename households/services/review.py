@@ -1,0 +1,400 @@
+"""The review of Circular 17/2016/TT-BLĐTBXH, step by step (REFERENCE.md §3.2–3.3).
+
+draft → submitted (ward officer) → meeting_held (community meeting: date, attendance, share
+agreeing, minutes) → posted (public posting, from/to) → recognised (the ward chairman's decision:
+number and date), or returned with a reason at any step after submission, back to the officer.
+A recognised assessment is locked: a correction is an ad-hoc review, a new assessment in an
+ad-hoc round (`assessment_open_adhoc`), never an edit.
+
+Each step works on many assessments at once, because a meeting reviews a whole quarter's list and
+one decision recognises a whole ward's; the singular functions are the one-household case. Every
+step locks the rows, checks who may do it and from which state, writes the audit trail
+(django-simple-history) and a `ReviewEvent`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from households import access
+from households.models import (
+    EDITABLE_STATES,
+    Assessment,
+    Household,
+    RequestKind,
+    ReviewEvent,
+    ReviewRound,
+    ReviewState,
+    User,
+)
+from households.services.assessments import assessment_save
+
+Action = ReviewEvent.Action
+
+# Which states each step starts from, and where it leads.
+TRANSITIONS: Mapping[str, tuple[frozenset[str], str]] = {
+    Action.SUBMIT: (frozenset(EDITABLE_STATES), ReviewState.SUBMITTED),
+    Action.WITHDRAW: (frozenset({ReviewState.SUBMITTED}), ReviewState.DRAFT),
+    Action.MEETING: (frozenset({ReviewState.SUBMITTED}), ReviewState.MEETING_HELD),
+    Action.POSTING: (frozenset({ReviewState.MEETING_HELD}), ReviewState.POSTED),
+    Action.RECOGNISE: (frozenset({ReviewState.POSTED}), ReviewState.RECOGNISED),
+    Action.RETURN: (
+        frozenset({ReviewState.SUBMITTED, ReviewState.MEETING_HELD, ReviewState.POSTED}),
+        ReviewState.RETURNED,
+    ),
+}
+# Officers of the ward carry the review to the posting; the city decides.
+DECIDING_ACTIONS = frozenset({Action.RECOGNISE, Action.RETURN})
+
+MINUTES_EXTENSIONS = frozenset({".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".odt"})
+
+
+def allowed_actions(user: Any, assessment: Assessment) -> list[str]:
+    """The steps `user` may take on `assessment` now, in the order the buttons are shown."""
+    actions = []
+    for action, (sources, _target) in TRANSITIONS.items():
+        if assessment.state in sources and _may(user, action, assessment.household):
+            actions.append(action)
+    return actions
+
+
+def _may(user: Any, action: str, household: Household) -> bool:
+    if action in DECIDING_ACTIONS:
+        return access.can_decide(user)
+    return access.can_edit_household(user, household)
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _d(day: datetime.date) -> str:
+    return date_format(day, "d/m/Y")
+
+
+@transaction.atomic
+def _step(
+    *,
+    assessments: Iterable[Assessment],
+    action: str,
+    by: User,
+    fields: Mapping[str, Any] | None = None,
+    note: str = "",
+) -> list[Assessment]:
+    sources, target = TRANSITIONS[action]
+    ids = [a.pk for a in assessments]
+    if not ids:
+        raise ValidationError(_("Choose at least one assessment."))
+    locked = list(
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("household", "household__ward", "round")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    if len(locked) != len(set(ids)):
+        raise ValidationError(_("Some of the chosen assessments no longer exist."))
+    for assessment in locked:
+        if not _may(by, action, assessment.household):
+            raise PermissionDenied(_("You are not allowed to do this."))
+        if assessment.state not in sources:
+            raise ValidationError(
+                _("%(household)s: this step is not possible while the assessment is “%(state)s”.")
+                % {"household": assessment.household, "state": assessment.get_state_display()}
+            )
+    now = timezone.now()
+    changed = ["state", "version", "updated_at", *(fields or {})]
+    for assessment in locked:
+        previous = assessment.state
+        assessment._review_from = previous  # type: ignore[attr-defined]
+        assessment.state = target
+        assessment.version += 1
+        assessment.updated_at = now
+        for name, value in (fields or {}).items():
+            setattr(assessment, name, value)
+        if action == Action.SUBMIT:
+            assessment.submitted_at = now
+            assessment.return_reason = ""
+            if "submitted_at" not in changed:
+                changed += ["submitted_at", "return_reason"]
+    bulk_update_with_history(locked, Assessment, changed, default_user=by, default_date=now)
+    ReviewEvent.objects.bulk_create(
+        ReviewEvent(
+            assessment=a,
+            action=action,
+            from_state=a._review_from,  # type: ignore[attr-defined]
+            to_state=target,
+            note=note,
+            by=by,
+        )
+        for a in locked
+    )
+    return locked
+
+
+def _one(assessments: list[Assessment]) -> Assessment:
+    return assessments[0]
+
+
+# --- The steps -----------------------------------------------------------------------------
+
+
+def assessments_submit(*, assessments: Iterable[Assessment], by: User) -> list[Assessment]:
+    """The ward officer sends drafts (or returned assessments) to the community review."""
+    return _step(assessments=assessments, action=Action.SUBMIT, by=by)
+
+
+def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
+    return _one(assessments_submit(assessments=[assessment], by=by))
+
+
+def assessment_withdraw(*, assessment: Assessment, by: User) -> Assessment:
+    """Take a submitted assessment back to draft before the meeting, to correct it."""
+    return _one(_step(assessments=[assessment], action=Action.WITHDRAW, by=by))
+
+
+def assessments_record_meeting(
+    *,
+    assessments: Sequence[Assessment],
+    by: User,
+    meeting_date: datetime.date | None,
+    attendance: int | None,
+    agreement_percent: int | None,
+    minutes: str = "",
+    minutes_file: UploadedFile | None = None,
+) -> list[Assessment]:
+    """Record the community meeting (họp dân) that reviewed these assessments."""
+    errors: dict[str, str] = {}
+    if meeting_date is None:
+        errors["meeting_date"] = _("Enter the date of the meeting.")
+    elif meeting_date > _today():
+        errors["meeting_date"] = _("The meeting date cannot be in the future.")
+    else:
+        starts = min(a.round.starts_on for a in assessments) if assessments else None
+        if starts and meeting_date < starts:
+            errors["meeting_date"] = _(
+                "The meeting cannot be before the review round started (%(date)s)."
+            ) % {"date": _d(starts)}
+    if attendance is None or attendance < 1:
+        errors["attendance"] = _("Enter how many people attended (at least 1).")
+    if agreement_percent is None or not 0 <= agreement_percent <= 100:
+        errors["agreement_percent"] = _("Enter the share agreeing, from 0 to 100%.")
+    minutes = minutes.strip()
+    if not minutes and minutes_file is None:
+        errors["minutes"] = _("Type the minutes or attach the minutes file.")
+    if minutes_file is not None:
+        extension = os.path.splitext(minutes_file.name or "")[1].lower()
+        if extension not in MINUTES_EXTENSIONS:
+            errors["minutes_file"] = _("The minutes file must be PDF, JPG, PNG, DOC, DOCX or ODT.")
+        elif minutes_file.size and minutes_file.size > settings.UPLOAD_MAX_MEGABYTES * 1024**2:
+            errors["minutes_file"] = _("The minutes file is larger than %(mb)s MB.") % {
+                "mb": settings.UPLOAD_MAX_MEGABYTES
+            }
+    if errors:
+        raise ValidationError(errors)
+    fields: dict[str, Any] = {
+        "meeting_date": meeting_date,
+        "meeting_attendance": attendance,
+        "meeting_agreement_percent": agreement_percent,
+        "meeting_minutes": minutes,
+    }
+    with transaction.atomic():
+        if minutes_file is not None:
+            first = assessments[0]
+            path = f"minutes/{first.round.year}/{first.household.ward.code}/{minutes_file.name}"
+            fields["meeting_minutes_file"] = default_storage.save(path, minutes_file)
+        return _step(assessments=assessments, action=Action.MEETING, by=by, fields=fields)
+
+
+def assessment_record_meeting(*, assessment: Assessment, by: User, **data: Any) -> Assessment:
+    return _one(assessments_record_meeting(assessments=[assessment], by=by, **data))
+
+
+def assessments_record_posting(
+    *,
+    assessments: Sequence[Assessment],
+    by: User,
+    posted_from: datetime.date | None,
+    posted_to: datetime.date | None,
+) -> list[Assessment]:
+    """Record the public posting (niêm yết công khai) of the list after the meeting."""
+    errors: dict[str, str] = {}
+    if posted_from is None:
+        errors["posted_from"] = _("Enter the first day of the posting.")
+    if posted_to is None:
+        errors["posted_to"] = _("Enter the last day of the posting.")
+    if posted_from and posted_to:
+        if posted_to < posted_from:
+            errors["posted_to"] = _("The posting cannot end before it starts.")
+        elif posted_from > _today():
+            errors["posted_from"] = _("The posting cannot start in the future.")
+        else:
+            held = [a.meeting_date for a in assessments if a.meeting_date]
+            if held and posted_from < max(held):
+                errors["posted_from"] = _(
+                    "The posting cannot start before the community meeting (%(date)s)."
+                ) % {"date": _d(max(held))}
+    if errors:
+        raise ValidationError(errors)
+    return _step(
+        assessments=assessments,
+        action=Action.POSTING,
+        by=by,
+        fields={"posted_from": posted_from, "posted_to": posted_to},
+    )
+
+
+def assessment_record_posting(*, assessment: Assessment, by: User, **data: Any) -> Assessment:
+    return _one(assessments_record_posting(assessments=[assessment], by=by, **data))
+
+
+def assessments_recognise(
+    *,
+    assessments: Sequence[Assessment],
+    by: User,
+    decision_number: str,
+    decision_date: datetime.date | None,
+) -> list[Assessment]:
+    """Record the ward chairman's decision recognising the result (Circular 17 Art. 2(1))."""
+    errors: dict[str, str] = {}
+    decision_number = " ".join(decision_number.split())
+    if not decision_number:
+        errors["decision_number"] = _("Enter the decision number, e.g. 125/QĐ-UBND.")
+    if decision_date is None:
+        errors["decision_date"] = _("Enter the date of the decision.")
+    elif decision_date > _today():
+        errors["decision_date"] = _("The decision date cannot be in the future.")
+    else:
+        posted = [a.posted_from for a in assessments if a.posted_from]
+        if posted and decision_date < max(posted):
+            errors["decision_date"] = _(
+                "The decision cannot be dated before the public posting began (%(date)s)."
+            ) % {"date": _d(max(posted))}
+    if errors:
+        raise ValidationError(errors)
+    return _step(
+        assessments=assessments,
+        action=Action.RECOGNISE,
+        by=by,
+        fields={"decision_number": decision_number, "decision_date": decision_date},
+        note=decision_number,
+    )
+
+
+def assessment_recognise(*, assessment: Assessment, by: User, **data: Any) -> Assessment:
+    return _one(assessments_recognise(assessments=[assessment], by=by, **data))
+
+
+def assessments_return(
+    *, assessments: Sequence[Assessment], by: User, reason: str
+) -> list[Assessment]:
+    """Send assessments back to the ward officer with the reason; they can then be corrected."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the assessment is returned.")})
+    return _step(
+        assessments=assessments,
+        action=Action.RETURN,
+        by=by,
+        fields={"return_reason": reason},
+        note=reason,
+    )
+
+
+def assessment_return(*, assessment: Assessment, by: User, reason: str) -> Assessment:
+    return _one(assessments_return(assessments=[assessment], by=by, reason=reason))
+
+
+# --- Ad-hoc reviews ------------------------------------------------------------------------
+
+
+def latest_recognised(household: Household) -> Assessment | None:
+    return (
+        household.assessments.filter(state=ReviewState.RECOGNISED)
+        .select_related("round")
+        .order_by("-round__reference_date", "-decision_date", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def assessment_open_adhoc(
+    *,
+    household: Household,
+    round: ReviewRound,
+    request_kind: str,
+    request_date: datetime.date | None,
+    by: User,
+) -> Assessment:
+    """Open an ad-hoc review (Circular 17 Art. 4): a new draft in an ad-hoc round.
+
+    The household asks to be added, or to be recognised as having escaped poverty, or a
+    recognised assessment needs correcting. The draft starts from the latest recognised survey
+    so the officer changes only what changed; the review then runs as for a periodic one.
+    """
+    if not access.can_edit_household(by, household):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    errors: dict[str, str] = {}
+    if round.kind != ReviewRound.Kind.AD_HOC:
+        errors["round"] = _("Choose an ad-hoc review round.")
+    if request_kind not in RequestKind.values:
+        errors["request_kind"] = _("Choose what the household asks for.")
+    if request_date is None:
+        errors["request_date"] = _("Enter the date the request was received.")
+    elif request_date > _today():
+        errors["request_date"] = _("The request date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    if household.assessments.filter(round=round).exists():
+        raise ValidationError(
+            {"round": _("This household already has an assessment in this round; open that one.")}
+        )
+    base = latest_recognised(household)
+    if request_kind == RequestKind.CORRECTION and base is None:
+        raise ValidationError(
+            {"request_kind": _("There is no recognised assessment to correct for this household.")}
+        )
+    if request_kind == RequestKind.ESCAPE and (
+        base is None or base.status not in ("poor", "near_poor")
+    ):
+        raise ValidationError(
+            {
+                "request_kind": _(
+                    "Only a household recognised as poor or near-poor can ask to be recognised "
+                    "as having escaped."
+                )
+            }
+        )
+    return assessment_save(
+        household=household,
+        round=round,
+        income_per_capita=base.income_per_capita if base else 0,
+        deprivations={key: getattr(base, key) for key in _indicator_keys(base)} if base else (),
+        household_type=base.household_type if base else "",
+        causes=list(base.causes.all()) if base else (),
+        needs=list(base.needs.all()) if base else (),
+        expected_to_escape=False,
+        notes="",
+        request_kind=request_kind,
+        request_date=request_date,
+        corrects=base if request_kind == RequestKind.CORRECTION else None,
+        by=by,
+    )
+
+
+def _indicator_keys(assessment: Assessment) -> tuple[str, ...]:
+    from households.classification import get_standard
+
+    return get_standard(assessment.round.standard).indicator_keys
