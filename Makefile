@@ -29,12 +29,12 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo ""
-	@echo "  giamngheo is running on http://127.0.0.1:$(PORT)/admin/"
+	@echo "  giamngheo is running on http://127.0.0.1:$(PORT)/  (administration: /admin/)"
 	@echo "  Demo logins (password: giamngheo-demo):"
 	@echo "    admin     – administrator"
-	@echo "    thanhpho  – city Labour department (Phòng LĐ-TB&XH), all wards"
-	@echo "    ducthang  – officer of Đức Thắng ward"
-	@echo "    tienloi   – officer of Tiến Lợi commune"
+	@echo "    thanhpho  – city Labour department (Phòng LĐ-TB&XH): every ward, recognises or returns"
+	@echo "    ducthang  – officer of Đức Thắng ward (every ward and commune has one: the"
+	@echo "    tienloi   – officer of Tiến Lợi commune   code without dashes, e.g. phuthuy, phongnam)"
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

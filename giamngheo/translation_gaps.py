@@ -7,7 +7,7 @@ translates it.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 DJANGO_ADMIN_GAPS = (
     gettext_noop("Select this object for an action - {}"),
@@ -40,4 +40,13 @@ DJANGO_ADMIN_GAPS = (
     gettext_noop("View selected %(model)s"),
     gettext_noop("In case you’ve forgotten, you are:"),
     gettext_noop("Select all objects on this page for an action"),
+)
+
+# Django 5.2 changed this password-validation message; its Vietnamese catalogue has only the old.
+DJANGO_AUTH_GAPS = (
+    ngettext_lazy(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+        1,
+    ),
 )

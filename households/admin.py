@@ -17,6 +17,7 @@ from giamngheo.formatting import format_vnd
 from households import services
 from households.forms import AssessmentAdminForm, MemberFormSet
 from households.models import (
+    EDITABLE_STATES,
     Assessment,
     District,
     Household,
@@ -311,6 +312,25 @@ class ReviewRoundAdmin(RoleAccessMixin, admin.ModelAdmin):
         return obj.assessment_total  # type: ignore[attr-defined]
 
 
+REVIEW_FIELDS = [
+    "state",
+    "request_kind",
+    "request_date",
+    "corrects",
+    "submitted_at",
+    "meeting_date",
+    "meeting_attendance",
+    "meeting_agreement_percent",
+    "meeting_minutes",
+    "meeting_minutes_file",
+    "posted_from",
+    "posted_to",
+    "decision_number",
+    "decision_date",
+    "return_reason",
+]
+
+
 @admin.register(Assessment)
 class AssessmentAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, admin.ModelAdmin):
     officers_may_edit = True
@@ -324,9 +344,11 @@ class AssessmentAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, ad
         "poor_group",
         "deprivation_count",
         "expected_to_escape",
+        "state",
     ]
     list_filter = [
         "round",
+        "state",
         "status",
         "poor_group",
         "household__ward",
@@ -344,6 +366,7 @@ class AssessmentAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, ad
         "area",
         "explanation",
         "roster_reasons",
+        *REVIEW_FIELDS,
     ]
     actions = ["reclassify"]
 
@@ -367,6 +390,7 @@ class AssessmentAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, ad
         return [
             (None, {"fields": survey}),
             (_("Result (computed under Decision 59/2015/QĐ-TTg)"), {"fields": result}),
+            (_("Review (Circular 17/2016), recorded in the workspace"), {"fields": REVIEW_FIELDS}),
         ]
 
     @admin.display(description=_("ward / commune"), ordering="household__ward")
@@ -398,9 +422,22 @@ class AssessmentAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, ad
     @admin.action(description=_("Classify the selected assessments again"))
     def reclassify(self, request: HttpRequest, queryset: QuerySet[Assessment]) -> None:
         count = 0
-        for assessment in queryset.select_related("household__ward", "round"):
+        editable = queryset.filter(state__in=EDITABLE_STATES)
+        skipped = queryset.exclude(state__in=EDITABLE_STATES).count()
+        for assessment in editable.select_related("household__ward", "round"):
             services.assessment_reclassify(assessment=assessment)
             count += 1
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d assessment is under review or recognised and was left alone.",
+                    "%(count)d assessments are under review or recognised and were left alone.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
         self.message_user(
             request,
             ngettext(

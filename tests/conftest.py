@@ -5,16 +5,27 @@
   Đức Thắng's households;
 - city_reviewer: the city Labour department (Phòng LĐ-TB&XH), every ward;
 - agency_user: a partner-agency user;
+- committee_member: a Steering Committee member (no assignments yet: sees no household);
 - the anonymous visitor is pytest-django's `client`.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.test.utils import override_settings
 from django.utils import translation
 
 from households.models import User, Ward
 from tests.factories import PASSWORD, make_user
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> object:
+    # The default PBKDF2 hasher takes a good part of a second per persona.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +33,12 @@ def _vietnamese() -> object:
     # The app's default language: tests read the messages an officer reads.
     with translation.override("vi"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # PBKDF2 takes half a second per user on a busy machine; tests only need a hash that checks.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -52,6 +69,16 @@ def city_reviewer(db: None) -> User:
 @pytest.fixture
 def agency_user(db: None) -> User:
     return make_user("dave", role=User.Role.AGENCY_USER)
+
+
+@pytest.fixture
+def committee_member(db: None) -> User:
+    return make_user("erin", role=User.Role.COMMITTEE_MEMBER)
+
+
+@pytest.fixture
+def administrator(db: None) -> User:
+    return make_user("root", role=User.Role.ADMIN, is_superuser=True, is_staff=True)
 
 
 @pytest.fixture

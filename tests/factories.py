@@ -7,7 +7,16 @@ from collections.abc import Iterable
 from typing import Any
 
 from households import services
-from households.models import Assessment, Household, Member, Quarter, ReviewRound, User, Ward
+from households.models import (
+    Assessment,
+    Household,
+    Member,
+    Quarter,
+    ReviewRound,
+    ReviewState,
+    User,
+    Ward,
+)
 
 PASSWORD = "s3cret-pass-for-tests"
 
@@ -127,4 +136,158 @@ def household_form(ward: Ward, *, code: str = "DT-0100", **rows: dict[str, str])
             **row,
         }
         data.update({f"members-{index}-{key}": value for key, value in member.items()})
+    return data
+
+
+def make_assessment_in_state(
+    household: Household,
+    state: str,
+    *,
+    officer: User,
+    reviewer: User,
+    reason: str = "Thu nhập chưa khớp với biên bản họp dân.",
+    **extra: Any,
+) -> Assessment:
+    """An assessment carried through the review of Circular 17 to `state` by the services.
+
+    Fixed dates in the 2017 round: meeting 02/10/2017, posting 05–12/10/2017, decision
+    20/10/2017. `returned` is returned after the posting, with `reason`.
+    """
+    assessment = make_assessment(household, **extra)
+    steps = [
+        ReviewState.SUBMITTED,
+        ReviewState.MEETING_HELD,
+        ReviewState.POSTED,
+        ReviewState.RECOGNISED,
+    ]
+    if state == ReviewState.DRAFT:
+        return assessment
+    target = ReviewState.POSTED if state == ReviewState.RETURNED else state
+    for step in steps[: steps.index(target) + 1]:
+        if step == ReviewState.SUBMITTED:
+            assessment = services.assessment_submit(assessment=assessment, by=officer)
+        elif step == ReviewState.MEETING_HELD:
+            assessment = services.assessment_record_meeting(
+                assessment=assessment,
+                by=officer,
+                meeting_date=datetime.date(2017, 10, 2),
+                attendance=42,
+                agreement_percent=90,
+                minutes="Họp dân khu phố 1: thống nhất danh sách.",
+            )
+        elif step == ReviewState.POSTED:
+            assessment = services.assessment_record_posting(
+                assessment=assessment,
+                by=officer,
+                posted_from=datetime.date(2017, 10, 5),
+                posted_to=datetime.date(2017, 10, 12),
+            )
+        else:
+            assessment = services.assessment_recognise(
+                assessment=assessment,
+                by=reviewer,
+                decision_number="125/QĐ-UBND",
+                decision_date=datetime.date(2017, 10, 20),
+            )
+    if state == ReviewState.RETURNED:
+        assessment = services.assessment_return(assessment=assessment, by=reviewer, reason=reason)
+    return assessment
+
+
+# Values of a member row on the workspace's household form, as a browser posts them.
+MEMBER_ROW_DEFAULTS = {
+    "full_name": "",
+    "sex": "male",
+    "relation": "other",
+    "date_of_birth": "",
+    "birth_year": "",
+    "national_id": "",
+    "ethnicity": "kinh",
+    "education_level": "lower_secondary",
+    "attends_school": "",
+    "occupation": "",
+    "health_insurance_number": "",
+    "health_insurance_expiry": "",
+    "disability": "none",
+    "work_ability": "able",
+}
+
+
+def member_row(member: Member, **changes: str) -> dict[str, str]:
+    """A saved member as its row on the household form posts it (with its id), then `changes`."""
+    row = {"id": str(member.pk)}
+    for name in MEMBER_ROW_DEFAULTS:
+        value = getattr(member, name)
+        if isinstance(value, bool):
+            row[name] = "on" if value else ""
+        elif isinstance(value, datetime.date):
+            row[name] = value.strftime("%d/%m/%Y")
+        else:
+            row[name] = "" if value is None else str(value)
+    return {**row, **changes}
+
+
+def workspace_household_form(
+    household: Household | None = None,
+    *,
+    ward: Ward | None = None,
+    members: Iterable[dict[str, str]] | None = None,
+    **fields: str,
+) -> dict[str, str]:
+    """POST data for the workspace form (households:create / households:edit).
+
+    With `household`: its saved values, its version and one row per saved member (matched
+    to its member by id, whatever the order). Without: a new household of `ward` with one
+    head row. `members` replaces the rows (rows with an "id" are saved members, listed
+    first); `fields` change the household's values.
+    """
+    if household is not None:
+        data = {
+            "quarter": str(household.quarter_id),
+            "code": household.code,
+            "head_name": household.head_name,
+            "address": household.address,
+            "phone": household.phone,
+            "version": str(household.version),
+        }
+        for flag in (
+            "is_merit_family",
+            "is_social_protection",
+            "is_ethnic_minority",
+            "is_female_headed",
+            "has_no_working_age_labour",
+        ):
+            data[flag] = "on" if getattr(household, flag) else ""
+        rows = (
+            list(members)
+            if members is not None
+            else [member_row(m) for m in household.members.order_by("id")]
+        )
+    else:
+        assert ward is not None, "a new household needs a ward"
+        data = {
+            "quarter": str(ward.quarters.order_by("display_order").first().pk),  # type: ignore[union-attr]
+            "code": "DT-0100",
+            "head_name": "Võ Văn Mười",
+            "address": "5 Thủ Khoa Huân",
+            "phone": "",
+        }
+        rows = (
+            list(members)
+            if members is not None
+            else [{"full_name": "Võ Văn Mười", "relation": "head", "birth_year": "1970"}]
+        )
+    data.update(fields)
+    initial = sum(1 for row in rows if row.get("id"))
+    data.update(
+        {
+            "members-TOTAL_FORMS": str(len(rows)),
+            "members-INITIAL_FORMS": str(initial),
+            "members-MIN_NUM_FORMS": "1",
+            "members-MAX_NUM_FORMS": "1000",
+        }
+    )
+    for index, row in enumerate(rows):
+        values = row if row.get("id") else {**MEMBER_ROW_DEFAULTS, **row}
+        data.update({f"members-{index}-{key}": value for key, value in values.items()})
     return data

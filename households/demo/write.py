@@ -12,12 +12,14 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.test.utils import override_settings
 
 from households import services
 from households.demo.data import DEMO_PASSWORD, EXPECTED, ROUND_YEARS, STANDARD_CODE
 from households.demo.people import name_parts
 from households.demo.plan import plan_households, ward_prefixes
+from households.demo.review import seed_review
 from households.ethnicities import Ethnicity
 from households.models import (
     Assessment,
@@ -75,11 +77,30 @@ def seed_demo(*, households: int = 3000, seed: int = 2017) -> SeedResult:
             role=User.Role.WARD_OFFICER, username__in=[_officer_username(w) for w in wards]
         )
     }
+    # The audit trail is written once at the end, in bulk: recording each of the tens of
+    # thousands of saves one by one would make `make run` minutes slower.
+    with override_settings(SIMPLE_HISTORY_ENABLED=False):
+        members, assessments, created = _write_plan(plan, rounds, officers)
+        seed_review(
+            wards=wards,
+            rounds=rounds,
+            officers=officers,
+            city=User.objects.get(username="thanhpho"),
+        )
+    _record_history(Household.objects.filter(pk__in=created))
+    return SeedResult(len(plan), members, assessments, users_created, rounds_created, True)
+
+
+def _write_plan(
+    plan: Sequence[Any], rounds: Mapping[int, ReviewRound], officers: Mapping[int, User]
+) -> tuple[int, int, list[int]]:
     causes = {c.code: c for c in PovertyCause.objects.all()}
     needs = {n.code: n for n in SupportNeed.objects.all()}
     members = assessments = 0
+    created: list[int] = []
     for planned in plan:
         household = services.household_create(**planned.household_fields())
+        created.append(household.pk)
         for member in planned.members:
             services.member_create(household=household, **member.fields())
         members += len(planned.members)
@@ -98,7 +119,20 @@ def seed_demo(*, households: int = 3000, seed: int = 2017) -> SeedResult:
             )
             _check_reached(assessment, planned_assessment.target)
             assessments += 1
-    return SeedResult(len(plan), members, assessments, users_created, rounds_created, True)
+    return members, assessments, created
+
+
+def _record_history(created: QuerySet[Household]) -> None:
+    """One "created" entry per demo record, by nobody (the system), in the audit trail."""
+    reason = "Dữ liệu mẫu"
+    for model, rows in (
+        (Household, created),
+        (Member, Member.objects.filter(household__in=created)),
+        (Assessment, Assessment.objects.filter(household__in=created)),
+    ):
+        model.history.bulk_history_create(  # type: ignore[attr-defined]
+            list(rows), batch_size=1000, default_change_reason=reason
+        )
 
 
 def _check_reached(assessment: Assessment, target: str) -> None:
@@ -180,6 +214,20 @@ def _seed_rounds() -> tuple[dict[int, ReviewRound], int]:
             standard=STANDARD_CODE,
             reference_date=datetime.date(year, 9, 1),
             starts_on=datetime.date(year, 9, 1),
+            ends_on=datetime.date(year, 12, 31),
+        )
+        created += 1
+    # Ad-hoc reviews (Circular 17 Art. 4) of the latest year: households asking to be added
+    # or to be recognised as having escaped, and corrections.
+    year = max(ROUND_YEARS)
+    if not ReviewRound.objects.filter(year=year, kind=ReviewRound.Kind.AD_HOC).exists():
+        services.review_round_create(
+            year=year,
+            kind=ReviewRound.Kind.AD_HOC,
+            name=f"Rà soát thường xuyên năm {year}",
+            standard=STANDARD_CODE,
+            reference_date=datetime.date(year, 1, 1),
+            starts_on=datetime.date(year, 1, 1),
             ends_on=datetime.date(year, 12, 31),
         )
         created += 1

@@ -11,6 +11,7 @@ from households.services.assessments import (
     assessment_apply_result,
     assessment_reclassify,
     assessment_save,
+    ensure_editable,
     roster_of,
 )
 from households.services.locking import StaleEditError, check_and_bump_version
@@ -67,6 +68,7 @@ __all__ = [
     "assessments_return",
     "assessments_submit",
     "check_and_bump_version",
+    "ensure_editable",
     "household_create",
     "household_delete",
     "household_save",

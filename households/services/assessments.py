@@ -89,6 +89,29 @@ def assessment_apply_result(assessment: Assessment, roster: Iterable[RosterMembe
         assessment.explanation = str(result.explanation)
 
 
+def ensure_editable(assessment: Assessment) -> None:
+    """Refuse changes to a survey under review or recognised (Circular 17/2016)."""
+    if assessment.state == ReviewState.RECOGNISED:
+        raise ValidationError(
+            _(
+                "This assessment was recognised by decision %(number)s of %(date)s and can no "
+                "longer be changed. Open an ad-hoc review to correct it."
+            )
+            % {
+                "number": assessment.decision_number,
+                "date": date_format(assessment.decision_date, "d/m/Y"),
+            }
+        )
+    if assessment.state not in EDITABLE_STATES:
+        raise ValidationError(
+            _(
+                "This assessment is under review (“%(state)s”) and cannot be changed. Withdraw "
+                "it, or ask the city to return it."
+            )
+            % {"state": assessment.get_state_display()}
+        )
+
+
 @transaction.atomic
 def assessment_save(
     *,
@@ -136,25 +159,8 @@ def assessment_save(
     created = assessment is None
     if assessment is None:
         assessment = Assessment(household=household, round=round, created_by=by)
-    elif assessment.state == ReviewState.RECOGNISED:
-        raise ValidationError(
-            _(
-                "This assessment was recognised by decision %(number)s of %(date)s and can no "
-                "longer be changed. Open an ad-hoc review to correct it."
-            )
-            % {
-                "number": assessment.decision_number,
-                "date": date_format(assessment.decision_date, "d/m/Y"),
-            }
-        )
-    elif assessment.state not in EDITABLE_STATES:
-        raise ValidationError(
-            _(
-                "This assessment is under review (“%(state)s”) and cannot be changed. Withdraw "
-                "it, or ask the city to return it."
-            )
-            % {"state": assessment.get_state_display()}
-        )
+    else:
+        ensure_editable(assessment)
     if request_kind is not None:
         assessment.request_kind = request_kind
         assessment.request_date = request_date
@@ -172,7 +178,13 @@ def assessment_save(
     assessment.expected_to_escape = expected_to_escape
     assessment.notes = notes
     assessment_apply_result(assessment, roster_of(household))
-    assessment.full_clean()
+    # The named constraints guard what the engine and the review write (never typed input) and
+    # the household/round pair looked up above; the database enforces them on save, so
+    # checking each one again by query here would only slow every save down.
+    assessment.full_clean(validate_constraints=False)
+    if by is not None:
+        # The audit trail names the officer even outside a web request (imports, commands).
+        assessment._history_user = by  # type: ignore[attr-defined]
     assessment.save()
     assessment.causes.set(causes)
     assessment.needs.set(needs)

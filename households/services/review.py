@@ -66,12 +66,13 @@ def allowed_actions(user: Any, assessment: Assessment) -> list[str]:
     """The steps `user` may take on `assessment` now, in the order the buttons are shown."""
     actions = []
     for action, (sources, _target) in TRANSITIONS.items():
-        if assessment.state in sources and _may(user, action, assessment.household):
+        if assessment.state in sources and may_take(user, action, assessment.household):
             actions.append(action)
     return actions
 
 
-def _may(user: Any, action: str, household: Household) -> bool:
+def may_take(user: Any, action: str, household: Household) -> bool:
+    """Whether `user`'s role allows `action` on `household`'s assessments, whatever the state."""
     if action in DECIDING_ACTIONS:
         return access.can_decide(user)
     return access.can_edit_household(user, household)
@@ -107,7 +108,7 @@ def _step(
     if len(locked) != len(set(ids)):
         raise ValidationError(_("Some of the chosen assessments no longer exist."))
     for assessment in locked:
-        if not _may(by, action, assessment.household):
+        if not may_take(by, action, assessment.household):
             raise PermissionDenied(_("You are not allowed to do this."))
         if assessment.state not in sources:
             raise ValidationError(
@@ -210,12 +211,18 @@ def assessments_record_meeting(
         "meeting_agreement_percent": agreement_percent,
         "meeting_minutes": minutes,
     }
-    with transaction.atomic():
-        if minutes_file is not None:
-            first = assessments[0]
-            path = f"minutes/{first.round.year}/{first.household.ward.code}/{minutes_file.name}"
-            fields["meeting_minutes_file"] = default_storage.save(path, minutes_file)
+    stored = None
+    if minutes_file is not None:
+        first = assessments[0]
+        path = f"minutes/{first.round.year}/{first.household.ward.code}/{minutes_file.name}"
+        stored = fields["meeting_minutes_file"] = default_storage.save(path, minutes_file)
+    try:
         return _step(assessments=assessments, action=Action.MEETING, by=by, fields=fields)
+    except Exception:
+        # Refused (e.g. someone else moved the assessment first): keep no orphan upload.
+        if stored:
+            default_storage.delete(stored)
+        raise
 
 
 def assessment_record_meeting(*, assessment: Assessment, by: User, **data: Any) -> Assessment:
@@ -282,6 +289,11 @@ def assessments_recognise(
             errors["decision_date"] = _(
                 "The decision cannot be dated before the public posting began (%(date)s)."
             ) % {"date": _d(max(posted))}
+    if len({a.household.ward_id for a in assessments}) > 1:
+        # The decision is the ward or commune chairman's: it covers one unit's households.
+        errors["decision_number"] = _(
+            "One decision covers the households of one ward or commune only."
+        )
     if errors:
         raise ValidationError(errors)
     return _step(

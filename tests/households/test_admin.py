@@ -290,3 +290,69 @@ def test_member_and_assessment_search_use_the_same_accent_insensitive_rules(
     for term in ("tran van ba", "dt-0042"):
         found = staff.get(reverse("admin:households_assessment_changelist"), {"q": term})
         assert [a.household.code for a in found.context["cl"].result_list] == ["DT-0042"], term
+
+
+def recognised_assessment(admin_user: User) -> Assessment:
+    import datetime
+
+    from households import services
+
+    household = make_household()
+    make_member(household)
+    a = make_assessment(household, deprivations=["health_access", "sanitation", "telecom"])
+    a = services.assessment_submit(assessment=a, by=admin_user)
+    a = services.assessment_record_meeting(
+        assessment=a,
+        by=admin_user,
+        meeting_date=datetime.date(2017, 10, 2),
+        attendance=20,
+        agreement_percent=95,
+        minutes="Nhất trí.",
+    )
+    a = services.assessment_record_posting(
+        assessment=a,
+        by=admin_user,
+        posted_from=datetime.date(2017, 10, 3),
+        posted_to=datetime.date(2017, 10, 10),
+    )
+    return services.assessment_recognise(
+        assessment=a,
+        by=admin_user,
+        decision_number="12/QĐ-UBND",
+        decision_date=datetime.date(2017, 10, 20),
+    )
+
+
+def test_the_admin_cannot_change_a_recognised_assessment(staff: Client, admin_user: User) -> None:
+    a = recognised_assessment(admin_user)
+    data = assessment_form(a.household, income_per_capita="5000000")
+    response = staff.post(reverse("admin:households_assessment_change", args=[a.pk]), data)
+
+    assert response.status_code == 200
+    assert "Quyết định số 12/QĐ-UBND" in response.content.decode()
+    a.refresh_from_db()
+    assert a.income_per_capita == 1_100_000
+
+
+def test_reclassifying_leaves_recognised_assessments_alone(staff: Client, admin_user: User) -> None:
+    a = recognised_assessment(admin_user)
+    versions_before = a.history.count()
+    response = staff.post(
+        reverse("admin:households_assessment_changelist"),
+        {"action": "reclassify", "_selected_action": [a.pk]},
+        follow=True,
+    )
+
+    assert "để nguyên" in response.content.decode()
+    assert a.history.count() == versions_before  # not saved again
+
+
+def test_the_admin_sends_ad_hoc_reviews_to_the_workspace(staff: Client) -> None:
+    household = make_household()
+    make_member(household)
+    adhoc = make_round(2017, kind="ad_hoc")
+    data = {**assessment_form(household), "round": str(adhoc.pk)}
+    response = staff.post(reverse("admin:households_assessment_add"), data)
+
+    assert response.status_code == 200
+    assert not Assessment.objects.exists()

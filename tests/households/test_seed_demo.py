@@ -189,7 +189,11 @@ def test_both_rounds_exist_with_movements_between_them() -> None:
     seed()
 
     names = set(ReviewRound.objects.values_list("name", flat=True))
-    assert names == {"Rà soát định kỳ năm 2016", "Rà soát định kỳ năm 2017"}
+    assert names == {
+        "Rà soát định kỳ năm 2016",
+        "Rà soát định kỳ năm 2017",
+        "Rà soát thường xuyên năm 2017",
+    }
     by_year: dict[int, dict[int, str]] = {2016: {}, 2017: {}}
     for household_id, year, status in Assessment.objects.values_list(
         "household_id", "round__year", "status"
@@ -254,3 +258,31 @@ def test_working_age_labour_needs_an_able_member_aged_16_to_59() -> None:
     assert not has_working_age_labour([person(60, Member.WorkAbility.ABLE)])
     assert not has_working_age_labour([person(15, Member.WorkAbility.ABLE)])
     assert not has_working_age_labour([person(40, Member.WorkAbility.UNABLE)])
+
+
+def test_the_review_is_complete_for_2016_and_in_progress_for_2017() -> None:
+    seed(households=250)  # enough for some wards to reach each step
+
+    states_2016 = set(
+        Assessment.objects.filter(round__year=2016).values_list("state", flat=True).distinct()
+    )
+    assert states_2016 == {"recognised"}
+    assert not Assessment.objects.filter(round__year=2016, decision_number="").exists()
+    states_2017 = set(
+        Assessment.objects.filter(round__year=2017).values_list("state", flat=True).distinct()
+    )
+    assert {"draft", "returned", "recognised"} <= states_2017
+    for ward_id in Household.objects.values_list("ward_id", flat=True).distinct():
+        in_ward = Assessment.objects.filter(round__year=2017, household__ward_id=ward_id)
+        if in_ward.count() > 5:
+            assert in_ward.filter(state="draft").count() == 3
+            assert in_ward.filter(state="returned").exclude(return_reason="").count() == 2
+    recognised = Assessment.objects.filter(state="recognised").first()
+    assert recognised is not None
+    assert [e.action for e in recognised.events.all()] == [
+        "create",
+        "submit",
+        "meeting",
+        "posting",
+        "recognise",
+    ]

@@ -1,0 +1,95 @@
+"""Carrying the demo assessments through the Circular 17/2016 review, through the services.
+
+2016 is fully recognised in every ward. 2017 is in progress, as the city would see it in
+December 2017: half the wards have their decision, the others are posted, at the meeting or
+just submitted; every ward keeps a few drafts and a few assessments returned by the city, so
+each officer's home page has work waiting.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+
+from households.models import Assessment, ReviewRound, User, Ward
+from households.services import review
+
+DRAFTS_PER_WARD = 3
+RETURNED_PER_WARD = 2
+RETURN_REASON = (
+    "Thu nhập bình quân ghi trên phiếu chưa khớp với biên bản họp dân; đề nghị kiểm tra lại "
+    "và bổ sung giấy tờ chứng minh."
+)
+# What happens to the rest of a ward's 2017 list, by the ward's position (cycled).
+PATTERN_2017 = ("recognised", "posted", "recognised", "meeting_held", "recognised", "submitted")
+
+
+def seed_review(
+    *,
+    wards: Sequence[Ward],
+    rounds: Mapping[int, ReviewRound],
+    officers: Mapping[int, User],
+    city: User,
+) -> None:
+    for index, ward in enumerate(wards):
+        officer = officers.get(ward.pk)
+        if officer is None:
+            continue
+        decision = index + 101
+        for year, review_round in sorted(rounds.items()):
+            batch = list(
+                Assessment.objects.filter(round=review_round, household__ward=ward)
+                .select_related("household", "household__ward", "round")
+                .order_by("household__code")
+            )
+            if not batch:
+                continue
+            if year < max(rounds):
+                _carry(batch, "recognised", year, decision, officer, city)
+                continue
+            drafts = batch[:DRAFTS_PER_WARD]
+            returned = batch[DRAFTS_PER_WARD : DRAFTS_PER_WARD + RETURNED_PER_WARD]
+            rest = batch[DRAFTS_PER_WARD + RETURNED_PER_WARD :]
+            del drafts  # left as drafts, waiting for the officer
+            if returned:
+                review.assessments_submit(assessments=returned, by=officer)
+                review.assessments_return(assessments=returned, by=city, reason=RETURN_REASON)
+            target = PATTERN_2017[index % len(PATTERN_2017)]
+            _carry(rest, target, year, decision, officer, city)
+
+
+def _carry(
+    batch: list[Assessment], target: str, year: int, decision: int, officer: User, city: User
+) -> None:
+    if not batch:
+        return
+    batch = review.assessments_submit(assessments=batch, by=officer)
+    if target == "submitted":
+        return
+    batch = review.assessments_record_meeting(
+        assessments=batch,
+        by=officer,
+        meeting_date=datetime.date(year, 11, 10),
+        attendance=45,
+        agreement_percent=92,
+        minutes=(
+            f"Họp dân rà soát hộ nghèo, hộ cận nghèo năm {year}: 45 người dự, 92% đồng ý với "
+            "kết quả rà soát. Biên bản có chữ ký của Trưởng khu phố và đại diện Mặt trận."
+        ),
+    )
+    if target == "meeting_held":
+        return
+    batch = review.assessments_record_posting(
+        assessments=batch,
+        by=officer,
+        posted_from=datetime.date(year, 11, 13),
+        posted_to=datetime.date(year, 11, 20),
+    )
+    if target == "posted":
+        return
+    review.assessments_recognise(
+        assessments=batch,
+        by=city,
+        decision_number=f"{decision}/QĐ-UBND",
+        decision_date=datetime.date(year, 12, 5),
+    )

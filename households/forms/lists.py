@@ -1,0 +1,246 @@
+"""The household list's search and filters: GET parameters, checked but never fatal.
+
+A value the user may not use (another ward, a round that does not exist, a made-up status)
+gets a message on its field and is left out; the list is shown without it, never a 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from giamngheo.forms import BootstrapFormMixin
+from households.models import (
+    Assessment,
+    PoorGroupChoice,
+    PovertyStatus,
+    Quarter,
+    ReviewRound,
+    ReviewState,
+    Ward,
+)
+from households.selectors import NOT_ASSESSED, HouseholdFilters
+
+_INVALID_CHOICE = _("“%(value)s” is not one of the choices; this filter was ignored.")
+
+
+class QuarterSelect(forms.Select):
+    """Each option names its ward (`data-ward`), so the page can offer only the chosen ward's."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ward_of: dict[str, str] = {}
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        ward = self.ward_of.get(str(value))
+        if ward:
+            option["attrs"]["data-ward"] = ward
+        return option
+
+
+class FlagInput(forms.CheckboxInput):
+    """A yes-only filter written `name=1` in the link; "0" or "false" mean not ticked."""
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"value": "1"})
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> bool:
+        return data.get(name, "").strip().lower() not in ("", "0", "false", "off")
+
+
+class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
+    """Shape of the list's parameters: q, ward, quarter, round, status, group, merit, social,
+    type, escape, state. The choices come in already loaded, so checking costs no query."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Name, national ID number or household code"),
+                "autocomplete": "off",
+            }
+        ),
+    )
+    round = forms.TypedChoiceField(
+        label=_("Review round"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": _("There is no such review round; the most recent one is shown.")
+        },
+    )
+    ward = forms.TypedChoiceField(
+        label=_("Ward / commune"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": _(
+                "This ward / commune does not exist or is not yours to see; "
+                "this filter was ignored."
+            )
+        },
+    )
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter / hamlet"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=QuarterSelect,
+        error_messages={
+            "invalid_choice": _(
+                "This quarter / hamlet does not exist or is not yours to see; "
+                "this filter was ignored."
+            )
+        },
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("All statuses")),
+            *PovertyStatus.choices,
+            (NOT_ASSESSED, _("Not assessed in this round")),
+        ],
+        error_messages={"invalid_choice": _INVALID_CHOICE},
+    )
+    group = forms.ChoiceField(
+        label=_("Poor group"),
+        required=False,
+        choices=[("", _("Both groups")), *PoorGroupChoice.choices],
+        error_messages={"invalid_choice": _INVALID_CHOICE},
+    )
+    type = forms.ChoiceField(
+        label=_("Household type"),
+        required=False,
+        choices=[("", _("All types")), *Assessment.HouseholdType.choices],
+        error_messages={"invalid_choice": _INVALID_CHOICE},
+    )
+    state = forms.ChoiceField(
+        label=_("Review state"),
+        required=False,
+        choices=[("", _("All states")), *ReviewState.choices],
+        error_messages={"invalid_choice": _INVALID_CHOICE},
+    )
+    merit = forms.BooleanField(
+        label=_("People-with-merit households"), required=False, widget=FlagInput
+    )
+    social = forms.BooleanField(
+        label=_("Social-protection households"), required=False, widget=FlagInput
+    )
+    escape = forms.BooleanField(
+        label=_("Expected to escape poverty"), required=False, widget=FlagInput
+    )
+
+    # The filters that narrow the list (the search box and the round are shown apart).
+    FILTER_FIELDS = (
+        "ward",
+        "quarter",
+        "status",
+        "group",
+        "type",
+        "state",
+        "merit",
+        "social",
+        "escape",
+    )
+
+    def __init__(
+        self,
+        data: QueryDict,
+        *,
+        wards: Sequence[Ward],
+        quarters: Sequence[Quarter],
+        rounds: Sequence[ReviewRound],
+        default_round: ReviewRound | None,
+    ) -> None:
+        self.default_round = default_round
+        super().__init__(self._with_round(data))
+        self.single_ward = len(wards) <= 1
+        self._choice_field("ward").choices = [
+            ("", _("All wards and communes")),
+            *((ward.pk, str(ward)) for ward in wards),
+        ]
+        self._choice_field("round").choices = [(r.pk, r.name) for r in rounds]
+        self._ward_of_quarter = {quarter.pk: quarter.ward_id for quarter in quarters}
+        quarter_field = self._choice_field("quarter")
+        quarter_field.choices = [("", _("All quarters and hamlets")), *self._grouped(quarters)]
+        widget = quarter_field.widget
+        assert isinstance(widget, QuarterSelect)
+        widget.ward_of = {str(q.pk): str(q.ward_id) for q in quarters}
+
+    def _choice_field(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return field
+
+    def _with_round(self, data: QueryDict) -> QueryDict:
+        # Without a round in the link, the list shows (and the select names) the default one.
+        if data.get("round") or self.default_round is None:
+            return data
+        data = data.copy()
+        data["round"] = str(self.default_round.pk)
+        return data
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if "round" in self.errors and self.default_round is not None:
+            # The error says the default round is shown: make the select show it too.
+            data = cast(QueryDict, self.data).copy()
+            data["round"] = str(self.default_round.pk)
+            self.data = data
+
+    def _grouped(self, quarters: Sequence[Quarter]) -> list[tuple[Any, Any]]:
+        if self.single_ward:
+            return [(quarter.pk, quarter.name) for quarter in quarters]
+        groups: dict[int, tuple[str, list[tuple[int, str]]]] = {}
+        for quarter in quarters:
+            groups.setdefault(quarter.ward_id, (str(quarter.ward), []))[1].append(
+                (quarter.pk, quarter.name)
+            )
+        return list(groups.values())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        ward, quarter = cleaned.get("ward"), cleaned.get("quarter")
+        if ward is not None and quarter is not None and self._ward_of_quarter[quarter] != ward:
+            self.add_error(
+                "quarter",
+                _("This quarter / hamlet is not in the chosen ward / commune; it was ignored."),
+            )
+        return cleaned
+
+    @property
+    def active_filter_count(self) -> int:
+        """How many filters narrow the list (shown on the button that opens them)."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return sum(1 for name in self.FILTER_FIELDS if cleaned.get(name))
+
+    def filters(self) -> HouseholdFilters:
+        """The valid part of the request; a field with an error counts as not given."""
+        cleaned = getattr(self, "cleaned_data", {})
+        review_round = cleaned.get("round")
+        if review_round is None and self.default_round is not None:
+            review_round = self.default_round.pk
+        return HouseholdFilters(
+            q=cleaned.get("q") or "",
+            ward=cleaned.get("ward"),
+            quarter=cleaned.get("quarter"),
+            review_round=review_round,
+            status=cleaned.get("status") or "",
+            group=cleaned.get("group") or "",
+            merit=bool(cleaned.get("merit")),
+            social=bool(cleaned.get("social")),
+            household_type=cleaned.get("type") or "",
+            escape=bool(cleaned.get("escape")),
+            state=cleaned.get("state") or "",
+        )

@@ -1,0 +1,309 @@
+"""Forms check the shape of input; services apply the rules (STYLE.md §4).
+
+The roster formset also checks what no single member form can see: the same person entered on
+two rows, two heads, or one national ID number on two rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from giamngheo.forms import BootstrapFormMixin, DateInput
+from households import access, services
+from households.classification import get_standard
+from households.models import Assessment, Household, Member, Quarter, ReviewRound, Ward
+from households.roster import ROSTER_INDICATORS
+from households.services.registry import roster_problems
+
+HOUSEHOLD_FLAGS = (
+    "is_merit_family",
+    "is_social_protection",
+    "is_ethnic_minority",
+    "is_female_headed",
+    "has_no_working_age_labour",
+)
+
+
+class MemberFormSet(BaseInlineFormSet):
+    """The roster in the admin; `roster_problems` checks what no single row can see."""
+
+    require_head = False
+
+    def clean(self) -> None:
+        # Precise row-level messages first; Django's generic duplicate check ("please correct
+        # the duplicate data") only runs when these found nothing.
+        rows = [
+            None
+            if not getattr(form, "cleaned_data", None)
+            or (self.can_delete and self._should_delete_form(form))  # type: ignore[attr-defined]
+            else form.cleaned_data
+            for form in self.forms
+        ]
+        row_errors, roster_errors = roster_problems(rows, require_head=self.require_head)
+        for index, errors in row_errors.items():
+            for field, message in errors.items():
+                self.forms[index].add_error(field, message)
+        if roster_errors:
+            raise ValidationError(roster_errors)
+        if not any(form.errors for form in self.forms):
+            super().clean()
+
+
+class QuarterChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)  # the ward is the page's: no need to repeat it on every option
+
+
+class HouseholdForm(BootstrapFormMixin, forms.ModelForm):
+    """The household part of the workspace form. The ward is the officer's own; an
+    administrator chooses it, and the quarters offered are those of the ward(s) allowed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    not_duplicate = forms.BooleanField(
+        label=gettext_lazy("I have checked: this is not the same household"), required=False
+    )
+
+    class Meta:
+        model = Household
+        fields = [
+            "quarter",
+            "code",
+            "head_name",
+            "address",
+            "phone",
+            *HOUSEHOLD_FLAGS,
+        ]
+        field_classes = {"quarter": QuarterChoiceField}
+        widgets = {
+            "code": forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+            "head_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        }
+        error_messages = {
+            "quarter": {"invalid_choice": gettext_lazy("Choose a quarter or hamlet of this ward.")},
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if access.is_administrator(user):
+            wards = Ward.objects.visible_to(user)
+            # Not in Meta.fields: clean() puts it on the instance before the model's checks.
+        quarter = cast(forms.ModelChoiceField, self.fields["quarter"])
+        if access.is_administrator(user):
+            wards = Ward.objects.visible_to(user)
+            # Not in Meta.fields: clean() puts it on the instance before the model's checks.
+            ward = cast(forms.ModelChoiceField, Household._meta.get_field("ward").formfield())
+            ward.queryset = wards
+            ward.initial = self.instance.ward_id
+            ward.widget.attrs["class"] = "form-select"
+            self.fields["ward"] = ward
+            quarters = Quarter.objects.filter(ward__in=wards).select_related("ward")
+            quarter.queryset = quarters
+            quarter.choices = [("", "---------"), *_quarters_by_ward(quarters)]
+            self.order_fields(["ward"])
+        else:
+            quarter.queryset = Quarter.objects.filter(ward_id=self.instance.ward_id)
+        if self.instance.pk is None:
+            del self.fields["version"]
+        else:
+            self.fields["version"].required = True
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        if data.get("ward") is not None:
+            self.instance.ward = data["ward"]
+        return data
+
+    def flag_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in HOUSEHOLD_FLAGS]
+
+    def show_version(self, version: int) -> None:
+        """Carry `version` in the hidden field: after a refused save, the next save is
+        compared with what the officer has now seen."""
+        data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+        data["version"] = str(version)
+        self.data = data
+
+
+def _quarters_by_ward(quarters: Iterable[Quarter]) -> list[tuple[str, list[tuple[int, str]]]]:
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for quarter in quarters:
+        groups.setdefault(str(quarter.ward), []).append((quarter.pk, quarter.name))
+    return list(groups.items())
+
+
+class MemberForm(BootstrapFormMixin, forms.ModelForm):
+    """One row of the roster; the model checks the dates and the year of birth."""
+
+    class Meta:
+        model = Member
+        fields = [
+            "full_name",
+            "sex",
+            "relation",
+            "date_of_birth",
+            "birth_year",
+            "national_id",
+            "ethnicity",
+            "education_level",
+            "attends_school",
+            "occupation",
+            "health_insurance_number",
+            "health_insurance_expiry",
+            "disability",
+            "work_ability",
+        ]
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "date_of_birth": DateInput(),
+            "birth_year": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "national_id": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "health_insurance_number": forms.TextInput(attrs={"autocomplete": "off"}),
+            "health_insurance_expiry": DateInput(),
+        }
+        error_messages = {
+            "birth_year": {"invalid": gettext_lazy("Enter a year of four digits, e.g. 1975.")},
+        }
+
+    def validate_unique(self) -> None:
+        # `household_register` checks national ID numbers against every household, and names
+        # the household that holds one when the officer may see it.
+        return
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        # A value the field refused reaches the model's checks as missing ("enter the year or
+        # the date of birth"): one message per field, the field's own.
+        if hasattr(errors, "error_dict"):
+            errors = ValidationError(
+                {
+                    name: e
+                    for name, e in errors.error_dict.items()
+                    if name not in self._errors  # type: ignore[attr-defined]
+                }
+            )
+            if not errors.error_dict:
+                return
+        super()._update_errors(errors)  # type: ignore[misc]
+
+
+class HouseholdMemberFormSet(MemberFormSet):
+    """The roster on the workspace's household form: at least one member, one of them the head."""
+
+    require_head = True
+    default_error_messages = {
+        "too_few_forms": gettext_lazy("Enter at least one member: the head of household."),
+    }
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+        # A saved row whose member someone else removed after this form was opened.
+        form.fields["id"].error_messages["invalid_choice"] = _(
+            "Someone else removed this member after you opened the form: tick “Remove this "
+            "member” to agree, or enter them again as a new member."
+        )
+
+
+HouseholdMemberFormSetFactory = forms.inlineformset_factory(
+    Household,
+    Member,
+    form=MemberForm,
+    formset=HouseholdMemberFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    can_delete=True,
+    can_delete_extra=False,
+)
+
+
+class AssessmentAdminForm(forms.ModelForm):
+    """The survey as the admin enters it; the result is computed, never typed."""
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "household",
+            "round",
+            "income_per_capita",
+            *(key for key in get_standard("2016-2020").indicator_keys),
+            "household_type",
+            "causes",
+            "needs",
+            "expected_to_escape",
+            "notes",
+        ]
+        help_texts = {
+            key: gettext_lazy("Derived from the members; edit the roster to change it.")
+            for key in ROSTER_INDICATORS
+        }
+        error_messages = {
+            "income_per_capita": {
+                "invalid": gettext_lazy(
+                    "Enter the income per person as a whole number of đồng, e.g. 1100000."
+                ),
+                "min_value": gettext_lazy("Income cannot be negative."),
+            }
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key in ROSTER_INDICATORS:
+            self.fields[key].disabled = True
+        if self.instance.pk:
+            # A survey belongs to its household and round; record another one instead.
+            self.fields["household"].disabled = True
+            self.fields["round"].disabled = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.instance.pk:
+            services.ensure_editable(self.instance)  # locked once under review
+        household, review_round = data.get("household"), data.get("round")
+        if review_round and review_round.kind == ReviewRound.Kind.AD_HOC:
+            # Ad-hoc reviews start from the household's request, in the workspace.
+            raise ValidationError(
+                {"round": _("Open an ad-hoc review from the household's page in the workspace.")}
+            )
+        if household and review_round and data.get("income_per_capita") is not None:
+            # Run the same derivation and classification the service will run, so a
+            # problem (e.g. an empty roster) shows on the form instead of failing the save.
+            trial = Assessment(
+                household=household,
+                round=review_round,
+                income_per_capita=data["income_per_capita"],
+            )
+            try:
+                services.assessment_apply_result(trial, services.roster_of(household))
+            except ValidationError as exc:
+                raise ValidationError(exc.messages) from None
+        return data
+
+    def save_through_service(self, *, by: Any) -> Assessment:
+        data = self.cleaned_data
+        standard = get_standard(data["round"].standard)
+        return services.assessment_save(
+            household=data["household"],
+            round=data["round"],
+            income_per_capita=data["income_per_capita"],
+            deprivations={
+                key: bool(data.get(key))
+                for key in standard.indicator_keys
+                if key not in ROSTER_INDICATORS
+            },
+            household_type=data.get("household_type", ""),
+            causes=data.get("causes", ()),
+            needs=data.get("needs", ()),
+            expected_to_escape=data.get("expected_to_escape", False),
+            notes=data.get("notes", ""),
+            by=by,
+        )

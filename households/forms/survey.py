@@ -1,0 +1,227 @@
+"""The yearly survey (phiếu khảo sát) and the opening of an ad-hoc review: shape checks only.
+
+The survey's rules live in `households.services`: the income rules in `_income`, the roster
+indicators in `households.roster`, the result in `households.classification`. The form offers
+the indicators of the round's poverty standard with their official wording, grouped by
+dimension, and shows the roster indicators as derived (disabled), so a POST cannot set them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.forms import BoundField
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from giamngheo.formatting import format_vnd
+from giamngheo.forms import BootstrapFormMixin, DateInput
+from households.classification import PovertyStandard
+from households.models import (
+    Assessment,
+    PovertyCause,
+    RequestKind,
+    ReviewRound,
+    SupportNeed,
+)
+from households.roster import ROSTER_INDICATORS, DerivedIndicator
+from households.services.assessments import _income as parse_income
+
+
+def income_for_input(amount: int | None) -> str:
+    """1100000 → "1.100.000": how the income box shows a stored amount."""
+    return "" if amount is None else format_vnd(amount).removesuffix(" đ")
+
+
+def _label(name: str) -> Any:
+    """The model field's (lazy) verbose name, capitalised: one wording for the form and pages."""
+    return capfirst(Assessment._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    field: BoundField
+    threshold_text: Any
+    derived: DerivedIndicator | None
+
+
+@dataclass(frozen=True)
+class DimensionGroup:
+    label: Any
+    rows: tuple[IndicatorRow, ...]
+
+
+class SurveyForm(BootstrapFormMixin, forms.Form):
+    """One household's survey in one review round (Decision 59/2015/QĐ-TTg, Circular 17/2016).
+
+    `standard` is the round's poverty standard; `derived` the roster indicators derived for the
+    round's reference date (shown, not entered). The round itself is chosen by the view.
+    """
+
+    version = forms.IntegerField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("This form is out of date: reload the page and enter your changes again.")
+        },
+    )
+    income_per_capita = forms.CharField(
+        label=_label("income_per_capita"),
+        max_length=20,
+        help_text=_("Whole đồng, e.g. 1.100.000 or 1100000."),
+        error_messages={"required": _("Enter the income per person per month.")},
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "placeholder": "1.100.000",
+                "aria-describedby": "id_income_per_capita_help",
+            }
+        ),
+    )
+    household_type = forms.ChoiceField(
+        label=_label("household_type"),
+        required=False,
+        choices=[("", _("Not determined")), *Assessment.HouseholdType.choices],
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    causes = forms.ModelMultipleChoiceField(
+        label=_label("causes"),
+        queryset=PovertyCause.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    needs = forms.ModelMultipleChoiceField(
+        label=_label("needs"),
+        queryset=SupportNeed.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    expected_to_escape = forms.BooleanField(label=_label("expected_to_escape"), required=False)
+    notes = forms.CharField(
+        label=_label("notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        standard: PovertyStandard,
+        derived: Mapping[str, DerivedIndicator],
+        chosen_causes: tuple[int, ...] = (),
+        chosen_needs: tuple[int, ...] = (),
+        versioned: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        self.standard = standard
+        self.derived = dict(derived)
+        super().__init__(*args, **kwargs)
+        # Editing an existing survey: the version it was opened at (optimistic locking).
+        self.fields["version"].required = versioned
+        # Codes taken out of use stay ticked on the surveys that already name them.
+        self.fields["causes"].queryset = PovertyCause.objects.filter(  # type: ignore[attr-defined]
+            Q(is_active=True) | Q(pk__in=chosen_causes)
+        )
+        self.fields["needs"].queryset = SupportNeed.objects.filter(  # type: ignore[attr-defined]
+            Q(is_active=True) | Q(pk__in=chosen_needs)
+        )
+        for indicator in standard.indicators:
+            field = forms.BooleanField(label=indicator.label, required=False)  # type: ignore[arg-type]
+            field.widget.attrs["class"] = "form-check-input"
+            if indicator.key in ROSTER_INDICATORS:
+                # Decided by the members: shown as derived; a disabled field ignores the POST.
+                field.disabled = True
+                derived_indicator = self.derived.get(indicator.key)
+                field.initial = bool(derived_indicator and derived_indicator.deprived)
+            self.fields[indicator.key] = field
+
+    def clean_income_per_capita(self) -> int:
+        raw = self.cleaned_data["income_per_capita"]
+        try:
+            amount = parse_income(raw)
+            Assessment._meta.get_field("income_per_capita").run_validators(amount)
+        except ValidationError as exc:
+            # `_income` keys its message to the model field; this form has one field to put it on.
+            raise ValidationError(exc.messages) from None
+        return amount
+
+    def top_errors(self) -> list[str]:
+        """Errors shown above the form: the form's own and those of its hidden fields."""
+        hidden = [error for field in self.hidden_fields() for error in field.errors]
+        return [*self.non_field_errors(), *hidden]
+
+    def deprivations(self) -> dict[str, bool]:
+        """The indicators the officer ticked (the service derives the roster ones itself)."""
+        return {
+            key: bool(self.cleaned_data.get(key))
+            for key in self.standard.indicator_keys
+            if key not in ROSTER_INDICATORS
+        }
+
+    def dimension_groups(self) -> list[DimensionGroup]:
+        """The ten indicators under their five dimensions, in the standard's order."""
+        groups = []
+        for dimension in self.standard.dimensions:
+            rows = tuple(
+                IndicatorRow(
+                    field=self[indicator.key],
+                    threshold_text=indicator.threshold_text,
+                    derived=self.derived.get(indicator.key)
+                    if indicator.key in ROSTER_INDICATORS
+                    else None,
+                )
+                for indicator in self.standard.indicators
+                if indicator.dimension == dimension.key
+            )
+            groups.append(DimensionGroup(label=dimension.label, rows=rows))
+        return groups
+
+    @staticmethod
+    def initial_for(assessment: Assessment) -> dict[str, Any]:
+        """The form's starting values from a saved assessment."""
+        initial: dict[str, Any] = {
+            "version": assessment.version,
+            "income_per_capita": income_for_input(assessment.income_per_capita),
+            "household_type": assessment.household_type,
+            "expected_to_escape": assessment.expected_to_escape,
+            "notes": assessment.notes,
+        }
+        # The roster indicators are shown as derived today, as the save will derive them.
+        for key in assessment.deprivations - set(ROSTER_INDICATORS):
+            initial[key] = True
+        return initial
+
+
+class AdhocReviewForm(BootstrapFormMixin, forms.Form):
+    """Open an ad-hoc review (rà soát thường xuyên, Circular 17/2016 Art. 4) for a household."""
+
+    round = forms.ModelChoiceField(
+        label=_("Ad-hoc review round"),
+        queryset=ReviewRound.objects.filter(kind=ReviewRound.Kind.AD_HOC),
+        empty_label=_("— choose a round —"),
+        error_messages={
+            "required": _("Choose the ad-hoc review round."),
+            "invalid_choice": _("Choose the ad-hoc review round."),
+        },
+    )
+    request_kind = forms.ChoiceField(
+        label=_("The household's request"),
+        choices=RequestKind.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={
+            "required": _("Choose what the household asks for."),
+            "invalid_choice": _("Choose what the household asks for."),
+        },
+    )
+    request_date = forms.DateField(
+        label=_label("request_date"),
+        widget=DateInput,
+        error_messages={
+            "required": _("Enter the date the request was received."),
+            "invalid": _("Enter a valid date as dd/mm/yyyy, e.g. 05/10/2017."),
+        },
+    )

@@ -1,0 +1,444 @@
+"""Reads of the household registry: what the pages list, already scoped, filtered and sorted.
+
+Every selector starts from `Household.objects.visible_to(user)` (STYLE.md §3), so a page built
+on one never shows another ward's household.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Coalesce
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from households.models import (
+    Assessment,
+    Household,
+    Member,
+    PovertyStatus,
+    Quarter,
+    ReviewRound,
+    ReviewState,
+    Ward,
+)
+
+# ---------------------------------------------------------------------------------------------
+# The household list (/households/)
+# ---------------------------------------------------------------------------------------------
+
+# `status` filter value for households without an assessment in the chosen round.
+NOT_ASSESSED = "none"
+
+HOUSEHOLDS_PER_PAGE = 50
+
+# The columns a list may be sorted by (the `sort` parameter, "-" for descending).
+SORT_KEYS = ("code", "head", "quarter", "members", "income", "status")
+DEFAULT_SORT = "code"
+
+# Poorest first when sorting by status; households not assessed in the round come last.
+_STATUS_RANK = Case(
+    When(round_status=PovertyStatus.POOR, then=Value(0)),
+    When(round_status=PovertyStatus.NEAR_POOR, then=Value(1)),
+    When(round_status=PovertyStatus.AVERAGE_LIVING, then=Value(2)),
+    When(round_status=PovertyStatus.NOT_POOR, then=Value(3)),
+    default=Value(4),
+)
+
+
+# A correlated count: unlike Count("members") it needs no GROUP BY and stays out of COUNT(*).
+_member_count = (
+    Member.objects.filter(household=OuterRef("pk"))
+    .order_by()
+    .values("household")
+    .annotate(n=Count("pk"))
+    .values("n")
+)
+
+
+@dataclass(frozen=True)
+class HouseholdFilters:
+    """What the officer asked the list for; every field optional (empty = no filter).
+
+    The assessment filters (status, group, household_type, escape, state) apply to the
+    household's assessment in `review_round`.
+    """
+
+    q: str = ""
+    ward: int | None = None
+    quarter: int | None = None
+    review_round: int | None = None
+    status: str = ""
+    group: str = ""
+    merit: bool = False
+    social: bool = False
+    household_type: str = ""
+    escape: bool = False
+    state: str = ""
+
+    @property
+    def on_assessment(self) -> bool:
+        return bool(
+            (self.status and self.status != NOT_ASSESSED)
+            or self.group
+            or self.household_type
+            or self.escape
+            or self.state
+        )
+
+
+def visible_wards(user: Any) -> list[Ward]:
+    return list(Ward.objects.visible_to(user).only("id", "name", "kind", "display_order"))
+
+
+def visible_quarters(user: Any) -> list[Quarter]:
+    """Quarters and hamlets of the wards the user sees, grouped by ward in display order."""
+    return list(
+        Quarter.objects.filter(ward__in=Ward.objects.visible_to(user))
+        .select_related("ward")
+        .only("id", "name", "ward__id", "ward__name", "ward__kind", "ward__display_order")
+    )
+
+
+def review_rounds_for_list(user: Any) -> list[ReviewRound]:
+    """Every review round, newest first; each with `has_visible_assessments` for `user`."""
+    visible = Household.objects.visible_to(user)
+    return list(
+        ReviewRound.objects.annotate(
+            has_visible_assessments=Exists(
+                Assessment.objects.filter(round=OuterRef("pk"), household__in=visible)
+            )
+        ).order_by("-year", "kind", "-starts_on")
+    )
+
+
+def default_review_round(rounds: list[ReviewRound]) -> ReviewRound | None:
+    """The most recent periodic round in which the user's households were assessed.
+
+    Without one (a new ward, a round only just opened), the most recent periodic round.
+    `rounds` comes from `review_rounds_for_list`.
+    """
+    periodic = [r for r in rounds if r.kind == ReviewRound.Kind.PERIODIC]
+    periodic.sort(key=lambda r: r.year, reverse=True)
+    for review_round in periodic:
+        if getattr(review_round, "has_visible_assessments", False):
+            return review_round
+    return periodic[0] if periodic else None
+
+
+def parse_sort(value: str | None) -> str:
+    """A whitelisted `sort` value; anything else is the default order."""
+    if value and value.removeprefix("-") in SORT_KEYS:
+        return value
+    return DEFAULT_SORT
+
+
+def _ordering(sort: str, *, by_round: bool) -> list[OrderBy]:
+    descending = sort.startswith("-")
+    key = sort.removeprefix("-")
+    if key in ("income", "status") and not by_round:
+        key = DEFAULT_SORT  # no round: no income or status to sort by
+    expressions: dict[str, list[Any]] = {
+        "code": [F("code")],
+        "head": [F("head_name_folded")],
+        "quarter": [F("ward__display_order"), F("quarter__display_order"), F("quarter__name")],
+        "members": [F("member_count")],
+        "income": [F("round_income")],
+        "status": [F("status_rank"), F("round_group")],
+    }
+    ordering = [
+        e.desc(nulls_last=True) if descending else e.asc(nulls_last=True) for e in expressions[key]
+    ]
+    # A fixed tie-break keeps the pages stable: no household on two pages or on none.
+    return [*ordering, F("ward__display_order").asc(), F("code").asc(), F("pk").asc()]
+
+
+def household_list(*, user: Any, filters: HouseholdFilters, sort: str) -> QuerySet[Household]:
+    """The households `user` may see that match `filters`, in `sort` order.
+
+    Each row carries `member_count` and `round_assessments`: a list holding the household's
+    assessment in `filters.review_round`, or empty. A page costs the same number of queries
+    whatever its length: the count, the rows, and one for their assessments.
+    """
+    households = Household.objects.visible_to(user)
+    if filters.q:
+        # The search joins the members and needs DISTINCT: narrowing by id keeps both out of
+        # the list's own query (and out of its member count).
+        households = households.filter(pk__in=households.search(filters.q).values("pk"))
+    if filters.ward is not None:
+        households = households.filter(ward_id=filters.ward)
+    if filters.quarter is not None:
+        households = households.filter(quarter_id=filters.quarter)
+    if filters.merit:
+        households = households.filter(is_merit_family=True)
+    if filters.social:
+        households = households.filter(is_social_protection=True)
+
+    round_id = filters.review_round
+    if round_id is None:
+        # No round at all yet: nobody is assessed, so an assessment filter matches nothing.
+        if filters.on_assessment:
+            households = households.none()
+        round_assessments = Assessment.objects.none()
+    else:
+        # The assessment fields are read through aliases of one LEFT JOIN: filtering on
+        # `round_assessment__…` in separate filter() calls would add a join for each filter.
+        households = (
+            households.alias(
+                round_assessment=FilteredRelation(
+                    "assessments", condition=Q(assessments__round_id=round_id)
+                )
+            )
+            .alias(
+                round_assessment_id=F("round_assessment__id"),
+                round_status=F("round_assessment__status"),
+                round_group=F("round_assessment__poor_group"),
+                round_type=F("round_assessment__household_type"),
+                round_escape=F("round_assessment__expected_to_escape"),
+                round_state=F("round_assessment__state"),
+                round_income=F("round_assessment__income_per_capita"),
+            )
+            .alias(status_rank=_STATUS_RANK)
+        )
+        # Q(): the aliases are not model fields, which django-stubs cannot know.
+        if filters.status == NOT_ASSESSED:
+            households = households.filter(Q(round_assessment_id__isnull=True))
+        elif filters.status:
+            households = households.filter(Q(round_status=filters.status))
+        if filters.group:
+            households = households.filter(Q(round_group=filters.group))
+        if filters.household_type:
+            households = households.filter(Q(round_type=filters.household_type))
+        if filters.escape:
+            households = households.filter(Q(round_escape=True))
+        if filters.state:
+            households = households.filter(Q(round_state=filters.state))
+        round_assessments = (
+            Assessment.objects.filter(round_id=round_id)
+            .only("id", "household_id", "status", "poor_group", "state", "income_per_capita")
+            .order_by()  # the model's ordering would join the round and the household
+        )
+
+    return (
+        households.select_related("ward", "quarter")
+        .annotate(member_count=Coalesce(Subquery(_member_count), 0))
+        .prefetch_related(
+            Prefetch("assessments", queryset=round_assessments, to_attr="round_assessments")
+        )
+        .order_by(*_ordering(sort, by_round=round_id is not None))
+    )
+
+
+@dataclass(frozen=True)
+class SortColumn:
+    """A sortable column header: the `sort` value its link sets and the arrow it shows."""
+
+    key: str
+    link_sort: str
+    direction: str  # "ascending", "descending" or "" (aria-sort)
+
+
+def sort_columns(sort: str) -> dict[str, SortColumn]:
+    """Header links: a click sorts by the column, a second click reverses it."""
+    columns = {}
+    for key in SORT_KEYS:
+        if sort == key:
+            columns[key] = SortColumn(key, f"-{key}", "ascending")
+        elif sort == f"-{key}":
+            columns[key] = SortColumn(key, key, "descending")
+        else:
+            columns[key] = SortColumn(key, key, "")
+    return columns
+
+
+# --- The home page's numbers (section owned by the home page, giamngheo/views.py) ----------
+
+
+@dataclass(frozen=True)
+class HomeStatusCount:
+    """One number on the home page: households of one status, and the list filter showing them."""
+
+    key: str
+    label: str
+    count: int
+    query: str  # the household list's query string, e.g. "round=3&status=poor&group=N1"
+
+
+@dataclass(frozen=True)
+class HomeNumbers:
+    """What the home page shows one user: households by status in the latest periodic round,
+    the review steps under way, and (for officers) the drafts and returned assessments."""
+
+    round: ReviewRound | None
+    households: int
+    by_status: list[HomeStatusCount]
+    states: dict[str, int]
+    drafts: list[Assessment] = field(default_factory=list)
+    returned: list[Assessment] = field(default_factory=list)
+
+
+# Officers see at most this many drafts and returned assessments; the rest are in the list.
+HOME_QUEUE_LENGTH = 10
+
+
+def home_numbers(*, user: Any, with_queues: bool) -> HomeNumbers:
+    """The user's households by status in the latest periodic round and their review under way.
+
+    A fixed number of queries whatever the number of households: one for the rounds, one
+    aggregate for every count, and one each for the drafts and the returned assessments.
+    """
+    # The same round the household list opens on, so a number and its list agree.
+    review_round = default_review_round(review_rounds_for_list(user))
+    households = Household.objects.visible_to(user)
+    in_round = Q(assessments__round=review_round)
+    buckets: list[tuple[str, Any, Q, dict[str, str]]] = [
+        (
+            "poor_n1",
+            _("Poor household – group N1"),
+            Q(assessments__status=PovertyStatus.POOR, assessments__poor_group="N1"),
+            {"status": PovertyStatus.POOR, "group": "N1"},
+        ),
+        (
+            "poor_n2",
+            _("Poor household – group N2"),
+            Q(assessments__status=PovertyStatus.POOR, assessments__poor_group="N2"),
+            {"status": PovertyStatus.POOR, "group": "N2"},
+        ),
+        (
+            "near_poor",
+            PovertyStatus.NEAR_POOR.label,
+            Q(assessments__status=PovertyStatus.NEAR_POOR),
+            {"status": PovertyStatus.NEAR_POOR},
+        ),
+        (
+            "average_living",
+            PovertyStatus.AVERAGE_LIVING.label,
+            Q(assessments__status=PovertyStatus.AVERAGE_LIVING),
+            {"status": PovertyStatus.AVERAGE_LIVING},
+        ),
+        (
+            "not_poor",
+            PovertyStatus.NOT_POOR.label,
+            Q(assessments__status=PovertyStatus.NOT_POOR),
+            {"status": PovertyStatus.NOT_POOR},
+        ),
+    ]
+    # One row per (household, assessment of any round): counting the joined assessments that
+    # match a condition counts assessments; a household has at most one per round.
+    aggregates: dict[str, Any] = {
+        "households": Count("pk", distinct=True),
+        "surveyed": Count("assessments", filter=in_round),
+        **{key: Count("assessments", filter=in_round & q) for key, _label, q, _p in buckets},
+        **{
+            f"state_{state}": Count("assessments", filter=Q(assessments__state=state))
+            for state in ReviewState.values
+        },
+    }
+    totals = households.aggregate(**aggregates)
+
+    by_status = []
+    if review_round is not None:
+        for key, label, _q, params in buckets:
+            query = urlencode({"round": str(review_round.pk), **params})
+            by_status.append(HomeStatusCount(key, str(label), totals[key], query))
+        by_status.append(
+            HomeStatusCount(
+                "none",
+                str(_("Not yet surveyed")),
+                totals["households"] - totals["surveyed"],
+                urlencode({"round": str(review_round.pk), "status": NOT_ASSESSED}),
+            )
+        )
+    numbers = HomeNumbers(
+        round=review_round,
+        households=totals["households"],
+        by_status=by_status,
+        states={state: totals[f"state_{state}"] for state in ReviewState.values},
+    )
+    if not with_queues:
+        return numbers
+    queue = (
+        Assessment.objects.filter(household__in=households)
+        .select_related("household", "household__quarter", "round")
+        .order_by("-updated_at", "-pk")
+    )
+    return replace(
+        numbers,
+        drafts=list(queue.filter(state=ReviewState.DRAFT)[:HOME_QUEUE_LENGTH]),
+        returned=list(queue.filter(state=ReviewState.RETURNED)[:HOME_QUEUE_LENGTH]),
+    )
+
+
+@dataclass(frozen=True)
+class HomeWardRow:
+    """One ward's line on the city's home page, with the list filters its numbers link to."""
+
+    ward: Ward
+    households: int
+    poor: int
+    near_poor: int
+    not_surveyed: int
+    posted: int
+    poor_query: str
+    near_poor_query: str
+    not_surveyed_query: str
+
+
+def home_ward_rows(*, user: Any, review_round: ReviewRound) -> list[HomeWardRow]:
+    """Each visible ward's poor, near-poor and unsurveyed households in `review_round`, and its
+    assessments (any round) posted and waiting for a decision. One query for all the wards."""
+    in_round = Q(households__assessments__round=review_round)
+    wards = (
+        Ward.objects.visible_to(user)
+        .annotate(
+            n_households=Count("households", distinct=True),
+            n_surveyed=Count("households__assessments", filter=in_round),
+            n_poor=Count(
+                "households__assessments",
+                filter=in_round & Q(households__assessments__status=PovertyStatus.POOR),
+            ),
+            n_near_poor=Count(
+                "households__assessments",
+                filter=in_round & Q(households__assessments__status=PovertyStatus.NEAR_POOR),
+            ),
+            n_posted=Count(
+                "households__assessments",
+                filter=Q(households__assessments__state=ReviewState.POSTED),
+            ),
+        )
+        .order_by("display_order", "name")
+    )
+
+    def query(ward: Ward, status: str) -> str:
+        return urlencode({"ward": str(ward.pk), "round": str(review_round.pk), "status": status})
+
+    return [
+        HomeWardRow(
+            ward=ward,
+            households=ward.n_households,  # type: ignore[attr-defined]
+            poor=ward.n_poor,  # type: ignore[attr-defined]
+            near_poor=ward.n_near_poor,  # type: ignore[attr-defined]
+            not_surveyed=ward.n_households - ward.n_surveyed,  # type: ignore[attr-defined]
+            posted=ward.n_posted,  # type: ignore[attr-defined]
+            poor_query=query(ward, PovertyStatus.POOR),
+            near_poor_query=query(ward, PovertyStatus.NEAR_POOR),
+            not_surveyed_query=query(ward, NOT_ASSESSED),
+        )
+        for ward in wards
+    ]

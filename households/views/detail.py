@@ -1,0 +1,119 @@
+"""The household page (issue 3 §4, §8): roster, every assessment and its review, the audit trail."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from households import access, services
+from households.classification import get_standard
+from households.history import household_history
+from households.models import Assessment, Household, Member, ReviewEvent
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    label: str
+    deprived: bool
+    reason: str  # why the roster decided it; empty for indicators the officer ticks
+
+
+@dataclass(frozen=True)
+class DimensionRow:
+    label: str
+    indicators: list[IndicatorRow]
+
+
+@dataclass(frozen=True)
+class AssessmentCard:
+    assessment: Assessment
+    dimensions: list[DimensionRow]
+    actions: list[str]
+    can_edit: bool
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    member: Member
+    age: int
+    card_expired: bool
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    household = get_object_or_404(
+        Household.objects.visible_to(user).select_related("ward", "quarter__ward"), pk=pk
+    )
+    today = timezone.localdate()
+    can_edit = access.can_edit_household(user, household)
+    members = [_member_row(m, today) for m in household.members.all()]
+    assessments = list(
+        household.assessments.select_related("round", "corrects__round")
+        .prefetch_related(
+            "causes",
+            "needs",
+            Prefetch("events", queryset=ReviewEvent.objects.select_related("by")),
+        )
+        .order_by("-round__reference_date", "-round__starts_on", "-pk")
+    )
+    cards = [
+        AssessmentCard(
+            assessment=a,
+            dimensions=_dimensions(a),
+            actions=services.allowed_actions(user, a),
+            can_edit=can_edit and a.is_editable,
+        )
+        for a in assessments
+    ]
+    context: dict[str, Any] = {
+        "nav": "households",
+        "household": household,
+        "members": members,
+        "cards": cards,
+        "recognised": services.latest_recognised(household),
+        "can_edit": can_edit,
+        "history": (
+            household_history(household) if access.can_see_history(user, household) else None
+        ),
+    }
+    return render(request, "households/household_detail.html", context)
+
+
+def _member_row(member: Member, today: datetime.date) -> MemberRow:
+    expiry = member.health_insurance_expiry
+    return MemberRow(
+        member=member,
+        age=member.age_on(today),
+        card_expired=bool(member.health_insurance_number and expiry and expiry < today),
+    )
+
+
+def _dimensions(assessment: Assessment) -> list[DimensionRow]:
+    """The indicators under the five dimensions of Decision 59/2015, in the official order."""
+    standard = get_standard(assessment.round.standard)
+    reasons = assessment.derived_reasons or {}
+    grouped = standard.indicators_by_dimension()
+    return [
+        DimensionRow(
+            label=str(dimension.label),
+            indicators=[
+                IndicatorRow(
+                    label=str(indicator.label),
+                    deprived=bool(getattr(assessment, indicator.key)),
+                    reason=reasons.get(indicator.key, ""),
+                )
+                for indicator in grouped[dimension.key]
+            ],
+        )
+        for dimension in standard.dimensions
+    ]

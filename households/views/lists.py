@@ -1,0 +1,51 @@
+"""The household list: search, filters, sorting and pages, all in the query string."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from households import access, selectors
+from households.forms.lists import HouseholdFilterForm
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def household_list(request: HttpRequest) -> HttpResponse:
+    """Issue 3 §3: the households the user may see; every filter can be bookmarked."""
+    user = request.user
+    wards = selectors.visible_wards(user)
+    rounds = selectors.review_rounds_for_list(user)
+    form = HouseholdFilterForm(
+        request.GET,
+        wards=wards,
+        quarters=selectors.visible_quarters(user),
+        rounds=rounds,
+        default_round=selectors.default_review_round(rounds),
+    )
+    form.is_valid()  # invalid fields are left out of the filters and shown with their message
+    filters = form.filters()
+    sort = selectors.parse_sort(request.GET.get("sort"))
+    households = selectors.household_list(user=user, filters=filters, sort=sort)
+    paginator = Paginator(households, selectors.HOUSEHOLDS_PER_PAGE)
+    # A page past the end (an old bookmark, a narrower filter) shows the last page.
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "households/household_list.html",
+        {
+            "nav": "households",
+            "form": form,
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "sort": sort,
+            "columns": selectors.sort_columns(sort),
+            "show_ward": len(wards) > 1,
+            "has_scope": bool(wards),
+            "is_filtered": bool(filters.q) or form.active_filter_count > 0,
+            "can_create": access.can_create_households(user),
+        },
+    )

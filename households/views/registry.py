@@ -1,0 +1,262 @@
+"""Create and edit a household with its members on one page (issue 3 §5, §7, §9).
+
+The household's fields and the roster are one form, saved by `household_register` in one
+transaction. Two officers may open the same household: the second save is refused, and the
+page shows what was typed with the latest saved data beside it, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import models
+from django.db.models import Case, Value, When
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from households import access
+from households.forms.registry import HouseholdForm, HouseholdMemberFormSetFactory
+from households.history import display_value
+from households.models import Household, Member
+from households.services import StaleEditError
+from households.services.registry import (
+    HouseholdRegisterError,
+    household_check_version,
+    household_register,
+)
+
+MEMBERS_PREFIX = "members"
+HEAD_FIRST = Case(When(relation=Member.Relation.HEAD, then=Value(0)), default=Value(1))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_create(request: HttpRequest) -> HttpResponse:
+    access.require(access.can_create_households(request.user))
+    household = Household()
+    if not access.is_administrator(request.user):
+        household.ward = request.user.ward  # type: ignore[union-attr,assignment]
+    return _household_form_page(request, household)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_object_or_404(
+        Household.objects.visible_to(request.user).select_related("ward", "quarter"), pk=pk
+    )
+    access.require(access.can_edit_household(request.user, household))
+    return _household_form_page(request, household)
+
+
+# --- The page ------------------------------------------------------------------------------
+
+
+@dataclass
+class LatestData:
+    """What is saved now where it differs from what the officer typed (after a refused save)."""
+
+    household: list[tuple[str, str]] = field(default_factory=list)
+    members: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.household or self.members or self.added or self.removed)
+
+
+def _household_form_page(request: HttpRequest, household: Household) -> HttpResponse:
+    creating = household.pk is None
+    context: dict[str, Any] = {}
+    if request.method == "POST":
+        form = HouseholdForm(request.POST, instance=household, user=request.user)
+        formset = _member_formset(household, data=request.POST)
+        form_ok = form.is_valid()  # both are validated, so every error shows at once
+        formset_ok = formset.is_valid()
+        kept: list[forms.ModelForm] = []
+        try:
+            if form_ok and formset_ok:
+                kept, deleted = _roster(formset)
+                saved = household_register(
+                    household=form.instance,
+                    members=[member_form.instance for member_form in kept],
+                    deleted=deleted,
+                    expected_version=form.cleaned_data.get("version"),
+                    not_duplicate=form.cleaned_data["not_duplicate"],
+                    by=request.user,  # type: ignore[arg-type]
+                )
+                return _saved(request, saved, creating=creating)
+            if not creating:
+                # A form opened before someone else's save may name members deleted since:
+                # say so first, rather than only "invalid choice".
+                household_check_version(
+                    household=household, expected_version=form.cleaned_data.get("version")
+                )
+        except StaleEditError as exc:
+            current = (
+                Household.objects.select_related("ward", "quarter").filter(pk=household.pk).first()
+            )
+            if current is None:
+                raise Http404 from exc
+            form.show_version(current.version)
+            context["stale_message"] = exc.messages[0]
+            context["latest"] = _latest_data(form, formset, current)
+            household = current
+        except HouseholdRegisterError as exc:
+            _show_errors(form, kept, exc)
+            context["duplicates"] = exc.possible_duplicates
+            context["roster_errors"] = exc.roster_errors
+    else:
+        form = HouseholdForm(instance=household, user=request.user)
+        formset = _member_formset(household)
+    context.update(
+        form=form,
+        formset=formset,
+        household=household,
+        creating=creating,
+        nav="households",
+    )
+    return render(request, "households/household_form.html", context)
+
+
+def _member_formset(household: Household, data: Mapping[str, Any] | None = None) -> Any:
+    if household.pk is None:
+        # The first row of a new household is usually its head.
+        return HouseholdMemberFormSetFactory(
+            data, instance=household, prefix=MEMBERS_PREFIX, initial=[{"relation": "head"}]
+        )
+    return HouseholdMemberFormSetFactory(
+        data,
+        instance=household,
+        prefix=MEMBERS_PREFIX,
+        queryset=household.members.order_by(HEAD_FIRST, "id"),
+    )
+
+
+def _roster(formset: Any) -> tuple[list[forms.ModelForm], list[Member]]:
+    """The member forms to keep (new rows left blank are skipped) and the members to delete."""
+    deleting = set(formset.deleted_forms)
+    kept = [
+        member_form
+        for member_form in formset.forms
+        if member_form not in deleting
+        and (member_form.instance.pk is not None or member_form.has_changed())
+    ]
+    deleted = [f.instance for f in deleting if f.instance.pk is not None]
+    return kept, deleted
+
+
+def _show_errors(
+    form: HouseholdForm, kept: list[forms.ModelForm], exc: HouseholdRegisterError
+) -> None:
+    _add_errors(form, exc.household_errors)
+    for index, errors in exc.member_errors.items():
+        _add_errors(kept[index], errors)
+    if exc.possible_duplicates:
+        _add_errors(
+            form,
+            {
+                "not_duplicate": [
+                    _("Tick this box once you have checked the households listed above.")
+                ]
+            },
+        )
+
+
+def _add_errors(form: forms.BaseForm, errors: Mapping[str, Iterable[str]]) -> None:
+    """Errors found by the service, on their field (marked invalid) or on the whole form."""
+    for name, found in errors.items():
+        target = name if name in form.fields else None
+        for message in found:
+            form.add_error(target, message)
+        if target is not None:
+            widget = form.fields[target].widget
+            if "is-invalid" not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+            widget.attrs["aria-invalid"] = "true"
+
+
+def _saved(request: HttpRequest, household: Household, *, creating: bool) -> HttpResponse:
+    if creating:
+        messages.success(
+            request,
+            format_html(
+                '{} <a class="alert-link" href="{}">{}</a>',
+                _("Household %(household)s was added.") % {"household": household},
+                reverse("households:assessment_create", args=[household.pk]),
+                _("Enter the survey"),
+            ),
+        )
+    else:
+        messages.success(
+            request,
+            _("The changes to household %(household)s were saved.") % {"household": household},
+        )
+    return redirect("households:detail", pk=household.pk)
+
+
+# --- After a refused save: the latest data beside what was typed ----------------------------
+
+
+def _latest_data(form: HouseholdForm, formset: Any, current: Household) -> LatestData:
+    latest = LatestData()
+    names = [name for name in form.fields if name not in ("version", "not_duplicate")]
+    latest.household = _differences(form, form.instance, current, names)
+    saved_members = {member.pk: member for member in current.members.order_by(HEAD_FIRST, "id")}
+    member_fields = [name for name in formset.form._meta.fields]
+    for member_form in formset.forms[: formset.initial_form_count()]:
+        # A member removed meanwhile is no longer found: its row only has the id posted.
+        pk = member_form.instance.pk or _posted_id(member_form)
+        if pk is None:
+            continue
+        saved = saved_members.pop(pk, None)
+        if saved is None:
+            latest.removed.append(member_form.instance.full_name)
+        elif member_form not in formset.deleted_forms:
+            changes = _differences(member_form, member_form.instance, saved, member_fields)
+            if changes:
+                latest.members.append((str(saved.full_name), changes))
+    latest.added = [
+        f"{member.full_name} ({member.birth_year}, {member.get_relation_display()})"
+        for member in saved_members.values()
+    ]
+    return latest
+
+
+def _differences(
+    form: forms.BaseForm, typed: models.Model, saved: models.Model, names: Iterable[str]
+) -> list[tuple[str, str]]:
+    """(label, saved value) of the fields whose saved value differs from the typed one."""
+    found = []
+    for name in names:
+        model_field = saved._meta.get_field(name)
+        attname = model_field.attname  # type: ignore[union-attr]
+        saved_value = getattr(saved, attname)
+        if _blank_as_none(getattr(typed, attname)) == _blank_as_none(saved_value):
+            continue
+        related = {}
+        if isinstance(model_field, models.ForeignKey) and saved_value is not None:
+            obj = getattr(saved, name)
+            related = {(model_field.related_model, saved_value): obj}
+        found.append(
+            (str(form.fields[name].label), display_value(model_field, saved_value, related))  # type: ignore[arg-type]
+        )
+    return found
+
+
+def _blank_as_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+def _posted_id(member_form: forms.Form) -> int | None:
+    value = member_form["id"].data
+    return int(value) if isinstance(value, str) and value.isdigit() else None

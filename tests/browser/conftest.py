@@ -1,0 +1,90 @@
+"""Browser tests: Playwright (sync API) drives Debian's Chromium, headless, on the live server.
+
+Each test gets a fresh browser context at tablet size (768 × 1024) and, when it fails, leaves a
+screenshot in test-artifacts/screenshots/<test name>.png.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connections
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# there (fixtures, checks) are synchronous and safe, so Django may allow them.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+TABLET = {"width": 768, "height": 1024}
+SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
+# Long enough for a busy CI machine, short enough that a wrong selector fails quickly.
+TIMEOUT_MS = 10_000
+
+_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
+    # Keep each phase's report on the test item, so the page fixture knows if the test failed.
+    report = yield
+    item.stash.setdefault(_REPORTS, {})[report.when] = report
+    return report
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    # Between calls, Playwright's sync API leaves its event loop marked as running in this
+    # thread, and Django then keeps separate "async" database connections, which lack what the
+    # test database setup put on the usual ones (the data `serialized_rollback` restores).
+    # The tests keep using the usual connections.
+    usual = {alias: connections[alias] for alias in connections}
+    with sync_playwright() as running:
+        for alias, connection in usual.items():
+            connections[alias] = connection
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(
+            f"Chromium is not installed at {CHROMIUM}: the browser tests need Debian's package "
+            "`chromium` (`make install` installs it as root, or `apt-get install chromium`)."
+        )
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A fresh tablet-sized page whose relative URLs go to the live server."""
+    context = browser.new_context(viewport=TABLET, base_url=live_server.url)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    report = request.node.stash.get(_REPORTS, {}).get("call")
+    if report is not None and report.failed:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.name)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def _expect_timeout() -> None:
+    expect.set_options(timeout=TIMEOUT_MS)

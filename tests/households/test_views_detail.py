@@ -1,0 +1,476 @@
+"""The household page `/households/<id>/` (issue 3 §4) and its change history (§8)."""
+
+from __future__ import annotations
+
+import datetime
+import html
+import re
+from typing import Any
+
+import pytest
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from households import services
+from households.models import (
+    Assessment,
+    Household,
+    Member,
+    PovertyCause,
+    ReviewRound,
+    SupportNeed,
+    User,
+)
+from tests.factories import make_assessment, make_household, make_member, make_round, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def url(household: Household) -> str:
+    return reverse("households:detail", args=[household.pk])
+
+
+def text(response: HttpResponse) -> str:
+    """The page's visible text, tags removed and whitespace collapsed."""
+    body = re.sub(r"<script.*?</script>", " ", response.content.decode(), flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def build(
+    *, members: int, officer: User, reviewer: User, code: str = "DT-0001"
+) -> tuple[Household, dict[str, Assessment]]:
+    """A household surveyed three times: 2017 recognised, 2018 returned, an ad-hoc draft.
+
+    The head has a health-insurance card; Trần Văn Cường (born 1990) has none, so the
+    health-insurance indicator is deprived with his name as the reason.
+    """
+    household = make_household(
+        code=code, phone="0912345678", is_merit_family=True, is_female_headed=True
+    )
+    make_member(household, full_name="Nguyễn Văn An", birth_year=1970, national_id="261000111")
+    make_member(
+        household,
+        full_name="Trần Văn Cường",
+        birth_year=1990,
+        relation=Member.Relation.CHILD,
+        health_insurance_number="",
+    )
+    for n in range(members - 2):
+        make_member(
+            household,
+            full_name=f"Nguyễn Thị Cháu {n}",
+            birth_year=2005 + n,
+            sex=Member.Sex.FEMALE,
+            relation=Member.Relation.GRANDCHILD,
+            attends_school=True,
+        )
+    capital = PovertyCause.objects.get(code="lack-capital")
+    illness = PovertyCause.objects.get(code="illness")
+    credit = SupportNeed.objects.get(code="credit")
+
+    first = make_assessment(
+        household,
+        review_round=make_round(2017),
+        income_per_capita=800_000,
+        deprivations=["sanitation"],
+        causes=[capital, illness],
+        needs=[credit],
+        household_type=Assessment.HouseholdType.LACKS_MEANS,
+        expected_to_escape=True,
+        by=officer,
+    )
+    services.assessment_submit(assessment=first, by=officer)
+    services.assessment_record_meeting(
+        assessment=first,
+        by=officer,
+        meeting_date=datetime.date(2017, 10, 2),
+        attendance=42,
+        agreement_percent=95,
+        minutes="Họp khu phố 1, thống nhất danh sách.",
+    )
+    services.assessment_record_posting(
+        assessment=first,
+        by=officer,
+        posted_from=datetime.date(2017, 10, 3),
+        posted_to=datetime.date(2017, 10, 10),
+    )
+    services.assessment_recognise(
+        assessment=first,
+        by=reviewer,
+        decision_number="125/QĐ-UBND",
+        decision_date=datetime.date(2017, 10, 20),
+    )
+
+    second = make_assessment(
+        household,
+        review_round=make_round(2018),
+        income_per_capita=1_100_000,
+        deprivations=["sanitation", "telecom"],
+        causes=[capital],
+        by=officer,
+    )
+    services.assessment_submit(assessment=second, by=officer)
+    services.assessment_return(
+        assessment=second, by=reviewer, reason="Thu nhập chưa khớp với biên bản họp."
+    )
+
+    adhoc = services.assessment_open_adhoc(
+        household=household,
+        round=make_round(2019, kind=ReviewRound.Kind.AD_HOC),
+        request_kind="escape",
+        request_date=datetime.date(2019, 3, 4),
+        by=officer,
+    )
+    return household, {"2017": first, "2018": second, "adhoc": adhoc}
+
+
+@pytest.fixture
+def reviewer(city_reviewer: User) -> User:
+    city_reviewer.first_name, city_reviewer.last_name = "Bình", "Lê Văn"
+    city_reviewer.save()
+    return city_reviewer
+
+
+@pytest.fixture
+def surveyed(ducthang_officer: User, reviewer: User) -> tuple[Household, dict[str, Assessment]]:
+    return build(members=4, officer=ducthang_officer, reviewer=reviewer)
+
+
+# --- Happy path --------------------------------------------------------------------------------
+
+
+def test_the_header_shows_the_household_its_flags_and_the_recognised_status(
+    client: Client, ducthang_officer: User, surveyed: tuple[Household, dict[str, Assessment]]
+) -> None:
+    household, _ = surveyed
+    client.force_login(ducthang_officer)
+
+    response = client.get(url(household))
+
+    assert response.status_code == 200
+    page = text(response)
+    assert "DT-0001 · Nguyễn Văn An" in page
+    assert (
+        "Địa chỉ 12 Trần Hưng Đạo Khu phố/thôn Khu phố 1 Phường/xã Phường Đức Thắng "
+        "Điện thoại 0912345678"
+    ) in page
+    assert "Người có công" in page
+    assert "Chủ hộ là nữ" in page
+    assert "Bảo trợ xã hội" not in page
+    assert (
+        "Kết quả đã được công nhận Hộ nghèo – N1 "
+        "Rà soát định kỳ năm 2017 – Quyết định số 125/QĐ-UBND ngày 20/10/2017"
+    ) in page
+    for label, name in [
+        ("Sửa hộ và thành viên", "households:edit"),
+        ("Nhập phiếu khảo sát", "households:assessment_create"),
+        ("Rà soát thường xuyên", "households:adhoc_open"),
+    ]:
+        assert label in page
+        assert f'href="{reverse(name, args=[household.pk])}"' in response.content.decode()
+
+
+def test_a_household_never_recognised_says_so(client: Client, ducthang_officer: User) -> None:
+    household = make_household()
+    make_member(household)
+    make_assessment(household)
+    client.force_login(ducthang_officer)
+
+    page = text(client.get(url(household)))
+
+    assert "Chưa được công nhận trong kỳ rà soát nào" in page
+
+
+def test_the_roster_lists_every_member_with_their_details(
+    client: Client, ducthang_officer: User, surveyed: tuple[Household, dict[str, Assessment]]
+) -> None:
+    household, _ = surveyed
+    make_member(
+        household,
+        full_name="Phạm Thị Dung",
+        birth_year=1972,
+        date_of_birth=datetime.date(1972, 5, 17),
+        sex=Member.Sex.FEMALE,
+        relation=Member.Relation.SPOUSE,
+        health_insurance_expiry=datetime.date(2016, 12, 31),
+        disability=Member.Disability.MILD,
+        work_ability=Member.WorkAbility.LIMITED,
+        occupation="Buôn bán nhỏ",
+    )
+    client.force_login(ducthang_officer)
+
+    page = text(client.get(url(household)))
+
+    assert "Thành viên (5)" in page
+    age = timezone.localdate().year - 1970
+    assert f"Nguyễn Văn An Chủ hộ · Nam · Kinh 1970 {age} tuổi 261000111 Trung học cơ sở" in page
+    assert "Trần Văn Cường Con · Nam · Kinh 1990" in page
+    assert "Chưa có thẻ" in page
+    assert "Nguyễn Thị Cháu 0 Cháu · Nữ · Kinh 2005" in page
+    assert "Đang đi học" in page
+    assert "Phạm Thị Dung Vợ/chồng · Nữ · Kinh 17/05/1972" in page
+    assert (
+        "HN4600000000001 hạn đến 31/12/2016 (đã hết hạn) "
+        "Buôn bán nhỏ Hạn chế khả năng lao động · khuyết tật: nhẹ"
+    ) in page
+
+
+def test_each_assessment_shows_its_result_dimensions_and_review(
+    client: Client, ducthang_officer: User, surveyed: tuple[Household, dict[str, Assessment]]
+) -> None:
+    household, _ = surveyed
+    client.force_login(ducthang_officer)
+
+    response = client.get(url(household))
+    page = text(response)
+
+    # Newest round first.
+    assert (
+        page.index("Rà soát thường xuyên 2019")
+        < page.index("Rà soát định kỳ năm 2018")
+        < page.index("Rà soát định kỳ năm 2017 Hộ nghèo – N1 Đã công nhận")
+    )
+    # The engine's result and its explanation.
+    assert "Thu nhập bình quân người/tháng: 800.000 đ" in page
+    assert "Hộ nghèo – nhóm N1: thu nhập 800.000 đ ≤ chuẩn nghèo 900.000 đ (thành thị)" in page
+    # Deprivations under the five dimensions, with the roster's reason.
+    for dimension in ["Y tế", "Giáo dục", "Nhà ở", "Nước sạch và vệ sinh", "Tiếp cận thông tin"]:
+        assert dimension in page
+    assert "✗ Thiếu hụt: Bảo hiểm y tế" in page
+    assert (
+        "Theo danh sách thành viên: Từ 6 tuổi trở lên không có thẻ bảo hiểm y tế còn hạn: "
+        "Trần Văn Cường (27)"
+    ) in page
+    assert "✓ Không thiếu hụt: Tiếp cận dịch vụ y tế" in page
+    # Causes, needs, type, expected to escape.
+    assert "Thiếu vốn sản xuất, kinh doanh; Có người ốm đau nặng, tai nạn" in page
+    assert "Vay vốn ưu đãi" in page
+    assert "Dự kiến thoát nghèo trong năm Có" in page
+    # The review: meeting, posting, decision, and its steps with who took them.
+    assert "02/10/2017: 42 người dự họp, 95% đồng ý" in page
+    assert "Họp khu phố 1, thống nhất danh sách." in page
+    assert "từ 03/10/2017 đến 10/10/2017" in page
+    assert "Số 125/QĐ-UBND ngày 20/10/2017" in page
+    assert "Quá trình rà soát (5 bước)" in page
+    assert "Công nhận theo quyết định Đã niêm yết → Đã công nhận Lê Văn Bình" in page.replace(
+        "Đang niêm yết", "Đã niêm yết"
+    )
+    # The returned assessment says why, prominently.
+    assert 'data-testid="return-reason"' in response.content.decode()
+    assert "Bị trả lại: Thu nhập chưa khớp với biên bản họp." in page
+    # The ad-hoc review names the request.
+    assert "Đề nghị của hộ Hộ đề nghị công nhận thoát nghèo – nhận đơn ngày 04/03/2019" in page
+
+
+def test_edit_survey_links_only_for_editable_assessments(
+    client: Client, ducthang_officer: User, surveyed: tuple[Household, dict[str, Assessment]]
+) -> None:
+    household, assessments = surveyed
+    client.force_login(ducthang_officer)
+
+    body = client.get(url(household)).content.decode()
+
+    def edit(key: str) -> str:
+        return reverse("households:assessment_edit", args=[assessments[key].pk])
+
+    assert edit("2018") in body  # returned
+    assert edit("adhoc") in body  # draft
+    assert edit("2017") not in body  # recognised: locked
+
+
+def test_programme_sections_say_nothing_is_recorded_yet(
+    client: Client, ducthang_officer: User, surveyed: tuple[Household, dict[str, Assessment]]
+) -> None:
+    household, _ = surveyed
+    client.force_login(ducthang_officer)
+
+    page = text(client.get(url(household)))
+
+    assert "Cán bộ phụ trách Chưa phân công cán bộ phụ trách hộ này." in page
+    assert "Hỗ trợ đã nhận Chưa ghi nhận khoản hỗ trợ nào cho hộ này." in page
+
+
+# --- The change history ------------------------------------------------------------------------
+
+
+def test_the_change_history_shows_who_changed_what(
+    client: Client, ducthang_officer: User, surveyed: tuple[Household, dict[str, Assessment]]
+) -> None:
+    household, _ = surveyed
+    household._history_user = ducthang_officer  # type: ignore[attr-defined]
+    services.household_update(household=household, address="14 Trần Hưng Đạo")
+    services.member_delete(member=household.members.get(full_name="Nguyễn Thị Cháu 0"))
+    client.force_login(ducthang_officer)
+
+    page = text(client.get(url(household)))
+    history = page[page.index("Lịch sử thay đổi") :]
+
+    assert "alice Sửa Hộ Địa chỉ: 12 Trần Hưng Đạo → 14 Trần Hưng Đạo" in history
+    assert "hệ thống Xoá Thành viên Nguyễn Thị Cháu 0" in history
+    assert "Tạo Thành viên Nguyễn Thị Cháu 0 Họ và tên: Nguyễn Thị Cháu 0" in history
+    assert (
+        "Lê Văn Bình Sửa Phiếu Rà soát định kỳ năm 2018 "
+        "Trạng thái rà soát: Đã nộp → Bị trả lại "
+        "Lý do trả lại: — → Thu nhập chưa khớp với biên bản họp."
+    ) in history
+    # A review step leaves the causes and needs as they were.
+    assert re.search(
+        r"alice Sửa Phiếu Rà soát định kỳ năm 2018 Trạng thái rà soát: Bản nháp → Đã nộp "
+        r"\d{2}/\d{2}/\d{4}",
+        history,
+    )
+    assert "Thu nhập bình quân người/tháng (đồng): 800.000 đ" in history
+    assert re.search(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2} alice Sửa Hộ", history)
+
+
+def test_the_history_is_capped_with_a_note(client: Client, ducthang_officer: User) -> None:
+    household = make_household()
+    member = make_member(household)
+    for n in range(100):
+        services.member_update(member=member, occupation=f"Nghề {n}")
+    client.force_login(ducthang_officer)
+
+    response = client.get(url(household))
+
+    assert response.content.decode().count('data-testid="history-entry"') == 100
+    assert "Hiển thị 100 thay đổi gần nhất trong tổng số 102 thay đổi." in text(response)
+
+
+def test_the_city_reviewer_sees_the_page_and_history_but_cannot_edit(
+    client: Client, reviewer: User, surveyed: tuple[Household, dict[str, Assessment]]
+) -> None:
+    household, _ = surveyed
+    client.force_login(reviewer)
+
+    response = client.get(url(household))
+
+    assert response.status_code == 200
+    page = text(response)
+    assert "Lịch sử thay đổi" in page
+    assert "Sửa hộ và thành viên" not in page
+    assert "Nhập phiếu khảo sát" not in page
+    assert "Sửa phiếu" not in page
+
+
+# --- Access ------------------------------------------------------------------------------------
+
+
+def test_anonymous_is_sent_to_login(client: Client) -> None:
+    household = make_household()
+
+    response = client.get(url(household))
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={url(household)}"
+
+
+def test_it_checks_the_ward(client: Client, tienloi_officer: User) -> None:
+    household = make_household()
+    client.force_login(tienloi_officer)
+
+    assert client.get(url(household)).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["agency_user", "committee_member"])
+def test_roles_without_households_get_404(
+    client: Client, request: pytest.FixtureRequest, persona: str
+) -> None:
+    household = make_household()
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(url(household)).status_code == 404
+
+
+def test_an_unknown_household_is_404(client: Client, ducthang_officer: User) -> None:
+    client.force_login(ducthang_officer)
+
+    assert client.get(reverse("households:detail", args=[999_999])).status_code == 404
+
+
+def test_the_page_is_read_only(client: Client, ducthang_officer: User) -> None:
+    household = make_household()
+    client.force_login(ducthang_officer)
+
+    response = client.post(url(household), {"address": "Địa chỉ khác"})
+
+    assert response.status_code == 405
+    household.refresh_from_db()
+    assert household.address == "12 Trần Hưng Đạo"
+
+
+def test_an_inactive_officer_is_sent_to_login(client: Client) -> None:
+    household = make_household()
+    user = make_user("old", role=User.Role.WARD_OFFICER, ward=household.ward, is_active=False)
+    client.force_login(user)
+
+    assert client.get(url(household)).status_code == 302
+
+
+# --- Queries -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("members", [2, 8])
+def test_the_number_of_queries_does_not_grow(
+    client: Client,
+    django_assert_num_queries: Any,
+    ducthang_officer: User,
+    reviewer: User,
+    members: int,
+) -> None:
+    household, _ = build(members=members, officer=ducthang_officer, reviewer=reviewer)
+    for member in household.members.all():
+        services.member_update(member=member, occupation="Ngư dân")
+    client.force_login(ducthang_officer)
+
+    # Session and user; the savepoint of the request's transaction; the household; members;
+    # assessments with their rounds, causes, needs and review steps; the latest recognised;
+    # the history (3 tables, 2 snapshot tables); the user's ward in the menu.
+    with django_assert_num_queries(17):
+        response = client.get(url(household))
+
+    assert response.status_code == 200
+    # The household, each member created and changed, 3 surveys created and 6 review steps.
+    entries = response.content.decode().count('data-testid="history-entry"')
+    assert entries == 1 + 2 * members + 3 + 6
+
+
+def test_review_buttons_follow_the_state_and_the_role(
+    client: Client,
+    ducthang_officer: User,
+    reviewer: User,
+    surveyed: tuple[Household, dict[str, Assessment]],
+) -> None:
+    household, assessments = surveyed
+    posted = make_assessment(household, review_round=make_round(2020), by=ducthang_officer)
+    services.assessment_submit(assessment=posted, by=ducthang_officer)
+    services.assessment_record_meeting(
+        assessment=posted,
+        by=ducthang_officer,
+        meeting_date=datetime.date(2020, 10, 1),
+        attendance=30,
+        agreement_percent=90,
+        minutes="Biên bản.",
+    )
+    services.assessment_record_posting(
+        assessment=posted,
+        by=ducthang_officer,
+        posted_from=datetime.date(2020, 10, 2),
+        posted_to=datetime.date(2020, 10, 9),
+    )
+
+    def step(name: str, assessment: Assessment) -> str:
+        return reverse(f"households:assessment_{name}", args=[assessment.pk])
+
+    client.force_login(ducthang_officer)
+    body = client.get(url(household)).content.decode()
+    assert step("submit", assessments["2018"]) in body
+    assert step("submit", assessments["adhoc"]) in body
+    assert step("recognise", posted) not in body
+
+    client.force_login(reviewer)
+    body = client.get(url(household)).content.decode()
+    assert step("recognise", posted) in body
+    assert step("return", posted) in body
+    assert step("submit", assessments["adhoc"]) not in body

@@ -1,0 +1,293 @@
+"""Every URL the project defines × every persona → the status the rules of issue 3 say.
+
+The rules: a ward or commune officer reads and writes their own ward only (another ward's
+household is a 404, never a leak); the city Labour department reads every ward and recognises
+or returns assessments, but writes no household or survey (403); partner agencies and Steering
+Committee members see no household until the programmes issue assigns them some (404 on a
+household, an empty list); administrators may do everything; anonymous visitors go to the login
+page. A URL added to the project without a row here fails `test_matrix` until it gets one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from households.models import Assessment, Household, Member, ReviewState, User
+from tests.factories import (
+    make_assessment,
+    make_assessment_in_state,
+    make_household,
+    make_member,
+    make_round,
+)
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = (
+    "anonymous",
+    "ducthang_officer",
+    "tienloi_officer",
+    "city_reviewer",
+    "agency_user",
+    "committee_member",
+    "administrator",
+)
+
+# Besides a status code, a row may expect a redirect:
+LOGIN = "login"  # 302 to the login page, with ?next= the page asked for
+LOGIN_PAGE = "login page"  # 302 to the login page (after logging out)
+HOME = "home"  # 302 to the home page (the login page, already signed in)
+DONE = "done"  # 302 after a successful POST, anywhere but the login page
+
+# Skipped: Django's admin (tested in tests/households/test_admin_access.py), Django's
+# set_language, and the static and media files served in development.
+SKIPPED_PREFIXES = (
+    "admin/",
+    "i18n/",
+    settings.STATIC_URL.lstrip("/"),
+    settings.MEDIA_URL.lstrip("/"),
+)
+
+# The object each URL's <pk> is taken from (see the `world` fixture).
+PATH_OBJECT = {
+    "households:detail": "household",
+    "households:edit": "household",
+    "households:adhoc_open": "household",
+    "households:assessment_create": "fresh_household",
+    "households:assessment_preview": "fresh_household",
+    "households:assessment_edit": "draft",
+    "households:assessment_submit": "draft",
+    "households:assessment_withdraw": "submitted",
+    "households:assessment_meeting": "submitted",
+    "households:assessment_posting": "meeting_held",
+    "households:assessment_recognise": "posted",
+    "households:assessment_return": "posted",
+}
+
+# fmt: off
+# GET                          anonymous ducthang tienloi city agency committee admin
+GET_ROWS: dict[str, tuple[Any, ...]] = {
+    "home":                            (LOGIN, 200, 200, 200, 200, 200, 200),
+    "login":                           (200, HOME, HOME, HOME, HOME, HOME, HOME),
+    "logout":                          (405, 405, 405, 405, 405, 405, 405),
+    "password_change":                 (LOGIN, 200, 200, 200, 200, 200, 200),
+    "password_change_done":            (LOGIN, 200, 200, 200, 200, 200, 200),
+    "households:list":                 (LOGIN, 200, 200, 200, 200, 200, 200),
+    "households:create":               (LOGIN, 200, 200, 403, 403, 403, 200),
+    "households:detail":               (LOGIN, 200, 404, 200, 404, 404, 200),
+    "households:edit":                 (LOGIN, 200, 404, 403, 404, 404, 200),
+    "households:adhoc_open":           (LOGIN, 200, 404, 403, 404, 404, 200),
+    "households:assessment_create":    (LOGIN, 200, 404, 403, 404, 404, 200),
+    "households:assessment_preview":   (LOGIN, 405, 405, 405, 405, 405, 405),
+    "households:assessment_edit":      (LOGIN, 200, 404, 403, 404, 404, 200),
+    "households:assessment_submit":    (LOGIN, 405, 405, 405, 405, 405, 405),
+    "households:assessment_withdraw":  (LOGIN, 405, 405, 405, 405, 405, 405),
+    "households:assessment_meeting":   (LOGIN, 200, 404, 403, 404, 404, 200),
+    "households:assessment_posting":   (LOGIN, 200, 404, 403, 404, 404, 200),
+    "households:assessment_recognise": (LOGIN, 403, 404, 200, 404, 404, 200),
+    "households:assessment_return":    (LOGIN, 403, 404, 200, 404, 404, 200),
+    "households:review_progress":      (LOGIN, 200, 200, 200, 403, 403, 200),
+}
+
+# POST with an empty form: the persona allowed gets the form back with its errors (200) or,
+# for a one-button step, is sent on (DONE); only a one-button step writes anything.
+# POST                         anonymous ducthang tienloi city agency committee admin
+POST_ROWS: dict[str, tuple[Any, ...]] = {
+    "logout":                          (LOGIN_PAGE, LOGIN_PAGE, LOGIN_PAGE, LOGIN_PAGE,
+                                        LOGIN_PAGE, LOGIN_PAGE, LOGIN_PAGE),
+    "households:create":               (LOGIN, 200, 200, 403, 403, 403, 200),
+    "households:edit":                 (LOGIN, 200, 404, 403, 404, 404, 200),
+    "households:adhoc_open":           (LOGIN, 200, 404, 403, 404, 404, 200),
+    "households:assessment_create":    (LOGIN, 200, 404, 403, 404, 404, 200),
+    "households:assessment_preview":   (LOGIN, 200, 404, 403, 404, 404, 200),
+    "households:assessment_edit":      (LOGIN, 200, 404, 403, 404, 404, 200),
+    "households:assessment_submit":    (LOGIN, DONE, 404, 403, 404, 404, DONE),
+    "households:assessment_withdraw":  (LOGIN, DONE, 404, 403, 404, 404, DONE),
+    "households:assessment_meeting":   (LOGIN, 200, 404, 403, 404, 404, 200),
+    "households:assessment_posting":   (LOGIN, 200, 404, 403, 404, 404, 200),
+    "households:assessment_recognise": (LOGIN, 403, 404, 200, 404, 404, 200),
+    "households:assessment_return":    (LOGIN, 403, 404, 200, 404, 404, 200),
+    "households:review_progress":      (LOGIN, DONE, DONE, DONE, 403, 403, DONE),
+}
+# fmt: on
+
+EXPECTED: dict[tuple[str, str], Any] = {
+    (name, persona): status
+    for name, row in GET_ROWS.items()
+    for persona, status in zip(PERSONAS, row, strict=True)
+}
+EXPECTED_POST: dict[tuple[str, str], Any] = {
+    (name, persona): status
+    for name, row in POST_ROWS.items()
+    for persona, status in zip(PERSONAS, row, strict=True)
+}
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern).lstrip("^")
+        if route.startswith(SKIPPED_PREFIXES):
+            continue
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, route, inner)
+        else:
+            assert isinstance(pattern, URLPattern)
+            yield route, f"{namespace}{pattern.name}" if pattern.name else f"<unnamed {route}>"
+
+
+def project_urls() -> dict[str, str]:
+    """Every named URL of the project but the skipped ones, e.g. "households:detail", with its
+    route, e.g. "households/<int:pk>/"."""
+    return {name: route for route, name in _walk(get_resolver().url_patterns)}
+
+
+URL_ROUTES = project_urls()
+URL_NAMES = sorted(URL_ROUTES)
+
+
+def test_the_walk_finds_the_project_urls() -> None:
+    # A guard against a walk that silently finds nothing.
+    assert {"home", "login", "households:list", "households:detail"} <= set(URL_NAMES)
+    assert not any(name.startswith("admin:") for name in URL_NAMES)
+
+
+def test_the_matrix_has_no_rows_for_urls_that_no_longer_exist() -> None:
+    assert sorted(set(GET_ROWS) - set(URL_NAMES)) == []
+    assert sorted(set(POST_ROWS) - set(URL_NAMES)) == []
+    assert sorted(set(PATH_OBJECT) - set(URL_NAMES)) == []
+
+
+def _household(ward_code: str, code: str) -> Household:
+    household = make_household(ward_code, code=code, head_name=f"Chủ hộ {code}")
+    make_member(household, full_name=f"Chủ hộ {code}", health_insurance_number=f"HN-{code}")
+    return household
+
+
+@pytest.fixture
+def world(ducthang_officer: User, city_reviewer: User) -> dict[str, Any]:
+    """A Đức Thắng household and an assessment in each state a URL needs; a Tiến Lợi one."""
+    make_round(2017)
+    reviewed = {"officer": ducthang_officer, "reviewer": city_reviewer}
+    objects: dict[str, Any] = {}
+    household = _household("duc-thang", "DT-0001")
+    objects["household"] = household
+    objects["draft"] = make_assessment(household, income_per_capita=800_000)
+    objects["fresh_household"] = _household("duc-thang", "DT-0005")
+    for number, state in enumerate(
+        (ReviewState.SUBMITTED, ReviewState.MEETING_HELD, ReviewState.POSTED), start=2
+    ):
+        objects[state] = make_assessment_in_state(
+            _household("duc-thang", f"DT-000{number}"), state, **reviewed
+        )
+    tien_loi = _household("tien-loi", "TL-0001")
+    objects["tienloi_household"] = tien_loi
+    objects["tienloi_draft"] = make_assessment(tien_loi, income_per_capita=600_000)
+    return objects
+
+
+@pytest.fixture
+def personas(
+    ducthang_officer: User,
+    tienloi_officer: User,
+    city_reviewer: User,
+    agency_user: User,
+    committee_member: User,
+    administrator: User,
+) -> dict[str, User | None]:
+    return {
+        "anonymous": None,
+        "ducthang_officer": ducthang_officer,
+        "tienloi_officer": tienloi_officer,
+        "city_reviewer": city_reviewer,
+        "agency_user": agency_user,
+        "committee_member": committee_member,
+        "administrator": administrator,
+    }
+
+
+def _path(name: str, world: dict[str, Any], *, other_ward: bool = False) -> str:
+    if "<" not in URL_ROUTES[name]:
+        return reverse(name)
+    if name not in PATH_OBJECT:
+        pytest.fail(f"{URL_ROUTES[name]} takes an argument: add {name} to PATH_OBJECT.")
+    key = PATH_OBJECT[name]
+    if other_ward:
+        key = "tienloi_draft" if isinstance(world[key], Assessment) else "tienloi_household"
+    return reverse(name, kwargs={"pk": world[key].pk})
+
+
+def _snapshot() -> tuple[Any, ...]:
+    """What a refused request must leave untouched."""
+    return (
+        list(Household.objects.order_by("pk").values_list("pk", "version")),
+        Member.objects.count(),
+        list(Assessment.objects.order_by("pk").values_list("pk", "state", "version")),
+    )
+
+
+def _check(response: Any, expected: Any, path: str, description: str) -> None:
+    location = response.headers.get("Location", "")
+    got = f"{response.status_code} {location}".strip()
+    message = f"{description}: expected {expected}, got {got}"
+    if expected == LOGIN:
+        assert response.status_code == 302, message
+        assert location == f"{reverse('login')}?next={quote(path)}", message
+    elif expected == LOGIN_PAGE:
+        assert (response.status_code, location) == (302, reverse("login")), message
+    elif expected == HOME:
+        assert (response.status_code, location) == (302, reverse("home")), message
+    elif expected == DONE:
+        assert response.status_code == 302, message
+        assert not location.startswith(reverse("login")), message
+    else:
+        assert response.status_code == expected, message
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_matrix(
+    client: Client,
+    name: str,
+    persona: str,
+    world: dict[str, Any],
+    personas: dict[str, User | None],
+) -> None:
+    if (name, persona) not in EXPECTED:
+        pytest.fail(f"{name} has no entry for {persona}: add it to the matrix (GET_ROWS).")
+    user = personas[persona]
+    if user is not None:
+        client.force_login(user)
+    path = _path(name, world)
+
+    _check(client.get(path), EXPECTED[(name, persona)], path, f"GET {path} as {persona}")
+
+    if (name, persona) in EXPECTED_POST:
+        expected = EXPECTED_POST[(name, persona)]
+        before = _snapshot()
+        response = client.post(path, {})
+        _check(response, expected, path, f"POST {path} as {persona}")
+        if expected != DONE:  # refused, or an empty form sent back with its errors
+            assert _snapshot() == before, f"POST {path} as {persona} wrote to the database"
+
+
+@pytest.mark.parametrize("name", sorted(PATH_OBJECT))
+def test_an_officer_never_reaches_another_wards_objects(
+    client: Client, name: str, world: dict[str, Any], ducthang_officer: User
+) -> None:
+    client.force_login(ducthang_officer)
+    path = _path(name, world, other_ward=True)
+
+    # A method the view refuses is refused before any lookup: a 405 tells nothing either.
+    get_allowed = EXPECTED[(name, "ducthang_officer")] != 405
+    assert client.get(path).status_code == (404 if get_allowed else 405)
+    before = _snapshot()
+    assert client.post(path, {}).status_code == (404 if name in POST_ROWS else 405)
+    assert _snapshot() == before
