@@ -35,6 +35,8 @@ run: install
 	@echo "    thanhpho  – city Labour department (Phòng LĐ-TB&XH): every ward, recognises or returns"
 	@echo "    ducthang  – officer of Đức Thắng ward (every ward and commune has one: the"
 	@echo "    tienloi   – officer of Tiến Lợi commune   code without dashes, e.g. phuthuy, phongnam)"
+	@echo "    bcd_ducthang – Steering Committee member of Đức Thắng: the households they manage"
+	@echo "    nhcsxh    – Social Policy Bank: records loans (also yte – health, giaoduc – education)"
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

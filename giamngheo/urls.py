@@ -34,6 +34,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("households/", include("households.urls")),
+    path("programs/", include("programs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

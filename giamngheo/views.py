@@ -10,6 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from giamngheo.forms import BootstrapFormMixin
 from households import access, selectors
-from households.models import User
+from households.models import Assessment, Household, PovertyStatus, ReviewRound, User, Ward
 
 
 class LoginForm(BootstrapFormMixin, AuthenticationForm):
@@ -78,4 +79,38 @@ def home(request: HttpRequest) -> HttpResponse:
         context["ward"] = user.ward  # type: ignore[union-attr]
         context["numbers"] = selectors.home_numbers(user=user, with_queues=True)
         context["can_create"] = access.can_create_households(user)
+    elif user.role in (User.Role.COMMITTEE_MEMBER, User.Role.AGENCY_USER):  # type: ignore[union-attr]
+        context["programme_home"] = _programme_home(user)
     return render(request, "home.html", context)
+
+
+def _programme_home(user: Any) -> dict[str, Any]:
+    """A committee member's assigned households, or the households an agency's programmes
+    concern, counted by status in the latest periodic round (issue 4 §1, §6)."""
+    households = Household.objects.visible_to(user)
+    if user.role == User.Role.COMMITTEE_MEMBER:
+        households = households.filter(
+            assignment__member__user=user, assignment__member__is_active=True
+        )
+    review_round = (
+        ReviewRound.objects.filter(kind=ReviewRound.Kind.PERIODIC).order_by("-year").first()
+    )
+    by_status = dict(
+        Assessment.objects.filter(round=review_round, household__in=households)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    total = households.count()
+    return {
+        "is_committee": user.role == User.Role.COMMITTEE_MEMBER,
+        "round": review_round,
+        "total": total,
+        "poor": by_status.get(PovertyStatus.POOR, 0),
+        "near_poor": by_status.get(PovertyStatus.NEAR_POOR, 0),
+        "other": sum(by_status.values())
+        - by_status.get(PovertyStatus.POOR, 0)
+        - by_status.get(PovertyStatus.NEAR_POOR, 0),
+        "not_assessed": total - sum(by_status.values()),
+        "wards": list(Ward.objects.visible_to(user)),
+    }

@@ -248,8 +248,8 @@ def test_agency_and_committee_are_told_why_they_see_no_household(
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Bạn chưa được giao hộ nào." in html
-    assert "phân công" in html
+    assert 'data-testid="no-scope"' in html
+    assert "Phòng LĐ-TB" in html or "chương trình" in html
     assert "home-stat-number" not in html
     assert "DT-0001" not in html
 

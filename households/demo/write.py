@@ -19,6 +19,7 @@ from households import services
 from households.demo.data import DEMO_PASSWORD, EXPECTED, ROUND_YEARS, STANDARD_CODE
 from households.demo.people import name_parts
 from households.demo.plan import plan_households, ward_prefixes
+from households.demo.programs import record_programmes_history, seed_programmes
 from households.demo.review import seed_review
 from households.ethnicities import Ethnicity
 from households.models import (
@@ -81,13 +82,11 @@ def seed_demo(*, households: int = 3000, seed: int = 2017) -> SeedResult:
     # thousands of saves one by one would make `make run` minutes slower.
     with override_settings(SIMPLE_HISTORY_ENABLED=False):
         members, assessments, created = _write_plan(plan, rounds, officers)
-        seed_review(
-            wards=wards,
-            rounds=rounds,
-            officers=officers,
-            city=User.objects.get(username="thanhpho"),
-        )
+        city = User.objects.get(username="thanhpho")
+        seed_review(wards=wards, rounds=rounds, officers=officers, city=city)
+        seed_programmes(wards=wards, rounds=rounds, officers=officers, city=city, seed=seed)
     _record_history(Household.objects.filter(pk__in=created))
+    record_programmes_history(Household.objects.filter(pk__in=created))
     return SeedResult(len(plan), members, assessments, users_created, rounds_created, True)
 
 

@@ -28,7 +28,7 @@ from households.models.registry import (
     phone_validator,
 )
 from households.models.units import District, Quarter, Ward, WardQuerySet
-from households.models.users import User, ward_scope
+from households.models.users import User, household_scope, ward_scope
 
 __all__ = [
     "EDITABLE_STATES",
@@ -54,6 +54,7 @@ __all__ = [
     "WardQuerySet",
     "_standard_choices",
     "household_code_validator",
+    "household_scope",
     "national_id_validator",
     "phone_validator",
     "ward_scope",

@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from giamngheo.formatting import fold_text
 from households.ethnicities import Ethnicity
 from households.models.units import Quarter, Ward
-from households.models.users import ward_scope
+from households.models.users import household_scope, ward_scope
 from households.search import folded_search_q
 
 household_code_validator = RegexValidator(
@@ -36,7 +36,13 @@ class HouseholdQuerySet(models.QuerySet["Household"]):
     def visible_to(self, user: Any) -> HouseholdQuerySet:
         """Households of the wards `ward_scope(user)` allows: every lookup from a request."""
         scope = ward_scope(user)
-        return self if scope is None else self.filter(ward_id__in=scope)
+        if scope is None:
+            return self
+        condition = Q(ward_id__in=scope)
+        extra = household_scope(user)
+        if extra is not None:
+            condition |= extra
+        return self.filter(condition)
 
     def search(self, term: str) -> HouseholdQuerySet:
         """Accent-insensitive search over head and member names, household codes and ID numbers."""

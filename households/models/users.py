@@ -44,6 +44,16 @@ class User(AbstractUser):
         blank=True,
     )
 
+    agency = models.ForeignKey(
+        "programs.Agency",
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        help_text=_("Partner-agency users record and see their agency's programmes only."),
+    )
+
     objects = UserManager()
 
     class Meta(AbstractUser.Meta):
@@ -66,7 +76,9 @@ def ward_scope(user: Any) -> frozenset[int] | None:
     """The one rule for which wards a user may see: None means every ward (STYLE.md §3).
 
     Administrators and the city Labour department see every ward; a ward or commune officer
-    sees their own; anyone else (anonymous, inactive, not yet given a scope) sees none.
+    sees their own; a Steering Committee member the wards they follow (`household_scope` adds
+    the households assigned to them); anyone else (anonymous, inactive, agency users, whose
+    households come from `household_scope`) sees no whole ward.
     `Household.objects.visible_to` and `Ward.objects.visible_to` both apply it.
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -75,4 +87,52 @@ def ward_scope(user: Any) -> frozenset[int] | None:
         return None
     if user.role == User.Role.WARD_OFFICER and user.ward_id:
         return frozenset({user.ward_id})
+    if user.role == User.Role.COMMITTEE_MEMBER:
+        cached = getattr(user, "_followed_wards", None)
+        if cached is None:
+            from programs.models import CommitteeMember
+
+            member = CommitteeMember.objects.filter(user=user, is_active=True).first()
+            cached = (
+                frozenset(member.assigned_wards.values_list("pk", flat=True))
+                if member
+                else frozenset()
+            )
+            user._followed_wards = cached
+        return cached
     return frozenset()
+
+
+def household_scope(user: Any) -> Q | None:
+    """Households a user sees beyond whole wards: None when there are none.
+
+    A Steering Committee member sees the households assigned to them (cán bộ quản lý hộ); a
+    partner-agency user the households their agency's programmes concern: those it delivered
+    to, and those whose survey in the latest periodic round makes them eligible.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.role == User.Role.COMMITTEE_MEMBER:
+        return Q(assignment__member__user=user, assignment__member__is_active=True)
+    if user.role == User.Role.AGENCY_USER and user.agency_id:
+        from households.models.assessments import Assessment, ReviewRound
+        from programs.models import Benefit, Programme
+
+        statuses: set[str] = set()
+        for listed in Programme.objects.filter(
+            agency_id=user.agency_id, is_active=True
+        ).values_list("eligible_statuses", flat=True):
+            statuses.update(s for s in listed if s in ("poor", "near_poor"))
+        delivered = Benefit.objects.filter(programme__agency_id=user.agency_id).values(
+            "household_id"
+        )
+        condition = Q(pk__in=delivered)
+        latest = ReviewRound.objects.filter(kind=ReviewRound.Kind.PERIODIC).order_by("-year")
+        latest_round = latest.values("pk")[:1]
+        if statuses:
+            eligible = Assessment.objects.filter(
+                round__in=latest_round, status__in=sorted(statuses)
+            ).values("household_id")
+            condition |= Q(pk__in=eligible)
+        return condition
+    return None

@@ -8,7 +8,7 @@ workspace form (and later the Excel import) enters it; the duplicate lookups it 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
@@ -29,6 +29,9 @@ from households.models import (
 )
 from households.services.assessments import assessment_reclassify
 from households.services.locking import StaleEditError, check_and_bump_version
+
+if TYPE_CHECKING:
+    from programs.models import Agency
 
 HOUSEHOLD_FIELDS = frozenset(
     {
@@ -593,6 +596,7 @@ def user_create(
     username: str,
     role: str,
     ward: Ward | None = None,
+    agency: Agency | None = None,
     password: str | None = None,
     password_hash: str | None = None,
     first_name: str = "",
@@ -613,6 +617,7 @@ def user_create(
         username=username,
         role=role,
         ward=ward,
+        agency=agency,
         first_name=first_name,
         last_name=last_name,
         email=email,

@@ -17,6 +17,7 @@ from households import access, services
 from households.classification import get_standard
 from households.history import household_history
 from households.models import Assessment, Household, Member, ReviewEvent
+from programs.household_page import programmes_section
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": (
             household_history(household) if access.can_see_history(user, household) else None
         ),
+        "programmes": programmes_section(user, household),
     }
     return render(request, "households/household_detail.html", context)
 

@@ -1,0 +1,60 @@
+"""Who may do what with Steering Committee work, benefits, trainings and targets.
+
+Which households a user sees stays `Household.objects.visible_to` (an unseen household is a
+404); these functions decide what a user may *do* (a refusal is a 403). `programs.services`
+checks them again, so the admin and management commands obey them too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from households.access import can_decide, can_edit_household, is_administrator
+from households.models import Household, User
+
+
+def _active(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def can_see_household(user: Any, household: Household) -> bool:
+    return Household.objects.visible_to(user).filter(pk=household.pk).exists()
+
+
+def can_record_benefit(user: Any, household: Household, programme: Any) -> bool:
+    """Record a delivery: administrators; the officer of the household's ward; a partner-agency
+    user for their own agency's programmes (plan section IV); a Steering Committee member for
+    the households they see (the wards they follow and the households they manage)."""
+    if is_administrator(user):
+        return True
+    if not _active(user):
+        return False
+    if user.role == User.Role.WARD_OFFICER:
+        return can_edit_household(user, household)
+    if user.role == User.Role.AGENCY_USER:
+        return bool(
+            user.agency_id
+            and programme.agency_id == user.agency_id
+            and can_see_household(user, household)
+        )
+    if user.role == User.Role.COMMITTEE_MEMBER:
+        return can_see_household(user, household)
+    return False
+
+
+def can_manage_committee(user: Any) -> bool:
+    """Keep the Steering Committee list: the city Labour department and administrators."""
+    return can_decide(user)
+
+
+def can_assign(user: Any, household: Household) -> bool:
+    """Choose who manages a household: the city, administrators and the ward's own officer."""
+    return can_decide(user) or can_edit_household(user, household)
+
+
+def can_manage_training(user: Any) -> bool:
+    return can_decide(user)
+
+
+def can_set_targets(user: Any) -> bool:
+    return can_decide(user)

@@ -1,0 +1,79 @@
+"""The household page's programmes section (issue 4 §10): who manages the household, what it
+received by year, its open loans, and what it is entitled to but has not received this year.
+
+A fixed number of queries, whatever the number of benefits, loans or members.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from households.models import Household, ReviewRound
+from programs import selectors
+from programs.access import can_assign, can_record_benefit
+from programs.models import Benefit, HouseholdAssignment, Loan, Programme
+from programs.selectors import Entitlement
+
+
+@dataclass(frozen=True)
+class MissingRow:
+    """An entitlement not yet received, and whether this user may record it."""
+
+    entitlement: Entitlement
+    can_record: bool
+
+
+@dataclass(frozen=True)
+class ProgrammesSection:
+    assignment: HouseholdAssignment | None
+    can_assign: bool
+    year: int
+    benefits_by_year: list[tuple[int, list[Benefit]]]
+    open_loans: list[Loan]
+    missing: list[MissingRow]
+    can_record_benefit: bool
+    can_record_loan: bool
+
+
+def latest_periodic_year() -> int | None:
+    """The year of the latest periodic review round: the year whose entitlements count."""
+    return (
+        ReviewRound.objects.filter(kind=ReviewRound.Kind.PERIODIC)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+
+
+def programmes_section(user: Any, household: Household) -> ProgrammesSection:
+    year = latest_periodic_year()
+    # Who may record depends on the programme only through its agency: ask once per agency.
+    allowed: dict[int, bool] = {}
+    recordable: list[Programme] = []
+    for programme in Programme.objects.filter(is_active=True):
+        if programme.agency_id not in allowed:
+            allowed[programme.agency_id] = can_record_benefit(user, household, programme)
+        if allowed[programme.agency_id]:
+            recordable.append(programme)
+    missing = (
+        [
+            MissingRow(row, allowed.get(row.programme.agency_id, False))
+            for row in selectors.entitlements(household, year)
+            if not row.received
+        ]
+        if year is not None
+        else []
+    )
+    return ProgrammesSection(
+        assignment=HouseholdAssignment.objects.filter(household=household)
+        .select_related("member__agency")
+        .first(),
+        can_assign=can_assign(user, household),
+        year=year or 0,
+        benefits_by_year=selectors.benefits_by_year(household),
+        open_loans=selectors.open_loans(household),
+        missing=missing,
+        can_record_benefit=any(not p.is_credit for p in recordable),
+        can_record_loan=any(p.is_credit for p in recordable),
+    )

@@ -1,0 +1,561 @@
+"""Writes for issue 4: benefits and loans, Steering Committee assignments, training, targets.
+
+Every write checks who may make it (`programs.access`, `PermissionDenied`) and the rules of the
+plan and the policies behind each programme (`ValidationError` keyed by field). A delivery to a
+household that is not eligible (`programs.eligibility`) is refused unless an override reason is
+recorded with it, so every exception stays visible in the record.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Min, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from households.models import Assessment, Household, Member, User, Ward
+from programs import access, eligibility
+from programs.models import (
+    Agency,
+    Benefit,
+    CommitteeMember,
+    HouseholdAssignment,
+    Loan,
+    LoanCheck,
+    Programme,
+    Training,
+    TrainingAttendance,
+    WardTarget,
+)
+from programs.selectors import household_standing_for_year
+
+
+def _deny() -> PermissionDenied:
+    return PermissionDenied(_("You are not allowed to do this."))
+
+
+def _first_day(household: Household) -> datetime.date | None:
+    """The day the household is first known: the start of the first round it was assessed in."""
+    return Assessment.objects.filter(household=household).aggregate(first=Min("round__starts_on"))[
+        "first"
+    ]
+
+
+def _check_date(errors: dict[str, str], key: str, day: datetime.date, household: Household) -> None:
+    if day > timezone.localdate():
+        errors[key] = _("The date cannot be in the future.")
+        return
+    first = _first_day(household)
+    if first is not None and day < first:
+        errors[key] = _("The household is only known from %(date)s (its first review round).") % {
+            "date": date_format(first, "d/m/Y")
+        }
+
+
+def _check_delivery(
+    *,
+    programme: Programme,
+    household: Household,
+    member: Member | None,
+    date: datetime.date,
+    override_reason: str,
+    by: User,
+    errors: dict[str, str],
+) -> None:
+    """The rules shared by benefits and loans: who records it, for whom, when, and eligibility."""
+    if not Household.objects.visible_to(by).filter(pk=household.pk).exists():
+        raise _deny()
+    if not access.can_record_benefit(by, household, programme):
+        raise _deny()
+    if not programme.is_active:
+        errors["programme"] = _("This programme is no longer active.")
+    if member is not None and member.household_id != household.pk:
+        errors["member"] = _("This person is not a member of this household.")
+    elif programme.level == Programme.Level.MEMBER and member is None:
+        errors["member"] = _("This programme is given to a member: choose the member.")
+    elif programme.level == Programme.Level.HOUSEHOLD and member is not None:
+        errors["member"] = _("This programme is given to the whole household, not to a member.")
+    _check_date(errors, "date", date, household)
+    if errors:
+        return
+    standing = household_standing_for_year(household, date.year)
+    result = eligibility.check(
+        programme,
+        standing=standing,
+        member_age=member.age_on(date) if member is not None else None,
+        member_is_pupil=bool(member and member.attends_school),
+    )
+    if not result.eligible and not override_reason.strip():
+        errors["override_reason"] = _(
+            "Not eligible: %(reason)s To give it anyway, record the reason."
+        ) % {"reason": result.reason}
+
+
+@transaction.atomic
+def benefit_record(
+    *,
+    programme: Programme,
+    household: Household,
+    member: Member | None = None,
+    date: datetime.date,
+    amount: int | None = None,
+    quantity: int | None = None,
+    reference: str = "",
+    note: str = "",
+    override_reason: str = "",
+    by: User,
+) -> Benefit:
+    """Record one delivery of a programme (REFERENCE §4: health-insurance cards under Decree
+    146/2018 and its predecessors, tuition exemption and study support under Decree 86/2015,
+    vocational training under Decision 46/2015, electricity support under Decision 28/2014…).
+
+    Credit goes through `loan_record`. An ineligible delivery needs `override_reason`.
+    """
+    errors: dict[str, str] = {}
+    if programme.is_credit:
+        errors["programme"] = _("This is a credit programme: record it as a loan.")
+    if amount is not None and amount <= 0:
+        errors["amount"] = _("The amount must be more than 0 đồng.")
+    elif amount is None and programme.unit == Programme.Unit.VND:
+        errors["amount"] = _("Enter the amount in đồng.")
+    if quantity is not None and quantity <= 0:
+        errors["quantity"] = _("The quantity must be at least 1.")
+    _check_delivery(
+        programme=programme,
+        household=household,
+        member=member,
+        date=date,
+        override_reason=override_reason,
+        by=by,
+        errors=errors,
+    )
+    if errors:
+        raise ValidationError(errors)
+    if amount is None and quantity is None:
+        quantity = 1  # one card, one course, one visit
+    benefit = Benefit(
+        programme=programme,
+        household=household,
+        member=member,
+        date=date,
+        amount=amount,
+        quantity=quantity,
+        reference=reference.strip(),
+        note=note.strip(),
+        override_reason=override_reason.strip(),
+        recorded_by=by,
+    )
+    benefit.full_clean()
+    benefit._history_user = by  # type: ignore[attr-defined]
+    benefit.save()
+    return benefit
+
+
+@transaction.atomic
+def loan_record(
+    *,
+    programme: Programme,
+    household: Household,
+    member: Member | None = None,
+    date: datetime.date,
+    amount: int,
+    purpose: str,
+    term_months: int,
+    reference: str = "",
+    outstanding: int | None = None,
+    override_reason: str = "",
+    by: User,
+) -> Loan:
+    """Record a preferential loan of the Social Policy Bank (Decree 78/2002; poor and near-poor
+    households, Decision 15/2013; newly escaped households, Decision 28/2015; housing, Decision
+    33/2015): the benefit (principal, disbursement date) and the loan behind it."""
+    errors: dict[str, str] = {}
+    if not programme.is_credit:
+        errors["programme"] = _("This programme is not credit: record it as a benefit.")
+    if amount is None or amount <= 0:
+        errors["amount"] = _("The amount must be more than 0 đồng.")
+    if not purpose.strip():
+        errors["purpose"] = _("Enter what the loan is for.")
+    if term_months is None or not 1 <= term_months <= 360:
+        errors["term_months"] = _("The term must be between 1 and 360 months.")
+    if outstanding is None:
+        outstanding = amount
+    if outstanding is not None and outstanding < 0:
+        errors["outstanding"] = _("The outstanding balance cannot be negative.")
+    elif outstanding is not None and amount and outstanding > amount:
+        errors["outstanding"] = _("The outstanding balance cannot exceed the amount lent.")
+    _check_delivery(
+        programme=programme,
+        household=household,
+        member=member,
+        date=date,
+        override_reason=override_reason,
+        by=by,
+        errors=errors,
+    )
+    if errors:
+        raise ValidationError(errors)
+    benefit = Benefit(
+        programme=programme,
+        household=household,
+        member=member,
+        date=date,
+        amount=amount,
+        reference=reference.strip(),
+        override_reason=override_reason.strip(),
+        recorded_by=by,
+    )
+    benefit.full_clean()
+    benefit._history_user = by  # type: ignore[attr-defined]
+    benefit.save()
+    loan = Loan(
+        benefit=benefit,
+        purpose=purpose.strip(),
+        term_months=term_months,
+        outstanding=outstanding,
+        balance_on=date,
+    )
+    loan.full_clean()
+    loan._history_user = by  # type: ignore[attr-defined]
+    loan.save()
+    return loan
+
+
+def _require_loan_access(loan: Loan, by: User) -> None:
+    benefit = loan.benefit
+    if not Household.objects.visible_to(by).filter(pk=benefit.household_id).exists():
+        raise _deny()
+    if not access.can_record_benefit(by, benefit.household, benefit.programme):
+        raise _deny()
+
+
+@transaction.atomic
+def loan_update(
+    *, loan: Loan, outstanding: int, is_overdue: bool, balance_on: datetime.date, by: User
+) -> Loan:
+    """Update a loan's balance from the bank's statement (plan IV.2: keep overdue debt down)."""
+    _require_loan_access(loan, by)
+    errors: dict[str, str] = {}
+    principal = loan.benefit.amount or 0
+    if outstanding is None or outstanding < 0:
+        errors["outstanding"] = _("The outstanding balance cannot be negative.")
+    elif outstanding > principal:
+        errors["outstanding"] = _("The outstanding balance cannot exceed the amount lent.")
+    elif outstanding == 0 and is_overdue:
+        errors["is_overdue"] = _("A repaid loan cannot be overdue.")
+    if balance_on is None:
+        errors["balance_on"] = _("Enter the date of the balance.")
+    elif balance_on > timezone.localdate():
+        errors["balance_on"] = _("The date cannot be in the future.")
+    elif balance_on < loan.benefit.date:
+        errors["balance_on"] = _("The date cannot be before the loan was disbursed.")
+    if errors:
+        raise ValidationError(errors)
+    loan.outstanding = outstanding
+    loan.is_overdue = is_overdue
+    loan.balance_on = balance_on
+    loan.full_clean()
+    loan._history_user = by  # type: ignore[attr-defined]
+    loan.save()
+    return loan
+
+
+@transaction.atomic
+def loan_check_record(
+    *, loan: Loan, checked_on: datetime.date, used_as_intended: bool, note: str = "", by: User
+) -> LoanCheck:
+    """Record a check of how a loan is used (kiểm tra sử dụng vốn vay, plan IV.2)."""
+    _require_loan_access(loan, by)
+    errors: dict[str, str] = {}
+    if checked_on is None:
+        errors["checked_on"] = _("Enter the date of the check.")
+    elif checked_on > timezone.localdate():
+        errors["checked_on"] = _("The date cannot be in the future.")
+    elif checked_on < loan.benefit.date:
+        errors["checked_on"] = _("The date cannot be before the loan was disbursed.")
+    if not used_as_intended and not note.strip():
+        errors["note"] = _("Describe how the loan is used instead.")
+    if errors:
+        raise ValidationError(errors)
+    check = LoanCheck(
+        loan=loan,
+        checked_on=checked_on,
+        used_as_intended=used_as_intended,
+        note=note.strip(),
+        checked_by=by,
+    )
+    check.full_clean()
+    check.save()
+    return check
+
+
+@transaction.atomic
+def household_assign(
+    *,
+    household: Household,
+    member: CommitteeMember,
+    since: datetime.date,
+    note: str = "",
+    by: User,
+) -> HouseholdAssignment:
+    """Make `member` the officer who manages the household (cán bộ quản lý hộ, plan III),
+    replacing the current one."""
+    if not access.can_assign(by, household):
+        raise _deny()
+    errors: dict[str, str] = {}
+    if not member.is_active:
+        errors["member"] = _("This Steering Committee member is no longer active.")
+    elif member.level == CommitteeMember.Level.WARD and member.ward_id != household.ward_id:
+        errors["member"] = _("This member sits on the Steering Committee of another ward.")
+    if since is None:
+        errors["since"] = _("Enter the date.")
+    elif since > timezone.localdate():
+        errors["since"] = _("The date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    assignment = HouseholdAssignment.objects.select_for_update().filter(
+        household=household
+    ).first() or HouseholdAssignment(household=household)
+    assignment.member = member
+    assignment.since = since
+    assignment.note = note.strip()
+    assignment.full_clean()
+    assignment._history_user = by  # type: ignore[attr-defined]
+    assignment.save()
+    household._state.fields_cache.pop("assignment", None)
+    return assignment
+
+
+@transaction.atomic
+def household_unassign(*, household: Household, by: User) -> None:
+    """No officer manages the household any more."""
+    if not access.can_assign(by, household):
+        raise _deny()
+    assignment = HouseholdAssignment.objects.filter(household=household).first()
+    if assignment is not None:
+        assignment._history_user = by  # type: ignore[attr-defined]
+        assignment.delete()
+    household._state.fields_cache.pop("assignment", None)
+
+
+@transaction.atomic
+def training_create(
+    *,
+    date: datetime.date,
+    topic: str,
+    organiser: Agency,
+    location: str = "",
+    by: User,
+) -> Training:
+    """A training course for poverty-reduction officers (plan II: 100% of officers trained)."""
+    if not access.can_manage_training(by):
+        raise _deny()
+    errors: dict[str, str] = {}
+    if date is None:
+        errors["date"] = _("Enter the date.")
+    if not topic.strip():
+        errors["topic"] = _("Enter the topic.")
+    if errors:
+        raise ValidationError(errors)
+    training = Training(
+        date=date, topic=topic.strip(), organiser=organiser, location=location.strip()
+    )
+    training.full_clean()
+    training.save()
+    return training
+
+
+def officer_users() -> QuerySet[User]:
+    """The people whose training counts: ward and commune officers and committee members."""
+    return User.objects.filter(is_active=True).filter(
+        Q(role=User.Role.WARD_OFFICER) | Q(committee_member__isnull=False)
+    )
+
+
+@transaction.atomic
+def training_set_attendance(*, training: Training, officers: Iterable[User], by: User) -> None:
+    """Set who attended the course: only officers who work on poverty reduction."""
+    if not access.can_manage_training(by):
+        raise _deny()
+    wanted = {user.pk: user for user in officers}
+    allowed = set(officer_users().filter(pk__in=wanted).values_list("pk", flat=True))
+    refused = [wanted[pk] for pk in wanted if pk not in allowed]
+    if refused:
+        names = ", ".join(sorted(u.get_full_name() or u.username for u in refused))
+        raise ValidationError(
+            {
+                "officers": _(
+                    "Only ward officers and Steering Committee members can be listed: %(names)s."
+                )
+                % {"names": names}
+            }
+        )
+    TrainingAttendance.objects.filter(training=training).exclude(officer_id__in=wanted).delete()
+    present = set(
+        TrainingAttendance.objects.filter(training=training).values_list("officer_id", flat=True)
+    )
+    TrainingAttendance.objects.bulk_create(
+        TrainingAttendance(training=training, officer_id=pk)
+        for pk in sorted(wanted)
+        if pk not in present
+    )
+
+
+@transaction.atomic
+def ward_target_save(
+    *,
+    ward: Ward,
+    year: int,
+    households_to_escape: int,
+    total_households: int,
+    rate_reduction_min: Decimal = Decimal("0.2"),
+    rate_reduction_max: Decimal = Decimal("0.3"),
+    by: User,
+) -> WardTarget:
+    """Set a ward's targets for a year (plan 221/KH-UBND section II: the poor rate to fall by
+    0.2–0.3 points a year), creating or replacing them."""
+    if not access.can_set_targets(by):
+        raise _deny()
+    errors: dict[str, str] = {}
+    if year is None or not 2016 <= year <= 2100:
+        errors["year"] = _("Enter a year between 2016 and 2100.")
+    if total_households is None or total_households <= 0:
+        errors["total_households"] = _("Enter the number of households in the ward.")
+    if households_to_escape is None or households_to_escape < 0:
+        errors["households_to_escape"] = _("The number of households cannot be negative.")
+    elif total_households and households_to_escape > total_households:
+        errors["households_to_escape"] = _(
+            "More households cannot escape poverty than live in the ward."
+        )
+    if rate_reduction_min is None or rate_reduction_min < 0:
+        errors["rate_reduction_min"] = _("The reduction cannot be negative.")
+    if rate_reduction_max is None or rate_reduction_max < 0:
+        errors["rate_reduction_max"] = _("The reduction cannot be negative.")
+    elif rate_reduction_min is not None and rate_reduction_max < rate_reduction_min:
+        errors["rate_reduction_max"] = _("The upper reduction cannot be below the lower one.")
+    if errors:
+        raise ValidationError(errors)
+    target = WardTarget.objects.select_for_update().filter(ward=ward, year=year).first()
+    if target is None:
+        target = WardTarget(ward=ward, year=year)
+    target.households_to_escape = households_to_escape
+    target.total_households = total_households
+    target.rate_reduction_min = rate_reduction_min
+    target.rate_reduction_max = rate_reduction_max
+    target.full_clean()
+    target.save()
+    return target
+
+
+def _standings(household_ids: Iterable[int], year: int) -> dict[int, set[str]]:
+    """`household_standing_for_year` for many households in one query (same rule)."""
+    rows: dict[int, list[tuple[int, str]]] = {}
+    for household_id, round_year, status in (
+        Assessment.objects.filter(
+            household_id__in=list(household_ids),
+            round__kind="periodic",
+            round__year__lte=year,
+        )
+        .order_by("household_id", "-round__year")
+        .values_list("household_id", "round__year", "status")
+    ):
+        rows.setdefault(household_id, []).append((round_year, status))
+    standings: dict[int, set[str]] = {}
+    for household_id, years in rows.items():
+        current_year, current_status = years[0]
+        earlier_poor = [y for y, status in years[1:] if status == eligibility.POOR]
+        standings[household_id] = eligibility.household_standing(
+            current_status, earlier_poor, current_year
+        )
+    return standings
+
+
+@transaction.atomic
+def benefits_record_bulk(
+    *,
+    programme: Programme,
+    recipients: Iterable[tuple[Household, Member | None]],
+    date: datetime.date,
+    amount: int | None = None,
+    quantity: int | None = None,
+    note: str = "",
+    by: User,
+) -> list[Benefit]:
+    """Record one programme for a whole list at once (a ward's health-insurance card list, the
+    year's electricity support): the rules of `benefit_record`, checked in a fixed number of
+    queries. Nothing is saved if one recipient is refused; there is no override here, an
+    exception is recorded on its own with `benefit_record`."""
+    from simple_history.utils import bulk_create_with_history
+
+    pairs = list(recipients)
+    errors: dict[str, str] = {}
+    if programme.is_credit:
+        errors["programme"] = _("This is a credit programme: record it as a loan.")
+    if amount is not None and amount <= 0:
+        errors["amount"] = _("The amount must be more than 0 đồng.")
+    elif amount is None and programme.unit == Programme.Unit.VND:
+        errors["amount"] = _("Enter the amount in đồng.")
+    if quantity is not None and quantity <= 0:
+        errors["quantity"] = _("The quantity must be at least 1.")
+    if errors:
+        raise ValidationError(errors)
+    households = {household.pk: household for household, _member in pairs}
+    visible = set(
+        Household.objects.visible_to(by).filter(pk__in=households).values_list("pk", flat=True)
+    )
+    if visible != set(households) or not all(
+        access.can_record_benefit(by, household, programme) for household in households.values()
+    ):
+        raise _deny()
+    first_days = dict(
+        Assessment.objects.filter(household_id__in=households)
+        .order_by()
+        .values_list("household_id")
+        .annotate(first=Min("round__starts_on"))
+        .values_list("household_id", "first")
+    )
+    standings = _standings(households, date.year)
+    refused: list[str] = []
+    if date > timezone.localdate():
+        errors["date"] = _("The date cannot be in the future.")
+    for household, member in pairs:
+        first = first_days.get(household.pk)
+        wrong_level = (programme.level == Programme.Level.MEMBER) != (member is not None)
+        if (
+            wrong_level
+            or (member is not None and member.household_id != household.pk)
+            or (first is not None and date < first)
+            or not eligibility.check(
+                programme,
+                standing=standings.get(household.pk, set()),
+                member_age=member.age_on(date) if member is not None else None,
+                member_is_pupil=bool(member and member.attends_school),
+            ).eligible
+        ):
+            refused.append(member.full_name if member is not None else household.code)
+    if refused:
+        errors["recipients"] = _("Not eligible or not a member of the household: %(names)s.") % {
+            "names": ", ".join(refused)
+        }
+    if errors:
+        raise ValidationError(errors)
+    benefits = [
+        Benefit(
+            programme=programme,
+            household=household,
+            member=member,
+            date=date,
+            amount=amount,
+            quantity=quantity if quantity is not None or amount is not None else 1,
+            note=note.strip(),
+            recorded_by=by,
+        )
+        for household, member in pairs
+    ]
+    return bulk_create_with_history(benefits, Benefit, batch_size=500, default_user=by)

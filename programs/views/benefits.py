@@ -1,0 +1,349 @@
+"""The programme catalogue, recording benefits and loans, and following loans up (issue 4 §3–§6).
+
+Households are looked up in the user's scope (another ward's is a 404); a user who may record
+no programme for the household gets a 403; a programme outside those they may record (another
+agency's) is refused on the form's programme field. Eligibility, dates and amounts are
+`programs.services`'s rules: their messages land on the fields they name, and an ineligible
+delivery opens the "reason for giving it anyway" box with the reason it is not eligible.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.forms import HiddenInput
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from households.access import require
+from households.models import Household, Member
+from programs import eligibility, selectors, services
+from programs.access import can_record_benefit
+from programs.forms import (
+    BenefitForm,
+    LoanCheckForm,
+    LoanForm,
+    LoanUpdateForm,
+    add_service_errors,
+)
+from programs.household_page import latest_periodic_year
+from programs.models import Agency, Loan, Programme
+
+# --- The catalogue ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgrammeRow:
+    programme: Programme
+    who: str
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def programme_list(request: HttpRequest) -> HttpResponse:
+    programmes = (
+        Programme.objects.filter(is_active=True)
+        .select_related("agency")
+        .order_by("agency__display_order", "agency__name", "display_order", "name")
+    )
+    groups: list[tuple[Agency, list[ProgrammeRow]]] = [
+        (agency, [ProgrammeRow(p, who_is_eligible(p)) for p in rows])
+        for agency, rows in groupby(programmes, key=lambda p: p.agency)
+    ]
+    return render(request, "programs/programme_list.html", {"nav": "programmes", "groups": groups})
+
+
+def who_is_eligible(programme: Programme) -> str:
+    """The programme's rules in words: "Hộ nghèo, hộ cận nghèo · thành viên từ 6 đến 18 tuổi"."""
+    labels = dict(Programme.Status.choices)
+    parts = [
+        ", ".join(str(labels[s]) for s in eligibility.STATUSES if s in programme.eligible_statuses)
+        or _("Nobody yet")
+    ]
+    if programme.level == Programme.Level.MEMBER:
+        low, high = programme.min_age, programme.max_age
+        if low is not None and high is not None:
+            parts.append(_("members aged %(min)s to %(max)s") % {"min": low, "max": high})
+        elif low is not None:
+            parts.append(_("members aged %(min)s or more") % {"min": low})
+        elif high is not None:
+            parts.append(_("members aged up to %(max)s") % {"max": high})
+        else:
+            parts.append(_("each member"))
+        if programme.pupils_only:
+            parts.append(_("pupils and students only"))
+    return " · ".join(parts)
+
+
+# --- Recording a benefit or a loan ----------------------------------------------------------
+
+
+def recordable_programmes(user: Any, household: Household, *, credit: bool) -> list[Programme]:
+    """The active programmes `user` may record for `household` (credit ones or the others)."""
+    allowed: dict[int, bool] = {}
+    result = []
+    for programme in Programme.objects.filter(is_active=True, is_credit=credit).select_related(
+        "agency"
+    ):
+        # Who may record depends on the programme only through its agency: ask once per agency.
+        if programme.agency_id not in allowed:
+            allowed[programme.agency_id] = can_record_benefit(user, household, programme)
+        if allowed[programme.agency_id]:
+            result.append(programme)
+    return result
+
+
+@dataclass(frozen=True)
+class Hint:
+    """What the page says about the chosen programme before anything is saved."""
+
+    programme: Programme
+    eligible: bool
+    reason: str
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def benefit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _delivery_page(request, pk, credit=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def loan_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _delivery_page(request, pk, credit=True)
+
+
+def _delivery_page(request: HttpRequest, pk: int, *, credit: bool) -> HttpResponse:
+    user = request.user
+    household = get_object_or_404(Household.objects.visible_to(user).select_related("ward"), pk=pk)
+    programmes = recordable_programmes(user, household, credit=credit)
+    require(bool(programmes))
+    source = request.POST if request.method == "POST" else request.GET
+    by_code = {p.code: p for p in programmes}
+    chosen = by_code.get(source.get("programme", ""))
+    members = list(household.members.all())
+    today = timezone.localdate()
+    standing = selectors.household_standing_for_year(
+        household, latest_periodic_year() or today.year
+    )
+    hint, ordered, notes = _eligibility_hints(chosen, members, standing, source, today)
+    form_class = LoanForm if credit else BenefitForm
+    kwargs: dict[str, Any] = {"programmes": programmes, "members": ordered, "member_notes": notes}
+    if request.method == "POST":
+        form = form_class(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                saved_programme = form.cleaned_data["programme"]
+                _record(form, household=household, credit=credit, by=user)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Recorded: %(programme)s for household %(code)s.")
+                    % {"programme": saved_programme.name, "code": household.code},
+                )
+                return redirect(reverse("households:detail", args=[household.pk]) + "#supports")
+    else:
+        form = form_class(initial=_initial(source, chosen, credit=credit, today=today), **kwargs)
+    show_override = bool(
+        (hint and not hint.eligible)
+        or form.has_error("override_reason")
+        or (form.is_bound and form.data.get("override_reason", "").strip())
+    )
+    if not show_override:
+        form.fields["override_reason"].widget = HiddenInput()
+    context = {
+        "nav": "households",
+        "household": household,
+        "form": form,
+        "hint": hint,
+        "credit": credit,
+        "show_override": show_override,
+        "url": reverse(
+            "programs:loan_create" if credit else "programs:benefit_create", args=[household.pk]
+        ),
+    }
+    template = "programs/loan_form.html" if credit else "programs/benefit_form.html"
+    return render(request, template, context)
+
+
+def _eligibility_hints(
+    programme: Programme | None,
+    members: list[Member],
+    standing: set[str],
+    source: Any,
+    today: datetime.date,
+) -> tuple[Hint | None, list[Member], dict[int, str]]:
+    """The verdict on the chosen programme, and the members with eligible ones first and why."""
+    if programme is None:
+        return None, members, {}
+    if programme.level == Programme.Level.HOUSEHOLD:
+        verdict = eligibility.check(
+            programme, standing=standing, member_age=None, member_is_pupil=False
+        )
+        return Hint(programme, verdict.eligible, verdict.reason), members, {}
+    verdicts = {
+        m.pk: eligibility.check(
+            programme,
+            standing=standing,
+            member_age=m.age_on(today),
+            member_is_pupil=m.attends_school,
+        )
+        for m in members
+    }
+    ordered = sorted(members, key=lambda m: not verdicts[m.pk].eligible)
+    notes = {pk: v.reason for pk, v in verdicts.items()}
+    chosen_member = next((m for m in members if str(m.pk) == source.get("member", "")), None)
+    if chosen_member is None:
+        return None, ordered, notes
+    verdict = verdicts[chosen_member.pk]
+    return Hint(programme, verdict.eligible, verdict.reason), ordered, notes
+
+
+def _initial(
+    source: Any, programme: Programme | None, *, credit: bool, today: datetime.date
+) -> dict[str, Any]:
+    """A new form: today's date, the usual amount, and what a link or the page already chose."""
+    initial: dict[str, Any] = {"date": today}
+    for name in ("programme", "member", "date", "amount", "quantity", "reference", "note"):
+        value = source.get(name)
+        if value:
+            initial[name] = value
+    for name in ("term_months", "purpose", "outstanding", "override_reason"):
+        if source.get(name):
+            initial[name] = source.get(name)
+    if programme is not None and not source.get("amount"):
+        if programme.default_amount:
+            initial["amount"] = programme.default_amount
+        if not credit and programme.unit != Programme.Unit.VND and not source.get("quantity"):
+            initial["quantity"] = 1
+    return initial
+
+
+def _record(form: BenefitForm | LoanForm, *, household: Household, credit: bool, by: Any) -> None:
+    data = form.cleaned_data
+    common = {
+        "programme": data["programme"],
+        "household": household,
+        "member": data["member"],
+        "date": data["date"],
+        "reference": data["reference"],
+        "override_reason": data["override_reason"].strip(),
+        "by": by,
+    }
+    if credit:
+        services.loan_record(
+            **common,
+            amount=data["amount"],
+            purpose=data["purpose"],
+            term_months=data["term_months"],
+            outstanding=data["outstanding"],
+        )
+    else:
+        services.benefit_record(
+            **common, amount=data["amount"], quantity=data["quantity"], note=data["note"]
+        )
+
+
+# --- A loan: balance history, checks on its use -------------------------------------------
+
+
+def _loans(user: Any) -> QuerySet[Loan]:
+    return Loan.objects.filter(benefit__household__in=Household.objects.visible_to(user))
+
+
+def _get_loan(request: HttpRequest, pk: int) -> Loan:
+    return get_object_or_404(
+        _loans(request.user).select_related(
+            "benefit__programme__agency",
+            "benefit__household__ward",
+            "benefit__member",
+            "benefit__recorded_by",
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    loan = _get_loan(request, pk)
+    benefit = loan.benefit
+    can_update = can_record_benefit(request.user, benefit.household, benefit.programme)
+    update_form = None
+    if request.method == "POST":
+        require(can_update)
+        update_form = LoanUpdateForm(request.POST)
+        if update_form.is_valid():
+            try:
+                services.loan_update(loan=loan, by=request.user, **update_form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(update_form, exc)
+            else:
+                messages.success(request, _("The loan's balance was updated."))
+                return redirect("programs:loan_detail", pk=loan.pk)
+    return _loan_page(request, loan, can_update=can_update, update_form=update_form)
+
+
+@login_required
+@require_POST
+def loan_check_create(request: HttpRequest, pk: int) -> HttpResponse:
+    loan = _get_loan(request, pk)
+    benefit = loan.benefit
+    can_update = can_record_benefit(request.user, benefit.household, benefit.programme)
+    require(can_update)
+    check_form = LoanCheckForm(request.POST)
+    if check_form.is_valid():
+        try:
+            services.loan_check_record(loan=loan, by=request.user, **check_form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(check_form, exc)
+        else:
+            messages.success(request, _("The check on the loan's use was recorded."))
+            return redirect("programs:loan_detail", pk=loan.pk)
+    return _loan_page(request, loan, can_update=can_update, check_form=check_form)
+
+
+def _loan_page(
+    request: HttpRequest,
+    loan: Loan,
+    *,
+    can_update: bool,
+    update_form: LoanUpdateForm | None = None,
+    check_form: LoanCheckForm | None = None,
+) -> HttpResponse:
+    today = timezone.localdate()
+    context = {
+        "nav": "households",
+        "loan": loan,
+        "benefit": loan.benefit,
+        "household": loan.benefit.household,
+        "balances": list(
+            loan.history.select_related("history_user").order_by("-history_date", "-history_id")
+        ),
+        "checks": list(loan.checks.select_related("checked_by")),
+        "can_update": can_update,
+        "update_form": update_form
+        or LoanUpdateForm(
+            initial={
+                "outstanding": loan.outstanding,
+                "is_overdue": loan.is_overdue,
+                "balance_on": loan.balance_on or today,
+            }
+        ),
+        "check_form": check_form or LoanCheckForm(initial={"checked_on": today}),
+    }
+    return render(request, "programs/loan_detail.html", context)

@@ -1,0 +1,195 @@
+"""The Steering Committee (Ban Chỉ đạo): its members, a member's own households, and who
+manages each household (cán bộ quản lý hộ), issue 4 §1."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from households import access as household_access
+from households.models import Assessment, Household, ReviewRound, User, Ward
+from programs import access, services
+from programs.forms_committee import AssignForm, CommitteeFilterForm
+from programs.models import CommitteeMember, HouseholdAssignment
+
+
+def _is_ward_officer(user: Any) -> bool:
+    return bool(user.role == User.Role.WARD_OFFICER and user.ward_id)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def committee_list(request: HttpRequest) -> HttpResponse:
+    """City and ward Steering Committee members: the city and administrators see all, a ward
+    officer their own ward's committee and the city members."""
+    user = request.user
+    is_officer = _is_ward_officer(user)
+    household_access.require(household_access.can_decide(user) or is_officer)
+    wards = list(Ward.objects.visible_to(user))
+    form = CommitteeFilterForm(request.GET, wards=wards)
+    form.is_valid()  # an invalid ward is ignored, with its message on the field
+    ward_id = form.cleaned_data.get("ward") if hasattr(form, "cleaned_data") else None
+    members = CommitteeMember.objects.filter(is_active=True)
+    if is_officer:
+        members = members.filter(Q(level=CommitteeMember.Level.CITY) | Q(ward_id=user.ward_id))
+    if ward_id:
+        following = CommitteeMember.objects.filter(assigned_wards=ward_id).values("pk")
+        members = members.filter(Q(ward_id=ward_id) | Q(pk__in=following))
+    members = (
+        members.select_related("agency", "ward")
+        .prefetch_related(
+            Prefetch("assigned_wards", queryset=Ward.objects.order_by("display_order"))
+        )
+        .annotate(households=Count("assignments"))
+        .order_by("level", "ward__display_order", "full_name")
+    )
+    return render(
+        request,
+        "programs/committee_list.html",
+        {
+            "nav": "committee",
+            "form": form,
+            "city_members": [m for m in members if m.level == CommitteeMember.Level.CITY],
+            "ward_members": [m for m in members if m.level == CommitteeMember.Level.WARD],
+            "show_ward_filter": len(wards) > 1,
+            "can_manage": access.can_manage_committee(user) and user.is_staff,
+        },
+    )
+
+
+def _latest_periodic_round() -> ReviewRound | None:
+    return ReviewRound.objects.filter(kind=ReviewRound.Kind.PERIODIC).order_by("-year").first()
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def my_households(request: HttpRequest) -> HttpResponse:
+    """A committee member's households (cán bộ quản lý hộ) and the wards they follow."""
+    user = request.user
+    household_access.require(user.role == User.Role.COMMITTEE_MEMBER)
+    member = (
+        CommitteeMember.objects.filter(user=user, is_active=True)
+        .select_related("agency", "ward")
+        .first()
+    )
+    review_round = _latest_periodic_round()
+    households: list[Household] = []
+    wards: list[Ward] = []
+    if member is not None:
+        in_round = Assessment.objects.filter(round=review_round).only(
+            "id", "household_id", "status", "poor_group", "state"
+        )
+        households = list(
+            Household.objects.visible_to(user)
+            .filter(assignment__member=member)
+            .select_related("ward", "quarter", "assignment")
+            .prefetch_related(Prefetch("assessments", queryset=in_round, to_attr="in_round"))
+            .order_by("ward__display_order", "quarter__display_order", "code")
+        )
+        wards = list(
+            member.assigned_wards.order_by("display_order").annotate(
+                household_count=Count("households", distinct=True)
+            )
+        )
+    return render(
+        request,
+        "programs/my_households.html",
+        {
+            "nav": "my_households",
+            "member": member,
+            "review_round": review_round,
+            "rows": [(h, h.in_round[0] if h.in_round else None) for h in households],
+            "wards": wards,
+        },
+    )
+
+
+def _members_for(household: Household) -> QuerySet[CommitteeMember]:
+    """Members of the household's ward committee, and city members following that ward."""
+    following = CommitteeMember.objects.filter(assigned_wards=household.ward_id).values("pk")
+    return (
+        CommitteeMember.objects.filter(is_active=True)
+        .filter(
+            Q(level=CommitteeMember.Level.WARD, ward_id=household.ward_id)
+            | Q(level=CommitteeMember.Level.CITY, pk__in=following)
+        )
+        .select_related("ward")
+        .order_by("-level", "full_name")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def household_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose the committee member who manages a household, or remove the assignment."""
+    user = request.user
+    household = get_object_or_404(
+        Household.objects.visible_to(user).select_related("ward", "quarter"), pk=pk
+    )
+    household_access.require(access.can_assign(user, household))
+    current_assignment = (
+        HouseholdAssignment.objects.filter(household=household).select_related("member").first()
+    )
+    members = _members_for(household)
+    if request.method == "POST" and "remove" in request.POST:
+        if current_assignment is not None:
+            services.household_unassign(household=household, by=user)
+            messages.success(request, _("The household no longer has an assigned officer."))
+        return redirect("households:detail", pk=household.pk)
+    if request.method == "POST":
+        form = AssignForm(request.POST, members=members)
+        if form.is_valid():
+            try:
+                services.household_assign(
+                    household=household,
+                    member=form.cleaned_data["member"],
+                    since=form.cleaned_data["since"],
+                    note=form.cleaned_data["note"],
+                    by=user,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(member)s now manages this household.")
+                    % {"member": form.cleaned_data["member"].full_name},
+                )
+                return redirect("households:detail", pk=household.pk)
+    else:
+        initial: dict[str, Any] = {"since": timezone.localdate()}
+        if current_assignment is not None:
+            initial = {
+                "member": current_assignment.member_id,
+                "since": current_assignment.since,
+                "note": current_assignment.note,
+            }
+        form = AssignForm(initial=initial, members=members)
+    return render(
+        request,
+        "programs/committee_assign.html",
+        {
+            "nav": "households",
+            "household": household,
+            "form": form,
+            "current": current_assignment,
+            "has_members": members.exists(),
+        },
+    )
+
+
+def _add_errors(form: AssignForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

@@ -1,0 +1,143 @@
+"""Coverage worklists (issue 4 §9): who is still missing for each 100% target of the plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from households.models import ward_scope
+from programs import worklists
+from programs.excel import xlsx_response
+
+
+def _worklist(key: str) -> worklists.Worklist:
+    try:
+        return worklists.WORKLISTS[key]
+    except KeyError:
+        raise Http404 from None
+
+
+def _filter_form(request: HttpRequest, worklist: worklists.Worklist) -> Any:
+    form = worklists.WorklistFilterForm(
+        request.GET,
+        worklist=worklist,
+        years=worklists.periodic_years(),
+        wards=worklists.visible_wards(request.user),
+        quarters=worklists.visible_quarters(request.user),
+    )
+    form.is_valid()  # an invalid filter is ignored and shown with its message
+    return form
+
+
+def _where(request: HttpRequest, form: Any) -> str:
+    """Which households a list covers, for its title: a ward, the wards seen, or the city."""
+    chosen = form.filters().ward
+    if chosen is not None:
+        return chosen.name
+    if ward_scope(request.user) is None:
+        return _("Phan Thiết city")
+    names = [choice[1] for choice in form.fields["ward"].choices if choice[0]]
+    return ", ".join(str(n) for n in names) or _("the households assigned to you")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def worklist_index(request: HttpRequest) -> HttpResponse:
+    """The six lists, each with how many are still missing in the latest periodic round."""
+    years = worklists.periodic_years()
+    year = years[0] if years else None
+    review_round = worklists.periodic_round(year) if year else None
+    cards = [
+        {
+            "worklist": worklist,
+            "count": (
+                worklist.build(request.user, review_round).count()
+                if review_round is not None
+                else None
+            ),
+        }
+        for worklist in worklists.WORKLISTS.values()
+    ]
+    return render(
+        request,
+        "programs/worklist_index.html",
+        {"nav": "worklists", "cards": cards, "year": year},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def worklist_detail(request: HttpRequest, key: str) -> HttpResponse:
+    worklist = _worklist(key)
+    form = _filter_form(request, worklist)
+    year = form.chosen_year()
+    review_round = worklists.periodic_round(year) if year else None
+    page = None
+    page_range: Any = []
+    if review_round is not None:
+        rows = worklists.worklist_rows(
+            worklist, user=request.user, review_round=review_round, filters=form.filters()
+        )
+        paginator = Paginator(rows, worklists.PER_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+        page_range = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    school_start, school_end = worklists.school_year(year) if year else (None, None)
+    return render(
+        request,
+        "programs/worklist_detail.html",
+        {
+            "nav": "worklists",
+            "worklist": worklist,
+            "form": form,
+            "year": year,
+            "review_round": review_round,
+            "page": page,
+            "page_range": page_range,
+            "columns": worklists.page_columns(worklist, show_ward=form.show_ward),
+            "rows": (
+                worklists.table_rows(worklist, page.object_list, show_ward=form.show_ward)
+                if page is not None
+                else []
+            ),
+            "school_start": school_start,
+            "school_end": school_end,
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def worklist_export(request: HttpRequest, key: str) -> HttpResponse:
+    """The whole filtered list as an Excel sheet, scoped exactly like the page."""
+    worklist = _worklist(key)
+    form = _filter_form(request, worklist)
+    year = form.chosen_year()
+    review_round = worklists.periodic_round(year) if year else None
+    if review_round is None:
+        raise Http404
+    rows = worklists.worklist_rows(
+        worklist, user=request.user, review_round=review_round, filters=form.filters()
+    )
+    columns = worklist.columns
+    today = timezone.localdate()
+    title = _("%(list)s – %(where)s – year %(year)s (exported %(date)s)") % {
+        "list": worklist.title,
+        "where": _where(request, form),
+        "year": year,
+        "date": today.strftime("%d/%m/%Y"),
+    }
+    return xlsx_response(
+        filename=f"danh-sach-{worklist.key}-{year}.xlsx",
+        sheet_title=str(worklist.title),
+        title=title,
+        columns=[column.excel() for column in columns],
+        rows=([column.value(row) for column in columns] for row in rows.iterator()),
+    )

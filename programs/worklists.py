@@ -1,0 +1,592 @@
+"""Coverage worklists: for each 100% target of Plan 221/KH-UBND (2017) section II, who is
+still missing (issue 4 §9).
+
+Each list is ONE scoped queryset (subqueries and `Exists`, no per-row query) built for a year:
+a household's status is that of its assessment in the year's periodic round, whatever its
+review state, as officers work on the list while the review is still running. The columns
+serve both the page and the Excel export, so both show the same thing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from giamngheo.forms import BootstrapFormMixin
+from households.classification import Area, get_standard
+from households.models import (
+    Assessment,
+    Household,
+    Member,
+    PovertyStatus,
+    Quarter,
+    ReviewRound,
+    User,
+    Ward,
+    ward_scope,
+)
+from households.search import folded_search_q
+from programs.eligibility import ESCAPED_YEARS
+from programs.excel import Column, Kind
+from programs.models import Benefit, Programme, TrainingAttendance
+
+PER_PAGE = 50
+
+HEALTH_INSURANCE_PROGRAMMES = ("bhyt-ngheo", "bhyt-can-ngheo")
+SCHOOL_PROGRAMMES = ("mien-hoc-phi", "ho-tro-chi-phi-hoc-tap")
+CREDIT_NEED = "credit"
+# Pupils and students of Decree 86/2015: from pre-school to university age.
+PUPIL_MIN_AGE = 3
+PUPIL_MAX_AGE = 22
+# "At risk of falling back": income at most this share above the poverty line.
+RISK_MARGIN_PERCENT = 10
+
+ESCAPED = Programme.Status.ESCAPED.value
+
+
+@dataclass(frozen=True)
+class WorklistFilters:
+    ward: Ward | None = None
+    quarter: Quarter | None = None
+    status: str = ""
+    q: str = ""
+
+
+@dataclass(frozen=True)
+class WorklistColumn:
+    header: str | Promise
+    value: Callable[[Any], Any]
+    kind: Kind = "text"
+    width: int = 18
+    # Shown on the page only when the user sees several wards (always in the export).
+    ward_column: bool = False
+
+    def excel(self) -> Column:
+        return Column(header=str(self.header), width=self.width, kind=self.kind)
+
+
+@dataclass(frozen=True)
+class Worklist:
+    key: str
+    title: str | Promise
+    target: str | Promise  # the plan's target the list serves
+    description: str | Promise
+    subject: str  # "member", "household" or "officer"
+    statuses: tuple[str, ...]  # the statuses a row may have; more than one → a filter
+    build: Callable[[Any, ReviewRound], QuerySet[Any]]
+    columns: tuple[WorklistColumn, ...]
+
+    @property
+    def links_to_household(self) -> bool:
+        return self.subject != "officer"
+
+
+# --- shared pieces --------------------------------------------------------------------------
+
+
+def _round_assessment(review_round: ReviewRound, household_ref: str) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(household=OuterRef(household_ref), round=review_round)
+
+
+def _with_round_result(qs: QuerySet[Any], review_round: ReviewRound, ref: str) -> QuerySet[Any]:
+    """Annotate the year's survey result: `year_status`, `year_income`, `year_area`,
+    `year_deprivations` (NULL when the household was not surveyed in the round)."""
+    assessment = _round_assessment(review_round, ref)
+    return qs.annotate(
+        year_status=Subquery(assessment.values("status")[:1]),
+        year_income=Subquery(assessment.values("income_per_capita")[:1]),
+        year_area=Subquery(assessment.values("area")[:1]),
+        year_deprivations=Subquery(assessment.values("deprivation_count")[:1]),
+    )
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _age_between(day: datetime.date, low: int, high: int, prefix: str = "") -> Q:
+    """Members aged `low`..`high` on `day`, as `households.roster.age_on` counts them: by the
+    date of birth when known, else by the year of birth."""
+    dob, year = f"{prefix}date_of_birth", f"{prefix}birth_year"
+    by_year = Q(**{f"{dob}__isnull": True, f"{year}__gte": day.year - high}) & Q(
+        **{f"{year}__lte": day.year - low}
+    )
+    by_date = Q(
+        **{f"{dob}__lte": _years_before(day, low), f"{dob}__gt": _years_before(day, high + 1)}
+    )
+    return by_year | by_date
+
+
+def school_year(year: int) -> tuple[datetime.date, datetime.date]:
+    """The school year starting in `year`: 01/09/year to 31/08/year+1."""
+    return datetime.date(year, 9, 1), datetime.date(year + 1, 8, 31)
+
+
+def risk_income_limits(review_round: ReviewRound) -> dict[str, int]:
+    """Per area, the highest income still "within 10% of the poverty line" of the round's
+    standard (the lines come from the engine, never from here)."""
+    standard = get_standard(review_round.standard)
+    return {
+        area.value: standard.thresholds[area].poverty_line * (100 + RISK_MARGIN_PERCENT) // 100
+        for area in Area
+    }
+
+
+def risk_deprivations(review_round: ReviewRound) -> int:
+    """One deprivation short of the standard's N2 threshold: two under Decision 59/2015."""
+    return get_standard(review_round.standard).min_deprivations - 1
+
+
+# --- the six lists --------------------------------------------------------------------------
+
+
+def _members(user: Any, review_round: ReviewRound) -> QuerySet[Member]:
+    visible = Household.objects.visible_to(user).values("pk")
+    qs = Member.objects.filter(household__in=visible).select_related(
+        "household__ward", "household__quarter"
+    )
+    return _with_round_result(qs, review_round, "household_id").order_by(
+        "household__ward__display_order", "household__code", "pk"
+    )
+
+
+def _households(user: Any, review_round: ReviewRound) -> QuerySet[Household]:
+    qs = Household.objects.visible_to(user).select_related("ward", "quarter")
+    return _with_round_result(qs, review_round, "pk").order_by("ward__display_order", "code")
+
+
+def health_insurance_gaps(user: Any, review_round: ReviewRound) -> QuerySet[Member]:
+    """Members of poor and near-poor households without a card valid on the round's reference
+    date, and no health-insurance card recorded as a benefit in the year."""
+    day = review_round.reference_date
+    card_recorded = Benefit.objects.filter(
+        member=OuterRef("pk"),
+        programme__code__in=HEALTH_INSURANCE_PROGRAMMES,
+        date__year=review_round.year,
+    )
+    return (
+        _members(user, review_round)
+        .filter(year_status__in=[PovertyStatus.POOR, PovertyStatus.NEAR_POOR])
+        .filter(Q(health_insurance_number="") | Q(health_insurance_expiry__lt=day))
+        .exclude(Exists(card_recorded))
+    )
+
+
+def school_support_gaps(user: Any, review_round: ReviewRound) -> QuerySet[Member]:
+    """Pupils (attending school, aged 3–22 on the reference date) of poor households with no
+    tuition exemption or study-cost support dated in the school year starting in the year."""
+    start, end = school_year(review_round.year)
+    supported = Benefit.objects.filter(
+        member=OuterRef("pk"), programme__code__in=SCHOOL_PROGRAMMES, date__range=(start, end)
+    )
+    return (
+        _members(user, review_round)
+        .filter(year_status=PovertyStatus.POOR, attends_school=True)
+        .filter(_age_between(review_round.reference_date, PUPIL_MIN_AGE, PUPIL_MAX_AGE))
+        .exclude(Exists(supported))
+    )
+
+
+def _escaped(review_round: ReviewRound) -> Exists:
+    # Decision 28/2015: poor in one of the previous ESCAPED_YEARS periodic rounds.
+    return Exists(
+        Assessment.objects.filter(
+            household=OuterRef("pk"),
+            round__kind=ReviewRound.Kind.PERIODIC,
+            round__year__gte=review_round.year - ESCAPED_YEARS,
+            round__year__lt=review_round.year,
+            status=PovertyStatus.POOR,
+        )
+    )
+
+
+def credit_gaps(user: Any, review_round: ReviewRound) -> QuerySet[Household]:
+    """Poor, near-poor and newly escaped households whose survey of the year asks for credit
+    and that received no loan (a benefit of a credit programme) in the year."""
+    asked = _round_assessment(review_round, "pk").filter(needs__code=CREDIT_NEED)
+    loan = Benefit.objects.filter(
+        household=OuterRef("pk"), programme__is_credit=True, date__year=review_round.year
+    )
+    return (
+        _households(user, review_round)
+        .annotate(year_escaped=_escaped(review_round))
+        .filter(Exists(asked))
+        .filter(
+            Q(year_status__in=[PovertyStatus.POOR, PovertyStatus.NEAR_POOR])
+            | Q(
+                year_status__in=[PovertyStatus.AVERAGE_LIVING, PovertyStatus.NOT_POOR],
+                year_escaped=True,
+            )
+        )
+        .exclude(Exists(loan))
+    )
+
+
+def unsupported_households(user: Any, review_round: ReviewRound) -> QuerySet[Household]:
+    """Poor households that received no benefit at all in the year."""
+    any_benefit = Benefit.objects.filter(household=OuterRef("pk"), date__year=review_round.year)
+    return (
+        _households(user, review_round)
+        .filter(year_status=PovertyStatus.POOR)
+        .exclude(Exists(any_benefit))
+    )
+
+
+def untrained_officers(user: Any, review_round: ReviewRound) -> QuerySet[User]:
+    """Active ward and commune officers (of the wards `ward_scope` lets the user see) who
+    attended no training course dated in the year."""
+    qs = User.objects.filter(role=User.Role.WARD_OFFICER, is_active=True).select_related("ward")
+    scope = ward_scope(user)
+    if scope is not None:
+        qs = qs.filter(ward_id__in=scope)
+    trained = TrainingAttendance.objects.filter(
+        officer=OuterRef("pk"), training__date__year=review_round.year
+    )
+    last = (
+        TrainingAttendance.objects.filter(officer=OuterRef("pk"))
+        .order_by()
+        .values("officer")
+        .annotate(last=Max("training__date"))
+        .values("last")
+    )
+    return (
+        qs.exclude(Exists(trained))
+        .annotate(last_trained=Subquery(last))
+        .order_by("ward__display_order", "last_name", "first_name", "username")
+    )
+
+
+def households_at_risk(user: Any, review_round: ReviewRound) -> QuerySet[Household]:
+    """Near-poor households at risk of falling back into poverty: income within 10% of the
+    poverty line of their area, or one deprivation short of the N2 threshold."""
+    limits = risk_income_limits(review_round)
+    near_line = Q()
+    for area, limit in limits.items():
+        near_line |= Q(year_area=area, year_income__lte=limit)
+    return (
+        _households(user, review_round)
+        .filter(year_status=PovertyStatus.NEAR_POOR)
+        .filter(near_line | Q(year_deprivations=risk_deprivations(review_round)))
+    )
+
+
+# --- columns --------------------------------------------------------------------------------
+
+
+def _status_label(value: str | None) -> str:
+    if value == ESCAPED:
+        return str(Programme.Status.ESCAPED.label)
+    return str(PovertyStatus(value).label) if value in PovertyStatus.values else ""
+
+
+def _household_columns(subject: str) -> tuple[WorklistColumn, ...]:
+    def h(obj: Any) -> Household:
+        return obj.household if subject == "member" else obj
+
+    return (
+        WorklistColumn(_("Ward / commune"), lambda o: h(o).ward.name, width=16, ward_column=True),
+        WorklistColumn(_("Household code"), lambda o: h(o).code, width=12),
+        WorklistColumn(_("Head of household"), lambda o: h(o).head_name, width=24),
+        WorklistColumn(_("Quarter / hamlet"), lambda o: h(o).quarter.name, width=16),
+    )
+
+
+def _member_columns() -> tuple[WorklistColumn, ...]:
+    return (
+        WorklistColumn(_("Member"), lambda m: m.full_name, width=24),
+        WorklistColumn(_("Year of birth"), lambda m: m.birth_year, kind="int", width=10),
+    )
+
+
+_STATUS = WorklistColumn(_("Status"), lambda o: _status_label(o.year_status), width=18)
+_INCOME = WorklistColumn(
+    _("Income per person per month"), lambda o: o.year_income, kind="vnd", width=16
+)
+
+
+def _credit_standing(household: Household) -> str:
+    if household.year_status in (PovertyStatus.POOR, PovertyStatus.NEAR_POOR):
+        return _status_label(household.year_status)
+    return _status_label(ESCAPED)
+
+
+WORKLISTS: dict[str, Worklist] = {
+    w.key: w
+    for w in (
+        Worklist(
+            key="bhyt",
+            title=_("Health-insurance cards"),
+            target=_("Every poor and near-poor person has a health-insurance card."),
+            description=_(
+                "Members of poor and near-poor households without a card valid on the review's "
+                "reference date and with no health-insurance card recorded this year."
+            ),
+            subject="member",
+            statuses=(PovertyStatus.POOR, PovertyStatus.NEAR_POOR),
+            build=health_insurance_gaps,
+            columns=(
+                *_household_columns("member"),
+                *_member_columns(),
+                WorklistColumn(_("Card number"), lambda m: m.health_insurance_number, width=18),
+                WorklistColumn(
+                    _("Valid until"), lambda m: m.health_insurance_expiry, kind="date", width=12
+                ),
+                _STATUS,
+            ),
+        ),
+        Worklist(
+            key="hoc-phi",
+            title=_("Tuition exemption and study support"),
+            target=_(
+                "Every pupil and student of a poor household receives tuition exemption and "
+                "study-cost support."
+            ),
+            description=_(
+                "Pupils and students (attending school, aged 3 to 22) of poor households with "
+                "no tuition exemption or study-cost support recorded in the school year."
+            ),
+            subject="member",
+            statuses=(PovertyStatus.POOR,),
+            build=school_support_gaps,
+            columns=(
+                *_household_columns("member"),
+                *_member_columns(),
+                WorklistColumn(
+                    _("Education level"), lambda m: m.get_education_level_display(), width=20
+                ),
+            ),
+        ),
+        Worklist(
+            key="tin-dung",
+            title=_("Preferential credit"),
+            target=_(
+                "Every poor, near-poor and newly escaped household that needs it can borrow "
+                "preferential credit."
+            ),
+            description=_(
+                "Poor, near-poor and newly escaped households whose survey this year asks for "
+                "credit and that received no loan this year."
+            ),
+            subject="household",
+            statuses=(PovertyStatus.POOR, PovertyStatus.NEAR_POOR, ESCAPED),
+            build=credit_gaps,
+            columns=(
+                *_household_columns("household"),
+                WorklistColumn(_("Status"), _credit_standing, width=18),
+                _INCOME,
+            ),
+        ),
+        Worklist(
+            key="chua-ho-tro",
+            title=_("Poor households without support"),
+            target=_("Every poor household receives the support policies it is entitled to."),
+            description=_("Poor households with no support of any programme recorded this year."),
+            subject="household",
+            statuses=(PovertyStatus.POOR,),
+            build=unsupported_households,
+            columns=(*_household_columns("household"), _INCOME),
+        ),
+        Worklist(
+            key="tap-huan",
+            title=_("Officer training"),
+            target=_("Every officer working on poverty reduction is trained."),
+            description=_("Ward and commune officers who attended no training course this year."),
+            subject="officer",
+            statuses=(),
+            build=untrained_officers,
+            columns=(
+                WorklistColumn(
+                    _("Ward / commune"),
+                    lambda u: u.ward.name if u.ward else "",
+                    width=16,
+                    ward_column=True,
+                ),
+                WorklistColumn(_("Officer"), lambda u: u.get_full_name() or u.username, width=24),
+                WorklistColumn(_("Username"), lambda u: u.username, width=16),
+                WorklistColumn(_("Last trained"), lambda u: u.last_trained, kind="date", width=14),
+            ),
+        ),
+        Worklist(
+            key="nguy-co",
+            title=_("Near-poor households at risk"),
+            target=_("No household falls back into poverty."),
+            description=_(
+                "Near-poor households whose income is less than a tenth above the poverty line "
+                "of their area, or that are deprived in two indicators (one short of poor)."
+            ),
+            subject="household",
+            statuses=(PovertyStatus.NEAR_POOR,),
+            build=households_at_risk,
+            columns=(
+                *_household_columns("household"),
+                _INCOME,
+                WorklistColumn(
+                    _("Deprived indicators"), lambda h: h.year_deprivations, kind="int", width=10
+                ),
+            ),
+        ),
+    )
+}
+
+
+# --- reading a list -------------------------------------------------------------------------
+
+
+def periodic_years() -> list[int]:
+    """Years with a periodic review round, newest first: the years a list can be built for."""
+    return list(
+        ReviewRound.objects.filter(kind=ReviewRound.Kind.PERIODIC)
+        .order_by("-year")
+        .values_list("year", flat=True)
+    )
+
+
+def periodic_round(year: int) -> ReviewRound | None:
+    return ReviewRound.objects.filter(kind=ReviewRound.Kind.PERIODIC, year=year).first()
+
+
+def worklist_rows(
+    worklist: Worklist, *, user: Any, review_round: ReviewRound, filters: WorklistFilters
+) -> QuerySet[Any]:
+    """The rows of `worklist` for the year of `review_round`, scoped to `user` and filtered."""
+    qs = worklist.build(user, review_round)
+    if worklist.subject == "officer":
+        if filters.ward:
+            qs = qs.filter(ward=filters.ward)
+        words = filters.q.split()
+        for word in words:
+            qs = qs.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(username__icontains=word)
+            )
+        return qs
+    household = "household__" if worklist.subject == "member" else ""
+    if filters.ward:
+        qs = qs.filter(**{f"{household}ward": filters.ward})
+    if filters.quarter:
+        qs = qs.filter(**{f"{household}quarter": filters.quarter})
+    if filters.status and len(worklist.statuses) > 1:
+        if filters.status == ESCAPED:
+            qs = qs.exclude(year_status__in=[PovertyStatus.POOR, PovertyStatus.NEAR_POOR])
+        else:
+            qs = qs.filter(year_status=filters.status)
+    if filters.q:
+        folded = [f"{household}head_name_folded"]
+        exact = [f"{household}code"]
+        if worklist.subject == "member":
+            folded.insert(0, "full_name_folded")
+            exact.append("national_id")
+        condition = folded_search_q(filters.q, folded_fields=folded, exact_fields=exact)
+        if condition is not None:
+            qs = qs.filter(condition)
+    return qs
+
+
+def table_rows(worklist: Worklist, rows: Any, *, show_ward: bool) -> list[dict[str, Any]]:
+    """What the page shows for each row: the cells and the household it links to."""
+    columns = [c for c in worklist.columns if show_ward or not c.ward_column]
+    return [
+        {
+            "cells": [(column.kind, column.value(row)) for column in columns],
+            "household_id": (
+                (row.household_id if worklist.subject == "member" else row.pk)
+                if worklist.links_to_household
+                else None
+            ),
+        }
+        for row in rows
+    ]
+
+
+def page_columns(worklist: Worklist, *, show_ward: bool) -> list[WorklistColumn]:
+    return [c for c in worklist.columns if show_ward or not c.ward_column]
+
+
+class WorklistFilterForm(BootstrapFormMixin, forms.Form):
+    """The query string of a worklist page and its export: year, ward, quarter, status, q."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
+    ward = forms.ModelChoiceField(
+        label=_("Ward / commune"),
+        queryset=Ward.objects.none(),
+        required=False,
+        empty_label=_("All wards"),
+    )
+    quarter = forms.ModelChoiceField(
+        label=_("Quarter / hamlet"),
+        queryset=Quarter.objects.none(),
+        required=False,
+        empty_label=_("All quarters"),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+    def __init__(
+        self,
+        data: Any,
+        *,
+        worklist: Worklist,
+        years: list[int],
+        wards: list[Ward],
+        quarters: list[Quarter],
+    ) -> None:
+        super().__init__(data)
+        self.worklist = worklist
+        self.fields["year"].choices = [(y, str(y)) for y in years]
+        ward_ids = [w.pk for w in wards]
+        self.fields["ward"].queryset = Ward.objects.filter(pk__in=ward_ids)
+        self.fields["ward"].choices = [("", _("All wards")), *((w.pk, w.name) for w in wards)]
+        self.fields["quarter"].queryset = Quarter.objects.filter(ward_id__in=ward_ids)
+        self.fields["quarter"].choices = [
+            ("", _("All quarters")),
+            *((q.pk, f"{q.name} – {q.ward.name}" if len(wards) > 1 else q.name) for q in quarters),
+        ]
+        self.fields["status"].choices = [
+            ("", _("All")),
+            *((s, _status_label(s)) for s in worklist.statuses),
+        ]
+        self.fields["q"].widget.attrs["placeholder"] = _("Name, household code or ID number")
+        self.show_ward = len(wards) > 1
+        self.show_quarter = worklist.subject != "officer"
+        self.show_status = len(worklist.statuses) > 1
+        self.default_year = years[0] if years else None
+
+    def clean_year(self) -> int | None:
+        return self.cleaned_data.get("year") or self.default_year
+
+    def chosen_year(self) -> int | None:
+        data = getattr(self, "cleaned_data", {})
+        return data.get("year") or self.default_year
+
+    def filters(self) -> WorklistFilters:
+        data = getattr(self, "cleaned_data", {})
+        return WorklistFilters(
+            ward=data.get("ward"),
+            quarter=data.get("quarter"),
+            status=data.get("status") or "",
+            q=(data.get("q") or "").strip(),
+        )
+
+
+def visible_wards(user: Any) -> list[Ward]:
+    return list(Ward.objects.visible_to(user).only("id", "name", "kind", "display_order"))
+
+
+def visible_quarters(user: Any) -> list[Quarter]:
+    return list(
+        Quarter.objects.filter(ward__in=Ward.objects.visible_to(user))
+        .select_related("ward")
+        .only("id", "name", "ward__id", "ward__name", "ward__display_order")
+        .order_by("ward__display_order", "display_order")
+    )

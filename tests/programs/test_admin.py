@@ -1,0 +1,214 @@
+"""The admin of issue 4: the city keeps the catalogue, committee, trainings and targets; ward
+officers read; benefits and loans are read-only (recorded in the workspace, which checks
+eligibility); assignments, trainings and targets are saved through the services."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from households.models import Household, User, Ward
+from programs import services
+from programs.models import (
+    Agency,
+    Benefit,
+    CommitteeMember,
+    HouseholdAssignment,
+    Programme,
+    Training,
+    WardTarget,
+)
+from tests.factories import make_assessment, make_household, make_member
+
+pytestmark = pytest.mark.django_db
+
+
+def staff_client(user: User) -> Client:
+    user.is_staff = True
+    user.save()
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def alice(ducthang_officer: User) -> Client:
+    return staff_client(ducthang_officer)
+
+
+@pytest.fixture
+def charlie(tienloi_officer: User) -> Client:
+    return staff_client(tienloi_officer)
+
+
+@pytest.fixture
+def bob(city_reviewer: User) -> Client:
+    return staff_client(city_reviewer)
+
+
+def poor_household(ward_code: str = "duc-thang", code: str = "DT-0001") -> Household:
+    household = make_household(ward_code, code=code)
+    make_member(household)
+    make_assessment(household, income_per_capita=700_000)
+    return household
+
+
+def programme_form(programme: Programme, **changes: str) -> dict[str, str]:
+    data = {
+        "code": programme.code,
+        "name": programme.name,
+        "name_en": programme.name_en,
+        "agency": str(programme.agency_id),
+        "legal_basis": programme.legal_basis,
+        "description": programme.description,
+        "level": programme.level,
+        "eligible_statuses": '["poor"]',
+        "min_age": "",
+        "max_age": "",
+        "unit": programme.unit,
+        "default_amount": str(programme.default_amount or ""),
+        "is_active": "on",
+        "display_order": str(programme.display_order),
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_city_edits_a_programme_amount(bob: Client) -> None:
+    programme = Programme.objects.get(code="ho-tro-chi-phi-hoc-tap")
+    url = reverse("admin:programs_programme_change", args=[programme.pk])
+    response = bob.post(url, programme_form(programme, default_amount="150000"))
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert programme.default_amount == 150_000
+
+
+def test_an_officer_reads_the_catalogue_but_cannot_change_it(alice: Client) -> None:
+    programme = Programme.objects.get(code="ho-tro-chi-phi-hoc-tap")
+    assert alice.get(reverse("admin:programs_programme_changelist")).status_code == 200
+    url = reverse("admin:programs_programme_change", args=[programme.pk])
+    response = alice.post(url, programme_form(programme, default_amount="1"))
+    assert response.status_code == 403
+    programme.refresh_from_db()
+    assert programme.default_amount == 100_000
+    assert alice.get(reverse("admin:programs_programme_add")).status_code == 403
+
+
+def test_the_programme_list_query_count_is_fixed(
+    bob: Client, django_assert_max_num_queries: object
+) -> None:
+    url = reverse("admin:programs_programme_changelist")
+    bob.get(url)  # warm the session and content types
+    with django_assert_max_num_queries(12):  # type: ignore[operator]
+        response = bob.get(url)
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == 20
+    assert "100.000 đ" in response.content.decode()
+
+
+def test_benefits_are_read_only_and_scoped(
+    alice: Client, charlie: Client, bob: Client, ducthang_officer: User
+) -> None:
+    household = poor_household()
+    benefit = services.benefit_record(
+        programme=Programme.objects.get(code="ho-tro-tien-dien"),
+        household=household,
+        date=datetime.date(2017, 10, 15),
+        amount=46_000,
+        by=ducthang_officer,
+    )
+    changelist = reverse("admin:programs_benefit_changelist")
+    assert list(alice.get(changelist).context["cl"].result_list) == [benefit]
+    assert list(charlie.get(changelist).context["cl"].result_list) == []
+    assert "46.000 đ" in bob.get(changelist).content.decode()
+    assert bob.get(reverse("admin:programs_benefit_add")).status_code == 403
+    change = reverse("admin:programs_benefit_change", args=[benefit.pk])
+    assert bob.post(change, {"amount": "1"}).status_code == 403
+    delete = reverse("admin:programs_benefit_delete", args=[benefit.pk])
+    assert bob.post(delete, {"post": "yes"}).status_code == 403
+    benefit.refresh_from_db()
+    assert benefit.amount == 46_000
+    assert Benefit.objects.count() == 1
+
+
+def test_an_officer_assigns_in_the_workspace_not_the_admin(
+    alice: Client, ducthang_officer: User, duc_thang: Ward
+) -> None:
+    household = poor_household()
+    member = CommitteeMember.objects.create(
+        full_name="Trần Văn Bình", position="Phó Chủ tịch UBND phường", level="ward", ward=duc_thang
+    )
+    # A ward officer manages assignments only through the workspace; the city in the admin.
+    url = reverse("admin:programs_householdassignment_add")
+    data = {"household": str(household.pk), "member": str(member.pk), "since": "15/10/2017"}
+    assert alice.post(url, data).status_code == 403
+    assert not HouseholdAssignment.objects.exists()
+
+
+def test_the_city_assigns_in_the_admin(bob: Client, city_reviewer: User, duc_thang: Ward) -> None:
+    household = poor_household()
+    member = CommitteeMember.objects.create(
+        full_name="Trần Văn Bình", position="Phó Chủ tịch UBND phường", level="ward", ward=duc_thang
+    )
+    url = reverse("admin:programs_householdassignment_add")
+    data = {"household": str(household.pk), "member": str(member.pk), "since": "15/10/2017"}
+    response = bob.post(url, data)
+    assert response.status_code == 302
+    assignment = HouseholdAssignment.objects.get()
+    assert (assignment.member, assignment.since) == (member, datetime.date(2017, 10, 15))
+    assert assignment.history.get().history_user == city_reviewer
+
+    delete = reverse("admin:programs_householdassignment_delete", args=[assignment.pk])
+    assert bob.post(delete, {"post": "yes"}).status_code == 302
+    assert not HouseholdAssignment.objects.exists()
+    assert HouseholdAssignment.history.latest().history_user == city_reviewer
+
+
+def test_the_committee_form_has_the_wards_followed(bob: Client) -> None:
+    response = bob.get(reverse("admin:programs_committeemember_add"))
+    assert response.status_code == 200
+    assert "assigned_wards" in response.context["adminform"].form.fields
+    assert "selectfilter" in response.content.decode()
+
+
+def test_a_training_with_attendance(
+    bob: Client, ducthang_officer: User, tienloi_officer: User
+) -> None:
+    organiser = Agency.objects.get(code="ldtbxh")
+    data = {
+        "date": "05/06/2017",
+        "topic": "Hướng dẫn rà soát hộ nghèo",
+        "organiser": str(organiser.pk),
+        "location": "Hội trường UBND thành phố",
+        "attendance-TOTAL_FORMS": "2",
+        "attendance-INITIAL_FORMS": "0",
+        "attendance-MIN_NUM_FORMS": "0",
+        "attendance-MAX_NUM_FORMS": "1000",
+        "attendance-0-officer": str(ducthang_officer.pk),
+        "attendance-1-officer": str(tienloi_officer.pk),
+    }
+    response = bob.post(reverse("admin:programs_training_add"), data)
+    assert response.status_code == 302
+    training = Training.objects.get()
+    assert training.topic == "Hướng dẫn rà soát hộ nghèo"
+    assert set(training.attendees.values_list("username", flat=True)) == {"alice", "charlie"}
+
+
+def test_a_ward_target_in_the_admin(bob: Client, alice: Client, duc_thang: Ward) -> None:
+    data = {
+        "ward": str(duc_thang.pk),
+        "year": "2017",
+        "households_to_escape": "12",
+        "rate_reduction_min": "0.2",
+        "rate_reduction_max": "0.3",
+        "total_households": "3000",
+    }
+    url = reverse("admin:programs_wardtarget_add")
+    assert alice.post(url, data).status_code == 403
+    assert not WardTarget.objects.exists()
+    assert bob.post(url, data).status_code == 302
+    target = WardTarget.objects.get()
+    assert (target.households_to_escape, target.total_households) == (12, 3000)

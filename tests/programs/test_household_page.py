@@ -1,0 +1,291 @@
+"""The household page's programmes section (issue 4 §10): assigned officer, supports received by
+year, open loans, and what the household is entitled to but has not yet received."""
+
+from __future__ import annotations
+
+import datetime
+import html
+import re
+from typing import Any
+
+import pytest
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
+
+from households.models import Household, Member, User
+from programs import services
+from programs.models import Agency, CommitteeMember, HouseholdAssignment, Programme
+from tests.factories import make_assessment, make_household, make_member, make_round
+
+pytestmark = pytest.mark.django_db
+
+
+def url(household: Household) -> str:
+    return reverse("households:detail", args=[household.pk])
+
+
+def part(response: HttpResponse, testid: str) -> str:
+    """The visible text of the element marked `data-testid=testid` (a table or a list)."""
+    body = response.content.decode()
+    match = re.search(rf'data-testid="{testid}">(.*?)</(?:table|ul|p)>', body, re.S)
+    assert match is not None, testid
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).split())
+
+
+@pytest.fixture
+def family(ducthang_officer: User) -> tuple[Household, Member]:
+    """A poor household of Đức Thắng (2017 round) with a pupil born 2010."""
+    household = make_household(code="DT-0001")
+    make_member(household, full_name="Nguyễn Văn An", birth_year=1975)
+    pupil = make_member(
+        household,
+        full_name="Nguyễn Thị Bé",
+        birth_year=2010,
+        sex=Member.Sex.FEMALE,
+        relation=Member.Relation.CHILD,
+        attends_school=True,
+        education_level=Member.Education.PRIMARY,
+    )
+    make_assessment(household, review_round=make_round(2017), income_per_capita=700_000)
+    return household, pupil
+
+
+def programme(code: str) -> Programme:
+    return Programme.objects.get(code=code)
+
+
+def record(household: Household, by: User, code: str, **extra: Any) -> None:
+    services.benefit_record(
+        programme=programme(code),
+        household=household,
+        date=extra.pop("date", datetime.date(2017, 10, 15)),
+        by=by,
+        **extra,
+    )
+
+
+def lend(household: Household, by: User, *, reference: str, overdue: bool = False) -> Any:
+    loan = services.loan_record(
+        programme=programme("vay-ho-ngheo"),
+        household=household,
+        date=datetime.date(2017, 10, 15),
+        amount=20_000_000,
+        purpose="Nuôi bò sinh sản",
+        term_months=36,
+        reference=reference,
+        by=by,
+    )
+    if overdue:
+        loan = services.loan_update(
+            loan=loan,
+            outstanding=12_000_000,
+            is_overdue=True,
+            balance_on=datetime.date(2018, 12, 31),
+            by=by,
+        )
+    return loan
+
+
+def test_section_shows_supports_by_year_open_loans_and_assigned_officer(
+    client: Client, ducthang_officer: User, family: tuple[Household, Member]
+) -> None:
+    household, pupil = family
+    record(household, ducthang_officer, "ho-tro-tien-dien", amount=138_000, reference="45/QĐ")
+    record(
+        household,
+        ducthang_officer,
+        "mien-hoc-phi",
+        member=pupil,
+        quantity=1,
+        date=datetime.date(2018, 9, 5),
+    )
+    loan = lend(household, ducthang_officer, reference="KU-0457", overdue=True)
+    services.loan_check_record(
+        loan=loan,
+        checked_on=datetime.date(2018, 3, 1),
+        used_as_intended=True,
+        by=ducthang_officer,
+    )
+    member = CommitteeMember.objects.create(
+        full_name="Lê Thị Hoa",
+        position="Phó Chủ tịch Hội Liên hiệp Phụ nữ phường",
+        level=CommitteeMember.Level.CITY,
+        phone="0909123456",
+    )
+    services.household_assign(
+        household=household, member=member, since=datetime.date(2017, 9, 1), by=ducthang_officer
+    )
+    client.force_login(ducthang_officer)
+
+    response = client.get(url(household))
+
+    assert response.status_code == 200
+    officer = part(response, "assigned-officer")
+    assert "Lê Thị Hoa" in officer
+    assert "Phó Chủ tịch Hội Liên hiệp Phụ nữ phường" in officer
+    assert reverse("programs:assign", args=[household.pk]) in response.content.decode()
+    year_2017 = part(response, "benefits-2017")
+    assert "15/10/2017" in year_2017
+    assert "Hỗ trợ tiền điện" in year_2017
+    assert "138.000 đ" in year_2017
+    assert "45/QĐ" in year_2017
+    assert "20.000.000 đ" in year_2017  # the loan's principal, among the supports
+    year_2018 = part(response, "benefits-2018")
+    assert "Miễn học phí" in year_2018
+    assert "Nguyễn Thị Bé" in year_2018
+    loans = part(response, "open-loans")
+    assert "KU-0457" in loans
+    assert "12.000.000 đ" in loans
+    assert "Nợ quá hạn" in loans
+    assert "01/03/2018" in loans
+    assert reverse("programs:loan_detail", args=[loan.pk]) in response.content.decode()
+
+
+def test_missing_entitlements_link_to_the_benefit_form_and_leave_once_recorded(
+    client: Client, ducthang_officer: User, family: tuple[Household, Member]
+) -> None:
+    household, pupil = family
+    client.force_login(ducthang_officer)
+    tuition = (
+        reverse("programs:benefit_create", args=[household.pk])
+        + f"?programme=mien-hoc-phi&amp;member={pupil.pk}"
+    )
+
+    before = client.get(url(household))
+
+    missing = part(before, "missing-entitlements")
+    assert "Miễn học phí" in missing
+    assert "Nguyễn Thị Bé" in missing
+    assert "Hỗ trợ tiền điện" in missing
+    assert tuition in before.content.decode()
+
+    record(household, ducthang_officer, "mien-hoc-phi", member=pupil, quantity=1)
+    after = client.get(url(household))
+
+    assert "Miễn học phí" not in part(after, "missing-entitlements")
+    assert tuition not in after.content.decode()
+    assert "Hỗ trợ tiền điện" in part(after, "missing-entitlements")
+
+
+def test_a_non_poor_household_is_owed_nothing(client: Client, ducthang_officer: User) -> None:
+    household = make_household(code="DT-0009")
+    make_member(household)
+    make_assessment(household, review_round=make_round(2017), income_per_capita=5_000_000)
+    client.force_login(ducthang_officer)
+
+    response = client.get(url(household))
+
+    assert 'data-testid="missing-entitlements"' not in response.content.decode()
+    assert "Không có khoản vay nào còn dư nợ." in " ".join(
+        html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split()
+    )
+
+
+def test_city_reviewer_sees_the_section_without_record_buttons(
+    client: Client, city_reviewer: User, family: tuple[Household, Member]
+) -> None:
+    household, _ = family
+    client.force_login(city_reviewer)
+
+    response = client.get(url(household))
+
+    body = response.content.decode()
+    assert "Miễn học phí" in part(response, "missing-entitlements")
+    assert reverse("programs:benefit_create", args=[household.pk]) not in body
+    assert reverse("programs:loan_create", args=[household.pk]) not in body
+    assert reverse("programs:assign", args=[household.pk]) in body  # the city assigns
+
+
+def test_agency_user_gets_record_buttons_for_their_agency_only(
+    client: Client, agency_user: User, family: tuple[Household, Member]
+) -> None:
+    household, pupil = family
+    agency_user.agency = Agency.objects.get(code="gd-dt")
+    agency_user.save()
+    client.force_login(agency_user)
+
+    response = client.get(url(household))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    create = reverse("programs:benefit_create", args=[household.pk])
+    assert f"{create}?programme=mien-hoc-phi&amp;member={pupil.pk}" in body
+    assert f"{create}?programme=ho-tro-tien-dien" not in body
+    assert reverse("programs:loan_create", args=[household.pk]) not in body
+    assert reverse("programs:assign", args=[household.pk]) not in body
+
+
+def test_assigned_committee_member_sees_and_may_record(
+    client: Client, committee_member: User, family: tuple[Household, Member]
+) -> None:
+    household, _ = family
+    member = CommitteeMember.objects.create(
+        full_name="Lê Thị Hoa",
+        position="Ủy viên Ban Chỉ đạo",
+        level=CommitteeMember.Level.CITY,
+        user=committee_member,
+    )
+    HouseholdAssignment.objects.create(
+        household=household, member=member, since=datetime.date(2017, 9, 1)
+    )
+    client.force_login(committee_member)
+
+    response = client.get(url(household))
+
+    assert response.status_code == 200
+    assert "Lê Thị Hoa" in part(response, "assigned-officer")
+    body = response.content.decode()
+    assert f"{reverse('programs:benefit_create', args=[household.pk])}?programme=" in body
+
+
+@pytest.mark.parametrize("rows", [1, 4])
+def test_the_section_runs_a_fixed_number_of_queries(
+    client: Client,
+    ducthang_officer: User,
+    family: tuple[Household, Member],
+    django_assert_num_queries: Any,
+    rows: int,
+) -> None:
+    household, pupil = family
+    for n in range(rows):
+        record(
+            household,
+            ducthang_officer,
+            "ho-tro-tien-dien",
+            amount=138_000,
+            date=datetime.date(2017 + n, 10, 15),
+        )
+        record(household, ducthang_officer, "kham-chua-benh", member=pupil, quantity=1)
+        loan = lend(household, ducthang_officer, reference=f"KU-{n}", overdue=True)
+        services.loan_check_record(
+            loan=loan,
+            checked_on=datetime.date(2018, 3, 1),
+            used_as_intended=True,
+            by=ducthang_officer,
+        )
+    client.force_login(ducthang_officer)
+
+    # The whole household page: 17 before issue 4 (see tests/households/test_views_detail.py)
+    # with one survey, plus the section's 10: the latest round's year, the programmes (who may
+    # record), the entitlements (standing, programmes, members, this year's benefits), the
+    # assignment, the benefits by year, the open loans and their checks.
+    with django_assert_num_queries(27):
+        response = client.get(url(household))
+
+    assert response.status_code == 200
+    assert part(response, "open-loans").count("KU-") == rows
+
+
+def test_supports_recorded_by_a_removed_account_still_show(
+    client: Client, ducthang_officer: User, family: tuple[Household, Member]
+) -> None:
+    household, _ = family
+    record(household, ducthang_officer, "ho-tro-tien-dien", amount=138_000)
+    household.benefits.update(recorded_by=None)
+    client.force_login(ducthang_officer)
+
+    response = client.get(url(household))
+
+    assert response.status_code == 200
+    assert "Hỗ trợ tiền điện" in part(response, "benefits-2017")

@@ -1,0 +1,272 @@
+"""`seed_demo` and issue 4: committee, agency users, benefits, loans, training and targets."""
+
+from __future__ import annotations
+
+import datetime
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.db.models import Count
+from django.utils import translation
+
+from households.demo import DEMO_PASSWORD
+from households.models import Assessment, Household, Member, ReviewRound, User, Ward
+from programs import services, worklists
+from programs.models import (
+    Benefit,
+    CommitteeMember,
+    HouseholdAssignment,
+    Loan,
+    LoanCheck,
+    Programme,
+    Training,
+    TrainingAttendance,
+    WardTarget,
+)
+
+pytestmark = pytest.mark.django_db
+
+SMALL = 60
+# Enough households for every worklist to have rows in most wards.
+MEDIUM = 200
+
+
+@pytest.fixture(autouse=True)
+def _debug_and_fast_hashing(settings: Any) -> None:
+    settings.DEBUG = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def seed(households: int = SMALL) -> str:
+    out = StringIO()
+    with translation.override("en"):
+        call_command("seed_demo", stdout=out, households=households)
+    return out.getvalue()
+
+
+def programme_counts() -> tuple[int, ...]:
+    return (
+        CommitteeMember.objects.count(),
+        HouseholdAssignment.objects.count(),
+        Benefit.objects.count(),
+        Loan.objects.count(),
+        LoanCheck.objects.count(),
+        Training.objects.count(),
+        TrainingAttendance.objects.count(),
+        WardTarget.objects.count(),
+        User.objects.count(),
+    )
+
+
+def round_2017() -> ReviewRound:
+    return ReviewRound.objects.get(year=2017, kind=ReviewRound.Kind.PERIODIC)
+
+
+def statuses_2017() -> dict[int, str]:
+    return dict(Assessment.objects.filter(round=round_2017()).values_list("household_id", "status"))
+
+
+def test_it_creates_the_committee_and_the_new_logins() -> None:
+    seed()
+
+    city = CommitteeMember.objects.filter(level=CommitteeMember.Level.CITY)
+    assert city.filter(position__startswith="Phó Chủ tịch UBND thành phố – Trưởng ban").exists()
+    assert city.filter(agency__code="ldtbxh", position__contains="Phó Trưởng ban thường trực")
+    for member in city.prefetch_related("assigned_wards"):
+        assert 1 <= len(member.assigned_wards.all()) <= 3, member
+    followed = set(city.values_list("assigned_wards", flat=True))
+    assert followed == set(Ward.objects.values_list("pk", flat=True))
+    for ward in Ward.objects.all():
+        unit = "xã" if ward.kind == Ward.Kind.COMMUNE else "phường"
+        members = CommitteeMember.objects.filter(ward=ward, level=CommitteeMember.Level.WARD)
+        assert members.count() == 5
+        assert members.filter(position=f"Chủ tịch UBND {unit} {ward.name} – Trưởng ban").exists()
+
+    member_user = User.objects.get(username="bcd_ducthang")
+    assert member_user.role == User.Role.COMMITTEE_MEMBER
+    assert member_user.committee_member.ward.code == "duc-thang"
+    assert list(member_user.committee_member.assigned_wards.values_list("code", flat=True)) == [
+        "duc-thang"
+    ]
+    agencies = {
+        u.username: u.agency.code
+        for u in User.objects.filter(role=User.Role.AGENCY_USER).select_related("agency")
+    }
+    assert agencies == {"nhcsxh": "nhcsxh", "yte": "y-te", "giaoduc": "gd-dt"}
+    for username in ("bcd_ducthang", "nhcsxh", "yte", "giaoduc"):
+        assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
+
+
+def test_assignments_scopes_benefits_and_loans() -> None:
+    # One seeding for several checks: the demo set takes seconds to build.
+    seed(MEDIUM)
+
+    poor = [h for h, status in statuses_2017().items() if status == "poor"]
+    assignments = HouseholdAssignment.objects.select_related("household", "member")
+    assert {a.household_id for a in assignments} <= set(poor)
+    assert 0 < len(poor) - assignments.count() < len(poor) * 0.15
+    for assignment in assignments:
+        assert assignment.member.ward_id == assignment.household.ward_id
+    managed = assignments.filter(member__user__username="bcd_ducthang").count()
+    assert managed >= 1
+
+    # The new logins see their own scope.
+    member_user = User.objects.get(username="bcd_ducthang")
+    seen = Household.objects.visible_to(member_user)
+    assert seen.exists()
+    assert set(seen.values_list("ward__code", flat=True)) == {"duc-thang"}
+
+    statuses = statuses_2017()
+    bank = Household.objects.visible_to(User.objects.get(username="nhcsxh"))
+    delivered = set(
+        Benefit.objects.filter(programme__agency__code="nhcsxh").values_list(
+            "household_id", flat=True
+        )
+    )
+    assert (
+        set(bank.values_list("pk", flat=True))
+        == {h for h, s in statuses.items() if s in ("poor", "near_poor")} | delivered
+    )
+    schools = Household.objects.visible_to(User.objects.get(username="giaoduc"))
+    assert schools.exists()
+    assert schools.count() < bank.count()  # tuition is for poor households only
+
+    # Benefits are recorded by whoever delivers them.
+    benefits = Benefit.objects.select_related("programme__agency", "recorded_by", "household")
+    for benefit in benefits:
+        recorder = benefit.recorded_by
+        assert recorder is not None
+        if recorder.role == User.Role.AGENCY_USER:
+            assert recorder.agency_id == benefit.programme.agency_id
+        else:
+            assert recorder.role == User.Role.WARD_OFFICER
+            assert recorder.ward_id == benefit.household.ward_id
+    assert benefits.filter(recorded_by__username="nhcsxh", programme__is_credit=True).exists()
+    assert benefits.filter(recorded_by__username="giaoduc").exists()
+    overrides = benefits.exclude(override_reason="")
+    assert sorted(overrides.values_list("programme__code", flat=True)) == [
+        "ho-tro-tien-dien",
+        "mien-hoc-phi",
+    ]
+    assert set(overrides.values_list("household_id", flat=True)) <= {
+        h for h, s in statuses_2017().items() if s == "near_poor"
+    }
+    loans = Loan.objects.select_related("benefit")
+    assert loans.exists()
+    assert all(0 < loan.outstanding <= loan.benefit.amount for loan in loans)
+    assert all(loan.purpose and loan.term_months for loan in loans)
+    assert loans.filter(is_overdue=True).exists()
+    assert loans.filter(is_overdue=False).exists()
+    assert LoanCheck.objects.filter(used_as_intended=True).exists()
+    assert LoanCheck.objects.filter(used_as_intended=False).exclude(note="").exists()
+
+
+def test_every_worklist_has_real_gaps_and_every_ward_has_targets_and_training() -> None:
+    seed(MEDIUM)
+    city = User.objects.get(username="thanhpho")
+    review_round = round_2017()
+    statuses = statuses_2017()
+    poor = {h for h, s in statuses.items() if s == "poor"}
+    listed = {h for h, s in statuses.items() if s in ("poor", "near_poor")}
+    day = review_round.reference_date
+
+    card_gaps = worklists.health_insurance_gaps(city, review_round).count()
+    members_listed = Member.objects.filter(household_id__in=listed).count()
+    assert 0 < card_gaps < members_listed * 0.15
+
+    school_gaps = worklists.school_support_gaps(city, review_round).count()
+    pupils = [
+        m
+        for m in Member.objects.filter(household_id__in=poor, attends_school=True)
+        if 3 <= m.age_on(day) <= 22
+    ]
+    assert 0 < school_gaps < len(pupils)
+
+    credit_gaps = worklists.credit_gaps(city, review_round).count()
+    asked = (
+        Assessment.objects.filter(round=review_round, needs__code="credit")
+        .values("household_id")
+        .distinct()
+        .count()
+    )
+    assert 0 < credit_gaps < asked
+
+    unsupported = worklists.unsupported_households(city, review_round).count()
+    assert 0 < unsupported < len(poor) * 0.1
+
+    untrained = set(
+        worklists.untrained_officers(city, review_round).values_list("username", flat=True)
+    )
+    assert untrained == {"ducthang", "tienloi", "phuhai"}
+
+    at_risk = worklists.households_at_risk(city, review_round).count()
+    near_poor = len(listed - poor)
+    assert 0 < at_risk < near_poor
+
+    # Targets exist for every ward with households.
+    targets = WardTarget.objects.filter(year=2017).select_related("ward")
+    wards_with_households = set(Household.objects.values_list("ward_id", flat=True))
+    assert {t.ward_id for t in targets} == wards_with_households
+    for target in targets:
+        households = Household.objects.filter(ward=target.ward).count()
+        assert target.total_households >= households * 15
+        assert target.households_to_escape >= 1
+        assert target.rate_reduction_min <= target.rate_reduction_max
+    expected = dict(
+        Assessment.objects.filter(round__year=2017, status="poor", expected_to_escape=True)
+        .values_list("household__ward_id")
+        .annotate(n=Count("pk"))
+    )
+    planned = {t.ward_id: t.households_to_escape for t in targets}
+    assert any(planned[w] > expected.get(w, 0) for w in planned)
+    assert any(planned[w] < expected.get(w, 0) for w in planned)
+
+    trainings = Training.objects.filter(date__year=2017)
+    assert 3 <= trainings.count() <= 4
+    assert {t.organiser.code for t in trainings} == {"ldtbxh"}
+    assert all(t.attendance.exists() for t in trainings)
+
+
+def test_a_second_run_adds_nothing() -> None:
+    seed()
+    before = programme_counts()
+
+    out = seed()
+
+    assert programme_counts() == before
+    assert "already present" in out
+
+
+def test_a_whole_list_is_refused_when_one_recipient_is_not_eligible() -> None:
+    seed()
+    statuses = statuses_2017()
+    near_poor = Household.objects.filter(
+        pk__in=[h for h, s in statuses.items() if s == "near_poor"]
+    ).select_related("ward")[0]
+    poor = Household.objects.filter(
+        ward=near_poor.ward, pk__in=[h for h, s in statuses.items() if s == "poor"]
+    ).first()
+    officer = User.objects.get(username=near_poor.ward.code.replace("-", ""))
+    card = Programme.objects.get(code="bhyt-ngheo")
+    recipients = [(near_poor, near_poor.members.first())]
+    if poor is not None:
+        recipients.append((poor, poor.members.first()))
+    before = Benefit.objects.count()
+
+    with pytest.raises(ValidationError) as refused:
+        services.benefits_record_bulk(
+            programme=card, recipients=recipients, date=datetime.date(2017, 10, 2), by=officer
+        )
+    assert "recipients" in refused.value.message_dict
+    other_ward = User.objects.filter(role=User.Role.WARD_OFFICER).exclude(ward=near_poor.ward)[0]
+    with pytest.raises(PermissionDenied):
+        services.benefits_record_bulk(
+            programme=card,
+            recipients=recipients[1:] or recipients,
+            date=datetime.date(2017, 10, 2),
+            by=other_ward,
+        )
+    assert Benefit.objects.count() == before

@@ -1,0 +1,394 @@
+"""The coverage worklists (issue 4 §9) against hand-built households, and their pages."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from households.models import Household, Member, SupportNeed, User
+from programs import worklists
+from programs.models import Agency, Benefit, Programme, Training, TrainingAttendance
+from tests.factories import make_assessment, make_household, make_member, make_round, make_user
+
+pytestmark = pytest.mark.django_db
+
+POOR = 800_000  # urban: at or below the poverty line of 900.000 đ
+RURAL_POOR = 600_000  # rural line: 700.000 đ
+NEAR_POOR = 1_200_000
+AVERAGE = 1_500_000
+
+
+def programme(code: str, *, level: str = "member", is_credit: bool = False) -> Programme:
+    agency, _ = Agency.objects.get_or_create(
+        code="ld-tbxh", defaults={"name": "Phòng LĐ-TB&XH", "kind": Agency.Kind.DEPARTMENT}
+    )
+    found, _ = Programme.objects.get_or_create(
+        code=code,
+        defaults={
+            "name": code,
+            "agency": agency,
+            "level": level,
+            "eligible_statuses": ["poor", "near_poor"],
+            "unit": Programme.Unit.LOAN if is_credit else Programme.Unit.ITEM,
+            "is_credit": is_credit,
+        },
+    )
+    return found
+
+
+def give(
+    household: Household, code: str, day: datetime.date, member: Member | None = None, **kw: Any
+) -> Benefit:
+    return Benefit.objects.create(
+        programme=programme(code, level="member" if member else "household", **kw),
+        household=household,
+        member=member,
+        date=day,
+        quantity=1,
+    )
+
+
+def surveyed(code: str, income: int, ward: str = "duc-thang", **kw: Any) -> Household:
+    household = make_household(ward, code=code, head_name=f"Chủ hộ {code}")
+    make_member(household, full_name=f"Chủ hộ {code}")
+    make_assessment(household, income_per_capita=income, **kw)
+    return household
+
+
+def keys(worklist_key: str, user: User, **filters: Any) -> list[str]:
+    worklist = worklists.WORKLISTS[worklist_key]
+    rows = worklists.worklist_rows(
+        worklist,
+        user=user,
+        review_round=make_round(2017),
+        filters=worklists.WorklistFilters(**filters),
+    )
+    if worklist.subject == "member":
+        return [m.full_name for m in rows]
+    if worklist.subject == "officer":
+        return [u.username for u in rows]
+    return [h.code for h in rows]
+
+
+def test_health_insurance_lists_members_without_a_valid_card(city_reviewer: User) -> None:
+    poor = surveyed("P1", POOR)
+    make_member(
+        poor, full_name="Không thẻ", relation="child", birth_year=2000, health_insurance_number=""
+    )
+    make_member(
+        poor,
+        full_name="Thẻ hết hạn",
+        relation="child",
+        birth_year=2001,
+        health_insurance_expiry=datetime.date(2017, 8, 31),
+    )
+    make_member(
+        poor,
+        full_name="Thẻ còn hạn",
+        relation="child",
+        birth_year=2002,
+        health_insurance_expiry=datetime.date(2017, 9, 1),
+    )
+    given = make_member(
+        poor, full_name="Đã cấp thẻ", relation="child", birth_year=2003, health_insurance_number=""
+    )
+    give(poor, "bhyt-ngheo", datetime.date(2017, 3, 1), given)
+    earlier = make_member(
+        poor,
+        full_name="Cấp năm trước",
+        relation="child",
+        birth_year=2004,
+        health_insurance_number="",
+    )
+    give(poor, "bhyt-ngheo", datetime.date(2016, 3, 1), earlier)
+    near = surveyed("N1", NEAR_POOR)
+    make_member(
+        near,
+        full_name="Cận nghèo không thẻ",
+        relation="child",
+        birth_year=2000,
+        health_insurance_number="",
+    )
+    average = surveyed("A1", AVERAGE)
+    make_member(
+        average,
+        full_name="Trung bình không thẻ",
+        relation="child",
+        birth_year=2000,
+        health_insurance_number="",
+    )
+
+    # Ordered by household code (N1 before P1), then as entered.
+    assert keys("bhyt", city_reviewer) == [
+        "Cận nghèo không thẻ",
+        "Không thẻ",
+        "Thẻ hết hạn",
+        "Cấp năm trước",
+    ]
+    assert keys("bhyt", city_reviewer, status="near_poor") == ["Cận nghèo không thẻ"]
+    assert keys("bhyt", city_reviewer, q="the het") == ["Thẻ hết hạn"]
+
+
+def test_school_support_lists_pupils_of_poor_households_in_the_school_year(
+    city_reviewer: User,
+) -> None:
+    poor = surveyed("P1", POOR)
+    make_member(poor, full_name="Học sinh", relation="child", birth_year=2010, attends_school=True)
+    make_member(poor, full_name="Không đi học", relation="child", birth_year=1999)
+    make_member(poor, full_name="Quá tuổi", relation="child", birth_year=1990, attends_school=True)
+    make_member(
+        poor,
+        full_name="Vừa 3 tuổi",
+        relation="child",
+        attends_school=True,
+        birth_year=2014,
+        date_of_birth=datetime.date(2014, 9, 1),
+    )
+    make_member(
+        poor,
+        full_name="Chưa 3 tuổi",
+        relation="child",
+        attends_school=True,
+        birth_year=2014,
+        date_of_birth=datetime.date(2014, 9, 2),
+    )
+    exempt = make_member(
+        poor, full_name="Đã miễn", relation="child", birth_year=2009, attends_school=True
+    )
+    give(poor, "mien-hoc-phi", datetime.date(2018, 8, 31), exempt)
+    last_year = make_member(
+        poor, full_name="Miễn năm học trước", relation="child", birth_year=2008, attends_school=True
+    )
+    give(poor, "mien-hoc-phi", datetime.date(2017, 8, 31), last_year)
+    near = surveyed("N1", NEAR_POOR)
+    make_member(
+        near, full_name="Học sinh cận nghèo", relation="child", birth_year=2010, attends_school=True
+    )
+
+    assert keys("hoc-phi", city_reviewer) == ["Học sinh", "Vừa 3 tuổi", "Miễn năm học trước"]
+
+
+def test_credit_lists_households_that_asked_and_got_no_loan(city_reviewer: User) -> None:
+    credit = SupportNeed.objects.get(code="credit")
+    housing = SupportNeed.objects.exclude(code="credit").first()
+    surveyed("P-ASK", POOR, needs=[credit])
+    surveyed("N-ASK", NEAR_POOR, needs=[credit])
+    surveyed("P-OTHER", POOR, needs=[housing])
+    lent = surveyed("P-LENT", POOR, needs=[credit])
+    give(lent, "vay-ho-ngheo", datetime.date(2017, 5, 1), is_credit=True)
+    gift = surveyed("P-GIFT", POOR, needs=[credit])
+    give(gift, "tet-gift", datetime.date(2017, 5, 1))
+    escaped = make_household(code="E-ASK", head_name="Hộ thoát nghèo")
+    make_member(escaped, full_name="Hộ thoát nghèo")
+    make_assessment(escaped, income_per_capita=POOR, review_round=make_round(2016))
+    make_assessment(escaped, income_per_capita=AVERAGE, needs=[credit])
+    surveyed("A-ASK", AVERAGE, needs=[credit])
+
+    assert keys("tin-dung", city_reviewer) == ["E-ASK", "N-ASK", "P-ASK", "P-GIFT"]
+    assert keys("tin-dung", city_reviewer, status="escaped") == ["E-ASK"]
+
+
+def test_unsupported_lists_poor_households_without_any_benefit_this_year(
+    city_reviewer: User,
+) -> None:
+    surveyed("P1", POOR)
+    helped = surveyed("P2", POOR)
+    give(helped, "tet-gift", datetime.date(2017, 1, 20))
+    old_help = surveyed("P3", POOR)
+    give(old_help, "tet-gift", datetime.date(2016, 12, 31))
+    surveyed("N1", NEAR_POOR)
+    only_2016 = make_household(code="P-2016", head_name="Chỉ rà soát 2016")
+    make_member(only_2016, full_name="Chỉ rà soát 2016")
+    make_assessment(only_2016, income_per_capita=POOR, review_round=make_round(2016))
+
+    assert keys("chua-ho-tro", city_reviewer) == ["P1", "P3"]
+
+
+def test_training_lists_officers_of_the_scope_not_trained_this_year(
+    ducthang_officer: User, tienloi_officer: User, city_reviewer: User, duc_thang: Any
+) -> None:
+    colleague = make_user("dora", role=User.Role.WARD_OFFICER, ward=duc_thang)
+    trained = make_user("ed", role=User.Role.WARD_OFFICER, ward=duc_thang)
+    make_user("gone", role=User.Role.WARD_OFFICER, ward=duc_thang, is_active=False)
+    organiser = Agency.objects.create(code="lđ", name="Phòng LĐ-TB&XH", kind="department")
+    this_year = Training.objects.create(
+        date=datetime.date(2017, 6, 1), topic="Rà soát", organiser=organiser
+    )
+    last_year = Training.objects.create(
+        date=datetime.date(2016, 6, 1), topic="Chính sách", organiser=organiser
+    )
+    TrainingAttendance.objects.create(training=this_year, officer=trained)
+    TrainingAttendance.objects.create(training=last_year, officer=colleague)
+    make_round(2017)
+
+    assert sorted(keys("tap-huan", ducthang_officer)) == ["alice", "dora"]
+    assert sorted(keys("tap-huan", city_reviewer)) == ["alice", "charlie", "dora"]
+    rows = worklists.untrained_officers(city_reviewer, make_round(2017))
+    assert {u.username: u.last_trained for u in rows}["dora"] == datetime.date(2016, 6, 1)
+
+
+def test_at_risk_lists_near_poor_close_to_the_line_or_with_two_deprivations(
+    city_reviewer: User,
+) -> None:
+    surveyed("CLOSE", 990_000)  # urban line 900.000 đ + 10%
+    surveyed("FAR", 991_000)
+    surveyed("TWO", NEAR_POOR, deprivations=["housing_quality", "water_source"])
+    surveyed("ONE", NEAR_POOR, deprivations=["housing_quality"])
+    surveyed("POOR", POOR)
+    surveyed("RURAL-CLOSE", 770_000, ward="tien-loi")  # rural line 700.000 đ + 10%
+    surveyed("RURAL-FAR", 771_000, ward="tien-loi")
+
+    assert keys("nguy-co", city_reviewer) == ["CLOSE", "TWO", "RURAL-CLOSE"]
+
+
+def test_lists_are_scoped_and_filtered(
+    ducthang_officer: User, tienloi_officer: User, city_reviewer: User, duc_thang: Any
+) -> None:
+    surveyed("DT-1", POOR)
+    surveyed("TL-1", RURAL_POOR, ward="tien-loi")
+    second_quarter = duc_thang.quarters.order_by("display_order")[1]
+    household = make_household(code="DT-2", head_name="Lê Thị Hoa", quarter=second_quarter)
+    make_member(household, full_name="Lê Thị Hoa", sex="female")
+    make_assessment(household, income_per_capita=POOR)
+
+    assert keys("chua-ho-tro", ducthang_officer) == ["DT-1", "DT-2"]
+    assert keys("chua-ho-tro", tienloi_officer) == ["TL-1"]
+    assert keys("chua-ho-tro", city_reviewer, ward=duc_thang) == ["DT-1", "DT-2"]
+    assert keys("chua-ho-tro", city_reviewer, quarter=second_quarter) == ["DT-2"]
+    assert keys("chua-ho-tro", city_reviewer, q="le thi") == ["DT-2"]
+    assert keys("chua-ho-tro", city_reviewer, q="TL-1") == ["TL-1"]
+
+
+# --- pages --------------------------------------------------------------------------------
+
+
+def test_index_shows_each_list_with_its_count(client: Any, ducthang_officer: User) -> None:
+    surveyed("DT-1", POOR)
+    surveyed("TL-1", RURAL_POOR, ward="tien-loi")
+    client.force_login(ducthang_officer)
+    response = client.get(reverse("programs:worklists"))
+    assert response.status_code == 200
+    assert [c["worklist"].key for c in response.context["cards"]] == list(worklists.WORKLISTS)
+    counts = {c["worklist"].key: c["count"] for c in response.context["cards"]}
+    assert counts["chua-ho-tro"] == 1
+    assert counts["tap-huan"] == 1  # alice herself
+    assert "Hộ nghèo chưa được hỗ trợ" in response.content.decode()
+
+
+def test_detail_lists_rows_linking_to_the_household(client: Any, ducthang_officer: User) -> None:
+    household = surveyed("DT-1", POOR)
+    surveyed("TL-1", RURAL_POOR, ward="tien-loi")
+    client.force_login(ducthang_officer)
+    response = client.get(reverse("programs:worklist", args=["chua-ho-tro"]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert reverse("households:detail", args=[household.pk]) in body
+    assert "TL-1" not in body
+    assert response.context["page"].paginator.count == 1
+    assert "Xuất Excel" in body
+
+
+def test_detail_year_and_bad_filters(client: Any, city_reviewer: User) -> None:
+    surveyed("DT-1", POOR)
+    old = make_household(code="OLD", head_name="Hộ năm 2016")
+    make_member(old, full_name="Hộ năm 2016")
+    make_assessment(old, income_per_capita=POOR, review_round=make_round(2016))
+    client.force_login(city_reviewer)
+    url = reverse("programs:worklist", args=["chua-ho-tro"])
+    assert [r["household_id"] for r in client.get(url).context["rows"]] == [
+        Household.objects.get(code="DT-1").pk
+    ]
+    response = client.get(url, {"year": "2016"})
+    assert [r["household_id"] for r in response.context["rows"]] == [old.pk]
+    response = client.get(url, {"year": "1999", "ward": "999999"})
+    assert response.status_code == 200
+    assert response.context["year"] == 2017
+    body = response.content.decode()
+    assert "Một số điều kiện lọc không hợp lệ nên đã được bỏ qua." in body
+    assert set(response.context["form"].errors) == {"year", "ward"}
+
+
+def test_unknown_worklist_is_404(client: Any, ducthang_officer: User) -> None:
+    client.force_login(ducthang_officer)
+    assert client.get(reverse("programs:worklist", args=["nope"])).status_code == 404
+    assert client.get(reverse("programs:worklist_export", args=["nope"])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name", ["programs:worklists", "programs:worklist", "programs:worklist_export"]
+)
+def test_anonymous_goes_to_login(client: Any, name: str) -> None:
+    args = [] if name == "programs:worklists" else ["bhyt"]
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_another_wards_households_never_appear(client: Any, tienloi_officer: User) -> None:
+    surveyed("DT-1", POOR)
+    client.force_login(tienloi_officer)
+    response = client.get(reverse("programs:worklist", args=["chua-ho-tro"]))
+    assert response.context["page"].paginator.count == 0
+    # Filtering on a ward the officer cannot see is refused, not obeyed.
+    response = client.get(
+        reverse("programs:worklist", args=["chua-ho-tro"]),
+        {"ward": Household.objects.get(code="DT-1").ward_id},
+    )
+    assert response.context["page"].paginator.count == 0
+
+
+def test_export_is_scoped_and_titled(client: Any, ducthang_officer: User) -> None:
+    surveyed("DT-1", POOR)
+    surveyed("TL-1", RURAL_POOR, ward="tien-loi")
+    client.force_login(ducthang_officer)
+    response = client.get(reverse("programs:worklist_export", args=["chua-ho-tro"]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert "Hộ nghèo chưa được hỗ trợ" in rows[0][0]
+    assert "Đức Thắng" in rows[0][0]
+    assert "2017" in rows[0][0]
+    assert rows[1][:3] == ("Phường/xã", "Mã hộ", "Chủ hộ")
+    assert [row[1] for row in rows[2:]] == ["DT-1"]
+    assert rows[2][4] == POOR
+
+
+def _rows_for_counts(start: int, stop: int) -> None:
+    """Rows for every list: a poor household with a pupil without a card, a near-poor household
+    close to the line that asked for credit, and an untrained officer."""
+    credit = SupportNeed.objects.get(code="credit")
+    ward = Household.objects.model._meta.get_field("ward").related_model.objects.get(
+        code="duc-thang"
+    )
+    for index in range(start, stop):
+        household = surveyed(f"DT-{index:03}", POOR)
+        make_member(
+            household,
+            full_name=f"Con {index}",
+            relation="child",
+            birth_year=2010,
+            attends_school=True,
+            health_insurance_number="",
+        )
+        surveyed(f"CN-{index:03}", 950_000, needs=[credit])
+        make_user(f"officer{index}", role=User.Role.WARD_OFFICER, ward=ward)
+
+
+@pytest.mark.parametrize("key", list(worklists.WORKLISTS))
+def test_query_count_does_not_grow_with_rows(
+    client: Any, ducthang_officer: User, django_assert_num_queries: Any, key: str
+) -> None:
+    url = reverse("programs:worklist", args=[key])
+    client.force_login(ducthang_officer)
+    _rows_for_counts(0, 5)
+    with django_assert_num_queries(11):
+        assert len(client.get(url).context["rows"]) >= 5
+    _rows_for_counts(5, 30)
+    with django_assert_num_queries(11):
+        assert len(client.get(url).context["rows"]) >= 30
