@@ -35,6 +35,7 @@ urlpatterns = [
     ),
     path("households/", include("households.urls")),
     path("programs/", include("programs.urls")),
+    path("reports/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

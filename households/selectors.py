@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from households.classification import DEFAULT_STANDARD, get_standard
 from households.models import (
     Assessment,
     Household,
@@ -91,6 +92,13 @@ class HouseholdFilters:
     household_type: str = ""
     escape: bool = False
     state: str = ""
+    # Reports (issue 5): a deprivation indicator or dimension key, a cause or need code, and a
+    # movement since the previous periodic round (`MOVEMENTS`).
+    deprived: str = ""
+    dimension: str = ""
+    cause: str = ""
+    need: str = ""
+    movement: str = ""
 
     @property
     def on_assessment(self) -> bool:
@@ -100,7 +108,62 @@ class HouseholdFilters:
             or self.household_type
             or self.escape
             or self.state
+            or self.deprived
+            or self.dimension
+            or self.cause
+            or self.need
+            or self.movement
         )
+
+
+# Movements of a household between the previous periodic round and the round of the list:
+# key -> (statuses before, None meaning "not surveyed then", statuses now). The reports count
+# them with the same table (reports.selectors), so a figure and its list always agree.
+_POOR = (PovertyStatus.POOR.value,)
+_NEAR = (PovertyStatus.NEAR_POOR.value,)
+_ABOVE = (PovertyStatus.AVERAGE_LIVING.value, PovertyStatus.NOT_POOR.value)
+MOVEMENTS: dict[str, tuple[tuple[str | None, ...], tuple[str, ...]]] = {
+    "escaped": (_POOR, _ABOVE),
+    "poor_to_near_poor": (_POOR, _NEAR),
+    "newly_poor": ((None,), _POOR),
+    "near_poor_to_poor": (_NEAR, _POOR),
+    "relapsed": (_ABOVE, _POOR),
+    "newly_near_poor": ((None, *_ABOVE), _NEAR),
+    "near_poor_out": (_NEAR, _ABOVE),
+}
+
+MOVEMENT_LABELS = {
+    "escaped": _("Escaped poverty (poor → above near-poor)"),
+    "poor_to_near_poor": _("Poor → near-poor"),
+    "newly_poor": _("Newly poor (not surveyed in the previous review)"),
+    "near_poor_to_poor": _("Fell back: near-poor → poor"),
+    "relapsed": _("Fell back into poverty: above near-poor → poor"),
+    "newly_near_poor": _("Newly near-poor"),
+    "near_poor_out": _("Left the near-poor list (→ above near-poor)"),
+}
+
+
+def movement_condition(key: str, *, previous: str, current: str) -> Q:
+    """Rows that made movement `key`: `previous` and `current` name the statuses (the previous
+    one NULL when the household was not surveyed in the previous periodic round)."""
+    before, now = MOVEMENTS[key]
+    known = [s for s in before if s is not None]
+    was = Q(**{f"{previous}__in": known}) if known else Q(pk__in=[])
+    if None in before:
+        was |= Q(**{f"{previous}__isnull": True})
+    return was & Q(**{f"{current}__in": now})
+
+
+def previous_periodic_status(round_id: int, household_ref: str = "pk") -> Subquery:
+    """The household's status in the periodic round of the year before `round_id`'s year."""
+    year = ReviewRound.objects.filter(pk=round_id).values("year")[:1]
+    return Subquery(
+        Assessment.objects.filter(
+            household=OuterRef(household_ref),
+            round__kind=ReviewRound.Kind.PERIODIC,
+            round__year=Subquery(year) - 1,
+        ).values("status")[:1]
+    )
 
 
 def visible_wards(user: Any) -> list[Ward]:
@@ -229,6 +292,35 @@ def household_list(*, user: Any, filters: HouseholdFilters, sort: str) -> QueryS
             households = households.filter(Q(round_escape=True))
         if filters.state:
             households = households.filter(Q(round_state=filters.state))
+        if filters.deprived:
+            households = households.filter(Q(**{f"round_assessment__{filters.deprived}": True}))
+        if filters.dimension:
+            households = households.filter(_deprived_in_dimension(filters.dimension))
+        if filters.cause:
+            households = households.filter(
+                Exists(
+                    Assessment.objects.filter(
+                        household=OuterRef("pk"), round_id=round_id, causes__code=filters.cause
+                    )
+                )
+            )
+        if filters.need:
+            households = households.filter(
+                Exists(
+                    Assessment.objects.filter(
+                        household=OuterRef("pk"), round_id=round_id, needs__code=filters.need
+                    )
+                )
+            )
+        if filters.movement in MOVEMENTS:
+            households = households.alias(
+                previous_status=previous_periodic_status(round_id)
+            ).filter(
+                Q(round_assessment_id__isnull=False)
+                & movement_condition(
+                    filters.movement, previous="previous_status", current="round_status"
+                )
+            )
         round_assessments = (
             Assessment.objects.filter(round_id=round_id)
             .only("id", "household_id", "status", "poor_group", "state", "income_per_capita")
@@ -243,6 +335,15 @@ def household_list(*, user: Any, filters: HouseholdFilters, sort: str) -> QueryS
         )
         .order_by(*_ordering(sort, by_round=round_id is not None))
     )
+
+
+def _deprived_in_dimension(dimension: str) -> Q:
+    """Deprived in any indicator of `dimension` (of the default standard); nothing if unknown."""
+    indicators = get_standard(DEFAULT_STANDARD).indicators_by_dimension().get(dimension, ())
+    condition = Q(pk__in=[])
+    for indicator in indicators:
+        condition |= Q(**{f"round_assessment__{indicator.key}": True})
+    return condition
 
 
 @dataclass(frozen=True)

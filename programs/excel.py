@@ -71,6 +71,16 @@ def _cell(sheet: WriteOnlyWorksheet, column: Column, value: Any) -> WriteOnlyCel
     return _text_cell(sheet, str(value))
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook with several (the reports' tables)."""
+
+    sheet_title: str
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[Any]]
+
+
 def write_xlsx(
     target: Any,
     *,
@@ -85,7 +95,21 @@ def write_xlsx(
     `rows`, each a sequence of values in column order: ints in "vnd"/"int" columns become
     numbers, dates in "date" columns dates, everything else text.
     """
+    return write_xlsx_sheets(target, [Sheet(sheet_title, title, columns, rows)])
+
+
+def write_xlsx_sheets(target: Any, sheets: Sequence[Sheet]) -> int:
+    """Write each of `sheets` as `write_xlsx` writes one; return the number of data rows."""
     workbook = Workbook(write_only=True)
+    count = 0
+    for spec in sheets:
+        count += _write_sheet(workbook, spec)
+    workbook.save(target)
+    return count
+
+
+def _write_sheet(workbook: Workbook, spec: Sheet) -> int:
+    sheet_title, title, columns, rows = spec.sheet_title, spec.title, spec.columns, spec.rows
     # Excel limits sheet names to 31 characters and forbids a few.
     sheet = workbook.create_sheet(title="".join(c for c in sheet_title if c not in "[]:*?/\\")[:31])
     for index, column in enumerate(columns, start=1):
@@ -101,7 +125,6 @@ def write_xlsx(
             [_cell(sheet, column, value) for column, value in zip(columns, row, strict=True)]
         )
         count += 1
-    workbook.save(target)
     return count
 
 

@@ -210,13 +210,10 @@ def _escaped(review_round: ReviewRound) -> Exists:
     )
 
 
-def credit_gaps(user: Any, review_round: ReviewRound) -> QuerySet[Household]:
+def credit_candidates(user: Any, review_round: ReviewRound) -> QuerySet[Household]:
     """Poor, near-poor and newly escaped households whose survey of the year asks for credit
-    and that received no loan (a benefit of a credit programme) in the year."""
+    (the denominator of the reports' credit indicator)."""
     asked = _round_assessment(review_round, "pk").filter(needs__code=CREDIT_NEED)
-    loan = Benefit.objects.filter(
-        household=OuterRef("pk"), programme__is_credit=True, date__year=review_round.year
-    )
     return (
         _households(user, review_round)
         .annotate(year_escaped=_escaped(review_round))
@@ -228,8 +225,16 @@ def credit_gaps(user: Any, review_round: ReviewRound) -> QuerySet[Household]:
                 year_escaped=True,
             )
         )
-        .exclude(Exists(loan))
     )
+
+
+def credit_gaps(user: Any, review_round: ReviewRound) -> QuerySet[Household]:
+    """Poor, near-poor and newly escaped households whose survey of the year asks for credit
+    and that received no loan (a benefit of a credit programme) in the year."""
+    loan = Benefit.objects.filter(
+        household=OuterRef("pk"), programme__is_credit=True, date__year=review_round.year
+    )
+    return credit_candidates(user, review_round).exclude(Exists(loan))
 
 
 def unsupported_households(user: Any, review_round: ReviewRound) -> QuerySet[Household]:

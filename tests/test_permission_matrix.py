@@ -6,8 +6,11 @@ or returns assessments, but writes no household or survey (403); a partner agenc
 households its programmes concern (here: DT-0001, which it delivered to) and a Steering
 Committee member the households assigned to them (here: DT-0001), reading them but writing no
 household or survey (403), every other household a 404; administrators may do everything;
-anonymous visitors go to the login page. A URL added to the project without a row here fails
-`test_matrix` until it gets one.
+anonymous visitors go to the login page. Reports (issue 5) follow the same scoping: an officer's
+are their own ward's (another ward's household profile is a 404), the city's and the
+administrators' cover every ward, and partner agencies and committee members get none (403);
+importing households is writing them: officers and administrators only. A URL added to the
+project without a row here fails `test_matrix` until it gets one.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.conf import settings
@@ -90,12 +93,20 @@ PATH_OBJECT = {
     "programs:loan_check_create": "loan",
     "programs:assign": "household",
     "programs:training_detail": "training",
+    "reports:household_profile_pdf": "household",
 }
 
 # Routes whose argument is not a primary key.
 PATH_KWARGS = {
     "programs:worklist": {"key": "bhyt"},
     "programs:worklist_export": {"key": "bhyt"},
+}
+
+# Query strings a URL is asked with: a report of one ward needs the ward (Đức Thắng), so the
+# Tiến Lợi officer asking for it is refused like any other look at another ward.
+PATH_QUERY = {
+    "reports:posting_pdf": lambda ward: {"ward": ward.pk},
+    "reports:household_list_pdf": lambda ward: {"ward": ward.pk},
 }
 
 # Objects that belong to no ward: every officer may read them.
@@ -139,6 +150,19 @@ GET_ROWS: dict[str, tuple[Any, ...]] = {
     "programs:training_create":        (LOGIN, 403, 403, 200, 403, 403, 200),
     "programs:training_detail":        (LOGIN, 200, 200, 200, 200, 200, 200),
     "programs:targets":                (LOGIN, 200, 200, 200, 200, 200, 200),
+    # Reports (issue 5): an officer's reports are their own ward's; the city and administrators
+    # see every ward; partner agencies and committee members get no reports.
+    "reports:dashboard":               (LOGIN, 200, 200, 200, 403, 403, 200),
+    "reports:dashboard_export":        (LOGIN, 200, 200, 200, 403, 403, 200),
+    "reports:periodic_pdf":            (LOGIN, 200, 200, 200, 403, 403, 200),
+    "reports:household_list_pdf":      (LOGIN, 200, 404, 200, 403, 403, 200),
+    "reports:posting_pdf":             (LOGIN, 200, 404, 200, 403, 403, 200),
+    # A household's sheet is what its page shows: whoever sees the household may print it.
+    "reports:household_profile_pdf":   (LOGIN, 200, 404, 200, 200, 200, 200),
+    "reports:household_list_xlsx":     (LOGIN, 200, 200, 200, 403, 403, 200),
+    # Importing writes households: the officers of a ward and administrators only.
+    "reports:import":                  (LOGIN, 200, 200, 403, 403, 403, 200),
+    "reports:import_template":         (LOGIN, 200, 200, 403, 403, 403, 200),
 }
 
 # POST with an empty form: the persona allowed gets the form back with its errors (200) or,
@@ -170,6 +194,8 @@ POST_ROWS: dict[str, tuple[Any, ...]] = {
     "programs:training_detail":        (LOGIN, 403, 403, DONE, 403, 403, DONE),
     # Without a ward the city is sent back to the table with a message.
     "programs:targets":                (LOGIN, 403, 403, DONE, 403, 403, DONE),
+    # No file: the form comes back with its error and nothing is imported.
+    "reports:import":                  (LOGIN, 200, 200, 403, 403, 403, 200),
 }
 # fmt: on
 
@@ -326,6 +352,9 @@ def personas(
 
 
 def _path(name: str, world: dict[str, Any], *, other_ward: bool = False) -> str:
+    if name in PATH_QUERY:
+        query = PATH_QUERY[name](Ward.objects.get(code="duc-thang"))
+        return f"{reverse(name)}?{urlencode(query)}"
     if "<" not in URL_ROUTES[name]:
         return reverse(name)
     if name in PATH_KWARGS:

@@ -862,6 +862,7 @@ def _seed_targets(wards: Sequence[Ward], cases: Sequence[_Case], city: User, *, 
     """Each ward's 2017 plan: about as many escapes as its list expects, some wards more
     ambitious, some less; the total households of the ward (the poor rate's denominator)."""
     rng = random.Random(f"{seed}:targets")
+    previous = random.Random(f"{seed}:targets-previous-year")
     expected: dict[int, int] = {}
     for case in cases:
         if case.status == eligibility.POOR and case.expected_to_escape:
@@ -896,5 +897,14 @@ def _seed_targets(wards: Sequence[Ward], cases: Sequence[_Case], city: User, *, 
             rate_reduction_max=rates[1],
             by=city,
         )
-        count += 1
+        # The year before, so the rate at the start of the year has its own denominator:
+        # the ward had slightly fewer households (about 1-2% growth a year).
+        services.ward_target_save(
+            ward=ward,
+            year=YEAR - 1,
+            households_to_escape=max(1, planned + previous.choice((-1, 0, 1))),
+            total_households=max(int(round(total / previous.uniform(1.01, 1.02), -1)), households),
+            by=city,
+        )
+        count += 2
     return count

@@ -14,6 +14,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.forms import BootstrapFormMixin
+from households.classification import DEFAULT_STANDARD, get_standard
 from households.models import (
     Assessment,
     PoorGroupChoice,
@@ -23,7 +24,9 @@ from households.models import (
     ReviewState,
     Ward,
 )
-from households.selectors import NOT_ASSESSED, HouseholdFilters
+from households.selectors import MOVEMENT_LABELS, NOT_ASSESSED, HouseholdFilters
+
+_STANDARD = get_standard(DEFAULT_STANDARD)
 
 _INVALID_CHOICE = _("“%(value)s” is not one of the choices; this filter was ignored.")
 
@@ -140,6 +143,34 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
     escape = forms.BooleanField(
         label=_("Expected to escape poverty"), required=False, widget=FlagInput
     )
+    # The reports' links (issue 5): hidden on the page, shown as the active filters.
+    deprived = forms.ChoiceField(
+        label=_("Deprived in"),
+        required=False,
+        choices=[("", ""), *((i.key, i.label) for i in _STANDARD.indicators)],
+        error_messages={"invalid_choice": _INVALID_CHOICE},
+        widget=forms.HiddenInput,
+    )
+    dimension = forms.ChoiceField(
+        label=_("Deprived in the dimension"),
+        required=False,
+        choices=[("", ""), *((d.key, d.label) for d in _STANDARD.dimensions)],
+        error_messages={"invalid_choice": _INVALID_CHOICE},
+        widget=forms.HiddenInput,
+    )
+    cause = forms.SlugField(
+        label=_("Cause of poverty"), required=False, max_length=40, widget=forms.HiddenInput
+    )
+    need = forms.SlugField(
+        label=_("Support need"), required=False, max_length=40, widget=forms.HiddenInput
+    )
+    movement = forms.ChoiceField(
+        label=_("Movement since the previous review"),
+        required=False,
+        choices=[("", ""), *MOVEMENT_LABELS.items()],
+        error_messages={"invalid_choice": _INVALID_CHOICE},
+        widget=forms.HiddenInput,
+    )
 
     # The filters that narrow the list (the search box and the round are shown apart).
     FILTER_FIELDS = (
@@ -219,6 +250,23 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
             )
         return cleaned
 
+    REPORT_FIELDS = ("deprived", "dimension", "cause", "need", "movement")
+
+    @property
+    def report_filters(self) -> list[tuple[Any, str, Any]]:
+        """The reports' filters in use: (bound field, label, value shown)."""
+        cleaned = getattr(self, "cleaned_data", {})
+        active = []
+        for name in self.REPORT_FIELDS:
+            value = cleaned.get(name)
+            if value:
+                field = self.fields[name]
+                shown = (
+                    dict(field.choices).get(value, value) if hasattr(field, "choices") else value
+                )
+                active.append((self[name], field.label, shown))
+        return active
+
     @property
     def active_filter_count(self) -> int:
         """How many filters narrow the list (shown on the button that opens them)."""
@@ -243,4 +291,9 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
             household_type=cleaned.get("type") or "",
             escape=bool(cleaned.get("escape")),
             state=cleaned.get("state") or "",
+            deprived=cleaned.get("deprived") or "",
+            dimension=cleaned.get("dimension") or "",
+            cause=cleaned.get("cause") or "",
+            need=cleaned.get("need") or "",
+            movement=cleaned.get("movement") or "",
         )

@@ -210,6 +210,9 @@ def test_every_worklist_has_real_gaps_and_every_ward_has_targets_and_training() 
     targets = WardTarget.objects.filter(year=2017).select_related("ward")
     wards_with_households = set(Household.objects.values_list("ward_id", flat=True))
     assert {t.ward_id for t in targets} == wards_with_households
+    # The year before too, so the poor rate at the start of 2017 has its own denominator.
+    previous = WardTarget.objects.filter(year=2016)
+    assert {t.ward_id for t in previous} == wards_with_households
     for target in targets:
         households = Household.objects.filter(ward=target.ward).count()
         assert target.total_households >= households * 15

@@ -1,0 +1,1 @@
+"""Report pages, PDFs and spreadsheets: every figure comes from `reports.selectors`."""

@@ -1,0 +1,177 @@
+"""The indicator dashboard at /reports/ and its Excel export (issue 5 §1, §3)."""
+
+from __future__ import annotations
+
+import tempfile
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from giamngheo.forms import BootstrapFormMixin
+from households.models import User, Ward
+from programs.excel import XLSX_CONTENT_TYPE, write_xlsx_sheets
+from reports import selectors
+
+
+def _require_reports(user: Any) -> None:
+    # Agency users and committee members follow households, not the plan's indicators.
+    if user.role in (User.Role.AGENCY_USER, User.Role.COMMITTEE_MEMBER) and not user.is_superuser:
+        raise PermissionDenied
+
+
+class DashboardForm(BootstrapFormMixin, forms.Form):
+    """The year and (for users seeing several wards) the ward of the dashboard."""
+
+    year = forms.TypedChoiceField(
+        label=_("Year"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": _("There is no periodic review for this year; the latest is shown.")
+        },
+    )
+    ward = forms.IntegerField(
+        label=_("Ward / commune"),
+        required=False,
+        widget=forms.Select,
+        error_messages={"invalid": _("Choose a ward / commune from the list.")},
+    )
+
+    def __init__(self, data: Any, *, years: list[int], wards: list[Ward]) -> None:
+        super().__init__(data)
+        self.fields["year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]
+        self.fields["ward"].widget.choices = [  # type: ignore[attr-defined]
+            ("", _("All wards and communes")),
+            *((w.pk, str(w)) for w in wards),
+        ]
+        self.single_ward = len(wards) <= 1
+        self.wards = {w.pk: w for w in wards}
+        self.default_year = years[0] if years else None
+
+    def chosen(self) -> tuple[int | None, Ward | None]:
+        """The year and ward asked for; a ward the user may not see is a 404."""
+        cleaned = getattr(self, "cleaned_data", {})
+        year = cleaned.get("year") or self.default_year
+        ward_id = cleaned.get("ward")
+        if ward_id is None:
+            return year, None
+        if ward_id not in self.wards:
+            raise Http404
+        return year, self.wards[ward_id]
+
+
+def _form(request: HttpRequest) -> DashboardForm:
+    wards = list(Ward.objects.visible_to(request.user).select_related("district"))
+    form = DashboardForm(request.GET, years=selectors.available_years(), wards=wards)
+    form.is_valid()  # a bad year gets its message and the latest year is shown
+    return form
+
+
+def _charts(data: selectors.ReportData) -> dict[str, Any]:
+    """The numbers the charts draw, as JSON for `static/js/charts.js` (no user data in JS)."""
+    return {
+        "status": {
+            "labels": [row.label for row in data.status_by_ward],
+            "datasets": [
+                {
+                    "label": str(_("Poor, group N1")),
+                    "data": [r.poor_n1.value for r in data.status_by_ward],
+                },
+                {
+                    "label": str(_("Poor, group N2")),
+                    "data": [r.poor_n2.value for r in data.status_by_ward],
+                },
+                {
+                    "label": data.group_labels["near_poor"],
+                    "data": [r.near_poor.value for r in data.status_by_ward],
+                },
+            ],
+        },
+        "deprivations": {
+            "labels": [row.label for row in data.deprivations],
+            "datasets": [
+                {
+                    "label": data.group_labels[g],
+                    "data": [r.by_group[g].value for r in data.deprivations],
+                }
+                for g in selectors.DEPRIVATION_GROUPS
+            ],
+        },
+        "movements": {
+            "labels": [m.label for m in data.movements],
+            "datasets": [
+                {"label": str(_("Households")), "data": [m.count.value for m in data.movements]}
+            ],
+        },
+    }
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Issue 5 §1: section II of the plan for a year, for the city or one ward."""
+    _require_reports(request.user)
+    form = _form(request)
+    year, ward = form.chosen()
+    data = selectors.report_data(user=request.user, year=year, ward=ward) if year else None
+    unit = (
+        ward.code
+        if ward is not None
+        else (
+            request.user.ward.code
+            if getattr(request.user, "ward", None) and form.single_ward
+            else ""
+        )
+    )
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "nav": "reports",
+            "form": form,
+            "data": data,
+            "year": year,
+            "ward": ward,
+            "unit": unit,
+            "charts": _charts(data) if data else None,
+            "groups": [
+                (g, data.group_labels[g], data.group_sizes[g]) for g in selectors.DEPRIVATION_GROUPS
+            ]
+            if data
+            else [],
+            "export_query": request.GET.urlencode(),
+            "code_tables": [
+                (_("Causes of poverty"), data.causes),
+                (_("Support needs"), data.needs),
+            ]
+            if data
+            else [],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def dashboard_export(request: HttpRequest) -> HttpResponse:
+    """Every table of the dashboard as the sheets of one workbook, scoped like the page."""
+    _require_reports(request.user)
+    form = _form(request)
+    year, ward = form.chosen()
+    if year is None:
+        raise Http404
+    data = selectors.report_data(user=request.user, year=year, ward=ward)
+    spool = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115
+    write_xlsx_sheets(spool, selectors.report_sheets(data))
+    spool.seek(0)
+    filename = f"bao-cao-{year}-{slugify(ward.code if ward else 'thanh-pho')}.xlsx"
+    return FileResponse(
+        spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
+    )

@@ -1,0 +1,231 @@
+"""The household list as a spreadsheet and the Excel import of households (issue 5 §3, §4).
+
+The import is two steps: the uploaded file is checked in a transaction that is rolled back
+(the preview lists every problem), then kept server-side under a random name; the signed token
+naming it comes back with "Confirm import", and the file is checked again and saved in one
+transaction. The token names the user and the ward, so it cannot import someone else's file.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from households import access, selectors
+from households.forms.lists import HouseholdFilterForm
+from households.models import Ward
+from programs.excel import xlsx_response
+from reports import households_export, imports
+from reports.imports import LAYOUT, MAX_FILE_BYTES, MAX_ROWS, example_rows
+
+TOKEN_SALT = "reports.import"
+TOKEN_MAX_AGE = 60 * 60  # an hour between the preview and the confirmation
+UPLOADS = Path(tempfile.gettempdir()) / "giamngheo-imports"
+
+
+def _can_export(user: Any) -> bool:
+    """Reports are for ward officers, the city and administrators (not agencies, committee)."""
+    return access.can_decide(user) or access.can_create_households(user)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def household_list_xlsx(request: HttpRequest) -> HttpResponse:
+    """The household list with the filters of `/households/`, as an Excel sheet; `members=1`
+    gives one row per member in the import layout instead."""
+    user = request.user
+    access.require(_can_export(user))
+    wards = selectors.visible_wards(user)
+    rounds = selectors.review_rounds_for_list(user)
+    form = HouseholdFilterForm(
+        request.GET,
+        wards=wards,
+        quarters=selectors.visible_quarters(user),
+        rounds=rounds,
+        default_round=selectors.default_review_round(rounds),
+    )
+    form.is_valid()  # as on the page: an invalid filter is left out
+    filters = form.filters()
+    ward = next((w for w in wards if w.pk == filters.ward), wards[0] if len(wards) == 1 else None)
+    review_round = next((r for r in rounds if r.pk == filters.review_round), None)
+    sheet = households_export.household_sheet(
+        user=user,
+        filters=filters,
+        sort=selectors.parse_sort(request.GET.get("sort")),
+        ward=ward,
+        review_round=review_round,
+        with_members=request.GET.get("members") == "1",
+    )
+    return xlsx_response(
+        filename=sheet.filename,
+        sheet_title=sheet.sheet_title,
+        title=sheet.title,
+        columns=sheet.columns,
+        rows=sheet.rows,
+    )
+
+
+# --- Import ------------------------------------------------------------------------------------
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Excel file (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "class": "form-control",
+            }
+        ),
+    )
+    ward = forms.ModelChoiceField(
+        label=gettext_lazy("Ward / commune"),
+        queryset=Ward.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if access.is_administrator(user):
+            self.fields["ward"].queryset = Ward.objects.all()  # type: ignore[attr-defined]
+        else:
+            del self.fields["ward"]  # an officer imports into their own ward
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Choose an Excel file ending in .xlsx (the template)."))
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB: split it into several files.")
+                % {"size": MAX_FILE_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+
+def _import_ward(user: Any, form: ImportForm) -> Ward:
+    if "ward" in form.fields:
+        return form.cleaned_data["ward"]
+    return user.ward
+
+
+def _store(upload: Any) -> str:
+    """Keep the upload until it is confirmed; files older than a day are removed on the way."""
+    UPLOADS.mkdir(mode=0o700, exist_ok=True)
+    cutoff = time.time() - 24 * 60 * 60
+    for old in UPLOADS.glob("*.xlsx"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    name = f"{uuid.uuid4().hex}.xlsx"
+    with (UPLOADS / name).open("wb") as target:
+        for chunk in upload.chunks():
+            target.write(chunk)
+    return name
+
+
+def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    return {
+        "nav": "households",
+        "columns": [str(c.header) for c in LAYOUT],
+        "max_rows": MAX_ROWS,
+        "max_mb": MAX_FILE_BYTES // (1024 * 1024),
+        **extra,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def import_households(request: HttpRequest) -> HttpResponse:
+    """Upload → preview (nothing saved) → confirm (everything saved, or nothing)."""
+    user = request.user
+    access.require(access.can_create_households(user))
+    if request.method == "POST" and "token" in request.POST:
+        return _confirm(request)
+    if request.method != "POST":
+        return render(request, "reports/import.html", _context(request, form=ImportForm(user=user)))
+
+    form = ImportForm(request.POST, request.FILES, user=user)
+    if not form.is_valid():
+        return render(request, "reports/import.html", _context(request, form=form))
+    ward = _import_ward(user, form)
+    name = _store(form.cleaned_data["file"])
+    result = imports.import_households(UPLOADS / name, user=user, ward=ward, commit=False)
+    token = ""
+    if result.is_valid:
+        token = signing.dumps({"file": name, "user": user.pk, "ward": ward.pk}, salt=TOKEN_SALT)
+    else:
+        (UPLOADS / name).unlink(missing_ok=True)
+    return render(
+        request,
+        "reports/import.html",
+        _context(
+            request,
+            form=ImportForm(user=user),
+            result=result,
+            ward=ward,
+            token=token,
+            filename=form.cleaned_data["file"].name,
+        ),
+    )
+
+
+def _confirm(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    try:
+        data = signing.loads(request.POST["token"], salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        data = None
+    path = UPLOADS / data["file"] if data else None
+    if data is None or data.get("user") != user.pk or path is None or not path.exists():
+        messages.error(
+            request, _("This preview has expired or was already imported: upload the file again.")
+        )
+        return redirect("reports:import")
+    ward = Ward.objects.get(pk=data["ward"])
+    result = imports.import_households(path, user=user, ward=ward, commit=True)
+    if not result.saved:
+        # Something changed since the preview (another officer, another import): show why.
+        path.unlink(missing_ok=True)
+        return render(
+            request,
+            "reports/import.html",
+            _context(request, form=ImportForm(user=user), result=result, ward=ward, token=""),
+        )
+    path.unlink(missing_ok=True)
+    messages.success(
+        request,
+        _("%(households)s households with %(members)s members were imported into %(ward)s.")
+        % {"households": len(result.households), "members": result.member_count, "ward": ward},
+    )
+    return redirect(f"{reverse('households:list')}?ward={ward.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def import_template(request: HttpRequest) -> HttpResponse:
+    """The empty layout to fill in, with an example household of two members."""
+    access.require(access.can_create_households(request.user))
+    return xlsx_response(
+        filename="mau-nhap-ho-gia-dinh.xlsx",
+        sheet_title=_("Households and members"),
+        title=_(
+            "Households and members – import template: one row per member; rows with the "
+            "same household code are one household; delete the example rows"
+        ),
+        columns=[column.column() for column in LAYOUT],
+        rows=example_rows(),
+    )

@@ -1,0 +1,266 @@
+"""The PDF documents of issue 5 §2: every lookup scoped by the user, served inline as A4 PDFs."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from households import selectors as household_selectors
+from households.forms.lists import HouseholdFilterForm
+from households.models import (
+    Assessment,
+    Household,
+    Member,
+    PovertyStatus,
+    ReviewRound,
+    ReviewState,
+    User,
+    Ward,
+)
+from programs.models import Benefit, HouseholdAssignment
+from reports import pdf
+from reports import selectors as report_selectors
+from reports.views.dashboard import _require_reports
+
+# The review steps after which a household is on the posted list (Circular 17 Art. 5.4).
+POSTED_STATES = (ReviewState.MEETING_HELD, ReviewState.POSTED, ReviewState.RECOGNISED)
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _bad_request(request: HttpRequest, form: forms.Form) -> HttpResponse:
+    """The parameters were wrong: say which and why, in Vietnamese, on a page (not a PDF)."""
+    return render(
+        request, "reports/pdf/bad_request.html", {"nav": "reports", "form": form}, status=400
+    )
+
+
+def _officer_ward(user: User) -> Ward | None:
+    """An officer's reports are always of their own ward, whatever the link says."""
+    if user.role == User.Role.WARD_OFFICER and user.ward_id is not None:
+        return user.ward
+    return None
+
+
+def _ward_by_code(user: User, code: str) -> Ward | None:
+    """The ward `code` names, if `user` may see it; another ward is a 404 (STYLE.md §3)."""
+    if not code:
+        return _officer_ward(user)
+    ward = Ward.objects.visible_to(user).filter(code=code).first()
+    if ward is None:
+        raise Http404
+    return ward
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+class PeriodicReportForm(forms.Form):
+    year = forms.IntegerField(
+        label=gettext_lazy("Year"),
+        min_value=2016,
+        max_value=2100,
+        error_messages={"required": gettext_lazy("Choose the year of the report.")},
+    )
+    period = forms.ChoiceField(
+        label=gettext_lazy("Period"),
+        required=False,
+        choices=[
+            (pdf.PERIOD_ANNUAL, gettext_lazy("Year-end review")),
+            (pdf.PERIOD_SIX_MONTH, gettext_lazy("Six-month preliminary review")),
+        ],
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "The period is either the year-end review or the six-month review."
+            )
+        },
+    )
+    unit = forms.SlugField(label=gettext_lazy("Ward / commune"), required=False, max_length=40)
+    number = forms.CharField(label=gettext_lazy("Document number"), required=False, max_length=20)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def periodic_pdf(request: HttpRequest) -> HttpResponse:
+    """The six-month or year-end report of the plan, for the city or one ward (issue 5 §2)."""
+    user = request.user
+    assert isinstance(user, User)
+    _require_reports(user)  # the same rule as the dashboard's
+    data = request.GET.copy()
+    if not data.get("year"):
+        years = report_selectors.available_years()
+        if years:
+            data["year"] = str(years[0])
+    form = PeriodicReportForm(data)
+    if not form.is_valid():
+        return _bad_request(request, form)
+    ward = _ward_by_code(user, form.cleaned_data["unit"])
+    year = form.cleaned_data["year"]
+    period = form.cleaned_data["period"] or pdf.PERIOD_ANNUAL
+    report = report_selectors.report_data(user=user, year=year, ward=ward)
+    content = pdf.render_periodic_report(report, period=period, number=form.cleaned_data["number"])
+    kind = "so-ket-6-thang" if period == pdf.PERIOD_SIX_MONTH else "tong-ket"
+    unit = ward.name if ward else "thanh-pho"
+    return _pdf_response(content, pdf.ascii_filename("bao-cao", kind, year, unit))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def household_list_pdf(request: HttpRequest) -> HttpResponse:
+    """The household list's households, grouped by status, on landscape A4.
+
+    Takes the household list's own parameters (ward, round, status, …), checked by its form:
+    a value the user may not use is left out, as on the list page.
+    """
+    user = request.user
+    assert isinstance(user, User)
+    _require_reports(user)  # the same rule as the dashboard's
+    wards = household_selectors.visible_wards(user)
+    rounds = household_selectors.review_rounds_for_list(user)
+    form = HouseholdFilterForm(
+        request.GET,
+        wards=wards,
+        quarters=household_selectors.visible_quarters(user),
+        rounds=rounds,
+        default_round=household_selectors.default_review_round(rounds),
+    )
+    form.is_valid()
+    if "ward" in form.errors:
+        raise Http404  # another ward's list: as if it did not exist (STYLE.md §3)
+    filters = form.filters()
+    households = household_selectors.household_list(user=user, filters=filters, sort="status")
+    ward = next((w for w in wards if w.pk == filters.ward), None)
+    if ward is None and len(wards) == 1:
+        ward = wards[0]
+    review_round = next((r for r in rounds if r.pk == filters.review_round), None)
+    status = PovertyStatus(filters.status).label if filters.status in PovertyStatus else ""
+    title = (
+        _("List of %(status)s") % {"status": str(status).lower()}
+        if status
+        else _("List of households by status")
+    )
+    parts = [str(ward) if ward else _("Phan Thiet city")]
+    if review_round:
+        parts.append(review_round.name)
+    content = pdf.render_household_list(
+        list(households),
+        title=title,
+        subtitle=" – ".join(parts),
+        ward=ward,
+        show_ward=ward is None,
+    )
+    year = review_round.year if review_round else ""
+    filename = pdf.ascii_filename(
+        "danh-sach-ho", ward.name if ward else "thanh-pho", filters.status, year
+    )
+    return _pdf_response(content, filename)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+class PostingForm(forms.Form):
+    round = forms.ModelChoiceField(
+        label=gettext_lazy("Review round"),
+        queryset=ReviewRound.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("There is no such review round.")},
+    )
+    ward = forms.IntegerField(label=gettext_lazy("Ward / commune"), required=False)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def posting_pdf(request: HttpRequest) -> HttpResponse:
+    """The list posted publicly after the community meeting, ID numbers masked (Circular 17)."""
+    user = request.user
+    assert isinstance(user, User)
+    _require_reports(user)  # the same rule as the dashboard's
+    form = PostingForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(request, form)
+    review_round = form.cleaned_data["round"] or household_selectors.default_review_round(
+        household_selectors.review_rounds_for_list(user)
+    )
+    if review_round is None:
+        form.add_error("round", _("There is no review round yet."))
+        return _bad_request(request, form)
+    ward_id = form.cleaned_data["ward"]
+    officer_ward = _officer_ward(user)
+    if ward_id is None and officer_ward is not None:
+        ward = officer_ward
+    elif ward_id is None:
+        form.add_error("ward", _("Choose the ward or commune whose list is posted."))
+        return _bad_request(request, form)
+    else:
+        ward = get_object_or_404(Ward.objects.visible_to(user), pk=ward_id)
+    assessments = list(
+        Assessment.objects.filter(
+            household__in=Household.objects.visible_to(user),
+            household__ward=ward,
+            round=review_round,
+            status__in=(PovertyStatus.POOR, PovertyStatus.NEAR_POOR),
+            state__in=POSTED_STATES,
+        )
+        .select_related("household__quarter")
+        .prefetch_related(Prefetch("household__members", queryset=Member.objects.order_by("id")))
+        .order_by("household__quarter__display_order", "household__code")
+    )
+    content = pdf.render_posting_list(
+        assessments, ward=ward, round_name=review_round.name, year=review_round.year
+    )
+    return _pdf_response(content, pdf.ascii_filename("niem-yet", ward.name, review_round.year))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def household_profile_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """One household's sheet for the officer's file: members, latest survey and why, supports."""
+    user = request.user
+    household = get_object_or_404(
+        Household.objects.visible_to(user).select_related("ward", "quarter"), pk=pk
+    )
+    today = timezone.localdate()
+    members = [(m, m.age_on(today)) for m in household.members.all()]
+    assessment = (
+        household.assessments.select_related("round")
+        .prefetch_related("causes", "needs")
+        .order_by("-round__reference_date", "-round__starts_on", "-pk")
+        .first()
+    )
+    benefits = list(
+        Benefit.objects.filter(household=household)
+        .select_related("programme", "member")
+        .order_by("-date", "-id")
+    )
+    assignment = (
+        HouseholdAssignment.objects.filter(household=household)
+        .select_related("member__agency")
+        .first()
+    )
+    content = pdf.render_household_profile(
+        household,
+        members=members,
+        assessment=assessment,
+        benefits=benefits,
+        assignment=assignment,
+        on=today,
+    )
+    return _pdf_response(content, pdf.ascii_filename("ho-so-ho", household.code))
