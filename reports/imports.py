@@ -8,8 +8,10 @@ whose relation is "head"; its name is the household's head name.
 Every household goes through `household_register`, the workspace's own write, so an import
 applies the same checks (fields, roster, national ID numbers already held, the same head
 registered twice). The whole file is one transaction: a dry run, or any problem anywhere, rolls
-everything back, so nothing is saved unless every row is valid. The file only adds households:
-a household code already used in the ward is an error, never an overwrite.
+everything back, so nothing is saved unless every row is valid. A household code not yet in the
+ward adds a household; one already there updates it (so an exported file can be corrected and
+imported back): each row updates the member it matches (national ID number, else name and year
+of birth) or adds one, and members the file does not list are kept: an import deletes nobody.
 """
 
 from __future__ import annotations
@@ -200,6 +202,7 @@ class PlannedHousehold:
     ward: str
     quarter: str
     members: int
+    updated: bool = False
 
 
 @dataclass
@@ -518,19 +521,6 @@ def _register_group(
     group: list[_Row], result: ImportResult, *, used: bool, user: User | None
 ) -> None:
     first = group[0]
-    if used:
-        result.problems.append(
-            Problem(
-                first.number,
-                str(BY_FIELD["code"].header),
-                _(
-                    "Household code %(code)s is already used in %(ward)s: the import only adds "
-                    "new households."
-                )
-                % {"code": first.household["code"], "ward": first.ward},
-            )
-        )
-        return
     for row in group[1:]:
         for name in sorted(set(first.household) | set(row.household)):
             if row.household.get(name) != first.household.get(name):
@@ -548,10 +538,24 @@ def _register_group(
 
     heads = [row for row in group if row.member.get("relation") == Member.Relation.HEAD]
     head_row = heads[0] if heads else first
-    household = Household(
-        ward=first.ward, head_name=head_row.member.get("full_name", ""), **first.household
+    existing = (
+        Household.objects.filter(ward=first.ward, code__iexact=first.household["code"])
+        .prefetch_related("members")
+        .first()
+        if used
+        else None
     )
-    members = [Member(**row.member) for row in group]
+    if existing is None:
+        household = Household(
+            ward=first.ward, head_name=head_row.member.get("full_name", ""), **first.household
+        )
+        members = [Member(**row.member) for row in group]
+    else:
+        household = existing
+        for name, value in first.household.items():
+            setattr(household, name, value)
+        household.head_name = head_row.member.get("full_name", "")
+        members = _matched_members(existing, group)
     planned = PlannedHousehold(
         row=first.number,
         code=household.code,
@@ -559,6 +563,7 @@ def _register_group(
         ward=str(first.ward),
         quarter=household.quarter.name,
         members=len(members),
+        updated=existing is not None,
     )
     try:
         household_register(household=household, members=members, by=user)
@@ -578,6 +583,34 @@ def _register_group(
     result.households.append(planned)
 
 
+def _matched_members(household: Household, group: list[_Row]) -> list[Member]:
+    """The roster after the import: each row updates the member it matches (by national ID
+    number, else by name and year of birth) or adds a new one; members the file does not
+    list are kept as they are (an import never deletes anyone)."""
+    stored = list(household.members.all())
+    by_id = {m.national_id: m for m in stored if m.national_id}
+    by_name = {(fold_text(m.full_name), m.birth_year): m for m in stored}
+    matched: set[int] = set()
+    members: list[Member] = []
+    for row in group:
+        data = row.member
+        born = data.get("birth_year") or (
+            data["date_of_birth"].year if data.get("date_of_birth") else None
+        )
+        match = by_id.get(data.get("national_id") or "") or by_name.get(
+            (fold_text(data.get("full_name", "")), born)
+        )
+        if match is not None and match.pk not in matched:
+            matched.add(match.pk)
+            for name, value in data.items():
+                setattr(match, name, value)
+            members.append(match)
+        else:
+            members.append(Member(household=household, **data))
+    members.extend(m for m in stored if m.pk not in matched)
+    return members
+
+
 def _add_register_problems(
     exc: HouseholdRegisterError, group: list[_Row], head_row: _Row, result: ImportResult
 ) -> None:
@@ -591,9 +624,11 @@ def _add_register_problems(
         for message in messages:
             result.problems.append(Problem(row.number, header(target), message))
     for index, errors in exc.member_errors.items():
+        # Members kept from the registry (not in the file) come after the file's rows.
+        row = group[index] if index < len(group) else group[0]
         for name, messages in errors.items():
             for message in messages:
-                result.problems.append(Problem(group[index].number, header(name), message))
+                result.problems.append(Problem(row.number, header(name), message))
     for message in exc.roster_errors:
         result.problems.append(Problem(group[0].number, header("relation"), message))
     if exc.possible_duplicates:

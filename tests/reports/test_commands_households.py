@@ -95,18 +95,24 @@ def test_import_households_fails_and_saves_nothing_on_any_invalid_row(tmp_path: 
         "export_households", "--year", "2017", "--unit", "duc-thang", "--members",
         "--output", str(output), stdout=io.StringIO(),
     )  # fmt: skip
+    # Two mistakes typed into the exported file: a short ID number and an unknown quarter.
+    book = load_workbook(output)
+    sheet = book.active
+    headers = [cell.value for cell in sheet[2]]
+    sheet.cell(row=3, column=headers.index("Số CMND/CCCD") + 1, value="12345")
+    sheet.cell(row=4, column=headers.index("Khu phố/thôn") + 1, value="Khu phố 99")
+    book.save(output)
     before = (Household.objects.count(), Member.objects.count())
     stderr = io.StringIO()
 
-    # The file's households are still registered: their codes are taken.
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_households", str(output), "--unit", "duc-thang", stderr=stderr)
 
     assert (Household.objects.count(), Member.objects.count()) == before
-    lines = stderr.getvalue().splitlines()
-    assert lines[0].startswith("row 3, Mã hộ: ")
-    assert "DT-0001" in lines[0]
-    assert lines[1].startswith("row 4, Mã hộ: ")
+    problems = stderr.getvalue()
+    assert "row 3, Số CMND/CCCD: " in problems
+    assert "row 4, Khu phố/thôn: " in problems
+    assert "Khu phố 99" in problems
 
 
 def test_import_households_into_another_unit_is_an_error(tmp_path: Path) -> None:
