@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # đ/Đ carry no combining mark, so NFD leaves them alone. U+00D0 (Icelandic ETH) looks the same
@@ -17,6 +18,23 @@ def format_vnd(amount: int) -> str:
     sign = "-" if amount < 0 else ""
     digits = f"{abs(amount):,}".replace(",", ".")
     return f"{sign}{digits} đ"
+
+
+# "1.300.000", "1300000", "1 300 000", "1.300.000 đ": whole đồng with optional separators.
+_WHOLE_DONG = re.compile(r"-?(\d{1,3}(\.\d{3})+|\d+)")
+
+
+def parse_vnd(text: str) -> int | None:
+    """Read an amount of đồng typed the Vietnamese way: ``"1.300.000 đ"`` -> ``1300000``.
+
+    Spaces, a trailing "đ" or "VND" and dots between groups of three digits are allowed; the
+    sign is kept (callers decide whether a negative amount makes sense). None when the text is
+    not a whole number of đồng ("1,5", "1.30.000", "abc").
+    """
+    cleaned = re.sub(r"\s+", "", text).removesuffix("đ").removesuffix("VND").removesuffix("vnd")
+    if not _WHOLE_DONG.fullmatch(cleaned):
+        return None
+    return int(cleaned.replace(".", ""))
 
 
 def fold_text(s: str) -> str:

@@ -63,6 +63,12 @@ def can_decide(user: Any) -> bool:
     return is_administrator(user) or is_city_reviewer(user)
 
 
+def can_see_reports(user: Any) -> bool:
+    """The indicator dashboard, report PDFs and list exports: ward officers (their ward), the
+    city and administrators. Agency users and committee members follow households instead."""
+    return can_decide(user) or can_create_households(user)
+
+
 def can_see_history(user: Any, household: Household) -> bool:
     """The change history: officers of the household's ward, the city and administrators."""
     return can_decide(user) or can_edit_household(user, household)

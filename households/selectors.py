@@ -543,3 +543,41 @@ def home_ward_rows(*, user: Any, review_round: ReviewRound) -> list[HomeWardRow]
         )
         for ward in wards
     ]
+
+
+# --- One assessment's deprivations ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    label: str
+    deprived: bool
+    reason: str  # why the roster decided it; empty for indicators the officer ticks
+
+
+@dataclass(frozen=True)
+class DimensionRow:
+    label: str
+    indicators: list[IndicatorRow]
+
+
+def assessment_dimensions(assessment: Assessment) -> list[DimensionRow]:
+    """The indicators under the five dimensions of Decision 59/2015, in the official order:
+    the household page and the household's profile sheet show the same grouping."""
+    standard = get_standard(assessment.round.standard)
+    reasons = assessment.derived_reasons or {}
+    grouped = standard.indicators_by_dimension()
+    return [
+        DimensionRow(
+            label=str(dimension.label),
+            indicators=[
+                IndicatorRow(
+                    label=str(indicator.label),
+                    deprived=bool(getattr(assessment, indicator.key)),
+                    reason=reasons.get(indicator.key, ""),
+                )
+                for indicator in grouped[dimension.key]
+            ],
+        )
+        for dimension in standard.dimensions
+    ]

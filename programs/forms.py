@@ -6,7 +6,6 @@ member may receive the programme, and who may record it, is `programs.services`'
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,12 +13,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from giamngheo.formatting import parse_vnd
 from giamngheo.forms import BootstrapFormMixin, DateInput
 from households.models import Member
 from programs.models import Programme
-
-# "1.300.000", "1300000", "1 300 000", "1.300.000 đ": whole đồng with optional separators.
-_WHOLE_DONG = re.compile(r"-?\d{1,3}(?:\.\d{3})+|-?\d+")
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -53,12 +50,11 @@ class VndField(forms.CharField):
         text = super().to_python(value)
         if text in self.empty_values:
             return None
-        text = re.sub(r"\s+", "", text).removesuffix("đ").removesuffix("VND").removesuffix("vnd")
-        if not _WHOLE_DONG.fullmatch(text):
+        amount = parse_vnd(text)
+        if amount is None:
             raise ValidationError(
                 _("Enter a whole number of đồng, e.g. 1.300.000 or 1300000."), code="invalid"
             )
-        amount = int(text.replace(".", ""))
         if amount < 0 or (amount == 0 and not self.allow_zero):
             raise ValidationError(
                 _("The amount cannot be negative.")

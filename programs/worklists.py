@@ -582,16 +582,3 @@ class WorklistFilterForm(BootstrapFormMixin, forms.Form):
             status=data.get("status") or "",
             q=(data.get("q") or "").strip(),
         )
-
-
-def visible_wards(user: Any) -> list[Ward]:
-    return list(Ward.objects.visible_to(user).only("id", "name", "kind", "display_order"))
-
-
-def visible_quarters(user: Any) -> list[Quarter]:
-    return list(
-        Quarter.objects.filter(ward__in=Ward.objects.visible_to(user))
-        .select_related("ward")
-        .only("id", "name", "ward__id", "ward__name", "ward__display_order")
-        .order_by("ward__display_order", "display_order")
-    )

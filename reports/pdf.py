@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from weasyprint import HTML
 
 from giamngheo.formatting import fold_text
-from households.classification import get_standard
 from households.models import Assessment, Household, Member, PovertyStatus, Ward
+from households.selectors import assessment_dimensions
 from reports.selectors import DEPRIVATION_GROUPS
 
 if TYPE_CHECKING:
@@ -344,31 +344,6 @@ def render_posting_list(
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DeprivationRow:
-    dimension: str
-    indicator: str
-    deprived: bool
-    reason: str
-
-
-def deprivation_rows(assessment: Assessment) -> list[DeprivationRow]:
-    """The indicators under the five dimensions of Decision 59/2015, in the official order."""
-    standard = get_standard(assessment.round.standard)
-    reasons = assessment.derived_reasons or {}
-    grouped = standard.indicators_by_dimension()
-    return [
-        DeprivationRow(
-            dimension=str(dimension.label),
-            indicator=str(indicator.label),
-            deprived=bool(getattr(assessment, indicator.key)),
-            reason=reasons.get(indicator.key, ""),
-        )
-        for dimension in standard.dimensions
-        for indicator in grouped[dimension.key]
-    ]
-
-
 def render_household_profile(
     household: Household,
     *,
@@ -400,7 +375,7 @@ def render_household_profile(
         "needs": [str(n) for n in assessment.needs.all()] if assessment else [],
         "members": members,
         "assessment": assessment,
-        "deprivations": deprivation_rows(assessment) if assessment else [],
+        "dimensions": assessment_dimensions(assessment) if assessment else [],
         "benefits": benefits,
         "assignment": assignment,
         "issuer": issuer_for(household.ward),

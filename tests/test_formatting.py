@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from giamngheo.formatting import fold_text, format_vnd
+from giamngheo.formatting import fold_text, format_vnd, parse_vnd
 
 
 @pytest.mark.parametrize(
@@ -71,3 +71,24 @@ def test_fold_text_handles_decomposed_input() -> None:
 def test_fold_text_lets_an_unaccented_query_match_an_accented_name() -> None:
     assert "duc thang" in fold_text("Phường Đức Thắng")
     assert fold_text("đức thắng") == fold_text("ĐỨC THẮNG") == fold_text("duc thang")
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("1300000", 1_300_000),
+        ("1.300.000", 1_300_000),
+        (" 1 300 000 ", 1_300_000),
+        ("1.300.000 đ", 1_300_000),
+        ("900.000VND", 900_000),
+        ("0", 0),
+        ("-5", -5),
+        ("1,5", None),
+        ("1.30.000", None),
+        ("1.100.00", None),
+        ("abc", None),
+        ("", None),
+    ],
+)
+def test_parse_vnd_reads_amounts_typed_the_vietnamese_way(text: str, amount: int | None) -> None:
+    assert parse_vnd(text) == amount

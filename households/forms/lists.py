@@ -14,6 +14,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.forms import BootstrapFormMixin
+from households import selectors
 from households.classification import DEFAULT_STANDARD, get_standard
 from households.models import (
     Assessment,
@@ -185,6 +186,22 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
         "escape",
     )
 
+    @classmethod
+    def for_user(cls, data: QueryDict, user: Any) -> HouseholdFilterForm:
+        """The form with the wards, quarters and rounds `user` may filter by, validated: an
+        invalid field is left out of `filters()` and shown with its message. The household
+        list, its Excel export and its PDF all read their parameters through this."""
+        rounds = selectors.review_rounds_for_list(user)
+        form = cls(
+            data,
+            wards=selectors.visible_wards(user),
+            quarters=selectors.visible_quarters(user),
+            rounds=rounds,
+            default_round=selectors.default_review_round(rounds),
+        )
+        form.is_valid()
+        return form
+
     def __init__(
         self,
         data: QueryDict,
@@ -196,6 +213,8 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
     ) -> None:
         self.default_round = default_round
         super().__init__(self._with_round(data))
+        self.wards = list(wards)
+        self.rounds = list(rounds)
         self.single_ward = len(wards) <= 1
         self._choice_field("ward").choices = [
             ("", _("All wards and communes")),

@@ -1,6 +1,6 @@
 """The yearly survey (phiếu khảo sát) and the opening of an ad-hoc review: shape checks only.
 
-The survey's rules live in `households.services`: the income rules in `_income`, the roster
+The survey's rules live in `households.services`: the income rules in `parse_income`, the roster
 indicators in `households.roster`, the result in `households.classification`. The form offers
 the indicators of the round's poverty standard with their official wording, grouped by
 dimension, and shows the roster indicators as derived (disabled), so a POST cannot set them.
@@ -30,7 +30,7 @@ from households.models import (
     SupportNeed,
 )
 from households.roster import ROSTER_INDICATORS, DerivedIndicator
-from households.services.assessments import _income as parse_income
+from households.services.assessments import parse_income
 
 
 def income_for_input(amount: int | None) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
@@ -12,6 +11,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from giamngheo.formatting import parse_vnd
 from households.classification import classify, get_standard
 from households.models import (
     EDITABLE_STATES,
@@ -35,13 +35,10 @@ RECORD_LANGUAGE = "vi"
 # --- Assessments ---------------------------------------------------------------------------
 
 
-_WHOLE_DONG = re.compile(r"-?(\d+|\d{1,3}(\.\d{3})+)")
-
-
-def _income(value: object) -> int:
+def parse_income(value: object) -> int:
     """A whole number of đồng; officers may type "1.100.000" with thousand separators."""
-    if isinstance(value, str) and _WHOLE_DONG.fullmatch(value.strip().replace(" ", "")):
-        value = int(value.strip().replace(" ", "").replace(".", ""))
+    if isinstance(value, str):
+        value = parse_vnd(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError(
             {
@@ -170,7 +167,7 @@ def assessment_save(
             {"request_kind": _("An ad-hoc review needs the household's request.")}
         )
     check_and_bump_version(assessment, expected_version)
-    assessment.income_per_capita = _income(income_per_capita)
+    assessment.income_per_capita = parse_income(income_per_capita)
     for key in standard.indicator_keys:
         if key not in ROSTER_INDICATORS:
             setattr(assessment, key, key in deprived)

@@ -13,30 +13,16 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from households import access, services
-from households.classification import get_standard
+from households import access, selectors, services
 from households.history import household_history
 from households.models import Assessment, Household, Member, ReviewEvent
 from programs.household_page import programmes_section
 
 
 @dataclass(frozen=True)
-class IndicatorRow:
-    label: str
-    deprived: bool
-    reason: str  # why the roster decided it; empty for indicators the officer ticks
-
-
-@dataclass(frozen=True)
-class DimensionRow:
-    label: str
-    indicators: list[IndicatorRow]
-
-
-@dataclass(frozen=True)
 class AssessmentCard:
     assessment: Assessment
-    dimensions: list[DimensionRow]
+    dimensions: list[selectors.DimensionRow]
     actions: list[str]
     can_edit: bool
 
@@ -70,7 +56,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cards = [
         AssessmentCard(
             assessment=a,
-            dimensions=_dimensions(a),
+            dimensions=selectors.assessment_dimensions(a),
             actions=services.allowed_actions(user, a),
             can_edit=can_edit and a.is_editable,
         )
@@ -98,24 +84,3 @@ def _member_row(member: Member, today: datetime.date) -> MemberRow:
         age=member.age_on(today),
         card_expired=bool(member.health_insurance_number and expiry and expiry < today),
     )
-
-
-def _dimensions(assessment: Assessment) -> list[DimensionRow]:
-    """The indicators under the five dimensions of Decision 59/2015, in the official order."""
-    standard = get_standard(assessment.round.standard)
-    reasons = assessment.derived_reasons or {}
-    grouped = standard.indicators_by_dimension()
-    return [
-        DimensionRow(
-            label=str(dimension.label),
-            indicators=[
-                IndicatorRow(
-                    label=str(indicator.label),
-                    deprived=bool(getattr(assessment, indicator.key)),
-                    reason=reasons.get(indicator.key, ""),
-                )
-                for indicator in grouped[dimension.key]
-            ],
-        )
-        for dimension in standard.dimensions
-    ]

@@ -17,16 +17,8 @@ from households.forms.lists import HouseholdFilterForm
 def household_list(request: HttpRequest) -> HttpResponse:
     """Issue 3 §3: the households the user may see; every filter can be bookmarked."""
     user = request.user
-    wards = selectors.visible_wards(user)
-    rounds = selectors.review_rounds_for_list(user)
-    form = HouseholdFilterForm(
-        request.GET,
-        wards=wards,
-        quarters=selectors.visible_quarters(user),
-        rounds=rounds,
-        default_round=selectors.default_review_round(rounds),
-    )
-    form.is_valid()  # invalid fields are left out of the filters and shown with their message
+    form = HouseholdFilterForm.for_user(request.GET, user)
+    wards = form.wards
     filters = form.filters()
     sort = selectors.parse_sort(request.GET.get("sort"))
     households = selectors.household_list(user=user, filters=filters, sort=sort)

@@ -40,7 +40,7 @@ from households.forms.review import (
     RoundChoiceForm,
 )
 from households.models import Assessment, Household, ReviewEvent, ReviewRound, ReviewState, Ward
-from households.services.review import DECIDING_ACTIONS
+from households.services.review import DECIDING_ACTIONS, may_take
 
 Action = ReviewEvent.Action
 
@@ -56,14 +56,6 @@ def _get_assessment(request: HttpRequest, pk: int) -> Assessment:
         ),
         pk=pk,
     )
-
-
-def _may_take(user: Any, action: str, assessment: Assessment) -> bool:
-    """The role half of `services.allowed_actions` (the city decides, the ward's officers do the
-    rest), checked first so that the wrong role is a 403 whatever the state."""
-    if action in DECIDING_ACTIONS:
-        return access.can_decide(user)
-    return access.can_edit_household(user, assessment.household)
 
 
 def _not_now(assessment: Assessment) -> str:
@@ -89,7 +81,8 @@ def _quick_step(
     done: Promise,
 ) -> HttpResponse:
     assessment = _get_assessment(request, pk)
-    access.require(_may_take(request.user, action, assessment))
+    # The role first, so the wrong role is a 403 whatever the state.
+    access.require(may_take(request.user, action, assessment.household))
     if action not in services.allowed_actions(request.user, assessment):
         messages.error(request, _not_now(assessment))
         return _to_household(assessment)
@@ -196,7 +189,7 @@ RETURN = Step(
 
 def _step_page(request: HttpRequest, pk: int, step: Step) -> HttpResponse:
     assessment = _get_assessment(request, pk)
-    access.require(_may_take(request.user, step.action, assessment))
+    access.require(may_take(request.user, step.action, assessment.household))
     if step.action not in services.allowed_actions(request.user, assessment):
         messages.error(request, _not_now(assessment))
         return _to_household(assessment)

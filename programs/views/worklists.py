@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from households import selectors as household_selectors
 from households.models import ward_scope
 from programs import worklists
 from programs.excel import xlsx_response
@@ -29,8 +30,8 @@ def _filter_form(request: HttpRequest, worklist: worklists.Worklist) -> Any:
         request.GET,
         worklist=worklist,
         years=worklists.periodic_years(),
-        wards=worklists.visible_wards(request.user),
-        quarters=worklists.visible_quarters(request.user),
+        wards=household_selectors.visible_wards(request.user),
+        quarters=household_selectors.visible_quarters(request.user),
     )
     form.is_valid()  # an invalid filter is ignored and shown with its message
     return form

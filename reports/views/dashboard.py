@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
@@ -15,15 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from giamngheo.forms import BootstrapFormMixin
-from households.models import User, Ward
+from households import access
+from households.models import Ward
 from programs.excel import XLSX_CONTENT_TYPE, write_xlsx_sheets
 from reports import selectors
-
-
-def _require_reports(user: Any) -> None:
-    # Agency users and committee members follow households, not the plan's indicators.
-    if user.role in (User.Role.AGENCY_USER, User.Role.COMMITTEE_MEMBER) and not user.is_superuser:
-        raise PermissionDenied
 
 
 class DashboardForm(BootstrapFormMixin, forms.Form):
@@ -118,7 +112,7 @@ def _charts(data: selectors.ReportData) -> dict[str, Any]:
 @require_http_methods(["GET", "HEAD"])
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Issue 5 §1: section II of the plan for a year, for the city or one ward."""
-    _require_reports(request.user)
+    access.require(access.can_see_reports(request.user))
     form = _form(request)
     year, ward = form.chosen()
     data = selectors.report_data(user=request.user, year=year, ward=ward) if year else None
@@ -162,7 +156,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def dashboard_export(request: HttpRequest) -> HttpResponse:
     """Every table of the dashboard as the sheets of one workbook, scoped like the page."""
-    _require_reports(request.user)
+    access.require(access.can_see_reports(request.user))
     form = _form(request)
     year, ward = form.chosen()
     if year is None:

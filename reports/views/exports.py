@@ -37,28 +37,15 @@ TOKEN_MAX_AGE = 60 * 60  # an hour between the preview and the confirmation
 UPLOADS = Path(tempfile.gettempdir()) / "giamngheo-imports"
 
 
-def _can_export(user: Any) -> bool:
-    """Reports are for ward officers, the city and administrators (not agencies, committee)."""
-    return access.can_decide(user) or access.can_create_households(user)
-
-
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def household_list_xlsx(request: HttpRequest) -> HttpResponse:
     """The household list with the filters of `/households/`, as an Excel sheet; `members=1`
     gives one row per member in the import layout instead."""
     user = request.user
-    access.require(_can_export(user))
-    wards = selectors.visible_wards(user)
-    rounds = selectors.review_rounds_for_list(user)
-    form = HouseholdFilterForm(
-        request.GET,
-        wards=wards,
-        quarters=selectors.visible_quarters(user),
-        rounds=rounds,
-        default_round=selectors.default_review_round(rounds),
-    )
-    form.is_valid()  # as on the page: an invalid filter is left out
+    access.require(access.can_see_reports(user))
+    form = HouseholdFilterForm.for_user(request.GET, user)  # as on the page
+    wards, rounds = form.wards, form.rounds
     filters = form.filters()
     ward = next((w for w in wards if w.pk == filters.ward), wards[0] if len(wards) == 1 else None)
     review_round = next((r for r in rounds if r.pk == filters.review_round), None)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from households import access
 from households import selectors as household_selectors
 from households.forms.lists import HouseholdFilterForm
 from households.models import (
@@ -27,7 +28,6 @@ from households.models import (
 from programs.models import Benefit, HouseholdAssignment
 from reports import pdf
 from reports import selectors as report_selectors
-from reports.views.dashboard import _require_reports
 
 # The review steps after which a household is on the posted list (Circular 17 Art. 5.4).
 POSTED_STATES = (ReviewState.MEETING_HELD, ReviewState.POSTED, ReviewState.RECOGNISED)
@@ -96,7 +96,7 @@ def periodic_pdf(request: HttpRequest) -> HttpResponse:
     """The six-month or year-end report of the plan, for the city or one ward (issue 5 §2)."""
     user = request.user
     assert isinstance(user, User)
-    _require_reports(user)  # the same rule as the dashboard's
+    access.require(access.can_see_reports(user))
     data = request.GET.copy()
     if not data.get("year"):
         years = report_selectors.available_years()
@@ -128,17 +128,9 @@ def household_list_pdf(request: HttpRequest) -> HttpResponse:
     """
     user = request.user
     assert isinstance(user, User)
-    _require_reports(user)  # the same rule as the dashboard's
-    wards = household_selectors.visible_wards(user)
-    rounds = household_selectors.review_rounds_for_list(user)
-    form = HouseholdFilterForm(
-        request.GET,
-        wards=wards,
-        quarters=household_selectors.visible_quarters(user),
-        rounds=rounds,
-        default_round=household_selectors.default_review_round(rounds),
-    )
-    form.is_valid()
+    access.require(access.can_see_reports(user))
+    form = HouseholdFilterForm.for_user(request.GET, user)
+    wards, rounds = form.wards, form.rounds
     if "ward" in form.errors:
         raise Http404  # another ward's list: as if it did not exist (STYLE.md §3)
     filters = form.filters()
@@ -189,7 +181,7 @@ def posting_pdf(request: HttpRequest) -> HttpResponse:
     """The list posted publicly after the community meeting, ID numbers masked (Circular 17)."""
     user = request.user
     assert isinstance(user, User)
-    _require_reports(user)  # the same rule as the dashboard's
+    access.require(access.can_see_reports(user))
     form = PostingForm(request.GET)
     if not form.is_valid():
         return _bad_request(request, form)
