@@ -33,7 +33,7 @@ from programs.models import (
     TrainingAttendance,
     WardTarget,
 )
-from programs.selectors import household_standing_for_year
+from programs.selectors import household_standing_for_year, household_standings_for_year
 
 
 def _deny() -> PermissionDenied:
@@ -453,29 +453,6 @@ def ward_target_save(
     return target
 
 
-def _standings(household_ids: Iterable[int], year: int) -> dict[int, set[str]]:
-    """`household_standing_for_year` for many households in one query (same rule)."""
-    rows: dict[int, list[tuple[int, str]]] = {}
-    for household_id, round_year, status in (
-        Assessment.objects.filter(
-            household_id__in=list(household_ids),
-            round__kind="periodic",
-            round__year__lte=year,
-        )
-        .order_by("household_id", "-round__year")
-        .values_list("household_id", "round__year", "status")
-    ):
-        rows.setdefault(household_id, []).append((round_year, status))
-    standings: dict[int, set[str]] = {}
-    for household_id, years in rows.items():
-        current_year, current_status = years[0]
-        earlier_poor = [y for y, status in years[1:] if status == eligibility.POOR]
-        standings[household_id] = eligibility.household_standing(
-            current_status, earlier_poor, current_year
-        )
-    return standings
-
-
 @transaction.atomic
 def benefits_record_bulk(
     *,
@@ -520,7 +497,7 @@ def benefits_record_bulk(
         .annotate(first=Min("round__starts_on"))
         .values_list("household_id", "first")
     )
-    standings = _standings(households, date.year)
+    standings = household_standings_for_year(households, date.year)
     refused: list[str] = []
     if date > timezone.localdate():
         errors["date"] = _("The date cannot be in the future.")
