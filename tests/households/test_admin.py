@@ -10,6 +10,7 @@ from households.models import Assessment, Household, Member, User, Ward
 from tests.factories import (
     household_form,
     make_assessment,
+    make_assessment_in_state,
     make_household,
     make_member,
     make_round,
@@ -293,33 +294,14 @@ def test_member_and_assessment_search_use_the_same_accent_insensitive_rules(
 
 
 def recognised_assessment(admin_user: User) -> Assessment:
-    import datetime
-
-    from households import services
-
     household = make_household()
     make_member(household)
-    a = make_assessment(household, deprivations=["health_access", "sanitation", "telecom"])
-    a = services.assessment_submit(assessment=a, by=admin_user)
-    a = services.assessment_record_meeting(
-        assessment=a,
-        by=admin_user,
-        meeting_date=datetime.date(2017, 10, 2),
-        attendance=20,
-        agreement_percent=95,
-        minutes="Nhất trí.",
-    )
-    a = services.assessment_record_posting(
-        assessment=a,
-        by=admin_user,
-        posted_from=datetime.date(2017, 10, 3),
-        posted_to=datetime.date(2017, 10, 10),
-    )
-    return services.assessment_recognise(
-        assessment=a,
-        by=admin_user,
-        decision_number="12/QĐ-UBND",
-        decision_date=datetime.date(2017, 10, 20),
+    return make_assessment_in_state(
+        household,
+        "recognised",
+        officer=admin_user,
+        reviewer=admin_user,
+        deprivations=["health_access", "sanitation", "telecom"],
     )
 
 
@@ -329,7 +311,7 @@ def test_the_admin_cannot_change_a_recognised_assessment(staff: Client, admin_us
     response = staff.post(reverse("admin:households_assessment_change", args=[a.pk]), data)
 
     assert response.status_code == 200
-    assert "Quyết định số 12/QĐ-UBND" in response.content.decode()
+    assert "Quyết định số 125/QĐ-UBND" in response.content.decode()
     a.refresh_from_db()
     assert a.income_per_capita == 1_100_000
 
