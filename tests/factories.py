@@ -33,6 +33,7 @@ def make_round(year: int = 2017, *, kind: str = ReviewRound.Kind.PERIODIC) -> Re
     existing = ReviewRound.objects.filter(year=year, kind=kind).first()
     if existing:
         return existing
+    periodic = kind == ReviewRound.Kind.PERIODIC
     return services.review_round_create(
         year=year,
         kind=kind,
@@ -40,8 +41,9 @@ def make_round(year: int = 2017, *, kind: str = ReviewRound.Kind.PERIODIC) -> Re
         if kind == ReviewRound.Kind.PERIODIC
         else f"Rà soát thường xuyên {year}",
         standard="2016-2020",
-        reference_date=datetime.date(year, 9, 1),
-        starts_on=datetime.date(year, 9, 1),
+        # A periodic review runs from September; an ad-hoc one all year (Circular 17 Art. 4).
+        reference_date=datetime.date(year, 9 if periodic else 1, 1),
+        starts_on=datetime.date(year, 9 if periodic else 1, 1),
         ends_on=datetime.date(year, 12, 31),
     )
 
@@ -146,13 +148,17 @@ def make_assessment_in_state(
     officer: User,
     reviewer: User,
     reason: str = "Thu nhập chưa khớp với biên bản họp dân.",
+    decision_date: datetime.date | None = None,
     **extra: Any,
 ) -> Assessment:
     """An assessment carried through the review of Circular 17 to `state` by the services.
 
-    Fixed dates in the 2017 round: meeting 02/10/2017, posting 05–12/10/2017, decision
-    20/10/2017. `returned` is returned after the posting, with `reason`.
+    Fixed dates in the 2017 round: meeting 02/10/2017, posting 05–16/10/2017 (8 working days
+    whatever the shift), decision 20/10/2017; in another round or with `decision_date`, every
+    date moves with it. `returned` is returned after the posting, with `reason`.
     """
+    year = extra["review_round"].year if extra.get("review_round") else 2017
+    shift = (decision_date or datetime.date(year, 10, 20)) - datetime.date(2017, 10, 20)
     assessment = make_assessment(household, **extra)
     steps = [
         ReviewState.SUBMITTED,
@@ -170,7 +176,7 @@ def make_assessment_in_state(
             assessment = services.assessment_record_meeting(
                 assessment=assessment,
                 by=officer,
-                meeting_date=datetime.date(2017, 10, 2),
+                meeting_date=datetime.date(2017, 10, 2) + shift,
                 attendance=42,
                 agreement_percent=90,
                 minutes="Họp dân khu phố 1: thống nhất danh sách.",
@@ -179,15 +185,15 @@ def make_assessment_in_state(
             assessment = services.assessment_record_posting(
                 assessment=assessment,
                 by=officer,
-                posted_from=datetime.date(2017, 10, 5),
-                posted_to=datetime.date(2017, 10, 12),
+                posted_from=datetime.date(2017, 10, 5) + shift,
+                posted_to=datetime.date(2017, 10, 16) + shift,
             )
         else:
             assessment = services.assessment_recognise(
                 assessment=assessment,
                 by=reviewer,
                 decision_number="125/QĐ-UBND",
-                decision_date=datetime.date(2017, 10, 20),
+                decision_date=datetime.date(2017, 10, 20) + shift,
             )
     if state == ReviewState.RETURNED:
         assessment = services.assessment_return(assessment=assessment, by=reviewer, reason=reason)

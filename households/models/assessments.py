@@ -157,6 +157,15 @@ class Assessment(models.Model):
         related_name="assessments",
         verbose_name=_("review round"),
     )
+    # The ward or commune the household belonged to when it was assessed: a household that
+    # moves keeps its earlier results in the unit that recognised them.
+    ward = models.ForeignKey(
+        "households.Ward",
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("ward / commune"),
+        editable=False,
+    )
     income_per_capita = models.PositiveBigIntegerField(
         _("income per person per month (VND)"),
         validators=[
@@ -251,6 +260,17 @@ class Assessment(models.Model):
     posted_to = models.DateField(_("posted until"), null=True, blank=True)
     decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decision_signer = models.CharField(
+        _("signed by"),
+        max_length=100,
+        blank=True,
+        help_text=_("The ward / commune People's Committee chairman (or deputy) who signed."),
+    )
+    # When the recognised result takes effect (`households.standing.effective_date`): set with
+    # the decision, read by every figure through `households.standing`.
+    effective_from = models.DateField(
+        _("in effect from"), null=True, blank=True, editable=False, db_index=True
+    )
     return_reason = models.TextField(_("reason returned"), blank=True)
     # Optimistic locking: each save checks and bumps it, so a stale form cannot overwrite.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -302,6 +322,11 @@ class Assessment(models.Model):
                 name="recognised_assessment_has_decision",
             ),
             models.CheckConstraint(
+                condition=~Q(state="recognised") | Q(effective_from__isnull=False),
+                name="recognised_assessment_in_effect",
+                violation_error_message=_("A recognised result needs the day it takes effect."),
+            ),
+            models.CheckConstraint(
                 condition=Q(meeting_agreement_percent__isnull=True)
                 | Q(meeting_agreement_percent__lte=100),
                 name="assessment_agreement_percent_range",
@@ -316,6 +341,11 @@ class Assessment(models.Model):
         indexes = [
             models.Index(fields=["round", "status", "poor_group"]),
             models.Index(fields=["round", "state"], name="assessment_round_state_idx"),
+            models.Index(
+                fields=["household", "effective_from"],
+                condition=Q(state="recognised"),
+                name="assessment_in_effect_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -155,7 +155,9 @@ def assessment_save(
     )
     created = assessment is None
     if assessment is None:
-        assessment = Assessment(household=household, round=round, created_by=by)
+        assessment = Assessment(
+            household=household, round=round, ward=household.ward, created_by=by
+        )
     else:
         ensure_editable(assessment)
     if request_kind is not None:

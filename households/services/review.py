@@ -29,7 +29,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from households import access
+from households import access, standing
 from households.models import (
     EDITABLE_STATES,
     Assessment,
@@ -125,6 +125,14 @@ def _step(
         assessment.updated_at = now
         for name, value in (fields or {}).items():
             setattr(assessment, name, value)
+        if action == Action.RECOGNISE:
+            assessment.effective_from = standing.effective_date(
+                kind=assessment.round.kind,
+                year=assessment.round.year,
+                decision_date=assessment.decision_date,
+            )
+            if "effective_from" not in changed:
+                changed.append("effective_from")
         if action == Action.SUBMIT:
             assessment.submitted_at = now
             assessment.return_reason = ""

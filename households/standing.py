@@ -1,0 +1,421 @@
+"""A household's standing: the one definition of its poverty status on a day, and of how it moved.
+
+Every page, worklist, eligibility check, PDF, spreadsheet and command reads a household's status
+through this module; nothing else decides which survey counts.
+
+The rules (Circular 17/2016/TT-BLĐTBXH Art. 2(1) and 4; REFERENCE.md §7):
+
+- Only a **recognised** result counts: the ward/commune chairman's decision makes a household
+  poor or near-poor. Drafts and results still in review ("đang rà soát") never do.
+- A result **takes effect** (`Assessment.effective_from`, set when it is recognised) on
+  `effective_date()`: the year-end periodic review of year Y applies from 1 January of Y+1
+  (`PERIODIC_RESULT_TAKES_EFFECT`); an ad-hoc (thường xuyên) result from its decision date.
+- The standing **on a day** is the latest recognised result in effect that day. A list stays in
+  force until a later decision replaces it, so a household whose new survey is not yet
+  recognised keeps the status it was last recognised with.
+- **Movements** between two days compare the standings on both and, for the poor list, the
+  household's history before the first day (`MOVEMENTS`).
+- A household **escaped** poverty recently (Decision 28/2015/QĐ-TTg, preferential credit for
+  three years) when it is above the near-poverty line now and was on the poor or near-poor list
+  at some time in the last `ESCAPED_YEARS` years.
+
+Everything is a queryset annotation (`with_standing`, `with_movement`), so pages and reports count
+in the database in a fixed number of queries; `standing()` reads one household the same way.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from households.models import Assessment, Household, PovertyStatus, ReviewRound, ReviewState
+
+POOR = PovertyStatus.POOR.value
+NEAR_POOR = PovertyStatus.NEAR_POOR.value
+AVERAGE_LIVING = PovertyStatus.AVERAGE_LIVING.value
+NOT_POOR = PovertyStatus.NOT_POOR.value
+LISTED = (POOR, NEAR_POOR)
+ABOVE = (AVERAGE_LIVING, NOT_POOR)
+# The programme statuses (`programs.models.Programme.Status`): the two lists and "escaped".
+ESCAPED = "escaped"
+
+# REFERENCE.md §7: "The list recognised at the end-of-year review of year Y is the list in force
+# from 1 January of Y+1." (month, day) of the year after the periodic round's year.
+# UNCONFIRMED (secondary sources): change it here and nowhere else.
+PERIODIC_RESULT_TAKES_EFFECT = (1, 1)
+# Decision 28/2015/QĐ-TTg: "hộ mới thoát nghèo" keep preferential credit for 3 years.
+ESCAPED_YEARS = 3
+
+
+def effective_date(*, kind: str, year: int, decision_date: datetime.date) -> datetime.date:
+    """The day a recognised result takes effect: the periodic review of year Y from
+    1 January Y+1, an ad-hoc one from its decision date."""
+    if kind == ReviewRound.Kind.PERIODIC:
+        month, day = PERIODIC_RESULT_TAKES_EFFECT
+        return datetime.date(year + 1, month, day)
+    return decision_date
+
+
+# --- periods ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days a report compares: the standing on `start` (the start balance) and on `end`
+    (the end balance). `kind` is ANNUAL or SIX_MONTH."""
+
+    kind: str
+    year: int
+    start: datetime.date
+    end: datetime.date
+    # The last day the report covers (the end balance may be read on the day after: the
+    # year-end review takes effect on 1 January of the next year).
+    last_day: datetime.date
+
+    @property
+    def is_current(self) -> bool:
+        return self.start <= timezone.localdate() <= self.last_day
+
+
+ANNUAL = "annual"
+SIX_MONTH = "six-month"
+PERIOD_KINDS = (ANNUAL, SIX_MONTH)
+
+
+def period(year: int, kind: str = ANNUAL) -> Period:
+    """The year (1 January – 31 December, ending with the year-end review's result) or its first
+    half (1 January – 30 June: the ad-hoc decisions of the half-year)."""
+    start = datetime.date(year, 1, 1)
+    if kind == SIX_MONTH:
+        last = datetime.date(year, 6, 30)
+        return Period(kind, year, start, last, last)
+    month, day = PERIODIC_RESULT_TAKES_EFFECT
+    return Period(
+        ANNUAL, year, start, datetime.date(year + 1, month, day), datetime.date(year, 12, 31)
+    )
+
+
+def reference_day(year: int) -> datetime.date:
+    """The day a year's list is read for programmes: today in the current year, else the last
+    day of the year (the list in force during `year`, with that year's ad-hoc decisions)."""
+    return min(timezone.localdate(), datetime.date(year, 12, 31))
+
+
+# --- the standing on a day, in bulk ---------------------------------------------------------
+
+
+def in_effect(day: datetime.date, household_ref: str = "pk") -> QuerySet[Assessment]:
+    """The recognised results of the household `household_ref` (an OuterRef) in effect on
+    `day`, the one that counts first."""
+    return Assessment.objects.filter(
+        household=OuterRef(household_ref),
+        state=ReviewState.RECOGNISED,
+        effective_from__lte=day,
+    ).order_by("-effective_from", "-decision_date", "-pk")
+
+
+def _listed_since(day: datetime.date, household_ref: str) -> Exists:
+    """A poor or near-poor result took effect in the `ESCAPED_YEARS` years before `day`."""
+    return Exists(
+        Assessment.objects.filter(
+            household=OuterRef(household_ref),
+            state=ReviewState.RECOGNISED,
+            status__in=LISTED,
+            effective_from__gt=_years_before(day, ESCAPED_YEARS),
+            effective_from__lte=day,
+        )
+    )
+
+
+def with_standing(
+    qs: QuerySet[Any], day: datetime.date, *, prefix: str = "standing", household_ref: str = "pk"
+) -> QuerySet[Any]:
+    """Annotate each row (a household, or anything with `household_ref` pointing to one) with
+    its standing on `day`:
+
+    - `<prefix>_id`: the assessment that counts (NULL: never recognised by then);
+    - `<prefix>_status`, `<prefix>_group` (N1/N2), `<prefix>_area`, `<prefix>_ward` (the unit
+      the result was made in), `<prefix>_income`, `<prefix>_deprivations`;
+    - `<prefix>_escaped`: above the near-poverty line and on a list within `ESCAPED_YEARS`.
+    """
+    current = in_effect(day, household_ref)
+    annotations: dict[str, Any] = {
+        f"{prefix}_{name}": Subquery(current.values(field)[:1])
+        for name, field in (
+            ("id", "pk"),
+            ("status", "status"),
+            ("group", "poor_group"),
+            ("area", "area"),
+            ("ward", "ward_id"),
+            ("income", "income_per_capita"),
+            ("deprivations", "deprivation_count"),
+        )
+    }
+    then = in_effect(_years_before(day, ESCAPED_YEARS), household_ref)
+    annotations[f"{prefix}_status_then"] = Subquery(then.values("status")[:1])
+    qs = qs.annotate(**annotations)
+    # Above the near-poverty line now, and on a list then or since.
+    escaped = Q(**{f"{prefix}_status__in": ABOVE}) & (
+        Q(**{f"{prefix}_status_then__in": LISTED}) | Q(_listed_since(day, household_ref))
+    )
+    return qs.annotate(
+        **{f"{prefix}_escaped": ExpressionWrapper(escaped, output_field=BooleanField())}
+    )
+
+
+def status_q(status: str, *, prefix: str = "standing", group: str = "") -> Q:
+    """Rows annotated by `with_standing` whose standing is `status` (and `group` N1/N2)."""
+    condition = Q(**{f"{prefix}_status": status})
+    if group:
+        condition &= Q(**{f"{prefix}_group": group})
+    return condition
+
+
+def programme_statuses_q(statuses: list[str] | tuple[str, ...], *, prefix: str = "standing") -> Q:
+    """Rows whose standing gives one of the programme `statuses` (poor, near-poor, escaped)."""
+    condition = Q(pk__in=[])
+    listed = [s for s in statuses if s in LISTED]
+    if listed:
+        condition |= Q(**{f"{prefix}_status__in": listed})
+    if ESCAPED in statuses:
+        condition |= Q(**{f"{prefix}_escaped": True})
+    return condition
+
+
+# --- one household ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A household's standing on `day`: the recognised result that counts, or none."""
+
+    household_id: int
+    day: datetime.date
+    assessment_id: int | None
+    status: str | None
+    poor_group: str
+    area: str
+    ward_id: int | None
+    escaped: bool
+
+    @property
+    def is_known(self) -> bool:
+        return self.status is not None
+
+    @property
+    def programme_statuses(self) -> frozenset[str]:
+        """What a programme can ask for: {"poor"}, {"near_poor"}, {"escaped"} or nothing."""
+        if self.status in LISTED:
+            return frozenset({self.status})
+        if self.escaped:
+            return frozenset({ESCAPED})
+        return frozenset()
+
+    @property
+    def label(self) -> str:
+        if self.status is None:
+            return str(_("No recognised result"))
+        label = str(PovertyStatus(self.status).label)
+        return f"{label} – {self.poor_group}" if self.poor_group else label
+
+
+def standings(household_ids: list[int] | QuerySet[Any], day: datetime.date) -> dict[int, Standing]:
+    """The standing on `day` of each household, in one query."""
+    rows = with_standing(Household.objects.filter(pk__in=household_ids).order_by(), day).values(
+        "pk",
+        "standing_id",
+        "standing_status",
+        "standing_group",
+        "standing_area",
+        "standing_ward",
+        "standing_escaped",
+    )
+    return {
+        row["pk"]: Standing(
+            household_id=row["pk"],
+            day=day,
+            assessment_id=row["standing_id"],
+            status=row["standing_status"],
+            poor_group=row["standing_group"] or "",
+            area=row["standing_area"] or "",
+            ward_id=row["standing_ward"],
+            escaped=bool(row["standing_escaped"]),
+        )
+        for row in rows
+    }
+
+
+def standing(household: Household | int, day: datetime.date) -> Standing:
+    """The household's standing on `day`. One query."""
+    household_id = household if isinstance(household, int) else household.pk
+    found = standings([household_id], day).get(household_id)
+    if found is None:
+        return Standing(household_id, day, None, None, "", "", None, False)
+    return found
+
+
+# --- movements -------------------------------------------------------------------------------
+
+# Keys of the movements between the standing at the start and at the end of a period. Each
+# household moves at most once on each list; the poor list's flows in are exclusive, in this
+# order of precedence: re-poor (it had been poor before and escaped), from near-poor, newly poor.
+ESCAPED_POVERTY = "escaped"  # poor → near-poor or above
+ESCAPED_TO_NEAR_POOR = "escaped_to_near_poor"  # of which: poor → near-poor
+NEWLY_POOR = "newly_poor"  # → poor, never poor before, not near-poor at the start
+RE_POOR = "re_poor"  # → poor again, after having escaped earlier (in the history kept)
+NEAR_POOR_TO_POOR = "near_poor_to_poor"  # near-poor → poor, never poor before
+ESCAPED_NEAR_POOR = "escaped_near_poor"  # near-poor → above near-poor
+NEWLY_NEAR_POOR = "newly_near_poor"  # → near-poor from above, or never recognised before
+POOR_TO_NEAR_POOR = "poor_to_near_poor"  # near-poor list, flow in from the poor list
+NEAR_POOR_TO_POOR_OUT = "near_poor_to_poor_out"  # near-poor list, flow out to the poor list
+MOVED_IN = "moved_in"  # on the list at both ends, recognised in another unit at the start
+MOVED_OUT = "moved_out"
+OTHER_OUT = "other_out"  # on the list at the start, no recognised result at the end
+
+MOVEMENT_LABELS = {
+    ESCAPED_POVERTY: _("Escaped poverty (poor → near-poor or above)"),
+    ESCAPED_TO_NEAR_POOR: _("of which: to near-poor"),
+    NEWLY_POOR: _("Newly poor"),
+    RE_POOR: _("Re-poor (poor again after escaping)"),
+    NEAR_POOR_TO_POOR: _("Fell back: near-poor → poor"),
+    ESCAPED_NEAR_POOR: _("Escaped near-poverty (near-poor → above)"),
+    NEWLY_NEAR_POOR: _("Newly near-poor"),
+    POOR_TO_NEAR_POOR: _("From the poor list (poor → near-poor)"),
+    NEAR_POOR_TO_POOR_OUT: _("To the poor list (near-poor → poor)"),
+    MOVED_IN: _("Moved in from another ward / commune"),
+    MOVED_OUT: _("Moved out to another ward / commune"),
+    OTHER_OUT: _("Other (no longer on the list)"),
+}
+
+
+def with_movement(qs: QuerySet[Any], period: Period, *, household_ref: str = "pk") -> QuerySet[Any]:
+    """Annotate rows with their standing at the start (`start_…`) and at the end (`end_…`) of
+    `period`, and `was_poor_before`: recognised poor in a result in effect by the start."""
+    qs = with_standing(qs, period.start, prefix="start", household_ref=household_ref)
+    qs = with_standing(qs, period.end, prefix="end", household_ref=household_ref)
+    return qs.annotate(
+        was_poor_before=Exists(
+            Assessment.objects.filter(
+                household=OuterRef(household_ref),
+                state=ReviewState.RECOGNISED,
+                status=POOR,
+                effective_from__lte=period.start,
+            )
+        )
+    )
+
+
+def _same_unit() -> Q:
+    return Q(start_ward=F("end_ward"))
+
+
+def movement_q(key: str, *, ward_id: int | None = None) -> Q:
+    """Rows annotated by `with_movement` that made movement `key`.
+
+    With `ward_id`, the movement as that unit counts it: a household recognised in another unit
+    at the start than at the end has moved out of one and into the other (on the list it is on
+    at both ends) and makes no other flow there; without, units are ignored (the city).
+    """
+    start_poor, end_poor = Q(start_status=POOR), Q(end_status=POOR)
+    start_near, end_near = Q(start_status=NEAR_POOR), Q(end_status=NEAR_POOR)
+    end_above = Q(end_status__in=ABOVE)
+    before = Q(was_poor_before=True)
+    flows = {
+        ESCAPED_POVERTY: start_poor & (end_near | end_above),
+        ESCAPED_TO_NEAR_POOR: start_poor & end_near,
+        RE_POOR: ~start_poor & end_poor & before,
+        NEAR_POOR_TO_POOR: start_near & end_poor & ~before,
+        NEWLY_POOR: (Q(start_status__isnull=True) | Q(start_status__in=ABOVE)) & end_poor & ~before,
+        ESCAPED_NEAR_POOR: start_near & end_above,
+        NEWLY_NEAR_POOR: (Q(start_status__isnull=True) | Q(start_status__in=ABOVE)) & end_near,
+        POOR_TO_NEAR_POOR: start_poor & end_near,
+        NEAR_POOR_TO_POOR_OUT: start_near & end_poor,
+        OTHER_OUT: Q(start_status__in=LISTED) & Q(end_status__isnull=True),
+    }
+    if ward_id is None:
+        if key in (MOVED_IN, MOVED_OUT):
+            return Q(pk__in=[])
+        return flows[key]
+    at_start, at_end = Q(start_ward=ward_id), Q(end_ward=ward_id)
+    moved = Q(start_ward__isnull=False) & Q(end_ward__isnull=False) & ~_same_unit()
+    if key == MOVED_IN:
+        return at_end & moved
+    if key == MOVED_OUT:
+        return at_start & moved
+    # A flow of this unit: counted where the household ends (flows in) or started (flows out).
+    flows_out = (ESCAPED_POVERTY, ESCAPED_TO_NEAR_POOR, ESCAPED_NEAR_POOR, OTHER_OUT)
+    flows_out += (NEAR_POOR_TO_POOR_OUT,)
+    here = at_start if key in flows_out else at_end
+    unmoved = Q(start_ward__isnull=True) | Q(end_ward__isnull=True) | _same_unit()
+    return here & unmoved & flows[key]
+
+
+# The movement tables: (list, start status, flows in, flows out), as the report forms count them
+# (start + in − out = end).
+POOR_FLOWS_IN = (NEWLY_POOR, RE_POOR, NEAR_POOR_TO_POOR, MOVED_IN)
+POOR_FLOWS_OUT = (ESCAPED_POVERTY, MOVED_OUT, OTHER_OUT)
+NEAR_POOR_FLOWS_IN = (NEWLY_NEAR_POOR, POOR_TO_NEAR_POOR, MOVED_IN)
+NEAR_POOR_FLOWS_OUT = (ESCAPED_NEAR_POOR, NEAR_POOR_TO_POOR_OUT, MOVED_OUT, OTHER_OUT)
+
+
+def list_movement_q(status: str, key: str, *, ward_id: int | None = None) -> Q:
+    """Movement `key` on the list of `status` (poor or near-poor): MOVED_IN, MOVED_OUT and
+    OTHER_OUT are restricted to households on that list at the relevant end."""
+    condition = movement_q(key, ward_id=ward_id)
+    if key == MOVED_IN:
+        return condition & Q(end_status=status)
+    if key in (MOVED_OUT, OTHER_OUT):
+        return condition & Q(start_status=status)
+    return condition
+
+
+# --- rounds -----------------------------------------------------------------------------------
+
+
+def latest_periodic_round(*, recognised_only: bool = False) -> ReviewRound | None:
+    """The most recent periodic review round (with `recognised_only`, the most recent one with
+    a recognised result)."""
+    rounds = ReviewRound.objects.filter(kind=ReviewRound.Kind.PERIODIC)
+    if recognised_only:
+        rounds = rounds.filter(assessments__state=ReviewState.RECOGNISED).distinct()
+    return rounds.order_by("-year").first()
+
+
+def periodic_round(year: int) -> ReviewRound | None:
+    return ReviewRound.objects.filter(kind=ReviewRound.Kind.PERIODIC, year=year).first()
+
+
+def periodic_years() -> list[int]:
+    """Years with a periodic review round, newest first."""
+    return list(
+        ReviewRound.objects.filter(kind=ReviewRound.Kind.PERIODIC)
+        .order_by("-year")
+        .values_list("year", flat=True)
+    )
+
+
+def in_review(qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """Assessments not (yet) recognised: drafts, submitted, at the meeting, posted, returned —
+    "đang rà soát", shown beside official figures and never counted in them."""
+    return qs.exclude(state=ReviewState.RECOGNISED)
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)

@@ -1,0 +1,190 @@
+"""The one rule of a household's standing (households.standing), on hand-built histories.
+
+Urban lines of Decision 59/2015 (Đức Thắng): poor ≤ 900.000 đ; near-poor ≤ 1.300.000 đ with
+fewer than 3 deprivations; above 1.300.000 đ average living or better.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from households import standing
+from households.models import Assessment, Household, ReviewRound, ReviewState, User
+from tests.factories import make_assessment_in_state, make_household, make_member, make_round
+
+pytestmark = pytest.mark.django_db
+
+POOR_INCOME = 800_000  # ≤ 900.000: poor, N1
+NEAR_INCOME = 1_100_000  # 900.000 < x ≤ 1.300.000, no deprivation: near-poor
+ABOVE_INCOME = 1_500_000  # > 1.300.000: average living
+
+
+def household_with_head(code: str = "HH-0001") -> Household:
+    household = make_household(code=code)
+    make_member(household, full_name=f"Trần Văn {code}")
+    return household
+
+
+def recognised(
+    household: Household,
+    year: int,
+    income: int,
+    officer: User,
+    reviewer: User,
+    *,
+    kind: str = ReviewRound.Kind.PERIODIC,
+    decision_date: datetime.date | None = None,
+) -> Assessment:
+    extra: dict[str, object] = {}
+    if kind == ReviewRound.Kind.AD_HOC:
+        extra = {"request_kind": "correction", "request_date": datetime.date(year, 3, 1)}
+    return make_assessment_in_state(
+        household,
+        ReviewState.RECOGNISED,
+        officer=officer,
+        reviewer=reviewer,
+        review_round=make_round(year, kind=kind),
+        income_per_capita=income,
+        decision_date=decision_date,
+        **extra,
+    )
+
+
+def test_a_periodic_result_takes_effect_on_1_january_of_the_next_year() -> None:
+    assert standing.effective_date(
+        kind=ReviewRound.Kind.PERIODIC, year=2016, decision_date=datetime.date(2016, 12, 5)
+    ) == datetime.date(2017, 1, 1)
+    assert standing.effective_date(
+        kind=ReviewRound.Kind.AD_HOC, year=2017, decision_date=datetime.date(2017, 5, 2)
+    ) == datetime.date(2017, 5, 2)
+
+
+def test_periods() -> None:
+    year = standing.period(2017)
+    assert (year.start, year.end, year.last_day) == (
+        datetime.date(2017, 1, 1),
+        datetime.date(2018, 1, 1),
+        datetime.date(2017, 12, 31),
+    )
+    half = standing.period(2017, standing.SIX_MONTH)
+    assert (half.start, half.end) == (datetime.date(2017, 1, 1), datetime.date(2017, 6, 30))
+
+
+def test_only_recognised_results_count_from_the_day_they_take_effect(
+    ducthang_officer: User, city_reviewer: User
+) -> None:
+    household = household_with_head()
+    recognised(household, 2016, POOR_INCOME, ducthang_officer, city_reviewer)
+    # The 2017 survey says near-poor but is only posted: the 2016 list stays in force.
+    make_assessment_in_state(
+        household,
+        ReviewState.POSTED,
+        officer=ducthang_officer,
+        reviewer=city_reviewer,
+        review_round=make_round(2017),
+        income_per_capita=NEAR_INCOME,
+    )
+
+    assert standing.standing(household, datetime.date(2016, 12, 31)).status is None
+    on_new_year = standing.standing(household, datetime.date(2017, 1, 1))
+    assert (on_new_year.status, on_new_year.poor_group) == ("poor", "N1")
+    assert standing.standing(household, datetime.date(2018, 6, 1)).status == "poor"
+
+
+def test_a_later_ad_hoc_decision_replaces_the_periodic_result_from_its_date(
+    ducthang_officer: User, city_reviewer: User
+) -> None:
+    household = household_with_head()
+    recognised(household, 2016, POOR_INCOME, ducthang_officer, city_reviewer)
+    recognised(
+        household,
+        2017,
+        NEAR_INCOME,
+        ducthang_officer,
+        city_reviewer,
+        kind=ReviewRound.Kind.AD_HOC,
+        decision_date=datetime.date(2017, 5, 10),
+    )
+
+    assert standing.standing(household, datetime.date(2017, 5, 9)).status == "poor"
+    assert standing.standing(household, datetime.date(2017, 5, 10)).status == "near_poor"
+
+
+def test_escaped_within_three_years_of_leaving_the_list(
+    ducthang_officer: User, city_reviewer: User
+) -> None:
+    household = household_with_head()
+    recognised(household, 2016, POOR_INCOME, ducthang_officer, city_reviewer)
+    recognised(household, 2017, ABOVE_INCOME, ducthang_officer, city_reviewer)
+
+    assert standing.standing(household, datetime.date(2017, 6, 1)).programme_statuses == {"poor"}
+    assert standing.standing(household, datetime.date(2018, 1, 1)).programme_statuses == {"escaped"}
+    # Last on the poor list on 31/12/2017: escaped until 3 years after.
+    assert standing.standing(household, datetime.date(2020, 12, 31)).escaped
+    assert not standing.standing(household, datetime.date(2021, 1, 2)).escaped
+
+
+def _movements(period: standing.Period, ward_id: int | None = None) -> dict[str, int]:
+    rows = standing.with_movement(Household.objects.all(), period)
+    return {
+        key: rows.filter(standing.movement_q(key, ward_id=ward_id)).count()
+        for key in standing.MOVEMENT_LABELS
+    }
+
+
+def test_movements_distinguish_escaped_newly_poor_re_poor_and_fallen_back(
+    ducthang_officer: User, city_reviewer: User
+) -> None:
+    def history(code: str, *incomes: int | None) -> None:
+        household = household_with_head(code)
+        for year, income in zip((2016, 2017, 2018), incomes, strict=True):
+            if income is not None:
+                recognised(household, year, income, ducthang_officer, city_reviewer)
+
+    history("ESC", None, POOR_INCOME, NEAR_INCOME)  # escaped, to near-poor
+    history("ESC2", None, POOR_INCOME, ABOVE_INCOME)  # escaped, above
+    history("NEW", None, None, POOR_INCOME)  # newly poor (never recognised before)
+    history("NEW2", None, ABOVE_INCOME, POOR_INCOME)  # newly poor from above
+    history("FALL", None, NEAR_INCOME, POOR_INCOME)  # fell back near-poor → poor
+    history("RE", POOR_INCOME, ABOVE_INCOME, POOR_INCOME)  # re-poor: escaped in the 2017 review
+    history("RE2", POOR_INCOME, NEAR_INCOME, POOR_INCOME)  # re-poor wins over "fell back"
+    history("STAY", None, POOR_INCOME, POOR_INCOME)  # no movement
+    history("NEARNEW", None, None, NEAR_INCOME)  # newly near-poor
+
+    counts = _movements(standing.period(2018))
+
+    assert counts == {
+        "escaped": 2,
+        "escaped_to_near_poor": 1,
+        "newly_poor": 2,
+        "re_poor": 2,
+        "near_poor_to_poor": 1,
+        "escaped_near_poor": 0,
+        "newly_near_poor": 1,
+        "poor_to_near_poor": 1,
+        "near_poor_to_poor_out": 2,
+        "moved_in": 0,
+        "moved_out": 0,
+        "other_out": 0,
+    }
+
+
+def test_a_household_that_moved_leaves_one_unit_and_enters_the_other(
+    ducthang_officer: User, city_reviewer: User, tienloi_officer: User
+) -> None:
+    household = household_with_head()
+    recognised(household, 2016, POOR_INCOME, ducthang_officer, city_reviewer)
+    household.ward = tienloi_officer.ward
+    household.quarter = tienloi_officer.ward.quarters.first()
+    household.save()
+    recognised(household, 2017, 650_000, tienloi_officer, city_reviewer)  # poor on rural lines
+
+    period = standing.period(2017)
+    duc_thang = _movements(period, ducthang_officer.ward_id)
+    tien_loi = _movements(period, tienloi_officer.ward_id)
+
+    assert duc_thang["moved_out"] == 1 and tien_loi["moved_in"] == 1
+    assert sum(duc_thang.values()) == 1 and sum(tien_loi.values()) == 1
+    assert _movements(period)["moved_in"] == 0  # the city: no movement at all
