@@ -268,6 +268,18 @@ def standing(household: Household | int, day: datetime.date) -> Standing:
     return found
 
 
+def latest_recognised(household: Household) -> Assessment | None:
+    """The household's latest recognised result, in effect or about to be (a year-end decision
+    of December takes effect on 1 January): what an ad-hoc review starts from and what the
+    household page shows as its recognised status. One query."""
+    return (
+        household.assessments.filter(state=ReviewState.RECOGNISED)
+        .select_related("round")
+        .order_by("-effective_from", "-decision_date", "-pk")
+        .first()
+    )
+
+
 # --- movements -------------------------------------------------------------------------------
 
 # Keys of the movements between the standing at the start and at the end of a period. Each
