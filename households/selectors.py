@@ -6,6 +6,7 @@ on one never shows another ward's household.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -25,9 +26,11 @@ from django.db.models import (
 )
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from households import standing
 from households.classification import DEFAULT_STANDARD, get_standard
 from households.models import (
     Assessment,
@@ -163,6 +166,52 @@ def previous_periodic_status(round_id: int, household_ref: str = "pk") -> Subque
             round__kind=ReviewRound.Kind.PERIODIC,
             round__year=Subquery(year) - 1,
         ).values("status")[:1]
+    )
+
+
+# --- links to the list from official figures (reports, targets, home page) -----------------
+#
+# A figure counted by `households.standing` links to the list of exactly the households it
+# counts: `on` (ISO date) filters by the standing on that day; `movement` with `year` and
+# `period` by a movement (`standing.MOVEMENT_LABELS`; `list` = the list it is counted on for
+# moved_in / moved_out / other_out); `state=in_review` with `round` lists the round's results
+# not yet recognised.
+
+IN_REVIEW = "in_review"
+
+
+def _list_link(params: dict[str, Any]) -> str:
+    query = {k: v for k, v in params.items() if v not in (None, "", False)}
+    return f"{reverse('households:list')}?{urlencode(query)}"
+
+
+def standing_list_url(day: datetime.date, *, ward: int | None = None, **filters: Any) -> str:
+    """The households whose standing on `day` matches `filters` (status, group, merit, social,
+    minority, female, nolabour, type, escape, deprived, dimension, cause, need)."""
+    return _list_link({"on": day.isoformat(), "ward": ward, **filters})
+
+
+def movement_list_url(
+    period: standing.Period, key: str, *, ward: int | None = None, status: str = ""
+) -> str:
+    """The households that made movement `key` in `period` (as `ward` counts it, if given)."""
+    return _list_link(
+        {
+            "movement": key,
+            "year": period.year,
+            "period": period.kind,
+            "ward": ward,
+            "list": status,
+        }
+    )
+
+
+def in_review_list_url(
+    review_round: ReviewRound, *, ward: int | None = None, status: str = ""
+) -> str:
+    """The round's results not yet recognised ("đang rà soát"), by the status they would give."""
+    return _list_link(
+        {"round": review_round.pk, "state": IN_REVIEW, "ward": ward, "status": status}
     )
 
 
