@@ -149,7 +149,7 @@ def with_standing(
 
     - `<prefix>_id`: the assessment that counts (NULL: never recognised by then);
     - `<prefix>_status`, `<prefix>_group` (N1/N2), `<prefix>_area`, `<prefix>_ward` (the unit
-      the result was made in), `<prefix>_income`, `<prefix>_deprivations`;
+      the result was made in), `<prefix>_income`, `<prefix>_deprivations`, `<prefix>_standard`;
     - `<prefix>_escaped`: above the near-poverty line and on a list within `ESCAPED_YEARS`.
     """
     current = in_effect(day, household_ref)
@@ -163,6 +163,7 @@ def with_standing(
             ("ward", "ward_id"),
             ("income", "income_per_capita"),
             ("deprivations", "deprivation_count"),
+            ("standard", "round__standard"),
         )
     }
     then = in_effect(_years_before(day, ESCAPED_YEARS), household_ref)

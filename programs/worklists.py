@@ -2,9 +2,10 @@
 still missing (issue 4 §9).
 
 Each list is ONE scoped queryset (subqueries and `Exists`, no per-row query) built for a year:
-a household's status is that of its assessment in the year's periodic round, whatever its
-review state, as officers work on the list while the review is still running. The columns
-serve both the page and the Excel export, so both show the same thing.
+a household's status is its standing on the year's reference day (`households.standing`: the
+recognised list in force that year — the previous year's review plus the year's ad-hoc
+decisions), and deliveries are those dated in the year. The columns serve both the page and the
+Excel export, so both show the same thing.
 """
 
 from __future__ import annotations
@@ -16,24 +17,24 @@ from typing import Any
 
 from django import forms
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.forms import BootstrapFormMixin
-from households.classification import Area, get_standard
+from households import standing
+from households.classification import STANDARDS, Area, get_standard
 from households.models import (
     Assessment,
     Household,
     Member,
     PovertyStatus,
     Quarter,
-    ReviewRound,
     User,
     Ward,
     ward_scope,
 )
 from households.search import folded_search_q
-from programs.eligibility import ESCAPED_YEARS
 from programs.excel import Column, Kind
 from programs.models import Benefit, Programme, TrainingAttendance
 
@@ -49,6 +50,7 @@ PUPIL_MAX_AGE = 22
 RISK_MARGIN_PERCENT = 10
 
 ESCAPED = Programme.Status.ESCAPED.value
+STATUSES_FOR_CREDIT = (PovertyStatus.POOR.value, PovertyStatus.NEAR_POOR.value, ESCAPED)
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ class Worklist:
     description: str | Promise
     subject: str  # "member", "household" or "officer"
     statuses: tuple[str, ...]  # the statuses a row may have; more than one → a filter
-    build: Callable[[Any, ReviewRound], QuerySet[Any]]
+    build: Callable[[Any, int], QuerySet[Any]]  # (user, year)
     columns: tuple[WorklistColumn, ...]
 
     @property
@@ -91,19 +93,12 @@ class Worklist:
 # --- shared pieces --------------------------------------------------------------------------
 
 
-def _round_assessment(review_round: ReviewRound, household_ref: str) -> QuerySet[Assessment]:
-    return Assessment.objects.filter(household=OuterRef(household_ref), round=review_round)
-
-
-def _with_round_result(qs: QuerySet[Any], review_round: ReviewRound, ref: str) -> QuerySet[Any]:
-    """Annotate the year's survey result: `year_status`, `year_income`, `year_area`,
-    `year_deprivations` (NULL when the household was not surveyed in the round)."""
-    assessment = _round_assessment(review_round, ref)
-    return qs.annotate(
-        year_status=Subquery(assessment.values("status")[:1]),
-        year_income=Subquery(assessment.values("income_per_capita")[:1]),
-        year_area=Subquery(assessment.values("area")[:1]),
-        year_deprivations=Subquery(assessment.values("deprivation_count")[:1]),
+def _with_year_standing(qs: QuerySet[Any], year: int, ref: str) -> QuerySet[Any]:
+    """Annotate the standing on the year's reference day: `year_status`, `year_group`,
+    `year_income`, `year_area`, `year_deprivations`, `year_standard`, `year_escaped`, `year_id`
+    (the assessment in effect; NULL when the household had no recognised result by then)."""
+    return standing.with_standing(
+        qs, standing.reference_day(year), prefix="year", household_ref=ref
     )
 
 
@@ -132,131 +127,115 @@ def school_year(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 9, 1), datetime.date(year + 1, 8, 31)
 
 
-def risk_income_limits(review_round: ReviewRound) -> dict[str, int]:
-    """Per area, the highest income still "within 10% of the poverty line" of the round's
-    standard (the lines come from the engine, never from here)."""
-    standard = get_standard(review_round.standard)
+def risk_income_limits(standard_code: str) -> dict[str, int]:
+    """Per area, the highest income still "within 10% of the poverty line" of the standard
+    (the lines come from the engine, never from here)."""
+    standard = get_standard(standard_code)
     return {
         area.value: standard.thresholds[area].poverty_line * (100 + RISK_MARGIN_PERCENT) // 100
         for area in Area
     }
 
 
-def risk_deprivations(review_round: ReviewRound) -> int:
+def risk_deprivations(standard_code: str) -> int:
     """One deprivation short of the standard's N2 threshold: two under Decision 59/2015."""
-    return get_standard(review_round.standard).min_deprivations - 1
+    return get_standard(standard_code).min_deprivations - 1
 
 
 # --- the six lists --------------------------------------------------------------------------
 
 
-def _members(user: Any, review_round: ReviewRound) -> QuerySet[Member]:
+def members_in_year(user: Any, year: int) -> QuerySet[Member]:
+    """Members of the households `user` sees, with their household's standing in `year`."""
     visible = Household.objects.visible_to(user).values("pk")
     qs = Member.objects.filter(household__in=visible).select_related(
         "household__ward", "household__quarter"
     )
-    return _with_round_result(qs, review_round, "household_id").order_by(
+    return _with_year_standing(qs, year, "household_id").order_by(
         "household__ward__display_order", "household__code", "pk"
     )
 
 
-def _households(user: Any, review_round: ReviewRound) -> QuerySet[Household]:
+def _households(user: Any, year: int) -> QuerySet[Household]:
     qs = Household.objects.visible_to(user).select_related("ward", "quarter")
-    return _with_round_result(qs, review_round, "pk").order_by("ward__display_order", "code")
+    return _with_year_standing(qs, year, "pk").order_by("ward__display_order", "code")
 
 
-def health_insurance_gaps(user: Any, review_round: ReviewRound) -> QuerySet[Member]:
-    """Members of poor and near-poor households without a card valid on the round's reference
-    date, and no health-insurance card recorded as a benefit in the year."""
-    day = review_round.reference_date
+def pupil_q(year: int) -> Q:
+    """Pupils and students: attending school, aged 3–22 on the year's reference day."""
+    return Q(attends_school=True) & _age_between(
+        standing.reference_day(year), PUPIL_MIN_AGE, PUPIL_MAX_AGE
+    )
+
+
+def health_insurance_gaps(user: Any, year: int) -> QuerySet[Member]:
+    """Members of poor and near-poor households without a card valid on the year's reference
+    day, and no health-insurance card recorded as a benefit in the year."""
+    day = standing.reference_day(year)
     card_recorded = Benefit.objects.filter(
         member=OuterRef("pk"),
         programme__code__in=HEALTH_INSURANCE_PROGRAMMES,
-        date__year=review_round.year,
+        date__year=year,
     )
     return (
-        _members(user, review_round)
+        members_in_year(user, year)
         .filter(year_status__in=[PovertyStatus.POOR, PovertyStatus.NEAR_POOR])
         .filter(Q(health_insurance_number="") | Q(health_insurance_expiry__lt=day))
         .exclude(Exists(card_recorded))
     )
 
 
-def school_support_gaps(user: Any, review_round: ReviewRound) -> QuerySet[Member]:
-    """Pupils (attending school, aged 3–22 on the reference date) of poor households with no
+def school_support_gaps(user: Any, year: int) -> QuerySet[Member]:
+    """Pupils (attending school, aged 3–22 on the reference day) of poor households with no
     tuition exemption or study-cost support dated in the school year starting in the year."""
-    start, end = school_year(review_round.year)
+    start, end = school_year(year)
     supported = Benefit.objects.filter(
         member=OuterRef("pk"), programme__code__in=SCHOOL_PROGRAMMES, date__range=(start, end)
     )
     return (
-        _members(user, review_round)
-        .filter(year_status=PovertyStatus.POOR, attends_school=True)
-        .filter(_age_between(review_round.reference_date, PUPIL_MIN_AGE, PUPIL_MAX_AGE))
+        members_in_year(user, year)
+        .filter(year_status=PovertyStatus.POOR)
+        .filter(pupil_q(year))
         .exclude(Exists(supported))
     )
 
 
-def _escaped(review_round: ReviewRound) -> Exists:
-    # Decision 28/2015: poor in one of the previous ESCAPED_YEARS periodic rounds.
-    return Exists(
-        Assessment.objects.filter(
-            household=OuterRef("pk"),
-            round__kind=ReviewRound.Kind.PERIODIC,
-            round__year__gte=review_round.year - ESCAPED_YEARS,
-            round__year__lt=review_round.year,
-            status=PovertyStatus.POOR,
-        )
-    )
-
-
-def credit_candidates(user: Any, review_round: ReviewRound) -> QuerySet[Household]:
-    """Poor, near-poor and newly escaped households whose survey of the year asks for credit
-    (the denominator of the reports' credit indicator)."""
-    asked = _round_assessment(review_round, "pk").filter(needs__code=CREDIT_NEED)
+def credit_candidates(user: Any, year: int) -> QuerySet[Household]:
+    """Poor, near-poor and newly escaped households (Decision 28/2015: `standing.escaped`)
+    whose recognised survey in force asks for credit (the reports' credit denominator)."""
+    asked = Assessment.objects.filter(pk=OuterRef("year_id"), needs__code=CREDIT_NEED)
     return (
-        _households(user, review_round)
-        .annotate(year_escaped=_escaped(review_round))
+        _households(user, year)
         .filter(Exists(asked))
-        .filter(
-            Q(year_status__in=[PovertyStatus.POOR, PovertyStatus.NEAR_POOR])
-            | Q(
-                year_status__in=[PovertyStatus.AVERAGE_LIVING, PovertyStatus.NOT_POOR],
-                year_escaped=True,
-            )
-        )
+        .filter(standing.programme_statuses_q(STATUSES_FOR_CREDIT, prefix="year"))
     )
 
 
-def credit_gaps(user: Any, review_round: ReviewRound) -> QuerySet[Household]:
-    """Poor, near-poor and newly escaped households whose survey of the year asks for credit
-    and that received no loan (a benefit of a credit programme) in the year."""
+def credit_gaps(user: Any, year: int) -> QuerySet[Household]:
+    """Poor, near-poor and newly escaped households whose survey in force asks for credit and
+    that received no loan (a benefit of a credit programme) in the year."""
     loan = Benefit.objects.filter(
-        household=OuterRef("pk"), programme__is_credit=True, date__year=review_round.year
+        household=OuterRef("pk"), programme__is_credit=True, date__year=year
     )
-    return credit_candidates(user, review_round).exclude(Exists(loan))
+    return credit_candidates(user, year).exclude(Exists(loan))
 
 
-def unsupported_households(user: Any, review_round: ReviewRound) -> QuerySet[Household]:
+def unsupported_households(user: Any, year: int) -> QuerySet[Household]:
     """Poor households that received no benefit at all in the year."""
-    any_benefit = Benefit.objects.filter(household=OuterRef("pk"), date__year=review_round.year)
+    any_benefit = Benefit.objects.filter(household=OuterRef("pk"), date__year=year)
     return (
-        _households(user, review_round)
-        .filter(year_status=PovertyStatus.POOR)
-        .exclude(Exists(any_benefit))
+        _households(user, year).filter(year_status=PovertyStatus.POOR).exclude(Exists(any_benefit))
     )
 
 
-def untrained_officers(user: Any, review_round: ReviewRound) -> QuerySet[User]:
+def untrained_officers(user: Any, year: int) -> QuerySet[User]:
     """Active ward and commune officers (of the wards `ward_scope` lets the user see) who
     attended no training course dated in the year."""
     qs = User.objects.filter(role=User.Role.WARD_OFFICER, is_active=True).select_related("ward")
     scope = ward_scope(user)
     if scope is not None:
         qs = qs.filter(ward_id__in=scope)
-    trained = TrainingAttendance.objects.filter(
-        officer=OuterRef("pk"), training__date__year=review_round.year
-    )
+    trained = TrainingAttendance.objects.filter(officer=OuterRef("pk"), training__date__year=year)
     last = (
         TrainingAttendance.objects.filter(officer=OuterRef("pk"))
         .order_by()
@@ -271,18 +250,17 @@ def untrained_officers(user: Any, review_round: ReviewRound) -> QuerySet[User]:
     )
 
 
-def households_at_risk(user: Any, review_round: ReviewRound) -> QuerySet[Household]:
+def households_at_risk(user: Any, year: int) -> QuerySet[Household]:
     """Near-poor households at risk of falling back into poverty: income within 10% of the
-    poverty line of their area, or one deprivation short of the N2 threshold."""
-    limits = risk_income_limits(review_round)
-    near_line = Q()
-    for area, limit in limits.items():
-        near_line |= Q(year_area=area, year_income__lte=limit)
-    return (
-        _households(user, review_round)
-        .filter(year_status=PovertyStatus.NEAR_POOR)
-        .filter(near_line | Q(year_deprivations=risk_deprivations(review_round)))
-    )
+    poverty line of their area, or one deprivation short of the N2 threshold, under the
+    standard their recognised result was made with."""
+    at_risk = Q(pk__in=[])
+    for code in STANDARDS:
+        of_standard = Q(year_standard=code)
+        for area, limit in risk_income_limits(code).items():
+            at_risk |= of_standard & Q(year_area=area, year_income__lte=limit)
+        at_risk |= of_standard & Q(year_deprivations=risk_deprivations(code))
+    return _households(user, year).filter(year_status=PovertyStatus.NEAR_POOR).filter(at_risk)
 
 
 # --- columns --------------------------------------------------------------------------------
@@ -447,24 +425,28 @@ WORKLISTS: dict[str, Worklist] = {
 # --- reading a list -------------------------------------------------------------------------
 
 
-def periodic_years() -> list[int]:
-    """Years with a periodic review round, newest first: the years a list can be built for."""
-    return list(
-        ReviewRound.objects.filter(kind=ReviewRound.Kind.PERIODIC)
-        .order_by("-year")
-        .values_list("year", flat=True)
-    )
+def worklist_years() -> list[int]:
+    """The years a list can be built for, newest first: the years of the periodic reviews and
+    the year after each (when its result is in force), up to the current year."""
+    reviewed = standing.periodic_years()
+    this_year = timezone.localdate().year
+    years = set(reviewed) | {y + 1 for y in reviewed if y + 1 <= this_year}
+    return sorted(years, reverse=True)
 
 
-def periodic_round(year: int) -> ReviewRound | None:
-    return ReviewRound.objects.filter(kind=ReviewRound.Kind.PERIODIC, year=year).first()
+def default_year(years: list[int]) -> int | None:
+    """The year a list opens on: that of the latest periodic review, as the dashboard."""
+    latest = standing.periodic_years()
+    if latest and latest[0] in years:
+        return latest[0]
+    return years[0] if years else None
 
 
 def worklist_rows(
-    worklist: Worklist, *, user: Any, review_round: ReviewRound, filters: WorklistFilters
+    worklist: Worklist, *, user: Any, year: int, filters: WorklistFilters
 ) -> QuerySet[Any]:
-    """The rows of `worklist` for the year of `review_round`, scoped to `user` and filtered."""
-    qs = worklist.build(user, review_round)
+    """The rows of `worklist` for `year`, scoped to `user` and filtered."""
+    qs = worklist.build(user, year)
     if worklist.subject == "officer":
         if filters.ward:
             qs = qs.filter(ward=filters.ward)
@@ -482,10 +464,7 @@ def worklist_rows(
     if filters.quarter:
         qs = qs.filter(**{f"{household}quarter": filters.quarter})
     if filters.status and len(worklist.statuses) > 1:
-        if filters.status == ESCAPED:
-            qs = qs.exclude(year_status__in=[PovertyStatus.POOR, PovertyStatus.NEAR_POOR])
-        else:
-            qs = qs.filter(year_status=filters.status)
+        qs = qs.filter(standing.programme_statuses_q([filters.status], prefix="year"))
     if filters.q:
         folded = [f"{household}head_name_folded"]
         exact = [f"{household}code"]
@@ -565,7 +544,7 @@ class WorklistFilterForm(BootstrapFormMixin, forms.Form):
         self.show_ward = len(wards) > 1
         self.show_quarter = worklist.subject != "officer"
         self.show_status = len(worklist.statuses) > 1
-        self.default_year = years[0] if years else None
+        self.default_year = default_year(years)
 
     def clean_year(self) -> int | None:
         return self.cleaned_data.get("year") or self.default_year

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from households import selectors as household_selectors
+from households import standing
 from households.models import ward_scope
 from programs import worklists
 from programs.excel import xlsx_response
@@ -29,7 +30,7 @@ def _filter_form(request: HttpRequest, worklist: worklists.Worklist) -> Any:
     form = worklists.WorklistFilterForm(
         request.GET,
         worklist=worklist,
-        years=worklists.periodic_years(),
+        years=worklists.worklist_years(),
         wards=household_selectors.visible_wards(request.user),
         quarters=household_selectors.visible_quarters(request.user),
     )
@@ -51,18 +52,12 @@ def _where(request: HttpRequest, form: Any) -> str:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def worklist_index(request: HttpRequest) -> HttpResponse:
-    """The six lists, each with how many are still missing in the latest periodic round."""
-    years = worklists.periodic_years()
-    year = years[0] if years else None
-    review_round = worklists.periodic_round(year) if year else None
+    """The six lists, each with how many are still missing in the year of the latest review."""
+    year = worklists.default_year(worklists.worklist_years())
     cards = [
         {
             "worklist": worklist,
-            "count": (
-                worklist.build(request.user, review_round).count()
-                if review_round is not None
-                else None
-            ),
+            "count": worklist.build(request.user, year).count() if year is not None else None,
         }
         for worklist in worklists.WORKLISTS.values()
     ]
@@ -79,12 +74,11 @@ def worklist_detail(request: HttpRequest, key: str) -> HttpResponse:
     worklist = _worklist(key)
     form = _filter_form(request, worklist)
     year = form.chosen_year()
-    review_round = worklists.periodic_round(year) if year else None
     page = None
     page_range: Any = []
-    if review_round is not None:
+    if year is not None:
         rows = worklists.worklist_rows(
-            worklist, user=request.user, review_round=review_round, filters=form.filters()
+            worklist, user=request.user, year=year, filters=form.filters()
         )
         paginator = Paginator(rows, worklists.PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
@@ -98,7 +92,7 @@ def worklist_detail(request: HttpRequest, key: str) -> HttpResponse:
             "worklist": worklist,
             "form": form,
             "year": year,
-            "review_round": review_round,
+            "reference_day": standing.reference_day(year) if year else None,
             "page": page,
             "page_range": page_range,
             "columns": worklists.page_columns(worklist, show_ward=form.show_ward),
@@ -121,12 +115,9 @@ def worklist_export(request: HttpRequest, key: str) -> HttpResponse:
     worklist = _worklist(key)
     form = _filter_form(request, worklist)
     year = form.chosen_year()
-    review_round = worklists.periodic_round(year) if year else None
-    if review_round is None:
+    if year is None:
         raise Http404
-    rows = worklists.worklist_rows(
-        worklist, user=request.user, review_round=review_round, filters=form.filters()
-    )
+    rows = worklists.worklist_rows(worklist, user=request.user, year=year, filters=form.filters())
     columns = worklist.columns
     today = timezone.localdate()
     title = _("%(list)s – %(where)s – year %(year)s (exported %(date)s)") % {

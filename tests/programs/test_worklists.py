@@ -10,10 +10,17 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from households.models import Household, Member, SupportNeed, User
+from households.models import Household, Member, ReviewRound, ReviewState, SupportNeed, User
 from programs import worklists
 from programs.models import Agency, Benefit, Programme, Training, TrainingAttendance
-from tests.factories import make_assessment, make_household, make_member, make_round, make_user
+from tests.factories import (
+    make_assessment,
+    make_assessment_in_state,
+    make_household,
+    make_member,
+    make_round,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -53,20 +60,36 @@ def give(
     )
 
 
+def recognise(household: Household, income: int, year: int = 2016, **kw: Any) -> None:
+    """A recognised result of the periodic review of `year` (in force from 1 January after),
+    carried through the review by an administrator (who is no ward's officer)."""
+    admin = User.objects.filter(username="wl-admin").first() or make_user(
+        "wl-admin", role=User.Role.ADMIN
+    )
+    make_assessment_in_state(
+        household,
+        ReviewState.RECOGNISED,
+        officer=admin,
+        reviewer=admin,
+        review_round=make_round(year),
+        income_per_capita=income,
+        **kw,
+    )
+
+
 def surveyed(code: str, income: int, ward: str = "duc-thang", **kw: Any) -> Household:
+    """A household on the list in force in 2017: recognised in the 2016 review."""
     household = make_household(ward, code=code, head_name=f"Chủ hộ {code}")
     make_member(household, full_name=f"Chủ hộ {code}")
-    make_assessment(household, income_per_capita=income, **kw)
+    recognise(household, income, **kw)
     return household
 
 
 def keys(worklist_key: str, user: User, **filters: Any) -> list[str]:
     worklist = worklists.WORKLISTS[worklist_key]
+    make_round(2017)
     rows = worklists.worklist_rows(
-        worklist,
-        user=user,
-        review_round=make_round(2017),
-        filters=worklists.WorklistFilters(**filters),
+        worklist, user=user, year=2017, filters=worklists.WorklistFilters(**filters)
     )
     if worklist.subject == "member":
         return [m.full_name for m in rows]
@@ -85,14 +108,14 @@ def test_health_insurance_lists_members_without_a_valid_card(city_reviewer: User
         full_name="Thẻ hết hạn",
         relation="child",
         birth_year=2001,
-        health_insurance_expiry=datetime.date(2017, 8, 31),
+        health_insurance_expiry=datetime.date(2017, 12, 30),
     )
     make_member(
         poor,
         full_name="Thẻ còn hạn",
         relation="child",
         birth_year=2002,
-        health_insurance_expiry=datetime.date(2017, 9, 1),
+        health_insurance_expiry=datetime.date(2017, 12, 31),  # valid on 31/12/2017
     )
     given = make_member(
         poor, full_name="Đã cấp thẻ", relation="child", birth_year=2003, health_insurance_number=""
@@ -143,19 +166,19 @@ def test_school_support_lists_pupils_of_poor_households_in_the_school_year(
     make_member(poor, full_name="Quá tuổi", relation="child", birth_year=1990, attends_school=True)
     make_member(
         poor,
-        full_name="Vừa 3 tuổi",
+        full_name="Vừa 3 tuổi",  # 3 on 31/12/2017, the year's reference day
         relation="child",
         attends_school=True,
         birth_year=2014,
-        date_of_birth=datetime.date(2014, 9, 1),
+        date_of_birth=datetime.date(2014, 12, 31),
     )
     make_member(
         poor,
         full_name="Chưa 3 tuổi",
         relation="child",
         attends_school=True,
-        birth_year=2014,
-        date_of_birth=datetime.date(2014, 9, 2),
+        birth_year=2015,
+        date_of_birth=datetime.date(2015, 1, 1),
     )
     exempt = make_member(
         poor, full_name="Đã miễn", relation="child", birth_year=2009, attends_school=True
@@ -183,11 +206,25 @@ def test_credit_lists_households_that_asked_and_got_no_loan(city_reviewer: User)
     give(lent, "vay-ho-ngheo", datetime.date(2017, 5, 1), is_credit=True)
     gift = surveyed("P-GIFT", POOR, needs=[credit])
     give(gift, "tet-gift", datetime.date(2017, 5, 1))
-    escaped = make_household(code="E-ASK", head_name="Hộ thoát nghèo")
-    make_member(escaped, full_name="Hộ thoát nghèo")
-    make_assessment(escaped, income_per_capita=POOR, review_round=make_round(2016))
-    make_assessment(escaped, income_per_capita=AVERAGE, needs=[credit])
+    # Poor on the 2017 list, recognised as having escaped by an ad-hoc decision of 10/05/2017.
+    escaped = surveyed("E-ASK", POOR)
+    make_assessment_in_state(
+        escaped,
+        ReviewState.RECOGNISED,
+        officer=User.objects.get(username="wl-admin"),
+        reviewer=User.objects.get(username="wl-admin"),
+        review_round=make_round(2017, kind=ReviewRound.Kind.AD_HOC),
+        income_per_capita=AVERAGE,
+        needs=[credit],
+        request_kind="escape",
+        request_date=datetime.date(2017, 4, 3),
+        decision_date=datetime.date(2017, 5, 10),
+    )
     surveyed("A-ASK", AVERAGE, needs=[credit])
+    # Asked in the 2017 review, still a draft: not on any list.
+    draft = make_household(code="D-ASK", head_name="Hộ chưa công nhận")
+    make_member(draft, full_name="Hộ chưa công nhận")
+    make_assessment(draft, income_per_capita=POOR, needs=[credit])
 
     assert keys("tin-dung", city_reviewer) == ["E-ASK", "N-ASK", "P-ASK", "P-GIFT"]
     assert keys("tin-dung", city_reviewer, status="escaped") == ["E-ASK"]
@@ -202,9 +239,10 @@ def test_unsupported_lists_poor_households_without_any_benefit_this_year(
     old_help = surveyed("P3", POOR)
     give(old_help, "tet-gift", datetime.date(2016, 12, 31))
     surveyed("N1", NEAR_POOR)
-    only_2016 = make_household(code="P-2016", head_name="Chỉ rà soát 2016")
-    make_member(only_2016, full_name="Chỉ rà soát 2016")
-    make_assessment(only_2016, income_per_capita=POOR, review_round=make_round(2016))
+    # Recognised poor in the 2017 review: on the 2018 list, not the 2017 one.
+    only_2017 = make_household(code="P-2017", head_name="Chỉ rà soát 2017")
+    make_member(only_2017, full_name="Chỉ rà soát 2017")
+    recognise(only_2017, POOR, year=2017)
 
     assert keys("chua-ho-tro", city_reviewer) == ["P1", "P3"]
 
@@ -228,7 +266,7 @@ def test_training_lists_officers_of_the_scope_not_trained_this_year(
 
     assert sorted(keys("tap-huan", ducthang_officer)) == ["alice", "dora"]
     assert sorted(keys("tap-huan", city_reviewer)) == ["alice", "charlie", "dora"]
-    rows = worklists.untrained_officers(city_reviewer, make_round(2017))
+    rows = worklists.untrained_officers(city_reviewer, 2017)
     assert {u.username: u.last_trained for u in rows}["dora"] == datetime.date(2016, 6, 1)
 
 
@@ -254,7 +292,7 @@ def test_lists_are_scoped_and_filtered(
     second_quarter = duc_thang.quarters.order_by("display_order")[1]
     household = make_household(code="DT-2", head_name="Lê Thị Hoa", quarter=second_quarter)
     make_member(household, full_name="Lê Thị Hoa", sex="female")
-    make_assessment(household, income_per_capita=POOR)
+    recognise(household, POOR)
 
     assert keys("chua-ho-tro", ducthang_officer) == ["DT-1", "DT-2"]
     assert keys("chua-ho-tro", tienloi_officer) == ["TL-1"]
@@ -270,6 +308,7 @@ def test_lists_are_scoped_and_filtered(
 def test_index_shows_each_list_with_its_count(client: Any, ducthang_officer: User) -> None:
     surveyed("DT-1", POOR)
     surveyed("TL-1", RURAL_POOR, ward="tien-loi")
+    make_round(2017)  # the lists open on the year of the latest review
     client.force_login(ducthang_officer)
     response = client.get(reverse("programs:worklists"))
     assert response.status_code == 200
@@ -282,6 +321,7 @@ def test_index_shows_each_list_with_its_count(client: Any, ducthang_officer: Use
 
 def test_detail_lists_rows_linking_to_the_household(client: Any, ducthang_officer: User) -> None:
     household = surveyed("DT-1", POOR)
+    make_round(2017)
     surveyed("TL-1", RURAL_POOR, ward="tien-loi")
     client.force_login(ducthang_officer)
     response = client.get(reverse("programs:worklist", args=["chua-ho-tro"]))
@@ -294,17 +334,19 @@ def test_detail_lists_rows_linking_to_the_household(client: Any, ducthang_office
 
 
 def test_detail_year_and_bad_filters(client: Any, city_reviewer: User) -> None:
-    surveyed("DT-1", POOR)
-    old = make_household(code="OLD", head_name="Hộ năm 2016")
-    make_member(old, full_name="Hộ năm 2016")
-    make_assessment(old, income_per_capita=POOR, review_round=make_round(2016))
+    first = surveyed("DT-1", POOR)
+    # Recognised poor in the 2017 review: on the list from 2018.
+    later = make_household(code="LATER", head_name="Hộ năm 2018")
+    make_member(later, full_name="Hộ năm 2018")
+    recognise(later, POOR, year=2017)
     client.force_login(city_reviewer)
     url = reverse("programs:worklist", args=["chua-ho-tro"])
-    assert [r["household_id"] for r in client.get(url).context["rows"]] == [
-        Household.objects.get(code="DT-1").pk
-    ]
-    response = client.get(url, {"year": "2016"})
-    assert [r["household_id"] for r in response.context["rows"]] == [old.pk]
+    # The year of the latest review by default: 2017's list is the 2016 review's.
+    assert [r["household_id"] for r in client.get(url).context["rows"]] == [first.pk]
+    response = client.get(url, {"year": "2018"})
+    assert [r["household_id"] for r in response.context["rows"]] == [first.pk, later.pk]
+    # No list was in force in 2016 (nothing recognised before 1 January 2017).
+    assert client.get(url, {"year": "2016"}).context["rows"] == []
     response = client.get(url, {"year": "1999", "ward": "999999"})
     assert response.status_code == 200
     assert response.context["year"] == 2017
@@ -331,6 +373,7 @@ def test_anonymous_goes_to_login(client: Any, name: str) -> None:
 
 def test_another_wards_households_never_appear(client: Any, tienloi_officer: User) -> None:
     surveyed("DT-1", POOR)
+    make_round(2017)
     client.force_login(tienloi_officer)
     response = client.get(reverse("programs:worklist", args=["chua-ho-tro"]))
     assert response.context["page"].paginator.count == 0
@@ -344,6 +387,7 @@ def test_another_wards_households_never_appear(client: Any, tienloi_officer: Use
 
 def test_export_is_scoped_and_titled(client: Any, ducthang_officer: User) -> None:
     surveyed("DT-1", POOR)
+    make_round(2017)
     surveyed("TL-1", RURAL_POOR, ward="tien-loi")
     client.force_login(ducthang_officer)
     response = client.get(reverse("programs:worklist_export", args=["chua-ho-tro"]))
@@ -386,6 +430,7 @@ def test_query_count_does_not_grow_with_rows(
 ) -> None:
     url = reverse("programs:worklist", args=[key])
     client.force_login(ducthang_officer)
+    make_round(2017)
     _rows_for_counts(0, 5)
     with django_assert_num_queries(11):
         assert len(client.get(url).context["rows"]) >= 5
