@@ -95,13 +95,35 @@ class HouseholdFilters:
     household_type: str = ""
     escape: bool = False
     state: str = ""
-    # Reports (issue 5): a deprivation indicator or dimension key, a cause or need code, and a
-    # movement since the previous periodic round (`MOVEMENTS`).
+    minority: bool = False
+    female: bool = False
+    nolabour: bool = False
+    # Reports: a deprivation indicator or dimension key, a cause or need code.
     deprived: str = ""
     dimension: str = ""
     cause: str = ""
     need: str = ""
+    # Official figures (`households.standing`): with `on`, the assessment filters apply to the
+    # recognised result in effect that day instead of the round's; `movement` (a key of
+    # `standing.MOVEMENT_LABELS`) of the period `period_year`/`period_kind`, on the list
+    # `movement_list` (poor / near_poor) when given, as the unit `ward` counts it.
+    on: datetime.date | None = None
     movement: str = ""
+    period_year: int | None = None
+    period_kind: str = standing.ANNUAL
+    movement_list: str = ""
+
+    @property
+    def movement_period(self) -> standing.Period | None:
+        if self.movement and self.period_year is not None:
+            return standing.period(self.period_year, self.period_kind)
+        return None
+
+    @property
+    def standing_day(self) -> datetime.date | None:
+        """The day whose recognised results the list shows, if not a round's."""
+        period = self.movement_period
+        return period.end if period is not None else self.on
 
     @property
     def on_assessment(self) -> bool:
@@ -284,30 +306,63 @@ def _ordering(sort: str, *, by_round: bool) -> list[OrderBy]:
 def household_list(*, user: Any, filters: HouseholdFilters, sort: str) -> QuerySet[Household]:
     """The households `user` may see that match `filters`, in `sort` order.
 
-    Each row carries `member_count` and `round_assessments`: a list holding the household's
-    assessment in `filters.review_round`, or empty. A page costs the same number of queries
-    whatever its length: the count, the rows, and one for their assessments.
+    Each row carries `member_count` and `round_assessments`: a list whose first item is the
+    household's assessment in `filters.review_round` — or, for official figures
+    (`filters.standing_day`), its recognised result in effect that day — or empty. A page costs
+    the same number of queries whatever its length: the count, the rows, and one for their
+    assessments.
     """
     households = Household.objects.visible_to(user)
     if filters.q:
         # The search joins the members and needs DISTINCT: narrowing by id keeps both out of
         # the list's own query (and out of its member count).
         households = households.filter(pk__in=households.search(filters.q).values("pk"))
-    if filters.ward is not None:
+    period = filters.movement_period
+    if filters.ward is not None and period is None:
+        # A movement is counted by the unit each result was made in, not today's ward.
         households = households.filter(ward_id=filters.ward)
     if filters.quarter is not None:
         households = households.filter(quarter_id=filters.quarter)
-    if filters.merit:
-        households = households.filter(is_merit_family=True)
-    if filters.social:
-        households = households.filter(is_social_protection=True)
+    for flag, field_name in (
+        (filters.merit, "is_merit_family"),
+        (filters.social, "is_social_protection"),
+        (filters.minority, "is_ethnic_minority"),
+        (filters.female, "is_female_headed"),
+        (filters.nolabour, "has_no_working_age_labour"),
+    ):
+        if flag:
+            households = households.filter(**{field_name: True})
 
+    day = filters.standing_day
     round_id = filters.review_round
-    if round_id is None:
+    if period is not None:
+        households = standing.with_movement(households, period)
+        condition = (
+            standing.list_movement_q(filters.movement_list, filters.movement, ward_id=filters.ward)
+            if filters.movement_list
+            else standing.movement_q(filters.movement, ward_id=filters.ward)
+        )
+        households = households.filter(condition)
+    if day is not None:
+        # Official figures: the recognised result in effect on `day` (households.standing).
+        households = (
+            standing.with_standing(households, day, prefix="shown")
+            .alias(
+                round_assessment_id=F("shown_id"),
+                round_status=F("shown_status"),
+                round_group=F("shown_group"),
+                round_income=F("shown_income"),
+            )
+            .alias(status_rank=_STATUS_RANK)
+        )
+        round_assessments = standing.recognised_by(day).only(*_ROW_FIELDS, "effective_from")
+        by_row = True
+    elif round_id is None:
         # No round at all yet: nobody is assessed, so an assessment filter matches nothing.
         if filters.on_assessment:
             households = households.none()
         round_assessments = Assessment.objects.none()
+        by_row = False
     else:
         # The assessment fields are read through aliases of one LEFT JOIN: filtering on
         # `round_assessment__…` in separate filter() calls would add a join for each filter.
@@ -321,13 +376,25 @@ def household_list(*, user: Any, filters: HouseholdFilters, sort: str) -> QueryS
                 round_assessment_id=F("round_assessment__id"),
                 round_status=F("round_assessment__status"),
                 round_group=F("round_assessment__poor_group"),
-                round_type=F("round_assessment__household_type"),
-                round_escape=F("round_assessment__expected_to_escape"),
                 round_state=F("round_assessment__state"),
                 round_income=F("round_assessment__income_per_capita"),
             )
             .alias(status_rank=_STATUS_RANK)
         )
+        round_assessments = (
+            Assessment.objects.filter(round_id=round_id)
+            .only(*_ROW_FIELDS)
+            .order_by()  # the model's ordering would join the round and the household
+        )
+        by_row = True
+        if filters.state == IN_REVIEW:
+            households = households.filter(
+                Q(round_assessment_id__isnull=False) & ~Q(round_state=ReviewState.RECOGNISED)
+            )
+        elif filters.state:
+            households = households.filter(Q(round_state=filters.state))
+
+    if by_row:
         # Q(): the aliases are not model fields, which django-stubs cannot know.
         if filters.status == NOT_ASSESSED:
             households = households.filter(Q(round_assessment_id__isnull=True))
@@ -335,46 +402,26 @@ def household_list(*, user: Any, filters: HouseholdFilters, sort: str) -> QueryS
             households = households.filter(Q(round_status=filters.status))
         if filters.group:
             households = households.filter(Q(round_group=filters.group))
+        shown: dict[str, Any] = {}
         if filters.household_type:
-            households = households.filter(Q(round_type=filters.household_type))
+            shown["household_type"] = filters.household_type
         if filters.escape:
-            households = households.filter(Q(round_escape=True))
-        if filters.state:
-            households = households.filter(Q(round_state=filters.state))
+            shown["expected_to_escape"] = True
         if filters.deprived:
-            households = households.filter(Q(**{f"round_assessment__{filters.deprived}": True}))
-        if filters.dimension:
-            households = households.filter(_deprived_in_dimension(filters.dimension))
+            shown[filters.deprived] = True
         if filters.cause:
-            households = households.filter(
-                Exists(
-                    Assessment.objects.filter(
-                        household=OuterRef("pk"), round_id=round_id, causes__code=filters.cause
-                    )
-                )
-            )
+            shown["causes__code"] = filters.cause
         if filters.need:
+            shown["needs__code"] = filters.need
+        condition = _deprived_in_dimension(filters.dimension) if filters.dimension else Q()
+        if shown or filters.dimension:
             households = households.filter(
                 Exists(
                     Assessment.objects.filter(
-                        household=OuterRef("pk"), round_id=round_id, needs__code=filters.need
+                        condition, pk=OuterRef("round_assessment_id"), **shown
                     )
                 )
             )
-        if filters.movement in MOVEMENTS:
-            households = households.alias(
-                previous_status=previous_periodic_status(round_id)
-            ).filter(
-                Q(round_assessment_id__isnull=False)
-                & movement_condition(
-                    filters.movement, previous="previous_status", current="round_status"
-                )
-            )
-        round_assessments = (
-            Assessment.objects.filter(round_id=round_id)
-            .only("id", "household_id", "status", "poor_group", "state", "income_per_capita")
-            .order_by()  # the model's ordering would join the round and the household
-        )
 
     return (
         households.select_related("ward", "quarter")
@@ -382,16 +429,21 @@ def household_list(*, user: Any, filters: HouseholdFilters, sort: str) -> QueryS
         .prefetch_related(
             Prefetch("assessments", queryset=round_assessments, to_attr="round_assessments")
         )
-        .order_by(*_ordering(sort, by_round=round_id is not None))
+        .order_by(*_ordering(sort, by_round=by_row))
     )
 
 
+# What a row of the list shows of its assessment.
+_ROW_FIELDS = ("id", "household_id", "status", "poor_group", "state", "income_per_capita")
+
+
 def _deprived_in_dimension(dimension: str) -> Q:
-    """Deprived in any indicator of `dimension` (of the default standard); nothing if unknown."""
+    """An assessment deprived in any indicator of `dimension` (of the default standard);
+    nothing if unknown."""
     indicators = get_standard(DEFAULT_STANDARD).indicators_by_dimension().get(dimension, ())
     condition = Q(pk__in=[])
     for indicator in indicators:
-        condition |= Q(**{f"round_assessment__{indicator.key}": True})
+        condition |= Q(**{indicator.key: True})
     return condition
 
 

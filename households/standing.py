@@ -118,14 +118,22 @@ def reference_day(year: int) -> datetime.date:
 # --- the standing on a day, in bulk ---------------------------------------------------------
 
 
+# Of a household's recognised results in effect on a day, the first in this order counts.
+IN_EFFECT_ORDER = ("-effective_from", "-decision_date", "-pk")
+
+
+def recognised_by(day: datetime.date) -> QuerySet[Assessment]:
+    """Every recognised result in effect on `day` (any household), the one that counts first
+    for each household: prefetch it, and take each household's first."""
+    return Assessment.objects.filter(
+        state=ReviewState.RECOGNISED, effective_from__lte=day
+    ).order_by(*IN_EFFECT_ORDER)
+
+
 def in_effect(day: datetime.date, household_ref: str = "pk") -> QuerySet[Assessment]:
     """The recognised results of the household `household_ref` (an OuterRef) in effect on
     `day`, the one that counts first."""
-    return Assessment.objects.filter(
-        household=OuterRef(household_ref),
-        state=ReviewState.RECOGNISED,
-        effective_from__lte=day,
-    ).order_by("-effective_from", "-decision_date", "-pk")
+    return recognised_by(day).filter(household=OuterRef(household_ref))
 
 
 def _listed_since(day: datetime.date, household_ref: str) -> Exists:
@@ -276,7 +284,7 @@ def latest_recognised(household: Household) -> Assessment | None:
     return (
         household.assessments.filter(state=ReviewState.RECOGNISED)
         .select_related("round")
-        .order_by("-effective_from", "-decision_date", "-pk")
+        .order_by(*IN_EFFECT_ORDER)
         .first()
     )
 

@@ -6,6 +6,7 @@ gets a message on its field and is left out; the list is shown without it, never
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -14,7 +15,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.forms import BootstrapFormMixin
-from households import selectors
+from households import selectors, standing
 from households.classification import DEFAULT_STANDARD, get_standard
 from households.models import (
     Assessment,
@@ -25,7 +26,7 @@ from households.models import (
     ReviewState,
     Ward,
 )
-from households.selectors import MOVEMENT_LABELS, NOT_ASSESSED, HouseholdFilters
+from households.selectors import IN_REVIEW, NOT_ASSESSED, HouseholdFilters
 
 _STANDARD = get_standard(DEFAULT_STANDARD)
 
@@ -132,7 +133,11 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
     state = forms.ChoiceField(
         label=_("Review state"),
         required=False,
-        choices=[("", _("All states")), *ReviewState.choices],
+        choices=[
+            ("", _("All states")),
+            *ReviewState.choices,
+            (IN_REVIEW, _("In review (not yet recognised)")),
+        ],
         error_messages={"invalid_choice": _INVALID_CHOICE},
     )
     merit = forms.BooleanField(
@@ -143,6 +148,15 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
     )
     escape = forms.BooleanField(
         label=_("Expected to escape poverty"), required=False, widget=FlagInput
+    )
+    minority = forms.BooleanField(
+        label=_("Ethnic-minority households"), required=False, widget=FlagInput
+    )
+    female = forms.BooleanField(
+        label=_("Female-headed households"), required=False, widget=FlagInput
+    )
+    nolabour = forms.BooleanField(
+        label=_("Households without working-age labour"), required=False, widget=FlagInput
     )
     # The reports' links (issue 5): hidden on the page, shown as the active filters.
     deprived = forms.ChoiceField(
@@ -165,10 +179,43 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
     need = forms.SlugField(
         label=_("Support need"), required=False, max_length=40, widget=forms.HiddenInput
     )
-    movement = forms.ChoiceField(
-        label=_("Movement since the previous review"),
+    # Official figures (households.standing): the recognised lists in force on a day, and the
+    # movements of a period.
+    on = forms.DateField(
+        label=_("Recognised lists in force on"),
         required=False,
-        choices=[("", ""), *MOVEMENT_LABELS.items()],
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.HiddenInput,
+    )
+    movement = forms.ChoiceField(
+        label=_("Movement"),
+        required=False,
+        choices=[("", ""), *standing.MOVEMENT_LABELS.items()],
+        error_messages={"invalid_choice": _INVALID_CHOICE},
+        widget=forms.HiddenInput,
+    )
+    year = forms.IntegerField(
+        label=_("Year"), required=False, min_value=2000, max_value=2100, widget=forms.HiddenInput
+    )
+    period = forms.ChoiceField(
+        label=_("Period"),
+        required=False,
+        choices=[
+            ("", ""),
+            (standing.ANNUAL, _("Year")),
+            (standing.SIX_MONTH, _("First six months")),
+        ],
+        error_messages={"invalid_choice": _INVALID_CHOICE},
+        widget=forms.HiddenInput,
+    )
+    list = forms.ChoiceField(
+        label=_("List"),
+        required=False,
+        choices=[
+            ("", ""),
+            (PovertyStatus.POOR, _("Poor households")),
+            (PovertyStatus.NEAR_POOR, _("Near-poor households")),
+        ],
         error_messages={"invalid_choice": _INVALID_CHOICE},
         widget=forms.HiddenInput,
     )
@@ -184,6 +231,9 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
         "merit",
         "social",
         "escape",
+        "minority",
+        "female",
+        "nolabour",
     )
 
     @classmethod
@@ -261,6 +311,8 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if cleaned.get("movement") and not cleaned.get("year"):
+            self.add_error("movement", _("A movement needs the year it is counted in."))
         ward, quarter = cleaned.get("ward"), cleaned.get("quarter")
         if ward is not None and quarter is not None and self._ward_of_quarter[quarter] != ward:
             self.add_error(
@@ -269,7 +321,17 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
             )
         return cleaned
 
-    REPORT_FIELDS = ("deprived", "dimension", "cause", "need", "movement")
+    REPORT_FIELDS = (
+        "on",
+        "deprived",
+        "dimension",
+        "cause",
+        "need",
+        "movement",
+        "year",
+        "period",
+        "list",
+    )
 
     @property
     def report_filters(self) -> list[tuple[Any, str, Any]]:
@@ -280,9 +342,12 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
             value = cleaned.get(name)
             if value:
                 field = self.fields[name]
-                shown = (
-                    dict(field.choices).get(value, value) if hasattr(field, "choices") else value
-                )
+                if isinstance(value, datetime.date):
+                    shown = value.strftime("%d/%m/%Y")
+                elif hasattr(field, "choices"):
+                    shown = dict(field.choices).get(value, value)
+                else:
+                    shown = value
                 active.append((self[name], field.label, shown))
         return active
 
@@ -314,5 +379,12 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
             dimension=cleaned.get("dimension") or "",
             cause=cleaned.get("cause") or "",
             need=cleaned.get("need") or "",
+            minority=bool(cleaned.get("minority")),
+            female=bool(cleaned.get("female")),
+            nolabour=bool(cleaned.get("nolabour")),
+            on=cleaned.get("on"),
             movement=cleaned.get("movement") or "",
+            period_year=cleaned.get("year"),
+            period_kind=cleaned.get("period") or standing.ANNUAL,
+            movement_list=cleaned.get("list") or "",
         )

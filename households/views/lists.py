@@ -34,6 +34,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "sort": sort,
+            "standing_day": filters.standing_day,
             "columns": selectors.sort_columns(sort),
             "show_ward": len(wards) > 1,
             "has_scope": bool(wards),
