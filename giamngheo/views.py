@@ -10,16 +10,17 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from giamngheo.forms import BootstrapFormMixin
-from households import access, selectors
-from households.models import Assessment, Household, PovertyStatus, ReviewRound, User, Ward
+from households import access, selectors, standing
+from households.models import Household, PovertyStatus, User, Ward
 
 
 class LoginForm(BootstrapFormMixin, AuthenticationForm):
@@ -73,8 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if access.can_decide(user):
         numbers = selectors.home_numbers(user=user, with_queues=False)
         context["city"] = numbers
-        if numbers.round is not None:
-            context["wards"] = selectors.home_ward_rows(user=user, review_round=numbers.round)
+        context["wards"] = selectors.home_ward_rows(user=user, review_round=numbers.round)
     elif user.role == User.Role.WARD_OFFICER and user.ward_id:  # type: ignore[union-attr]
         context["ward"] = user.ward  # type: ignore[union-attr]
         context["numbers"] = selectors.home_numbers(user=user, with_queues=True)
@@ -86,31 +86,23 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _programme_home(user: Any) -> dict[str, Any]:
     """A committee member's assigned households, or the households an agency's programmes
-    concern, counted by status in the latest periodic round (issue 4 §1, §6)."""
+    concern, counted by their recognised standing today (issue 4 §1, §6; households.standing)."""
     households = Household.objects.visible_to(user)
     if user.role == User.Role.COMMITTEE_MEMBER:
         households = households.filter(
             assignment__member__user=user, assignment__member__is_active=True
         )
-    review_round = (
-        ReviewRound.objects.filter(kind=ReviewRound.Kind.PERIODIC).order_by("-year").first()
+    day = timezone.localdate()
+    counts = standing.with_standing(households, day).aggregate(
+        total=Count("pk"),
+        poor=Count("pk", filter=standing.status_q(PovertyStatus.POOR)),
+        near_poor=Count("pk", filter=standing.status_q(PovertyStatus.NEAR_POOR)),
+        not_assessed=Count("pk", filter=Q(standing_id__isnull=True)),
     )
-    by_status = dict(
-        Assessment.objects.filter(round=review_round, household__in=households)
-        .values("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
-    )
-    total = households.count()
     return {
         "is_committee": user.role == User.Role.COMMITTEE_MEMBER,
-        "round": review_round,
-        "total": total,
-        "poor": by_status.get(PovertyStatus.POOR, 0),
-        "near_poor": by_status.get(PovertyStatus.NEAR_POOR, 0),
-        "other": sum(by_status.values())
-        - by_status.get(PovertyStatus.POOR, 0)
-        - by_status.get(PovertyStatus.NEAR_POOR, 0),
-        "not_assessed": total - sum(by_status.values()),
+        "day": day,
+        **counts,
+        "other": counts["total"] - counts["poor"] - counts["near_poor"] - counts["not_assessed"],
         "wards": list(Ward.objects.visible_to(user)),
     }

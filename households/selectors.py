@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -474,23 +475,27 @@ def sort_columns(sort: str) -> dict[str, SortColumn]:
 
 @dataclass(frozen=True)
 class HomeStatusCount:
-    """One number on the home page: households of one status, and the list filter showing them."""
+    """One number on the home page: households of one standing, and the list showing them."""
 
     key: str
     label: str
     count: int
-    query: str  # the household list's query string, e.g. "round=3&status=poor&group=N1"
+    url: str
 
 
 @dataclass(frozen=True)
 class HomeNumbers:
-    """What the home page shows one user: households by status in the latest periodic round,
-    the review steps under way, and (for officers) the drafts and returned assessments."""
+    """What the home page shows one user: households by their recognised standing today
+    (`households.standing`), the results of the latest periodic round still in review, the
+    review steps under way and (for officers) the drafts and returned assessments."""
 
     round: ReviewRound | None
+    day: datetime.date
     households: int
     by_status: list[HomeStatusCount]
     states: dict[str, int]
+    in_review: int
+    in_review_url: str
     drafts: list[Assessment] = field(default_factory=list)
     returned: list[Assessment] = field(default_factory=list)
 
@@ -499,79 +504,67 @@ class HomeNumbers:
 HOME_QUEUE_LENGTH = 10
 
 
-def home_numbers(*, user: Any, with_queues: bool) -> HomeNumbers:
-    """The user's households by status in the latest periodic round and their review under way.
-
-    A fixed number of queries whatever the number of households: one for the rounds, one
-    aggregate for every count, and one each for the drafts and the returned assessments.
-    """
-    # The same round the household list opens on, so a number and its list agree.
-    review_round = default_review_round(review_rounds_for_list(user))
-    households = Household.objects.visible_to(user)
-    in_round = Q(assessments__round=review_round)
-    buckets: list[tuple[str, Any, Q, dict[str, str]]] = [
+def _standing_buckets() -> list[tuple[str, Any, Q, dict[str, str]]]:
+    """(key, label, condition on `with_standing`, list filters) of the home page's numbers."""
+    poor = PovertyStatus.POOR
+    return [
         (
             "poor_n1",
             _("Poor household – group N1"),
-            Q(assessments__status=PovertyStatus.POOR, assessments__poor_group="N1"),
-            {"status": PovertyStatus.POOR, "group": "N1"},
+            standing.status_q(poor, group="N1"),
+            {"status": poor, "group": "N1"},
         ),
         (
             "poor_n2",
             _("Poor household – group N2"),
-            Q(assessments__status=PovertyStatus.POOR, assessments__poor_group="N2"),
-            {"status": PovertyStatus.POOR, "group": "N2"},
+            standing.status_q(poor, group="N2"),
+            {"status": poor, "group": "N2"},
         ),
-        (
-            "near_poor",
-            PovertyStatus.NEAR_POOR.label,
-            Q(assessments__status=PovertyStatus.NEAR_POOR),
-            {"status": PovertyStatus.NEAR_POOR},
-        ),
-        (
-            "average_living",
-            PovertyStatus.AVERAGE_LIVING.label,
-            Q(assessments__status=PovertyStatus.AVERAGE_LIVING),
-            {"status": PovertyStatus.AVERAGE_LIVING},
-        ),
-        (
-            "not_poor",
-            PovertyStatus.NOT_POOR.label,
-            Q(assessments__status=PovertyStatus.NOT_POOR),
-            {"status": PovertyStatus.NOT_POOR},
-        ),
-    ]
-    # One row per (household, assessment of any round): counting the joined assessments that
-    # match a condition counts assessments; a household has at most one per round.
-    aggregates: dict[str, Any] = {
-        "households": Count("pk", distinct=True),
-        "surveyed": Count("assessments", filter=in_round),
-        **{key: Count("assessments", filter=in_round & q) for key, _label, q, _p in buckets},
-        **{
-            f"state_{state}": Count("assessments", filter=Q(assessments__state=state))
-            for state in ReviewState.values
-        },
-    }
-    totals = households.aggregate(**aggregates)
-
-    by_status = []
-    if review_round is not None:
-        for key, label, _q, params in buckets:
-            query = urlencode({"round": str(review_round.pk), **params})
-            by_status.append(HomeStatusCount(key, str(label), totals[key], query))
-        by_status.append(
-            HomeStatusCount(
-                "none",
-                str(_("Not yet surveyed")),
-                totals["households"] - totals["surveyed"],
-                urlencode({"round": str(review_round.pk), "status": NOT_ASSESSED}),
+        *(
+            (status.value, status.label, standing.status_q(status.value), {"status": status.value})
+            for status in (
+                PovertyStatus.NEAR_POOR,
+                PovertyStatus.AVERAGE_LIVING,
+                PovertyStatus.NOT_POOR,
             )
-        )
+        ),
+        ("none", _("No recognised result"), Q(standing_id__isnull=True), {"status": NOT_ASSESSED}),
+    ]
+
+
+def home_numbers(*, user: Any, with_queues: bool) -> HomeNumbers:
+    """The user's households by their recognised standing today, and their review under way.
+
+    A fixed number of queries whatever the number of households: one for the rounds, one
+    aggregate for the standings, one for the review states, and one each for the drafts and
+    the returned assessments.
+    """
+    # The round the household list opens on: its unrecognised results are "in review".
+    review_round = default_review_round(review_rounds_for_list(user))
+    day = timezone.localdate()
+    households = Household.objects.visible_to(user)
+    buckets = _standing_buckets()
+    totals = standing.with_standing(households, day).aggregate(
+        households=Count("pk"),
+        **{key: Count("pk", filter=condition) for key, _label, condition, _p in buckets},
+    )
+    by_status = [
+        HomeStatusCount(key, str(label), totals[key], standing_list_url(day, **params))
+        for key, label, _condition, params in buckets
+    ]
+    in_round = Q(round=review_round) if review_round is not None else Q(pk__in=[])
+    states = Assessment.objects.filter(household__in=households).aggregate(
+        in_review=Count("pk", filter=in_round & ~Q(state=ReviewState.RECOGNISED)),
+        **{f"state_{state}": Count("pk", filter=Q(state=state)) for state in ReviewState.values},
+    )
     numbers = HomeNumbers(
         round=review_round,
+        day=day,
         households=totals["households"],
         by_status=by_status,
-        states={state: totals[f"state_{state}"] for state in ReviewState.values},
+        states={state: states[f"state_{state}"] for state in ReviewState.values},
+        in_review=states["in_review"],
+        in_review_url=in_review_list_url(review_round) if review_round is not None else "",
     )
     if not with_queues:
         return numbers
@@ -589,61 +582,73 @@ def home_numbers(*, user: Any, with_queues: bool) -> HomeNumbers:
 
 @dataclass(frozen=True)
 class HomeWardRow:
-    """One ward's line on the city's home page, with the list filters its numbers link to."""
+    """One ward's line on the city's home page, with the lists its numbers link to."""
 
     ward: Ward
     households: int
     poor: int
     near_poor: int
-    not_surveyed: int
+    not_recognised: int
+    in_review: int
     posted: int
-    poor_query: str
-    near_poor_query: str
-    not_surveyed_query: str
+    poor_url: str
+    near_poor_url: str
+    not_recognised_url: str
+    in_review_url: str
 
 
-def home_ward_rows(*, user: Any, review_round: ReviewRound) -> list[HomeWardRow]:
-    """Each visible ward's poor, near-poor and unsurveyed households in `review_round`, and its
-    assessments (any round) posted and waiting for a decision. One query for all the wards."""
-    in_round = Q(households__assessments__round=review_round)
-    wards = (
-        Ward.objects.visible_to(user)
+def home_ward_rows(*, user: Any, review_round: ReviewRound | None) -> list[HomeWardRow]:
+    """Each visible ward's households on the poor and near-poor lists in force today, those
+    with no recognised result, the round's results in review and those posted and waiting for
+    the chairman's decision. Two queries for all the wards."""
+    day = timezone.localdate()
+    wards = list(Ward.objects.visible_to(user).order_by("display_order", "name"))
+    households = Household.objects.visible_to(user)
+    listed = {
+        row["ward_id"]: row
+        for row in standing.with_standing(households, day)
+        .order_by()
+        .values("ward_id")
         .annotate(
-            n_households=Count("households", distinct=True),
-            n_surveyed=Count("households__assessments", filter=in_round),
-            n_poor=Count(
-                "households__assessments",
-                filter=in_round & Q(households__assessments__status=PovertyStatus.POOR),
-            ),
-            n_near_poor=Count(
-                "households__assessments",
-                filter=in_round & Q(households__assessments__status=PovertyStatus.NEAR_POOR),
-            ),
-            n_posted=Count(
-                "households__assessments",
-                filter=Q(households__assessments__state=ReviewState.POSTED),
-            ),
+            n=Count("pk"),
+            poor=Count("pk", filter=standing.status_q(PovertyStatus.POOR)),
+            near_poor=Count("pk", filter=standing.status_q(PovertyStatus.NEAR_POOR)),
+            none=Count("pk", filter=Q(standing_id__isnull=True)),
         )
-        .order_by("display_order", "name")
-    )
-
-    def query(ward: Ward, status: str) -> str:
-        return urlencode({"ward": str(ward.pk), "round": str(review_round.pk), "status": status})
-
-    return [
-        HomeWardRow(
-            ward=ward,
-            households=ward.n_households,  # type: ignore[attr-defined]
-            poor=ward.n_poor,  # type: ignore[attr-defined]
-            near_poor=ward.n_near_poor,  # type: ignore[attr-defined]
-            not_surveyed=ward.n_households - ward.n_surveyed,  # type: ignore[attr-defined]
-            posted=ward.n_posted,  # type: ignore[attr-defined]
-            poor_query=query(ward, PovertyStatus.POOR),
-            near_poor_query=query(ward, PovertyStatus.NEAR_POOR),
-            not_surveyed_query=query(ward, NOT_ASSESSED),
+    }
+    in_round = Q(round=review_round) if review_round is not None else Q(pk__in=[])
+    reviewing = {
+        row["household__ward_id"]: row
+        for row in Assessment.objects.filter(household__in=households)
+        .order_by()
+        .values("household__ward_id")
+        .annotate(
+            in_review=Count("pk", filter=in_round & ~Q(state=ReviewState.RECOGNISED)),
+            posted=Count("pk", filter=Q(state=ReviewState.POSTED)),
         )
-        for ward in wards
-    ]
+    }
+    rows = []
+    for ward in wards:
+        counts = listed.get(ward.pk, {})
+        review = reviewing.get(ward.pk, {})
+        rows.append(
+            HomeWardRow(
+                ward=ward,
+                households=counts.get("n", 0),
+                poor=counts.get("poor", 0),
+                near_poor=counts.get("near_poor", 0),
+                not_recognised=counts.get("none", 0),
+                in_review=review.get("in_review", 0),
+                posted=review.get("posted", 0),
+                poor_url=standing_list_url(day, ward=ward.pk, status=PovertyStatus.POOR),
+                near_poor_url=standing_list_url(day, ward=ward.pk, status=PovertyStatus.NEAR_POOR),
+                not_recognised_url=standing_list_url(day, ward=ward.pk, status=NOT_ASSESSED),
+                in_review_url=in_review_list_url(review_round, ward=ward.pk)
+                if review_round is not None
+                else "",
+            )
+        )
+    return rows
 
 
 # --- One assessment's deprivations ---------------------------------------------------------

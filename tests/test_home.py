@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from households.models import Household, ReviewRound, ReviewState, User
 from households.selectors import HOME_QUEUE_LENGTH, home_numbers
@@ -35,15 +36,28 @@ def _household(ward_code: str, number: int) -> Household:
 
 @pytest.fixture
 def ward_numbers(ducthang_officer: User, city_reviewer: User) -> dict[str, Household]:
-    """Đức Thắng (urban lines: 900.000 / 1.300.000 / 1.950.000 đ) in the 2017 round.
+    """Đức Thắng (urban lines: 900.000 / 1.300.000 / 1.950.000 đ).
 
-    Two poor N1 (≤ 900.000 đ), one poor N2 (≤ 1.300.000 đ with 3 deprivations), one near-poor,
-    one average living, one not poor, two not surveyed; the review steps spread over them.
-    A Tiến Lợi household is surveyed too and must not be counted for the officer.
+    The 2016 review, recognised (in force from 1/1/2017): two poor N1 (≤ 900.000 đ), one poor
+    N2 (≤ 1.300.000 đ with 3 deprivations), one near-poor, one average living; two households
+    never surveyed. The 2017 review is under way: h1–h5 are in review at every step (they keep
+    their 2016 standing, "in review": 5), h6 is recognised not poor (in force from 1/1/2018).
+    A Tiến Lợi household, poor N1 in 2016 and a 2017 draft, must not be counted for the officer.
     """
-    make_round(2017)
     h = {f"h{i}": _household("duc-thang", i) for i in range(1, 9)}
     reviewed = {"officer": ducthang_officer, "reviewer": city_reviewer}
+    in_2016 = {"review_round": make_round(2016), **reviewed}
+    for key, income, extra in (
+        ("h1", 800_000, {}),
+        ("h2", 850_000, {}),
+        ("h3", 1_100_000, {"deprivations": N2}),
+        ("h4", 1_100_000, {}),
+        ("h5", 1_500_000, {}),
+    ):
+        make_assessment_in_state(
+            h[key], ReviewState.RECOGNISED, income_per_capita=income, **extra, **in_2016
+        )
+    make_round(2017)
     make_assessment_in_state(h["h1"], ReviewState.DRAFT, income_per_capita=800_000, **reviewed)
     make_assessment_in_state(h["h2"], ReviewState.SUBMITTED, income_per_capita=850_000, **reviewed)
     make_assessment_in_state(
@@ -61,6 +75,14 @@ def ward_numbers(ducthang_officer: User, city_reviewer: User) -> dict[str, House
         h["h6"], ReviewState.RECOGNISED, income_per_capita=2_500_000, **reviewed
     )
     tien_loi = _household("tien-loi", 1)
+    make_assessment_in_state(
+        tien_loi,
+        ReviewState.RECOGNISED,
+        income_per_capita=500_000,
+        review_round=make_round(2016),
+        officer=User.objects.create(username="tl-officer", role="ward_officer", ward=tien_loi.ward),
+        reviewer=city_reviewer,
+    )
     make_assessment(tien_loi, income_per_capita=500_000)
     return h
 
@@ -86,24 +108,20 @@ def test_officer_sees_their_ward_by_status_with_links_to_the_list(
     html = response.content.decode()
     assert "Phường Đức Thắng" in html
     assert "8 hộ trong sổ quản lý" in html
-    round_id = str(ReviewRound.objects.get(year=2017).pk)
-    assert _stat(html, "poor_n1") == (
-        "2",
-        {"round": [round_id], "status": ["poor"], "group": ["N1"]},
-    )
-    assert _stat(html, "poor_n2") == (
-        "1",
-        {"round": [round_id], "status": ["poor"], "group": ["N2"]},
-    )
-    assert _stat(html, "near_poor") == ("1", {"round": [round_id], "status": ["near_poor"]})
-    assert _stat(html, "average_living") == (
-        "1",
-        {"round": [round_id], "status": ["average_living"]},
-    )
-    assert _stat(html, "not_poor") == ("1", {"round": [round_id], "status": ["not_poor"]})
-    assert _stat(html, "none") == ("2", {"round": [round_id], "status": ["none"]})
+    today = [timezone.localdate().isoformat()]
+    assert _stat(html, "poor_n1") == ("2", {"on": today, "status": ["poor"], "group": ["N1"]})
+    assert _stat(html, "poor_n2") == ("1", {"on": today, "status": ["poor"], "group": ["N2"]})
+    assert _stat(html, "near_poor") == ("1", {"on": today, "status": ["near_poor"]})
+    assert _stat(html, "average_living") == ("1", {"on": today, "status": ["average_living"]})
+    assert _stat(html, "not_poor") == ("1", {"on": today, "status": ["not_poor"]})
+    assert _stat(html, "none") == ("2", {"on": today, "status": ["none"]})
     assert "Hộ nghèo – nhóm N1" in html
-    assert "Chưa khảo sát" in html
+    assert "Chưa có kết quả được công nhận" in html
+    # The 2017 results in review are shown apart, with their list.
+    in_review = html[html.index('data-testid="in-review"') :]
+    assert "5 kết quả chưa được công nhận" in in_review
+    round_id = str(ReviewRound.objects.get(year=2017, kind="periodic").pk)
+    assert f"round={round_id}&amp;state=in_review" in in_review
 
 
 def test_officer_sees_drafts_and_returned_with_the_reason(
@@ -121,7 +139,7 @@ def test_officer_sees_drafts_and_returned_with_the_reason(
         "submitted": 1,
         "meeting_held": 1,
         "posted": 1,
-        "recognised": 1,
+        "recognised": 6,  # five in 2016, h6 in 2017
         "returned": 1,
     }
     drafts = html[html.index('id="drafts-heading"') : html.index('id="returned-heading"')]
@@ -145,6 +163,7 @@ def test_officer_never_sees_another_wards_numbers(
 
     numbers = response.context["numbers"]
     assert numbers.households == 1
+    assert numbers.in_review == 1  # its 2017 draft
     assert {s.key: s.count for s in numbers.by_status} == {
         "poor_n1": 1,
         "poor_n2": 0,
@@ -210,19 +229,19 @@ def test_city_sees_each_ward_with_links_to_its_households(
     assert len(rows) == 18  # every ward and commune of the city, even without households
     duc_thang, tien_loi = rows["duc-thang"], rows["tien-loi"]
     assert (duc_thang.households, duc_thang.poor, duc_thang.near_poor) == (8, 3, 1)
-    assert (duc_thang.not_surveyed, duc_thang.posted) == (2, 1)
+    assert (duc_thang.not_recognised, duc_thang.in_review, duc_thang.posted) == (2, 5, 1)
     assert (tien_loi.households, tien_loi.poor, tien_loi.posted) == (1, 1, 0)
     assert rows["mui-ne"].households == 0
-    round_id = ReviewRound.objects.get(year=2017).pk
     ward_id = duc_thang.ward.pk
-    assert parse_qs(duc_thang.poor_query) == {
+    today = timezone.localdate().isoformat()
+    assert parse_qs(urlsplit(duc_thang.poor_url).query) == {
+        "on": [today],
         "ward": [str(ward_id)],
-        "round": [str(round_id)],
         "status": ["poor"],
     }
     html = response.content.decode()
-    assert f"?ward={ward_id}&amp;round={round_id}&amp;status=none" in html
-    assert "Theo phường, xã – Rà soát định kỳ năm 2017" in html
+    assert f"?on={today}&amp;ward={ward_id}&amp;status=none" in html
+    assert f"Theo phường, xã – danh sách đã công nhận có hiệu lực ngày {today[8:]}/" in html
 
 
 def test_administrator_sees_the_whole_city(
@@ -265,18 +284,18 @@ def test_without_a_periodic_round_the_page_says_so(client: Client, ducthang_offi
     assert response.context["numbers"].households == 1
 
 
-def test_the_latest_periodic_round_with_assessments_is_counted(
-    client: Client, ducthang_officer: User
-) -> None:
+def test_only_recognised_results_are_counted(client: Client, ducthang_officer: User) -> None:
     household = _household("duc-thang", 1)
     make_assessment(household, review_round=make_round(2016), income_per_capita=500_000)
-    make_round(2017)  # opened, but nobody surveyed yet: the 2016 numbers stay on the home page
+    make_round(2017)  # opened, but nobody surveyed yet: the 2016 round stays the one in review
     client.force_login(ducthang_officer)
 
     numbers = client.get(reverse("home")).context["numbers"]
 
     assert numbers.round.year == 2016
-    assert {s.key: s.count for s in numbers.by_status}["poor_n1"] == 1
+    # A draft is no official figure: the household has no recognised result yet.
+    counts = {s.key: s.count for s in numbers.by_status}
+    assert (counts["poor_n1"], counts["none"], numbers.in_review) == (0, 1, 1)
 
 
 def test_anonymous_is_sent_to_login(client: Client) -> None:
@@ -319,7 +338,7 @@ def test_officer_home_query_count_does_not_grow_with_households(
 
     # The request's savepoint and its release (ATOMIC_REQUESTS), session, user, the user's ward,
     # the rounds, one aggregate for every number, the drafts, the returned.
-    with django_assert_num_queries(9):  # type: ignore[operator]
+    with django_assert_num_queries(10):  # type: ignore[operator]
         response = client.get(reverse("home"))
 
     assert response.status_code == 200
@@ -339,7 +358,7 @@ def test_city_home_query_count_does_not_grow_with_households(
 
     # Savepoint and release, session, user, the rounds, one aggregate for every number, one
     # for the wards' lines.
-    with django_assert_num_queries(7):  # type: ignore[operator]
+    with django_assert_num_queries(10):  # type: ignore[operator]
         response = client.get(reverse("home"))
 
     assert response.context["city"].households == count
