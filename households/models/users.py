@@ -108,31 +108,34 @@ def household_scope(user: Any) -> Q | None:
 
     A Steering Committee member sees the households assigned to them (cán bộ quản lý hộ); a
     partner-agency user the households their agency's programmes concern: those it delivered
-    to, and those whose survey in the latest periodic round makes them eligible.
+    to, and those whose recognised standing today (households.standing) one of its programmes
+    is for.
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     if user.role == User.Role.COMMITTEE_MEMBER:
         return Q(assignment__member__user=user, assignment__member__is_active=True)
     if user.role == User.Role.AGENCY_USER and user.agency_id:
-        from households.models.assessments import Assessment, ReviewRound
+        from django.utils import timezone
+
+        from households import standing
+        from households.models.registry import Household
         from programs.models import Benefit, Programme
 
         statuses: set[str] = set()
         for listed in Programme.objects.filter(
             agency_id=user.agency_id, is_active=True
         ).values_list("eligible_statuses", flat=True):
-            statuses.update(s for s in listed if s in ("poor", "near_poor"))
+            statuses.update(s for s in listed if s in (*standing.LISTED, standing.ESCAPED))
         delivered = Benefit.objects.filter(programme__agency_id=user.agency_id).values(
             "household_id"
         )
         condition = Q(pk__in=delivered)
-        latest = ReviewRound.objects.filter(kind=ReviewRound.Kind.PERIODIC).order_by("-year")
-        latest_round = latest.values("pk")[:1]
         if statuses:
-            eligible = Assessment.objects.filter(
-                round__in=latest_round, status__in=sorted(statuses)
-            ).values("household_id")
-            condition |= Q(pk__in=eligible)
+            # On a recognised list in force today that one of its programmes is for.
+            eligible = standing.with_standing(Household.objects.order_by(), timezone.localdate())
+            condition |= Q(
+                pk__in=eligible.filter(standing.programme_statuses_q(sorted(statuses))).values("pk")
+            )
         return condition
     return None

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from households import access as household_access
-from households.models import Assessment, Household, ReviewRound, User, Ward
+from households import standing
+from households.models import Household, User, Ward
 from programs import access, services
 from programs.forms_committee import AssignForm, CommitteeFilterForm
 from programs.models import CommitteeMember, HouseholdAssignment
@@ -66,10 +67,6 @@ def committee_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _latest_periodic_round() -> ReviewRound | None:
-    return ReviewRound.objects.filter(kind=ReviewRound.Kind.PERIODIC).order_by("-year").first()
-
-
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def my_households(request: HttpRequest) -> HttpResponse:
@@ -81,18 +78,19 @@ def my_households(request: HttpRequest) -> HttpResponse:
         .select_related("agency", "ward")
         .first()
     )
-    review_round = _latest_periodic_round()
+    day = timezone.localdate()
     households: list[Household] = []
     wards: list[Ward] = []
     if member is not None:
-        in_round = Assessment.objects.filter(round=review_round).only(
-            "id", "household_id", "status", "poor_group", "state"
+        # Each household's recognised result in effect today: the first of `recognised_by`.
+        in_effect = standing.recognised_by(day).only(
+            "id", "household_id", "status", "poor_group", "state", "effective_from"
         )
         households = list(
             Household.objects.visible_to(user)
             .filter(assignment__member=member)
             .select_related("ward", "quarter", "assignment")
-            .prefetch_related(Prefetch("assessments", queryset=in_round, to_attr="in_round"))
+            .prefetch_related(Prefetch("assessments", queryset=in_effect, to_attr="in_round"))
             .order_by("ward__display_order", "quarter__display_order", "code")
         )
         wards = list(
@@ -106,7 +104,7 @@ def my_households(request: HttpRequest) -> HttpResponse:
         {
             "nav": "my_households",
             "member": member,
-            "review_round": review_round,
+            "day": day,
             "rows": [(h, h.in_round[0] if h.in_round else None) for h in households],
             "wards": wards,
         },

@@ -8,10 +8,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from households import standing
 from households.models import PovertyStatus, User, Ward
 from households.selectors import NOT_ASSESSED, HouseholdFilters
 from programs.excel import write_xlsx
-from programs.worklists import periodic_round
 from reports import households_export
 
 
@@ -29,14 +29,19 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        review_round = periodic_round(options["year"])
+        review_round = standing.periodic_round(options["year"])
         if review_round is None:
-            raise CommandError(f"No periodic review round for {options['year']}.")
+            raise CommandError(
+                _("There is no periodic review for %(year)s.") % {"year": options["year"]}
+            )
         ward = None
         if options["unit"]:
             ward = Ward.objects.filter(code=options["unit"]).first()
             if ward is None:
-                raise CommandError(f"No ward or commune with code {options['unit']!r}.")
+                raise CommandError(
+                    _("There is no ward or commune with the code %(code)s.")
+                    % {"code": options["unit"]}
+                )
         # A scheduled job acts for the city: every ward, nothing saved.
         system = User(username="export_households", role=User.Role.ADMIN, is_active=True)
         filters = HouseholdFilters(
@@ -77,4 +82,4 @@ class Command(BaseCommand):
                     columns=sheet.columns,
                     rows=sheet.rows,
                 )
-        self.stdout.write(f"Wrote {count} rows to {output}.")
+        self.stdout.write(_("Wrote %(count)s rows to %(file)s.") % {"count": count, "file": output})
