@@ -40,7 +40,7 @@ def test_export_households_xlsx_of_one_ward_and_status(tmp_path: Path) -> None:
     sheet = load_workbook(output).active
     assert "Đức Thắng" in sheet["A1"].value
     assert [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)] == ["DT-0001"]
-    assert stdout.getvalue().strip() == f"Wrote 1 rows to {output}."
+    assert stdout.getvalue().strip() == f"Đã ghi 1 dòng vào {output}."
 
 
 def test_export_households_pdf(tmp_path: Path) -> None:
