@@ -8,14 +8,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from households.models import Household, ReviewState, User, Ward
+from households.models import Household, User, Ward
 from programs.models import Agency, Benefit, CommitteeMember, HouseholdAssignment, Programme
 from tests.factories import (
-    make_assessment_in_state,
     make_household,
     make_member,
+    make_recognised,
     make_round,
-    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,16 +28,7 @@ def _household(ward_code: str, code: str, income: int | None = None) -> Househol
     household = make_household(ward_code, code=code, head_name=f"Chủ hộ {code}")
     make_member(household, full_name=f"Chủ hộ {code}")
     if income is not None:
-        admin = User.objects.filter(username="scope-admin").first() or make_user(
-            "scope-admin", role=User.Role.ADMIN
-        )
-        make_assessment_in_state(
-            household,
-            ReviewState.RECOGNISED,
-            officer=admin,
-            reviewer=admin,
-            income_per_capita=income,
-        )
+        make_recognised(household, income)
     return household
 
 

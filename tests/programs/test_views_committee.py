@@ -9,26 +9,20 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from households.models import Household, ReviewState, User, Ward
+from households.models import Household, User, Ward
 from programs.models import Agency, CommitteeMember, HouseholdAssignment
 from tests.factories import (
     make_assessment,
-    make_assessment_in_state,
     make_household,
     make_member,
+    make_recognised,
     make_round,
-    make_user,
 )
 
 
 def _recognised(household: Household, income: int = 800_000) -> None:
     """Recognised in the 2017 review: the list in force today."""
-    admin = User.objects.filter(username="cm-admin").first() or make_user(
-        "cm-admin", role=User.Role.ADMIN
-    )
-    make_assessment_in_state(
-        household, ReviewState.RECOGNISED, officer=admin, reviewer=admin, income_per_capita=income
-    )
+    make_recognised(household, income)
 
 
 pytestmark = pytest.mark.django_db

@@ -18,6 +18,7 @@ from tests.factories import (
     make_assessment_in_state,
     make_household,
     make_member,
+    make_recognised,
     make_round,
     make_user,
 )
@@ -61,20 +62,7 @@ def give(
 
 
 def recognise(household: Household, income: int, year: int = 2016, **kw: Any) -> None:
-    """A recognised result of the periodic review of `year` (in force from 1 January after),
-    carried through the review by an administrator (who is no ward's officer)."""
-    admin = User.objects.filter(username="wl-admin").first() or make_user(
-        "wl-admin", role=User.Role.ADMIN
-    )
-    make_assessment_in_state(
-        household,
-        ReviewState.RECOGNISED,
-        officer=admin,
-        reviewer=admin,
-        review_round=make_round(year),
-        income_per_capita=income,
-        **kw,
-    )
+    make_recognised(household, income, year=year, **kw)
 
 
 def surveyed(code: str, income: int, ward: str = "duc-thang", **kw: Any) -> Household:
@@ -211,8 +199,8 @@ def test_credit_lists_households_that_asked_and_got_no_loan(city_reviewer: User)
     make_assessment_in_state(
         escaped,
         ReviewState.RECOGNISED,
-        officer=User.objects.get(username="wl-admin"),
-        reviewer=User.objects.get(username="wl-admin"),
+        officer=User.objects.get(username="factory-admin"),
+        reviewer=User.objects.get(username="factory-admin"),
         review_round=make_round(2017, kind=ReviewRound.Kind.AD_HOC),
         income_per_capita=AVERAGE,
         needs=[credit],
