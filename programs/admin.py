@@ -11,16 +11,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.formatting import format_vnd
 from households.access import can_decide
 from households.admin import RoleAccessMixin
 from households.models import Household
-from programs import services
+from programs import eligibility, services
 from programs.models import (
     Agency,
     Benefit,
@@ -29,6 +31,7 @@ from programs.models import (
     Loan,
     LoanCheck,
     Programme,
+    ProgrammeRule,
     Training,
     TrainingAttendance,
     WardTarget,
@@ -77,6 +80,138 @@ class AgencyAdmin(CityManagedMixin, admin.ModelAdmin):
     search_fields = ["name", "name_en", "code"]
 
 
+class RuleHistoryInline(admin.TabularInline):
+    """The programme's rules, past and in force: read only — a change is a new rule."""
+
+    model = ProgrammeRule
+    verbose_name = _("rule")
+    verbose_name_plural = _("rules in force and past rules (read only: add a new rule below)")
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = (
+        "valid_from",
+        "valid_to",
+        "who",
+        "area",
+        "ages",
+        "pupils_only",
+        "amount_vnd",
+        "legal_basis",
+        "note",
+    )
+    ordering = ["-valid_from"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    @admin.display(description=_("eligible households"))
+    def who(self, obj: ProgrammeRule) -> str:
+        if obj.any_household:
+            return str(_("Any household"))
+        labels = dict(Programme.Status.choices)
+        names = [str(labels.get(s, s)) for s in obj.eligible_statuses]
+        if obj.also_social_protection:
+            names.append(str(_("Social-protection household")))
+        return ", ".join(names)
+
+    @admin.display(description=_("ages"))
+    def ages(self, obj: ProgrammeRule) -> str:
+        if obj.min_age is None and obj.max_age is None:
+            return "–"
+        return f"{obj.min_age if obj.min_age is not None else ''}–{obj.max_age or ''}"
+
+    @admin.display(description=_("usual amount"))
+    def amount_vnd(self, obj: ProgrammeRule) -> str:
+        return format_vnd(obj.amount) if obj.amount is not None else "–"
+
+
+NEW_RULE_FIELDS = [
+    "valid_from",
+    "valid_to",
+    "any_household",
+    "eligible_statuses",
+    "also_social_protection",
+    "area",
+    "min_age",
+    "max_age",
+    "pupils_only",
+    "amount",
+    "legal_basis",
+    "note",
+]
+
+
+class NewRuleForm(ModelForm):
+    """A new rule, checked by `programs.services.programme_rule_prepare` (who may, from when)
+    and saved by `programme_rule_add`, which ends the rule in force the day before."""
+
+    user: Any = None
+
+    class Meta:
+        model = ProgrammeRule
+        fields = NEW_RULE_FIELDS
+
+    def _post_clean(self) -> None:
+        if self.errors or not self.has_changed():
+            return
+        try:
+            self.instance = services.programme_rule_prepare(
+                programme=self.instance.programme if self.instance.programme_id else Programme(),
+                by=self.user,
+                **{name: self.cleaned_data.get(name) for name in NEW_RULE_FIELDS},
+            )
+        except ValidationError as exc:
+            self._update_errors(exc)
+        except PermissionDenied:
+            self.add_error(None, _("You are not allowed to do this."))
+
+
+class NewRuleInline(admin.StackedInline):
+    """Add a rule from a date: the past rules stay as they were."""
+
+    model = ProgrammeRule
+    form = NewRuleForm
+    verbose_name = _("new rule")
+    verbose_name_plural = _("add a rule from a date (a change of policy or amount)")
+    extra = 1
+    can_delete = False
+    fields = [
+        ("valid_from", "valid_to"),
+        "any_household",
+        "eligible_statuses",
+        "also_social_protection",
+        "area",
+        ("min_age", "max_age"),
+        "pupils_only",
+        "amount",
+        "legal_basis",
+        "note",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ProgrammeRule]:
+        return super().get_queryset(request).none()
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_decide(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_decide(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_decide(request.user)
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type("BoundNewRuleForm", (formset.form,), {"user": request.user})
+        return formset
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(CityManagedMixin, admin.ModelAdmin):
     list_display = [
@@ -96,30 +231,51 @@ class ProgrammeAdmin(CityManagedMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["code", "name", "name_en", "agency", "legal_basis", "description"]}),
         (
-            _("Who is eligible"),
-            {
-                "fields": [
-                    "level",
-                    "eligible_statuses",
-                    ("min_age", "max_age"),
-                    "pupils_only",
-                ]
-            },
-        ),
-        (
             _("What is given"),
-            {"fields": ["unit", "default_amount", "is_credit", "is_active", "display_order"]},
+            {"fields": ["level", "unit", "is_credit", "is_active", "display_order"]},
         ),
     ]
+    inlines = [RuleHistoryInline, NewRuleInline]
 
-    @admin.display(description=_("eligible households"))
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Programme]:
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("rules", queryset=ProgrammeRule.objects.order_by("valid_from"))
+            )
+        )
+
+    def _rule_today(self, obj: Programme) -> ProgrammeRule | None:
+        return eligibility.rule_in_force(obj.rules.all(), timezone.localdate())
+
+    @admin.display(description=_("eligible households (rule in force today)"))
     def statuses(self, obj: Programme) -> str:
-        labels = dict(Programme.Status.choices)
-        return ", ".join(str(labels.get(s, s)) for s in obj.eligible_statuses)
+        rule = self._rule_today(obj)
+        if rule is None:
+            return str(_("No rule in force"))
+        return RuleHistoryInline.who(self, rule)  # type: ignore[arg-type]
 
-    @admin.display(description=_("usual amount"), ordering="default_amount")
+    @admin.display(description=_("usual amount"))
     def usual_amount(self, obj: Programme) -> str:
-        return format_vnd(obj.default_amount) if obj.default_amount is not None else "–"
+        rule = self._rule_today(obj)
+        return format_vnd(rule.amount) if rule is not None and rule.amount is not None else "–"
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not ProgrammeRule:
+            super().save_formset(request, form, formset, change)
+            return
+        # The admin's change message reads these: the history rows stay as they were.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for rule_form in formset.forms:
+            if not isinstance(rule_form, NewRuleForm) or not rule_form.has_changed():
+                continue
+            rule = services.programme_rule_add(
+                programme=form.instance,
+                by=request.user,  # type: ignore[arg-type]
+                **{name: rule_form.cleaned_data.get(name) for name in NEW_RULE_FIELDS},
+            )
+            formset.new_objects.append(rule)
 
 
 # --- Steering Committee -----------------------------------------------------------------------

@@ -1,17 +1,21 @@
-"""Who may receive a support programme: the one place where programme eligibility is decided.
+"""Who may receive a support programme on a day: the one place where eligibility is decided.
 
-Pure code (no ORM): a programme's rules are data (`Programme.eligible_statuses`, `level`,
-`min_age`/`max_age`, `pupils_only`, REFERENCE.md §4) and a household's standing comes from its
-surveys. "Newly escaped" follows Decision 28/2015/QĐ-TTg: a household that was poor in one of the
-three previous years and is now neither poor nor near-poor keeps access to preferential credit.
+Pure code (no ORM). A programme's rules are dated data (`programs.models.ProgrammeRule`,
+REFERENCE.md §4): the rule in force on the day of the delivery (`rule_in_force`) says which
+households (poverty statuses, social-protection households, or any household), where (urban,
+rural) and, for a programme given to a person, which members (ages, pupils only). What a
+household *is* on that day — poor, near-poor, recently escaped — is its recognised standing
+(`households.standing.Standing.programme_statuses`, Decision 28/2015/QĐ-TTg for "escaped"),
+read by `programs.selectors.eligibility_on`, the one entry point every form, page and save uses.
 Reasons are translated at call time, as in `households.classification`.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from households.classification import gettext
 
@@ -19,16 +23,34 @@ POOR = "poor"
 NEAR_POOR = "near_poor"
 ESCAPED = "escaped"
 STATUSES = (POOR, NEAR_POOR, ESCAPED)
-# Decision 28/2015/QĐ-TTg: "hộ mới thoát nghèo" for 3 years after leaving the poor list.
-ESCAPED_YEARS = 3
+SOCIAL_PROTECTION = "social_protection"
+ANY_AREA, URBAN, RURAL = "any", "urban", "rural"
+MEMBER = "member"
 
 
-class ProgrammeLike(Protocol):
+class RuleLike(Protocol):
+    valid_from: datetime.date
+    valid_to: datetime.date | None
+    any_household: bool
     eligible_statuses: list[str]
-    level: str
+    also_social_protection: bool
+    area: str
     min_age: int | None
     max_age: int | None
     pupils_only: bool
+
+
+Rule = TypeVar("Rule", bound=RuleLike)
+
+
+@dataclass(frozen=True)
+class HouseholdFacts:
+    """What a rule asks of a household on the day: its programme statuses (from its recognised
+    standing), its area (the standing's, else its ward's) and the social-protection flag."""
+
+    statuses: frozenset[str]
+    area: str
+    is_social_protection: bool
 
 
 @dataclass(frozen=True)
@@ -40,55 +62,64 @@ class Eligibility:
         return self.eligible
 
 
-def household_standing(
-    current_status: str | None, earlier_poor_years: Iterable[int], year: int
-) -> set[str]:
-    """The statuses a programme can ask for that the household has in `year`.
-
-    Poor and near-poor come from the current survey. "Escaped" needs a current survey that is
-    neither poor nor near-poor and a poor survey in one of the `ESCAPED_YEARS` previous years;
-    without a current survey nothing is known, so the household has no standing.
-    """
-    if current_status in (POOR, NEAR_POOR):
-        return {current_status}
-    if current_status is None:
-        return set()
-    if any(year - ESCAPED_YEARS <= earlier < year for earlier in earlier_poor_years):
-        return {ESCAPED}
-    return set()
+def rule_in_force(rules: Iterable[Rule], day: datetime.date) -> Rule | None:
+    """The rule valid on `day` (rules of one programme never overlap), or None."""
+    for rule in rules:
+        if rule.valid_from <= day and (rule.valid_to is None or day <= rule.valid_to):
+            return rule
+    return None
 
 
-def _status_labels(statuses: Iterable[str]) -> str:
+def _who_labels(rule: RuleLike) -> str:
     labels = {
         POOR: gettext("poor households"),
         NEAR_POOR: gettext("near-poor households"),
         ESCAPED: gettext("households that escaped poverty in the last three years"),
     }
-    return ", ".join(labels[s] for s in STATUSES if s in set(statuses))
+    wanted = set(rule.eligible_statuses)
+    parts = [labels[s] for s in STATUSES if s in wanted]
+    if rule.also_social_protection:
+        parts.append(gettext("social-protection households"))
+    return ", ".join(parts)
 
 
-def check(
-    programme: ProgrammeLike,
+def judge(
+    rule: RuleLike | None,
     *,
-    standing: set[str],
+    level: str,
+    day: datetime.date,
+    household: HouseholdFacts,
     member_age: int | None,
     member_is_pupil: bool,
 ) -> Eligibility:
-    """Whether a household with `standing` (and, for a member-level programme, a member of
-    `member_age` who is or is not a pupil) may receive `programme`, with the reason why not.
+    """Whether a household with `household` facts (and, for a programme given to a member —
+    `level` "member" — a member of `member_age` on `day` who is or is not a pupil) may receive
+    the programme whose rule in force on `day` is `rule`, with the reason why not.
 
+    Checked in this order: a rule in force, the area, the household, the member.
     Household-level programmes ignore ages and school attendance.
     """
-    wanted = set(programme.eligible_statuses)
-    if not wanted & standing:
-        if not wanted:
-            return Eligibility(False, gettext("This programme has no eligible households."))
+    if rule is None:
         return Eligibility(
             False,
-            gettext("Only for %(statuses)s.") % {"statuses": _status_labels(wanted)},
+            gettext("No rule of this programme is in force on %(date)s.")
+            % {"date": day.strftime("%d/%m/%Y")},
         )
-    if programme.level == "member":
-        min_age, max_age = programme.min_age, programme.max_age
+    if rule.area == RURAL and household.area != RURAL:
+        return Eligibility(False, gettext("Only for households of rural communes."))
+    if rule.area == URBAN and household.area != URBAN:
+        return Eligibility(False, gettext("Only for households of urban wards."))
+    if not rule.any_household:
+        wanted = set(rule.eligible_statuses)
+        if not wanted and not rule.also_social_protection:
+            return Eligibility(False, gettext("This programme has no eligible households."))
+        social = rule.also_social_protection and household.is_social_protection
+        if not (wanted & household.statuses or social):
+            return Eligibility(
+                False, gettext("Only for %(statuses)s.") % {"statuses": _who_labels(rule)}
+            )
+    if level == MEMBER:
+        min_age, max_age = rule.min_age, rule.max_age
         if (min_age is not None or max_age is not None) and member_age is None:
             return Eligibility(False, gettext("The member's age is not known."))
         if min_age is not None and member_age is not None and member_age < min_age:
@@ -103,8 +134,16 @@ def check(
                 gettext("Only for members aged up to %(max)s; this member is %(age)s.")
                 % {"max": max_age, "age": member_age},
             )
-        if programme.pupils_only and not member_is_pupil:
+        if rule.pupils_only and not member_is_pupil:
             return Eligibility(
                 False, gettext("Only for pupils and students; this member is not at school.")
             )
     return Eligibility(True, gettext("Eligible."))
+
+
+def owed_by_status(rule: RuleLike | None) -> bool:
+    """Whether meeting the rule makes a delivery *owed* (the household page's "entitled but
+    not received"): rules tied to a status or to social protection. A rule for any household
+    (emergency relief, social allowances) depends on events and circumstances the registry
+    does not hold, so nobody is listed as owed it."""
+    return rule is not None and not rule.any_household

@@ -1,15 +1,19 @@
 """The household page's programmes section (issue 4 §10): who manages the household, what it
-received by year, its open loans, and what it is entitled to but has not received this year.
+received by year, its open loans, and what it is entitled to but has not received in the year of
+the latest periodic review (`households.standing.latest_periodic_round`), judged on that year's
+reference day by `programs.selectors.entitlements`.
 
 A fixed number of queries, whatever the number of benefits, loans or members.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from households.models import Household, ReviewRound
+from households import standing
+from households.models import Household
 from programs import selectors
 from programs.access import can_assign, can_record_benefit
 from programs.models import Benefit, HouseholdAssignment, Loan, Programme
@@ -29,6 +33,8 @@ class ProgrammesSection:
     assignment: HouseholdAssignment | None
     can_assign: bool
     year: int
+    # The day the year's entitlements are judged on (`households.standing.reference_day`).
+    day: datetime.date | None
     benefits_by_year: list[tuple[int, list[Benefit]]]
     open_loans: list[Loan]
     missing: list[MissingRow]
@@ -36,18 +42,9 @@ class ProgrammesSection:
     can_record_loan: bool
 
 
-def latest_periodic_year() -> int | None:
-    """The year of the latest periodic review round: the year whose entitlements count."""
-    return (
-        ReviewRound.objects.filter(kind=ReviewRound.Kind.PERIODIC)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
-    )
-
-
 def programmes_section(user: Any, household: Household) -> ProgrammesSection:
-    year = latest_periodic_year()
+    latest = standing.latest_periodic_round()
+    year = latest.year if latest is not None else None
     # Who may record depends on the programme only through its agency: ask once per agency.
     allowed: dict[int, bool] = {}
     recordable: list[Programme] = []
@@ -71,6 +68,7 @@ def programmes_section(user: Any, household: Household) -> ProgrammesSection:
         .first(),
         can_assign=can_assign(user, household),
         year=year or 0,
+        day=standing.reference_day(year) if year is not None else None,
         benefits_by_year=selectors.benefits_by_year(household),
         open_loans=selectors.open_loans(household),
         missing=missing,

@@ -8,6 +8,9 @@ poor and near-poor households are entitled to (programmes, REFERENCE.md §4), wh
 
 from __future__ import annotations
 
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -137,8 +140,11 @@ class HouseholdAssignment(models.Model):
 class Programme(models.Model):
     """A support policy or programme households or their members can receive (REFERENCE §4).
 
-    Who is eligible is data (statuses, level, ages, pupils only), read by the pure rules in
-    `programs.eligibility`; the amounts marked UNCONFIRMED in REFERENCE are defaults to edit.
+    Who is eligible, and the usual amount, are the programme's dated rules (`ProgrammeRule`),
+    judged by `programs.eligibility` on the day of each delivery. `eligible_statuses`, the ages,
+    `pupils_only` and `default_amount` here only mirror the latest rule (kept in step by
+    `programs.services.programme_rule_add`) for code that asks "who does this agency serve
+    today"; no eligibility decision reads them.
     """
 
     class Level(models.TextChoices):
@@ -205,6 +211,138 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProgrammeRule(models.Model):
+    """Who may receive a programme, and its usual amount, from `valid_from` to `valid_to`.
+
+    A change of policy is a new rule starting on the day it applies, never an edit of an old
+    one (`programs.services.programme_rule_add` closes the previous rule the day before), so a
+    delivery is always judged by the rule in force on its own date. The rules of a programme
+    never overlap (`clean`).
+    """
+
+    class Area(models.TextChoices):
+        ANY = "any", _("Urban and rural")
+        URBAN = "urban", _("Urban wards only")
+        RURAL = "rural", _("Rural communes only")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="rules", verbose_name=_("programme")
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("The last day the rule applies; empty while it is in force."),
+    )
+    any_household = models.BooleanField(
+        _("any household"),
+        default=False,
+        help_text=_("Not tied to poverty status: any household may receive it."),
+    )
+    eligible_statuses = models.JSONField(
+        _("eligible households"),
+        default=list,
+        blank=True,
+        help_text=_('Any of "poor", "near_poor", "escaped".'),
+    )
+    also_social_protection = models.BooleanField(
+        _("also social-protection households"),
+        default=False,
+        help_text=_("Households with a member on a monthly social-assistance allowance."),
+    )
+    area = models.CharField(_("area"), max_length=5, choices=Area.choices, default=Area.ANY)
+    min_age = models.PositiveSmallIntegerField(_("from age"), null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(_("up to age"), null=True, blank=True)
+    pupils_only = models.BooleanField(_("pupils and students only"), default=False)
+    amount = models.PositiveBigIntegerField(_("usual amount (VND)"), null=True, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=255)
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("The source, what is not confirmed, what is checked.")
+    )
+
+    history = HistoricalRecords(verbose_name=_("historical programme rule"))
+
+    class Meta:
+        verbose_name = _("programme rule")
+        verbose_name_plural = _("programme rules")
+        ordering = ["programme", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "valid_from"],
+                name="programme_rule_one_per_start",
+                violation_error_message=_("This programme already has a rule from this day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="programme_rule_dates_ordered",
+                violation_error_message=_("A rule cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_age__isnull=True)
+                | Q(max_age__isnull=True)
+                | Q(max_age__gte=models.F("min_age")),
+                name="programme_rule_age_range_ordered",
+                violation_error_message=_("The upper age cannot be below the lower age."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        end = f"{self.valid_to:%d/%m/%Y}" if self.valid_to else "…"
+        return f"{self.programme} ({self.valid_from:%d/%m/%Y} – {end})"
+
+    def clean(self) -> None:
+        self.clean_rule()
+        self.clean_overlap()
+
+    def clean_rule(self) -> None:
+        """Who the rule is for makes sense."""
+        statuses = self.eligible_statuses
+        if not isinstance(statuses, list) or not set(statuses) <= set(Programme.Status.values):
+            raise ValidationError(
+                {"eligible_statuses": _('List any of "poor", "near_poor", "escaped".')}
+            )
+        if self.any_household and (statuses or self.also_social_protection):
+            raise ValidationError(
+                {
+                    "any_household": _(
+                        "A rule for any household lists no statuses and no social-protection "
+                        "condition."
+                    )
+                }
+            )
+        if not (self.any_household or statuses or self.also_social_protection):
+            raise ValidationError(
+                {"eligible_statuses": _('Say who is eligible, or tick "any household".')}
+            )
+
+    def clean_overlap(self) -> None:
+        """The rules of a programme never overlap."""
+        if self.programme_id is None or self.valid_from is None:
+            return
+        overlapping = ProgrammeRule.objects.filter(programme_id=self.programme_id).exclude(
+            pk=self.pk
+        )
+        overlapping = overlapping.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from)
+        )
+        if self.valid_to is not None:
+            overlapping = overlapping.filter(valid_from__lte=self.valid_to)
+        clash = overlapping.order_by("valid_from").first()
+        if clash is not None:
+            raise ValidationError(
+                {
+                    "valid_from": _(
+                        "These dates overlap the rule valid from %(date)s: end that rule first."
+                    )
+                    % {"date": f"{clash.valid_from:%d/%m/%Y}"}
+                }
+            )
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 
 class Benefit(models.Model):

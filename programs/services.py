@@ -2,7 +2,8 @@
 
 Every write checks who may make it (`programs.access`, `PermissionDenied`) and the rules of the
 plan and the policies behind each programme (`ValidationError` keyed by field). A delivery to a
-household that is not eligible (`programs.eligibility`) is refused unless an override reason is
+household that is not eligible on its date (`programs.selectors.eligibility_on`: the recognised
+standing and the programme's rule in force that day) is refused unless an override reason is
 recorded with it, so every exception stays visible in the record.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,8 +21,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from households.access import can_decide
 from households.models import Assessment, Household, Member, User, Ward
-from programs import access, eligibility
+from programs import access, selectors
 from programs.models import (
     Agency,
     Benefit,
@@ -29,11 +32,11 @@ from programs.models import (
     Loan,
     LoanCheck,
     Programme,
+    ProgrammeRule,
     Training,
     TrainingAttendance,
     WardTarget,
 )
-from programs.selectors import household_standing_for_year, household_standings_for_year
 
 
 def _deny() -> PermissionDenied:
@@ -84,13 +87,7 @@ def _check_delivery(
     _check_date(errors, "date", date, household)
     if errors:
         return
-    standing = household_standing_for_year(household, date.year)
-    result = eligibility.check(
-        programme,
-        standing=standing,
-        member_age=member.age_on(date) if member is not None else None,
-        member_is_pupil=bool(member and member.attends_school),
-    )
+    result = selectors.eligibility_on(programme, household, member, date)
     if not result.eligible and not override_reason.strip():
         errors["override_reason"] = _(
             "Not eligible: %(reason)s To give it anyway, record the reason."
@@ -497,23 +494,18 @@ def benefits_record_bulk(
         .annotate(first=Min("round__starts_on"))
         .values_list("household_id", "first")
     )
-    standings = household_standings_for_year(households, date.year)
+    verdicts = selectors.eligibilities_on(programme, pairs, date)
     refused: list[str] = []
     if date > timezone.localdate():
         errors["date"] = _("The date cannot be in the future.")
-    for household, member in pairs:
+    for (household, member), verdict in zip(pairs, verdicts, strict=True):
         first = first_days.get(household.pk)
         wrong_level = (programme.level == Programme.Level.MEMBER) != (member is not None)
         if (
             wrong_level
             or (member is not None and member.household_id != household.pk)
             or (first is not None and date < first)
-            or not eligibility.check(
-                programme,
-                standing=standings.get(household.pk, set()),
-                member_age=member.age_on(date) if member is not None else None,
-                member_is_pupil=bool(member and member.attends_school),
-            ).eligible
+            or not verdict.eligible
         ):
             refused.append(member.full_name if member is not None else household.code)
     if refused:
@@ -536,3 +528,118 @@ def benefits_record_bulk(
         for household, member in pairs
     ]
     return bulk_create_with_history(benefits, Benefit, batch_size=500, default_user=by)
+
+
+# Fields of a rule that the programme mirrors (`Programme`'s docstring).
+_MIRRORED = {
+    "eligible_statuses": "eligible_statuses",
+    "min_age": "min_age",
+    "max_age": "max_age",
+    "pupils_only": "pupils_only",
+    "default_amount": "amount",
+}
+
+
+def _mirror_latest_rule(programme: Programme) -> None:
+    latest = programme.rules.order_by("-valid_from").first()
+    if latest is None:
+        return
+    for field, source in _MIRRORED.items():
+        setattr(programme, field, getattr(latest, source))
+    programme.save(update_fields=list(_MIRRORED))
+
+
+def _latest_rule(programme: Programme, *, lock: bool = False) -> ProgrammeRule | None:
+    if programme.pk is None:
+        return None
+    rules = ProgrammeRule.objects.filter(programme=programme)
+    if lock:
+        rules = rules.select_for_update()
+    return rules.order_by("-valid_from").first()
+
+
+def programme_rule_prepare(
+    *,
+    programme: Programme,
+    valid_from: datetime.date,
+    legal_basis: str,
+    by: User,
+    valid_to: datetime.date | None = None,
+    any_household: bool = False,
+    eligible_statuses: Iterable[str] = (),
+    also_social_protection: bool = False,
+    area: str = ProgrammeRule.Area.ANY,
+    min_age: int | None = None,
+    max_age: int | None = None,
+    pupils_only: bool = False,
+    amount: int | None = None,
+    note: str = "",
+    _lock: bool = False,
+) -> ProgrammeRule:
+    """The new rule `programme_rule_add` would save, checked (who, when, what), unsaved: the
+    admin shows its errors on the form before anything is written."""
+    if not can_decide(by):
+        raise _deny()
+    errors: dict[str, str] = {}
+    if valid_from is None:
+        errors["valid_from"] = _("Enter the first day the rule applies.")
+    if not (legal_basis or "").strip():
+        errors["legal_basis"] = _("Enter the decision or circular the rule comes from.")
+    if errors:
+        raise ValidationError(errors)
+    latest = _latest_rule(programme, lock=_lock)
+    if latest is not None and valid_from <= latest.valid_from:
+        raise ValidationError(
+            {
+                "valid_from": _(
+                    "A new rule must start after the latest one (valid from %(date)s): the "
+                    "rules of the past stay as they were."
+                )
+                % {"date": date_format(latest.valid_from, "d/m/Y")}
+            }
+        )
+    rule = ProgrammeRule(
+        programme=programme,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        any_household=any_household,
+        eligible_statuses=list(eligible_statuses or []),
+        also_social_protection=also_social_protection,
+        area=area,
+        min_age=min_age,
+        max_age=max_age,
+        pupils_only=pupils_only,
+        amount=amount,
+        legal_basis=legal_basis.strip(),
+        note=(note or "").strip(),
+    )
+    # Every check but the overlap with the rule in force, which the save ends the day before.
+    rule.clean_fields(exclude=["programme"])
+    rule.clean_rule()
+    if rule.valid_to is not None and rule.valid_to < rule.valid_from:
+        raise ValidationError({"valid_to": _("A rule cannot end before it starts.")})
+    if rule.min_age is not None and rule.max_age is not None and rule.max_age < rule.min_age:
+        raise ValidationError({"max_age": _("The upper age cannot be below the lower age.")})
+    return rule
+
+
+@transaction.atomic
+def programme_rule_add(*, programme: Programme, by: User, **fields: Any) -> ProgrammeRule:
+    """A change of a programme's rule or amount from `valid_from` (the fields of
+    `programme_rule_prepare`): a new rule, never an edit of history (REFERENCE.md §4 marks which
+    rules are UNCONFIRMED; a corrected decision is a new rule from its own date). The rule in
+    force until then ends the day before; a rule can only start after the latest one starts,
+    so the deliveries already judged keep their rule. The programme's mirror fields follow.
+    """
+    rule = programme_rule_prepare(programme=programme, by=by, _lock=True, **fields)
+    latest = _latest_rule(programme)
+    if latest is not None and (latest.valid_to is None or latest.valid_to >= rule.valid_from):
+        latest.valid_to = rule.valid_from - datetime.timedelta(days=1)
+        latest.full_clean()
+        latest._history_user = by  # type: ignore[attr-defined]
+        latest.save(update_fields=["valid_to"])
+    rule.full_clean()
+    rule._history_user = by  # type: ignore[attr-defined]
+    rule.save()
+    _mirror_latest_rule(programme)
+    return rule

@@ -37,8 +37,7 @@ from programs.forms import (
     LoanUpdateForm,
     add_service_errors,
 )
-from programs.household_page import latest_periodic_year
-from programs.models import Agency, Loan, Programme
+from programs.models import Agency, Loan, Programme, ProgrammeRule
 
 # --- The catalogue ------------------------------------------------------------------------
 
@@ -46,33 +45,52 @@ from programs.models import Agency, Loan, Programme
 @dataclass(frozen=True)
 class ProgrammeRow:
     programme: Programme
+    rule: ProgrammeRule | None
     who: str
 
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def programme_list(request: HttpRequest) -> HttpResponse:
-    programmes = (
+    """The catalogue, each programme with its rule in force today."""
+    programmes = list(
         Programme.objects.filter(is_active=True)
         .select_related("agency")
         .order_by("agency__display_order", "agency__name", "display_order", "name")
     )
-    groups: list[tuple[Agency, list[ProgrammeRow]]] = [
-        (agency, [ProgrammeRow(p, who_is_eligible(p)) for p in rows])
-        for agency, rows in groupby(programmes, key=lambda p: p.agency)
-    ]
-    return render(request, "programs/programme_list.html", {"nav": "programmes", "groups": groups})
+    rules = selectors.rules_of(programmes)
+    today = timezone.localdate()
+    groups: list[tuple[Agency, list[ProgrammeRow]]] = []
+    for agency, rows in groupby(programmes, key=lambda p: p.agency):
+        entries = []
+        for programme in rows:
+            rule = eligibility.rule_in_force(rules[programme.pk], today)
+            entries.append(ProgrammeRow(programme, rule, who_is_eligible(programme, rule)))
+        groups.append((agency, entries))
+    return render(
+        request,
+        "programs/programme_list.html",
+        {"nav": "programmes", "groups": groups, "today": today},
+    )
 
 
-def who_is_eligible(programme: Programme) -> str:
-    """The programme's rules in words: "Hộ nghèo, hộ cận nghèo · thành viên từ 6 đến 18 tuổi"."""
+def who_is_eligible(programme: Programme, rule: ProgrammeRule | None) -> str:
+    """A rule in words: "Hộ nghèo, hộ cận nghèo · thành viên từ 6 đến 18 tuổi"."""
+    if rule is None:
+        return str(_("No rule in force"))
     labels = dict(Programme.Status.choices)
-    parts = [
-        ", ".join(str(labels[s]) for s in eligibility.STATUSES if s in programme.eligible_statuses)
-        or _("Nobody yet")
-    ]
+    if rule.any_household:
+        who = str(_("Any household"))
+    else:
+        names = [str(labels[s]) for s in eligibility.STATUSES if s in rule.eligible_statuses]
+        if rule.also_social_protection:
+            names.append(str(_("Social-protection household")))
+        who = ", ".join(names) or str(_("Nobody yet"))
+    parts = [who]
+    if rule.area != ProgrammeRule.Area.ANY:
+        parts.append(str(rule.get_area_display()))
     if programme.level == Programme.Level.MEMBER:
-        low, high = programme.min_age, programme.max_age
+        low, high = rule.min_age, rule.max_age
         if low is not None and high is not None:
             parts.append(_("members aged %(min)s to %(max)s") % {"min": low, "max": high})
         elif low is not None:
@@ -81,7 +99,7 @@ def who_is_eligible(programme: Programme) -> str:
             parts.append(_("members aged up to %(max)s") % {"max": high})
         else:
             parts.append(_("each member"))
-        if programme.pupils_only:
+        if rule.pupils_only:
             parts.append(_("pupils and students only"))
     return " · ".join(parts)
 
@@ -106,9 +124,11 @@ def recordable_programmes(user: Any, household: Household, *, credit: bool) -> l
 
 @dataclass(frozen=True)
 class Hint:
-    """What the page says about the chosen programme before anything is saved."""
+    """What the page says about the chosen programme before anything is saved: the verdict of
+    `programs.selectors`, on the delivery date typed in the form, as the save will judge it."""
 
     programme: Programme
+    day: datetime.date
     eligible: bool
     reason: str
 
@@ -135,11 +155,9 @@ def _delivery_page(request: HttpRequest, pk: int, *, credit: bool) -> HttpRespon
     chosen = by_code.get(source.get("programme", ""))
     members = list(household.members.all())
     today = timezone.localdate()
-    standing = selectors.household_standing_for_year(
-        household, latest_periodic_year() or today.year
-    )
-    hint, ordered, notes = _eligibility_hints(chosen, members, standing, source, today)
     form_class = LoanForm if credit else BenefitForm
+    day = _delivery_day(form_class, source) or today
+    hint, ordered, notes, rule = _eligibility_hints(chosen, household, members, source, day)
     kwargs: dict[str, Any] = {"programmes": programmes, "members": ordered, "member_notes": notes}
     if request.method == "POST":
         form = form_class(request.POST, **kwargs)
@@ -157,7 +175,9 @@ def _delivery_page(request: HttpRequest, pk: int, *, credit: bool) -> HttpRespon
                 )
                 return redirect(reverse("households:detail", args=[household.pk]) + "#supports")
     else:
-        form = form_class(initial=_initial(source, chosen, credit=credit, today=today), **kwargs)
+        form = form_class(
+            initial=_initial(source, chosen, rule, credit=credit, today=today), **kwargs
+        )
     show_override = bool(
         (hint and not hint.eligible)
         or form.has_error("override_reason")
@@ -180,43 +200,51 @@ def _delivery_page(request: HttpRequest, pk: int, *, credit: bool) -> HttpRespon
     return render(request, template, context)
 
 
+def _delivery_day(form_class: type[BenefitForm | LoanForm], source: Any) -> datetime.date | None:
+    """The delivery date typed in the form, read as the form reads it (None if not a date)."""
+    field = form_class.base_fields["date"]
+    try:
+        value = field.clean(source.get("date", ""))
+    except ValidationError:
+        return None
+    return value if isinstance(value, datetime.date) else None
+
+
 def _eligibility_hints(
     programme: Programme | None,
+    household: Household,
     members: list[Member],
-    standing: set[str],
     source: Any,
-    today: datetime.date,
-) -> tuple[Hint | None, list[Member], dict[int, str]]:
-    """The verdict on the chosen programme, and the members with eligible ones first and why."""
+    day: datetime.date,
+) -> tuple[Hint | None, list[Member], dict[int, str], ProgrammeRule | None]:
+    """The verdict on the chosen programme on `day`, the members with eligible ones first and
+    why, and the programme's rule in force that day."""
     if programme is None:
-        return None, members, {}
+        return None, members, {}, None
+    verdicts = selectors.verdicts_on(programme, household, members, day)
     if programme.level == Programme.Level.HOUSEHOLD:
-        verdict = eligibility.check(
-            programme, standing=standing, member_age=None, member_is_pupil=False
-        )
-        return Hint(programme, verdict.eligible, verdict.reason), members, {}
-    verdicts = {
-        m.pk: eligibility.check(
-            programme,
-            standing=standing,
-            member_age=m.age_on(today),
-            member_is_pupil=m.attends_school,
-        )
-        for m in members
-    }
-    ordered = sorted(members, key=lambda m: not verdicts[m.pk].eligible)
-    notes = {pk: v.reason for pk, v in verdicts.items()}
+        verdict = verdicts.household
+        return Hint(programme, day, verdict.eligible, verdict.reason), members, {}, verdicts.rule
+    ordered = sorted(members, key=lambda m: not verdicts.members[m.pk].eligible)
+    notes = {pk: v.reason for pk, v in verdicts.members.items()}
     chosen_member = next((m for m in members if str(m.pk) == source.get("member", "")), None)
     if chosen_member is None:
-        return None, ordered, notes
-    verdict = verdicts[chosen_member.pk]
-    return Hint(programme, verdict.eligible, verdict.reason), ordered, notes
+        return None, ordered, notes, verdicts.rule
+    verdict = verdicts.members[chosen_member.pk]
+    hint = Hint(programme, day, verdict.eligible, verdict.reason)
+    return hint, ordered, notes, verdicts.rule
 
 
 def _initial(
-    source: Any, programme: Programme | None, *, credit: bool, today: datetime.date
+    source: Any,
+    programme: Programme | None,
+    rule: ProgrammeRule | None,
+    *,
+    credit: bool,
+    today: datetime.date,
 ) -> dict[str, Any]:
-    """A new form: today's date, the usual amount, and what a link or the page already chose."""
+    """A new form: today's date, the usual amount of the rule in force on the date, and what a
+    link or the page already chose."""
     initial: dict[str, Any] = {"date": today}
     for name in ("programme", "member", "date", "amount", "quantity", "reference", "note"):
         value = source.get(name)
@@ -226,8 +254,8 @@ def _initial(
         if source.get(name):
             initial[name] = source.get(name)
     if programme is not None and not source.get("amount"):
-        if programme.default_amount:
-            initial["amount"] = programme.default_amount
+        if rule is not None and rule.amount:
+            initial["amount"] = rule.amount
         if not credit and programme.unit != Programme.Unit.VND and not source.get("quantity"):
             initial["quantity"] = 1
     return initial

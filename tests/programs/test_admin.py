@@ -5,8 +5,10 @@ eligibility); assignments, trainings and targets are saved through the services.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
+from django.forms import BooleanField
 from django.test import Client
 from django.urls import reverse
 
@@ -18,10 +20,11 @@ from programs.models import (
     CommitteeMember,
     HouseholdAssignment,
     Programme,
+    ProgrammeRule,
     Training,
     WardTarget,
 )
-from tests.factories import make_assessment, make_household, make_member
+from tests.factories import make_household, make_member, make_recognised
 
 pytestmark = pytest.mark.django_db
 
@@ -52,48 +55,110 @@ def bob(city_reviewer: User) -> Client:
 def poor_household(ward_code: str = "duc-thang", code: str = "DT-0001") -> Household:
     household = make_household(ward_code, code=code)
     make_member(household)
-    make_assessment(household, income_per_capita=700_000)
+    make_recognised(household, 700_000, year=2016)  # poor on the list in force in 2017
     return household
 
 
-def programme_form(programme: Programme, **changes: str) -> dict[str, str]:
-    data = {
-        "code": programme.code,
-        "name": programme.name,
-        "name_en": programme.name_en,
-        "agency": str(programme.agency_id),
-        "legal_basis": programme.legal_basis,
-        "description": programme.description,
-        "level": programme.level,
-        "eligible_statuses": '["poor"]',
-        "min_age": "",
-        "max_age": "",
-        "unit": programme.unit,
-        "default_amount": str(programme.default_amount or ""),
-        "is_active": "on",
-        "display_order": str(programme.display_order),
-    }
-    data.update(changes)
+def page_data(response: Any) -> dict[str, str]:
+    """The POST data of an admin change page as a browser would send it unchanged."""
+    data: dict[str, str] = {}
+
+    def add(form: Any, prefix: str = "") -> None:
+        for name, field in form.fields.items():
+            key = f"{prefix}{name}"
+            value = field.prepare_value(form[name].value())
+            if isinstance(field, BooleanField):
+                if value:
+                    data[key] = "on"
+            elif value is not None:
+                data[key] = str(value)
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name, value in formset.management_form.initial.items():
+            data[f"{formset.prefix}-{name}"] = str(value)
+        for form in formset.forms:
+            add(form, f"{form.prefix}-")
     return data
 
 
-def test_the_city_edits_a_programme_amount(bob: Client) -> None:
+def new_rule(data: dict[str, str], **fields: str) -> dict[str, str]:
+    """`data` with the "add a rule" inline (the second inline on rules) filled in."""
+    return {**data, **{f"rules-2-0-{name}": value for name, value in fields.items()}}
+
+
+def test_the_city_adds_a_rule_from_a_date_and_the_old_one_ends_the_day_before(
+    bob: Client, city_reviewer: User
+) -> None:
     programme = Programme.objects.get(code="ho-tro-chi-phi-hoc-tap")
     url = reverse("admin:programs_programme_change", args=[programme.pk])
-    response = bob.post(url, programme_form(programme, default_amount="150000"))
-    assert response.status_code == 302
+    data = page_data(bob.get(url))
+
+    response = bob.post(
+        url,
+        new_rule(
+            data,
+            valid_from="2018-09-01",
+            eligible_statuses='["poor"]',
+            area="any",
+            pupils_only="on",
+            amount="150000",
+            legal_basis="Quyết định thử nghiệm 12/2018",
+        ),
+    )
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    old, new = ProgrammeRule.objects.filter(programme=programme).order_by("valid_from")
+    assert (old.valid_to, old.amount) == (datetime.date(2018, 8, 31), 100_000)
+    assert (new.valid_from, new.valid_to, new.amount) == (datetime.date(2018, 9, 1), None, 150_000)
+    assert new.history.get().history_user == city_reviewer
     programme.refresh_from_db()
     assert programme.default_amount == 150_000
+
+
+def test_a_rule_cannot_start_before_the_latest_one(bob: Client) -> None:
+    programme = Programme.objects.get(code="ho-tro-chi-phi-hoc-tap")
+    url = reverse("admin:programs_programme_change", args=[programme.pk])
+    data = page_data(bob.get(url))
+
+    response = bob.post(
+        url,
+        new_rule(
+            data,
+            valid_from="2015-09-01",
+            eligible_statuses='["poor", "near_poor"]',
+            area="any",
+            amount="1",
+            legal_basis="Sửa lịch sử",
+        ),
+    )
+
+    assert response.status_code == 200
+    assert "Quy định mới phải bắt đầu sau quy định gần nhất" in response.content.decode()
+    rule = ProgrammeRule.objects.get(programme=programme)
+    assert (rule.valid_to, rule.amount, rule.eligible_statuses) == (None, 100_000, ["poor"])
 
 
 def test_an_officer_reads_the_catalogue_but_cannot_change_it(alice: Client) -> None:
     programme = Programme.objects.get(code="ho-tro-chi-phi-hoc-tap")
     assert alice.get(reverse("admin:programs_programme_changelist")).status_code == 200
     url = reverse("admin:programs_programme_change", args=[programme.pk])
-    response = alice.post(url, programme_form(programme, default_amount="1"))
+    data = page_data(alice.get(url))
+    response = alice.post(
+        url,
+        new_rule(
+            data,
+            valid_from="2018-09-01",
+            eligible_statuses='["poor"]',
+            area="any",
+            amount="1",
+            legal_basis="x",
+        ),
+    )
     assert response.status_code == 403
-    programme.refresh_from_db()
-    assert programme.default_amount == 100_000
+    rule = ProgrammeRule.objects.get(programme=programme)
+    assert (rule.valid_to, rule.amount) == (None, 100_000)
     assert alice.get(reverse("admin:programs_programme_add")).status_code == 403
 
 
@@ -102,10 +167,10 @@ def test_the_programme_list_query_count_is_fixed(
 ) -> None:
     url = reverse("admin:programs_programme_changelist")
     bob.get(url)  # warm the session and content types
-    with django_assert_max_num_queries(12):  # type: ignore[operator]
+    with django_assert_max_num_queries(13):  # type: ignore[operator]
         response = bob.get(url)
     assert response.status_code == 200
-    assert len(response.context["cl"].result_list) == 20
+    assert len(response.context["cl"].result_list) == 21
     assert "100.000 đ" in response.content.decode()
 
 

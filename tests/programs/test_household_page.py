@@ -16,7 +16,7 @@ from django.urls import reverse
 from households.models import Household, Member, User
 from programs import services
 from programs.models import Agency, CommitteeMember, HouseholdAssignment, Programme
-from tests.factories import make_assessment, make_household, make_member, make_round
+from tests.factories import make_household, make_member, make_recognised, make_round
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,8 @@ def part(response: HttpResponse, testid: str) -> str:
 
 @pytest.fixture
 def family(ducthang_officer: User) -> tuple[Household, Member]:
-    """A poor household of Đức Thắng (2017 round) with a pupil born 2010."""
+    """A poor household of Đức Thắng with a pupil born 2010: recognised in the 2016 review, so
+    on the list in force in 2017, the year of the latest periodic round (2017, in progress)."""
     household = make_household(code="DT-0001")
     make_member(household, full_name="Nguyễn Văn An", birth_year=1975)
     pupil = make_member(
@@ -47,7 +48,8 @@ def family(ducthang_officer: User) -> tuple[Household, Member]:
         attends_school=True,
         education_level=Member.Education.PRIMARY,
     )
-    make_assessment(household, review_round=make_round(2017), income_per_capita=700_000)
+    make_recognised(household, 700_000, year=2016)
+    make_round(2017)
     return household, pupil
 
 
@@ -158,6 +160,11 @@ def test_missing_entitlements_link_to_the_benefit_form_and_leave_once_recorded(
     assert "Miễn học phí" in missing
     assert "Nguyễn Thị Bé" in missing
     assert "Hỗ trợ tiền điện" in missing
+    # Housing is for rural communes; relief and allowances depend on each case.
+    for absent in ("Hỗ trợ nhà ở", "Cứu trợ đột xuất", "Trợ cấp xã hội", "Giảm 50% học phí"):
+        assert absent not in missing
+    # 2017, the latest periodic round's year: the list in force on 31/12/2017.
+    assert "31/12/2017" in part(before, "entitlements-day")
     assert tuition in before.content.decode()
 
     record(household, ducthang_officer, "mien-hoc-phi", member=pupil, quantity=1)
@@ -171,7 +178,8 @@ def test_missing_entitlements_link_to_the_benefit_form_and_leave_once_recorded(
 def test_a_non_poor_household_is_owed_nothing(client: Client, ducthang_officer: User) -> None:
     household = make_household(code="DT-0009")
     make_member(household)
-    make_assessment(household, review_round=make_round(2017), income_per_capita=5_000_000)
+    make_recognised(household, 5_000_000, year=2016)
+    make_round(2017)
     client.force_login(ducthang_officer)
 
     response = client.get(url(household))
@@ -267,10 +275,11 @@ def test_the_section_runs_a_fixed_number_of_queries(
     client.force_login(ducthang_officer)
 
     # The whole household page: 17 before issue 4 (see tests/households/test_views_detail.py)
-    # with one survey, plus the section's 10: the latest round's year, the programmes (who may
-    # record), the entitlements (standing, programmes, members, this year's benefits), the
-    # assignment, the benefits by year, the open loans and their checks.
-    with django_assert_num_queries(27):
+    # with one survey, plus the section's 12: the latest periodic round, the programmes (who
+    # may record), the entitlements (the standing on the year's reference day, the ward and
+    # flag, programmes, their rules, members, this year's benefits), the assignment, the
+    # benefits by year, the open loans and their checks.
+    with django_assert_num_queries(29):
         response = client.get(url(household))
 
     assert response.status_code == 200

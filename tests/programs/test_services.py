@@ -2,7 +2,9 @@
 the reads the household page uses (`programs.selectors`), against hand-built households.
 
 Đức Thắng is urban: a survey income of 700.000 đ/person/month is poor, 1.100.000 near-poor,
-2.000.000 neither (REFERENCE §1.5). The 2017 periodic round starts on 01/09/2017.
+2.000.000 neither (REFERENCE §1.5). Tiến Lợi is a rural commune: 600.000 đ is poor, 900.000
+near-poor, 2.000.000 neither. Households are recognised in the 2016 periodic review (round from
+01/09/2016): that list is in force from 01/01/2017 (`households.standing`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from households.models import Household, Member, User, Ward
+from households.models import Household, Member, ReviewState, User, Ward
 from programs import access, selectors, services
 from programs.models import (
     Agency,
@@ -23,11 +25,20 @@ from programs.models import (
     Loan,
     LoanCheck,
     Programme,
+    ProgrammeRule,
     Training,
     TrainingAttendance,
     WardTarget,
 )
-from tests.factories import make_assessment, make_household, make_member, make_round, make_user
+from tests.factories import (
+    make_assessment,
+    make_assessment_in_state,
+    make_household,
+    make_member,
+    make_recognised,
+    make_round,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +65,7 @@ def household_with_pupil(
         attends_school=True,
         health_insurance_number="HN4600000000002",
     )
-    make_assessment(household, income_per_capita=income)
+    make_recognised(household, income, year=2016)
     return household, pupil
 
 
@@ -69,7 +80,7 @@ def test_the_reference_data_lists_the_agencies_and_programmes() -> None:
     assert Agency.objects.count() == 11
     assert Agency.objects.get(code="nhcsxh").kind == Agency.Kind.BANK
     assert "nợ quá hạn" in Agency.objects.get(code="nhcsxh").responsibilities
-    assert Programme.objects.count() == 20
+    assert Programme.objects.count() == 21
     assert set(Programme.objects.filter(is_credit=True).values_list("code", flat=True)) == {
         "vay-ho-ngheo",
         "vay-ho-can-ngheo",
@@ -79,19 +90,43 @@ def test_the_reference_data_lists_the_agencies_and_programmes() -> None:
         "vay-nha-o",
     }
     tuition = programme("mien-hoc-phi")
-    assert (tuition.level, tuition.eligible_statuses, tuition.pupils_only) == (
-        "member",
+    assert (tuition.level, tuition.agency.code) == ("member", "gd-dt")
+    assert "CHƯA XÁC NHẬN" in programme("ho-tro-chi-phi-hoc-tap").description
+    # Every programme has one rule, from the first day of the 2016–2020 standard.
+    for row in Programme.objects.prefetch_related("rules"):
+        (rule,) = row.rules.all()
+        assert (rule.valid_from, rule.valid_to) == (datetime.date(2016, 1, 1), None), row.code
+        assert row.name and row.name_en and rule.legal_basis, row.code
+        assert rule.any_household or rule.eligible_statuses, row.code
+        assert row.eligible_statuses == rule.eligible_statuses  # the mirror
+        assert row.default_amount == rule.amount
+
+    def rule(code: str) -> ProgrammeRule:
+        return ProgrammeRule.objects.get(programme__code=code)
+
+    assert (rule("mien-hoc-phi").eligible_statuses, rule("mien-hoc-phi").pupils_only) == (
         ["poor"],
         True,
     )
-    assert tuition.agency.code == "gd-dt"
-    training = programme("day-nghe")
-    assert (training.min_age, training.max_age, training.default_amount) == (15, 60, 3_000_000)
-    assert programme("vay-nha-o").default_amount == 25_000_000
-    assert programme("vay-ho-moi-thoat-ngheo").eligible_statuses == ["escaped"]
-    assert "CHƯA XÁC NHẬN" in programme("ho-tro-chi-phi-hoc-tap").description
-    for row in Programme.objects.all():
-        assert row.name and row.name_en and row.legal_basis and row.eligible_statuses
+    training = rule("day-nghe")
+    assert (training.min_age, training.max_age, training.amount) == (15, 60, 3_000_000)
+    # The corrections of issue 9, each with its source (REFERENCE.md §4, §7).
+    for code in ("ho-tro-nha-o", "vay-nha-o"):
+        assert (rule(code).eligible_statuses, rule(code).area) == (["poor"], "rural")
+        assert "33/2015" in rule(code).legal_basis and "2011–2015" in rule(code).note
+    assert rule("vay-nha-o").amount == 25_000_000
+    water = rule("vay-nuoc-sach")
+    assert (water.any_household, water.area) == (True, "rural")
+    near_poor_tuition = rule("giam-hoc-phi")
+    assert (near_poor_tuition.eligible_statuses, near_poor_tuition.pupils_only) == (
+        ["near_poor"],
+        True,
+    )
+    assert "CHƯA XÁC NHẬN" in near_poor_tuition.note
+    assert rule("tro-cap-xa-hoi").any_household and rule("cuu-tro-dot-xuat").any_household
+    assert rule("vay-ho-moi-thoat-ngheo").eligible_statuses == ["escaped"]
+    electricity = rule("ho-tro-tien-dien")
+    assert (electricity.eligible_statuses, electricity.also_social_protection) == (["poor"], True)
 
 
 # --- benefit_record ---------------------------------------------------------------------------
@@ -204,9 +239,9 @@ def test_a_vnd_programme_records_the_amount(ducthang_officer: User) -> None:
         ),
         (
             "ho-tro-tien-dien",
-            {"amount": 46_000, "date": datetime.date(2017, 8, 31)},
+            {"amount": 46_000, "date": datetime.date(2016, 8, 31)},
             "date",
-            "Hộ chỉ có trong danh sách từ ngày 01/09/2017 (kỳ rà soát đầu tiên của hộ).",
+            "Hộ chỉ có trong danh sách từ ngày 01/09/2016 (kỳ rà soát đầu tiên của hộ).",
         ),
     ],
 )
@@ -418,16 +453,38 @@ def test_bad_loans_are_refused_and_nothing_is_saved(
     assert not Loan.objects.exists()
 
 
-def test_a_newly_escaped_household_gets_the_escaped_loan(ducthang_officer: User) -> None:
-    household, _ = household_with_pupil()  # poor in 2017
-    make_assessment(household, income_per_capita=NOT_POOR, review_round=make_round(2018))
-    day = datetime.date(2018, 10, 1)
+def test_the_escaped_loan_follows_the_escape_for_three_years(ducthang_officer: User) -> None:
+    # Poor on the 2016 list (in force 2017), above the lines on the 2017 one: escaped on
+    # 01/01/2018 (Decision 28/2015/QĐ-TTg, `households.standing.ESCAPED_YEARS` = 3).
+    household, _ = household_with_pupil()
+    make_recognised(household, NOT_POOR, year=2017)
+    escaped_loan = programme("vay-ho-moi-thoat-ngheo")
+    still_poor = datetime.date(2017, 12, 1)
+    two_years_on = datetime.date(2020, 1, 15)  # on the poor list on 15/01/2017: escaped
+    four_years_on = datetime.date(2022, 1, 15)  # above the lines since 15/01/2019: no longer
+
+    assert not selectors.eligibility_on(escaped_loan, household, None, still_poor)
     with pytest.raises(ValidationError):
-        record_loan(ducthang_officer, household, date=day)
-    loan = record_loan(
-        ducthang_officer, household, date=day, programme=programme("vay-ho-moi-thoat-ngheo")
-    )
+        record_loan(ducthang_officer, household, date=two_years_on)  # no longer poor
+    loan = record_loan(ducthang_officer, household, date=two_years_on, programme=escaped_loan)
     assert loan.benefit.programme.code == "vay-ho-moi-thoat-ngheo"
+    with pytest.raises(ValidationError) as excinfo:
+        record_loan(ducthang_officer, household, date=four_years_on, programme=escaped_loan)
+    assert errors_of(excinfo)["override_reason"] == [
+        "Không đủ điều kiện: Chỉ dành cho hộ thoát nghèo trong ba năm gần đây. Nếu vẫn hỗ "
+        "trợ, hãy ghi rõ lý do."
+    ]
+    assert Loan.objects.count() == 1
+
+
+def test_a_poor_household_that_became_near_poor_gets_the_near_poor_loan_not_the_escaped_one(
+    ducthang_officer: User,
+) -> None:
+    household, _ = household_with_pupil()
+    make_recognised(household, NEAR_POOR, year=2017)
+    day = datetime.date(2018, 10, 1)
+    assert not selectors.eligibility_on(programme("vay-ho-moi-thoat-ngheo"), household, None, day)
+    assert selectors.eligibility_on(programme("vay-ho-can-ngheo"), household, None, day)
 
 
 def test_loan_update_keeps_the_balance_within_the_principal(ducthang_officer: User) -> None:
@@ -816,16 +873,16 @@ def test_a_committee_member_following_the_ward_may_record(
 # --- Selectors --------------------------------------------------------------------------------
 
 
-def test_standing_for_the_year(ducthang_officer: User) -> None:
-    household, _ = household_with_pupil()
-    assert selectors.household_standing_for_year(household, 2016) == set()
-    assert selectors.household_standing_for_year(household, 2017) == {"poor"}
-    # The 2017 list stays in force until the next review.
-    assert selectors.household_standing_for_year(household, 2018) == {"poor"}
-    make_assessment(household, income_per_capita=NOT_POOR, review_round=make_round(2018))
-    assert selectors.household_standing_for_year(household, 2018) == {"escaped"}
-    make_assessment(household, income_per_capita=NEAR_POOR, review_round=make_round(2019))
-    assert selectors.household_standing_for_year(household, 2019) == {"near_poor"}
+def test_eligibility_reads_the_recognised_list_in_force_on_the_day(ducthang_officer: User) -> None:
+    household, pupil = household_with_pupil()
+    electricity, tuition = programme("ho-tro-tien-dien"), programme("mien-hoc-phi")
+    # The 2016 review's result takes effect on 01/01/2017.
+    assert not selectors.eligibility_on(electricity, household, None, datetime.date(2016, 12, 31))
+    assert selectors.eligibility_on(electricity, household, None, datetime.date(2017, 1, 1))
+    assert selectors.eligibility_on(tuition, household, pupil, datetime.date(2017, 1, 1))
+    # A 2017 survey that is only a draft changes nothing; recognised, it counts from 2018.
+    make_assessment(household, income_per_capita=NEAR_POOR, review_round=make_round(2017))
+    assert selectors.eligibility_on(electricity, household, None, datetime.date(2018, 6, 1))
 
 
 def test_entitlements_show_what_is_owed_then_received(
@@ -844,13 +901,17 @@ def test_entitlements_show_what_is_owed_then_received(
     def row(rows: list[selectors.Entitlement], code: str, member: Member | None) -> object:
         return next(r for r in rows if r.programme.code == code and r.member == member)
 
-    with django_assert_num_queries(4):  # type: ignore[operator]
+    # The standing on 31/12/2017, the household's ward and flag, the programmes, their rules,
+    # the members, the year's benefits.
+    with django_assert_num_queries(6):  # type: ignore[operator]
         rows = selectors.entitlements(household, 2017)
     tuition = row(rows, "mien-hoc-phi", pupil)
     assert tuition.received is False and tuition.benefits == []  # type: ignore[attr-defined]
     codes = {r.programme.code for r in rows}
     assert {"bhyt-ngheo", "mien-hoc-phi", "ho-tro-tien-dien", "vay-ho-ngheo"} <= codes
     assert not codes & {"bhyt-can-ngheo", "vay-ho-can-ngheo", "vay-ho-moi-thoat-ngheo"}
+    # Rules for any household depend on each case; housing is for rural communes.
+    assert not codes & {"cuu-tro-dot-xuat", "tro-cap-xa-hoi", "ho-tro-nha-o", "vay-nha-o"}
     head = household.members.get(relation=Member.Relation.HEAD)
     assert not any(r.programme.code == "mien-hoc-phi" and r.member == head for r in rows)
     # The head (47) may train; the pupil (10) is too young.
@@ -874,7 +935,7 @@ def test_benefits_by_year_and_open_loans(
     ducthang_officer: User, django_assert_num_queries: object
 ) -> None:
     household, pupil = household_with_pupil()
-    make_assessment(household, income_per_capita=POOR, review_round=make_round(2018))
+    make_recognised(household, POOR, year=2017)  # still poor in 2018
     for month in (10, 11, 12):
         services.benefit_record(
             programme=programme("ho-tro-tien-dien"),
@@ -890,7 +951,7 @@ def test_benefits_by_year_and_open_loans(
         date=datetime.date(2018, 9, 5),
         by=ducthang_officer,
     )
-    repaid = record_loan(ducthang_officer, household, programme=programme("vay-nha-o"))
+    repaid = record_loan(ducthang_officer, household, programme=programme("vay-ho-ngheo"))
     services.loan_update(
         loan=repaid, outstanding=0, is_overdue=False, balance_on=DAY, by=ducthang_officer
     )
@@ -908,7 +969,7 @@ def test_benefits_by_year_and_open_loans(
         loans = [b.loan.pk for _, items in grouped for b in items if hasattr(b, "loan")]
     assert labels == [
         (2018, ["vay-ho-ngheo", "mien-hoc-phi"]),
-        (2017, ["ho-tro-tien-dien", "ho-tro-tien-dien", "vay-nha-o", "ho-tro-tien-dien"]),
+        (2017, ["ho-tro-tien-dien", "ho-tro-tien-dien", "vay-ho-ngheo", "ho-tro-tien-dien"]),
     ]
     assert sorted(loans) == sorted([repaid.pk, open_loan.pk])
 
@@ -918,3 +979,287 @@ def test_benefits_by_year_and_open_loans(
         codes = [loan.benefit.programme.code for loan in loans_open]
     assert [loan.pk for loan in loans_open] == [open_loan.pk]
     assert (checks, codes) == ([1], ["vay-ho-ngheo"])
+
+
+# --- The programme rules of issue 9 (REFERENCE.md §4, §7) -------------------------------------
+
+
+def recognised_household(
+    ward_code: str, code: str, income: int, *, social: bool = False
+) -> Household:
+    """A household of `ward_code` with one head, recognised in the 2016 review at `income`."""
+    household = make_household(ward_code, code=code, is_social_protection=social)
+    make_member(household, full_name=f"Trần Văn {code}")
+    make_recognised(household, income, year=2016)
+    return household
+
+
+def verdict(code: str, household: Household, member: Member | None = None) -> str:
+    result = selectors.eligibility_on(programme(code), household, member, DAY)
+    return "yes" if result.eligible else result.reason
+
+
+def test_housing_support_is_for_rural_poor_households(
+    ducthang_officer: User, tienloi_officer: User
+) -> None:
+    # Decision 33/2015/QĐ-TTg: rural poor households (Tiến Lợi is a commune, Đức Thắng a ward).
+    urban_poor = recognised_household("duc-thang", "DT-0001", POOR)
+    rural_poor = recognised_household("tien-loi", "TL-0001", 600_000)
+    rural_near_poor = recognised_household("tien-loi", "TL-0002", 900_000)
+    for code in ("ho-tro-nha-o", "vay-nha-o"):
+        assert verdict(code, urban_poor) == "Chỉ dành cho hộ ở các xã (nông thôn)."
+        assert verdict(code, rural_poor) == "yes"
+        assert verdict(code, rural_near_poor) == "Chỉ dành cho hộ nghèo."
+    with pytest.raises(ValidationError) as excinfo:
+        services.benefit_record(
+            programme=programme("ho-tro-nha-o"),
+            household=urban_poor,
+            date=DAY,
+            quantity=1,
+            by=ducthang_officer,
+        )
+    assert "nông thôn" in errors_of(excinfo)["override_reason"][0]
+    services.benefit_record(
+        programme=programme("ho-tro-nha-o"),
+        household=rural_poor,
+        date=DAY,
+        quantity=1,
+        by=tienloi_officer,
+    )
+    loan = record_loan(
+        tienloi_officer, rural_poor, programme=programme("vay-nha-o"), amount=25_000_000
+    )
+    assert loan.benefit.override_reason == ""
+
+
+def test_clean_water_loans_are_for_rural_households_whatever_their_status(
+    ducthang_officer: User, tienloi_officer: User
+) -> None:
+    # Decision 62/2004/QĐ-TTg: households living in rural areas.
+    urban_poor = recognised_household("duc-thang", "DT-0001", POOR)
+    rural_above = recognised_household("tien-loi", "TL-0001", NOT_POOR)
+    never_recognised = make_household("tien-loi", code="TL-0002")  # the commune's area
+    assert verdict("vay-nuoc-sach", urban_poor) == "Chỉ dành cho hộ ở các xã (nông thôn)."
+    assert verdict("vay-nuoc-sach", rural_above) == "yes"
+    assert verdict("vay-nuoc-sach", never_recognised) == "yes"
+    with pytest.raises(ValidationError):
+        record_loan(ducthang_officer, urban_poor, programme=programme("vay-nuoc-sach"))
+    record_loan(tienloi_officer, rural_above, programme=programme("vay-nuoc-sach"))
+    assert Loan.objects.get().benefit.household == rural_above
+
+
+def test_near_poor_pupils_get_the_tuition_reduction_not_the_exemption(
+    ducthang_officer: User,
+) -> None:
+    # Decree 86/2015/NĐ-CP: exemption for the poor, 50% reduction for the near-poor (UNCONFIRMED).
+    near_poor, near_poor_pupil = household_with_pupil(NEAR_POOR, code="DT-0001")
+    poor, poor_pupil = household_with_pupil(POOR, code="DT-0002")
+    assert verdict("giam-hoc-phi", near_poor, near_poor_pupil) == "yes"
+    assert verdict("mien-hoc-phi", near_poor, near_poor_pupil) == "Chỉ dành cho hộ nghèo."
+    assert verdict("mien-hoc-phi", poor, poor_pupil) == "yes"
+    assert verdict("giam-hoc-phi", poor, poor_pupil) == "Chỉ dành cho hộ cận nghèo."
+    benefit = services.benefit_record(
+        programme=programme("giam-hoc-phi"),
+        household=near_poor,
+        member=near_poor_pupil,
+        date=DAY,
+        by=ducthang_officer,
+    )
+    assert (benefit.override_reason, benefit.quantity) == ("", 1)
+
+
+def test_emergency_relief_and_social_allowances_are_for_any_household(
+    ducthang_officer: User,
+) -> None:
+    # Decree 136/2013/NĐ-CP: not tied to poverty status.
+    household, pupil = household_with_pupil(NOT_POOR)
+    services.benefit_record(
+        programme=programme("cuu-tro-dot-xuat"),
+        household=household,
+        date=DAY,
+        amount=2_000_000,
+        by=ducthang_officer,
+    )
+    services.benefit_record(
+        programme=programme("tro-cap-xa-hoi"),
+        household=household,
+        member=pupil,
+        date=DAY,
+        amount=270_000,
+        by=ducthang_officer,
+    )
+    assert list(Benefit.objects.values_list("override_reason", flat=True)) == ["", ""]
+
+
+def test_electricity_support_includes_social_protection_households(
+    ducthang_officer: User,
+) -> None:
+    # Decision 28/2014/QĐ-TTg: poor households and social-policy households.
+    social = recognised_household("duc-thang", "DT-0001", NOT_POOR, social=True)
+    near_poor = recognised_household("duc-thang", "DT-0002", NEAR_POOR)
+    assert verdict("ho-tro-tien-dien", social) == "yes"
+    assert (
+        verdict("ho-tro-tien-dien", near_poor)
+        == "Chỉ dành cho hộ nghèo, hộ thuộc diện bảo trợ xã hội."
+    )
+    benefit = services.benefit_record(
+        programme=programme("ho-tro-tien-dien"),
+        household=social,
+        date=DAY,
+        amount=138_000,
+        by=ducthang_officer,
+    )
+    assert benefit.override_reason == ""
+
+
+@pytest.mark.parametrize("state", [ReviewState.DRAFT, ReviewState.POSTED, ReviewState.RETURNED])
+def test_only_recognised_results_make_a_household_eligible(
+    ducthang_officer: User, city_reviewer: User, state: str
+) -> None:
+    household = make_household(code="DT-0001")
+    make_member(household)
+    make_assessment_in_state(
+        household,
+        state,
+        officer=ducthang_officer,
+        reviewer=city_reviewer,
+        review_round=make_round(2016),
+        income_per_capita=POOR,
+    )
+    assert (
+        verdict("ho-tro-tien-dien", household)
+        == "Chỉ dành cho hộ nghèo, hộ thuộc diện bảo trợ xã hội."
+    )
+    with pytest.raises(ValidationError):
+        services.benefit_record(
+            programme=programme("ho-tro-tien-dien"),
+            household=household,
+            date=DAY,
+            amount=46_000,
+            by=ducthang_officer,
+        )
+    assert not Benefit.objects.exists()
+
+
+def test_a_rule_change_is_a_new_rule_and_deliveries_keep_the_rule_of_their_date(
+    ducthang_officer: User, city_reviewer: User
+) -> None:
+    # A hypothetical decision extending electricity support to near-poor households, with a
+    # new amount, from 01/07/2017: a delivery of 30/06/2017 is judged by the old rule.
+    electricity = programme("ho-tro-tien-dien")
+    household = recognised_household("duc-thang", "DT-0001", NEAR_POOR)
+    new = services.programme_rule_add(
+        programme=electricity,
+        valid_from=datetime.date(2017, 7, 1),
+        eligible_statuses=["poor", "near_poor"],
+        also_social_protection=True,
+        amount=50_000,
+        legal_basis="Quyết định thử nghiệm 99/2017",
+        note=" Ví dụ trong kiểm thử. ",
+        by=city_reviewer,
+    )
+    old = ProgrammeRule.objects.get(programme=electricity, valid_from=datetime.date(2016, 1, 1))
+    assert old.valid_to == datetime.date(2017, 6, 30)
+    assert (new.valid_to, new.note) == (None, "Ví dụ trong kiểm thử.")
+    assert selectors.rule_on(electricity, datetime.date(2017, 6, 30)) == old
+    assert selectors.rule_on(electricity, datetime.date(2017, 7, 1)) == new
+    electricity.refresh_from_db()
+    assert (electricity.eligible_statuses, electricity.default_amount) == (
+        ["poor", "near_poor"],
+        50_000,
+    )
+
+    def give(day: datetime.date) -> Benefit:
+        return services.benefit_record(
+            programme=electricity, household=household, date=day, amount=46_000, by=ducthang_officer
+        )
+
+    with pytest.raises(ValidationError):
+        give(datetime.date(2017, 6, 30))
+    assert give(datetime.date(2017, 7, 1)).override_reason == ""
+    assert old.history.latest().history_user == city_reviewer
+
+
+def test_a_rule_cannot_rewrite_the_past_and_only_the_city_changes_rules(
+    ducthang_officer: User, city_reviewer: User
+) -> None:
+    electricity = programme("ho-tro-tien-dien")
+    values = {"eligible_statuses": ["poor"], "legal_basis": "Quyết định 28/2014/QĐ-TTg"}
+    with pytest.raises(PermissionDenied):
+        services.programme_rule_add(
+            programme=electricity,
+            valid_from=datetime.date(2018, 1, 1),
+            by=ducthang_officer,
+            **values,
+        )
+    with pytest.raises(ValidationError) as excinfo:
+        services.programme_rule_add(
+            programme=electricity,
+            valid_from=datetime.date(2016, 1, 1),
+            by=city_reviewer,
+            **values,
+        )
+    assert errors_of(excinfo) == {
+        "valid_from": [
+            "Quy định mới phải bắt đầu sau quy định gần nhất (hiệu lực từ 01/01/2016): các "
+            "quy định đã qua được giữ nguyên."
+        ]
+    }
+    with pytest.raises(ValidationError) as excinfo:
+        services.programme_rule_add(
+            programme=electricity,
+            valid_from=datetime.date(2018, 1, 1),
+            legal_basis="Quyết định 28/2014/QĐ-TTg",
+            by=city_reviewer,
+        )
+    assert list(errors_of(excinfo)) == ["eligible_statuses"]
+    assert ProgrammeRule.objects.filter(programme=electricity).count() == 1
+    assert ProgrammeRule.objects.get(programme=electricity).valid_to is None
+
+
+def test_overlapping_rules_are_refused_by_the_model(city_reviewer: User) -> None:
+    electricity = programme("ho-tro-tien-dien")
+    overlapping = ProgrammeRule(
+        programme=electricity,
+        valid_from=datetime.date(2017, 1, 1),
+        eligible_statuses=["poor"],
+        legal_basis="Quyết định 28/2014/QĐ-TTg",
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        overlapping.full_clean()
+    assert errors_of(excinfo)["valid_from"] == [
+        "Thời gian này trùng với quy định có hiệu lực từ 01/01/2016: hãy kết thúc quy định "
+        "đó trước."
+    ]
+
+
+def test_a_whole_list_is_judged_on_its_date_in_fixed_queries(
+    ducthang_officer: User, django_assert_num_queries: object
+) -> None:
+    households = [
+        recognised_household("duc-thang", f"DT-00{n:02d}", POOR if n % 2 else NOT_POOR)
+        for n in range(1, 7)
+    ]
+    poor = [h for n, h in enumerate(households, start=1) if n % 2]
+    electricity = programme("ho-tro-tien-dien")
+    # The standings on the day, the households' wards and flags, the programme's rules.
+    with django_assert_num_queries(3):  # type: ignore[operator]
+        verdicts = selectors.eligibilities_on(electricity, [(h, None) for h in households], DAY)
+    assert [v.eligible for v in verdicts] == [True, False, True, False, True, False]
+    saved = services.benefits_record_bulk(
+        programme=programme("ho-tro-tien-dien"),
+        recipients=[(h, None) for h in poor],
+        date=DAY,
+        amount=46_000,
+        by=ducthang_officer,
+    )
+    assert len(saved) == 3
+    with pytest.raises(ValidationError) as excinfo:
+        services.benefits_record_bulk(
+            programme=programme("ho-tro-tien-dien"),
+            recipients=[(h, None) for h in households],
+            date=DAY,
+            amount=46_000,
+            by=ducthang_officer,
+        )
+    assert "DT-0002" in errors_of(excinfo)["recipients"][0]

@@ -11,6 +11,7 @@ import pytest
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from households.models import Household, Member, User
 from programs import services
@@ -23,11 +24,17 @@ from programs.models import (
     LoanCheck,
     Programme,
 )
-from tests.factories import make_assessment, make_household, make_member, make_round
+from tests.factories import (
+    make_assessment_in_state,
+    make_household,
+    make_member,
+    make_recognised,
+    make_round,
+)
 
 pytestmark = pytest.mark.django_db
 
-DAY = "15/10/2017"  # inside the 2017 periodic round (from 01/09/2017)
+DAY = "15/10/2017"  # the 2016 review's list is in force (from 01/01/2017)
 
 
 def text(response: HttpResponse) -> str:
@@ -46,7 +53,8 @@ def field_errors(response: HttpResponse, name: str) -> str:
 def make_family(
     ward_code: str = "duc-thang", *, code: str = "DT-0001", income: int = 700_000
 ) -> tuple[Household, Member]:
-    """A household surveyed in the 2017 round (poor at 700.000 đ) with a pupil born 2010."""
+    """A household recognised poor (700.000 đ) in the 2016 review, so on the list in force in
+    2017, with a pupil born 2010."""
     household = make_household(ward_code, code=code)
     make_member(household, full_name="Nguyễn Văn An", birth_year=1975)
     pupil = make_member(
@@ -58,7 +66,7 @@ def make_family(
         attends_school=True,
         education_level=Member.Education.PRIMARY,
     )
-    make_assessment(household, review_round=make_round(2017), income_per_capita=income)
+    make_recognised(household, income, year=2016)
     return household, pupil
 
 
@@ -106,8 +114,9 @@ def test_catalogue_lists_programmes_by_agency_with_who_is_eligible(
 ) -> None:
     client.force_login(ducthang_officer)
 
-    # session, user, the ward in the menu, programmes with their agencies, and the savepoints
-    with django_assert_num_queries(6):
+    # session, user, the ward in the menu, programmes with their agencies, their rules, and
+    # the savepoints
+    with django_assert_num_queries(7):
         response = client.get(reverse("programs:programmes"))
 
     assert response.status_code == 200
@@ -123,6 +132,21 @@ def test_catalogue_lists_programmes_by_agency_with_who_is_eligible(
     assert "Hỗ trợ chi phí học tập" in cells
     assert "100.000 đ" in cells
     assert "Hộ nghèo" in cells
+    assert "quy định có hiệu lực từ 01/01/2016" in cells
+
+    def row_text(code: str) -> str:
+        found = re.search(rf'data-testid="programme-{code}">(.*?)</tr>', page_html, re.S)
+        assert found is not None, code
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", found.group(1))).split())
+
+    page_html = response.content.decode()
+    assert "Hộ nghèo · Chỉ các xã (nông thôn)" in row_text("ho-tro-nha-o")
+    assert "danh sách hộ nghèo theo chuẩn 2011–2015" in row_text("ho-tro-nha-o")
+    assert "Mọi hộ · Chỉ các xã (nông thôn)" in row_text("vay-nuoc-sach")
+    assert "Mọi hộ" in row_text("cuu-tro-dot-xuat")
+    assert "Hộ nghèo, Hộ bảo trợ xã hội" in row_text("ho-tro-tien-dien")
+    assert "Hộ cận nghèo" in row_text("giam-hoc-phi")
+    assert "CHƯA XÁC NHẬN" in row_text("giam-hoc-phi")
 
 
 def test_catalogue_needs_login(client: Client) -> None:
@@ -252,7 +276,7 @@ def test_ineligible_member_chosen_on_the_form_shows_why_before_saving(
         ({"amount": "0"}, "amount", "lớn hơn 0"),
         ({"amount": "một trăm"}, "amount", "1.300.000"),
         ({"amount": "138.000", "date": "01/01/2099"}, "date", "sau ngày hôm nay"),
-        ({"amount": "138.000", "date": "01/06/2017"}, "date", "01/09/2017"),
+        ({"amount": "138.000", "date": "01/06/2016"}, "date", "01/09/2016"),
         ({"amount": "138.000", "date": "31/02/2017"}, "date", ""),
         ({"amount": "", "date": DAY}, "amount", ""),
     ],
@@ -693,3 +717,93 @@ def test_loan_page_shows_a_dash_for_a_recorder_whose_account_is_gone(
 
     assert response.status_code == 200
     assert "alice" not in text(response).split("Lịch sử dư nợ")[1]
+
+
+# --- One verdict: the form's is the save's --------------------------------------------------
+
+
+def verdict_on(client: Client, household: Household, programme: str, day: str = "") -> str:
+    """The form's verdict (as htmx reloads it) for `programme` on `day` (empty: none typed)."""
+    query = f"?programme={programme}" + (f"&date={day}" if day else "")
+    response = client.get(new_benefit(household) + query, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    match = re.search(r'data-testid="eligibility">(.*?)</div>', response.content.decode(), re.S)
+    assert match is not None
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).split())
+
+
+def test_the_form_judges_on_the_delivery_date_as_the_save_does(
+    client: Client, ducthang_officer: User, city_reviewer: User
+) -> None:
+    # Poor on the 2016 list (in force from 01/01/2017), near-poor by an ad-hoc decision of
+    # 10/05/2017: poor on 15/03/2017 and 09/05/2017, near-poor from 10/05/2017 and today.
+    household, _ = make_family()
+    make_assessment_in_state(
+        household,
+        "recognised",
+        officer=ducthang_officer,
+        reviewer=city_reviewer,
+        review_round=make_round(2017, kind="ad_hoc"),
+        income_per_capita=1_100_000,
+        decision_date=datetime.date(2017, 5, 10),
+        request_kind="correction",
+        request_date=datetime.date(2017, 3, 1),
+    )
+    client.force_login(ducthang_officer)
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    refused = "Chỉ dành cho hộ nghèo, hộ thuộc diện bảo trợ xã hội."
+
+    # No date typed: the form's default, today.
+    assert verdict_on(client, household, "ho-tro-tien-dien") == (
+        f"Không đủ điều kiện (vào ngày {today}, ngày hỗ trợ): {refused} "
+        "Vẫn có thể ghi nhận nếu nêu lý do hỗ trợ."
+    )
+    for day, eligible in (
+        ("15/03/2017", True),
+        ("09/05/2017", True),
+        ("10/05/2017", False),
+        ("15/06/2017", False),
+    ):
+        shown = verdict_on(client, household, "ho-tro-tien-dien", day)
+        assert shown.startswith(
+            f"{'Đủ điều kiện' if eligible else 'Không đủ điều kiện'} (vào ngày {day}, ngày hỗ trợ)"
+        ), shown
+        response = client.post(
+            new_benefit(household), benefit_form("ho-tro-tien-dien", date=day, amount="46.000")
+        )
+        saved = Benefit.objects.filter(household=household, date=parse_day(day)).exists()
+        assert saved is eligible, day
+        if not eligible:
+            assert response.status_code == 200
+            assert refused in field_errors(response, "override_reason")
+            assert refused in shown
+    assert Benefit.objects.filter(override_reason="").count() == 2
+
+
+def parse_day(day: str) -> datetime.date:
+    return datetime.datetime.strptime(day, "%d/%m/%Y").date()  # noqa: DTZ007
+
+
+def test_the_usual_amount_is_that_of_the_rule_in_force_on_the_date(
+    client: Client, ducthang_officer: User, city_reviewer: User, family: tuple[Household, Member]
+) -> None:
+    household, _ = family
+    services.programme_rule_add(
+        programme=Programme.objects.get(code="ho-tro-tien-dien"),
+        valid_from=datetime.date(2018, 1, 1),
+        eligible_statuses=["poor"],
+        also_social_protection=True,
+        amount=50_000,
+        legal_basis="Quyết định thử nghiệm 1/2018",
+        by=city_reviewer,
+    )
+    client.force_login(ducthang_officer)
+
+    def amount_on(day: str) -> str:
+        response = client.get(new_benefit(household) + f"?programme=ho-tro-tien-dien&date={day}")
+        match = re.search(r'name="amount" value="([^"]*)"', response.content.decode())
+        assert match is not None
+        return match.group(1)
+
+    assert amount_on("31/12/2017") == "46.000"
+    assert amount_on("01/01/2018") == "50.000"
