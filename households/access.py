@@ -58,20 +58,40 @@ def can_create_households(user: Any) -> bool:
     )
 
 
-def can_decide(user: Any) -> bool:
-    """Recognise or return an assessment: the city Labour department and administrators."""
+def can_oversee(user: Any) -> bool:
+    """The city-wide overview and the city's own lists (committee, trainings, targets): the city
+    Labour department and administrators."""
     return is_administrator(user) or is_city_reviewer(user)
+
+
+def can_recognise(user: Any, household: Household) -> bool:
+    """Record the decision recognising a household's result: the officer of the household's
+    ward, who enters the ward/commune People's Committee chairman's decision (number, date,
+    signer), and administrators. The recognition is the chairman's (Circular 17 Art. 2(1),
+    REFERENCE.md §7 "Who decides"), so the city no longer records it."""
+    return can_edit_household(user, household)
+
+
+def can_return(user: Any) -> bool:
+    """Send an assessment under review back to the ward officer: the city Labour department,
+    which guides and checks (phúc tra) the wards' reviews, and administrators."""
+    return can_oversee(user)
+
+
+# The old name, still imported by programs/ (access, admin, committee view), where it has always
+# meant the city overview. New code calls `can_oversee`, `can_recognise` or `can_return`.
+can_decide = can_oversee
 
 
 def can_see_reports(user: Any) -> bool:
     """The indicator dashboard, report PDFs and list exports: ward officers (their ward), the
     city and administrators. Agency users and committee members follow households instead."""
-    return can_decide(user) or can_create_households(user)
+    return can_oversee(user) or can_create_households(user)
 
 
 def can_see_history(user: Any, household: Household) -> bool:
     """The change history: officers of the household's ward, the city and administrators."""
-    return can_decide(user) or can_edit_household(user, household)
+    return can_oversee(user) or can_edit_household(user, household)
 
 
 def require(allowed: bool) -> None:

@@ -308,11 +308,18 @@ def posting_groups(assessments: Sequence[Assessment]) -> list[PostingGroup]:
 
 
 def posting_period(assessments: Sequence[Assessment]) -> tuple[datetime.date | None, ...]:
-    """The posting dates when every household was posted over the same days, else blanks."""
-    periods = {(a.posted_from, a.posted_to) for a in assessments if a.posted_from}
+    """The posting dates when every household was posted over the same days, else blanks (each
+    row then shows its own period)."""
+    periods = {(a.posted_from, a.posted_to) for a in assessments}
     if len(periods) == 1:
         return periods.pop()
     return (None, None)
+
+
+def not_posted(assessments: Iterable[Assessment]) -> int:
+    """How many of the listed assessments have no public posting recorded yet: the posting list
+    states each household's posting period, so it is not printed while one has none."""
+    return sum(1 for a in assessments if a.posted_from is None or a.posted_to is None)
 
 
 def render_posting_list(
@@ -323,7 +330,11 @@ def render_posting_list(
     year: int,
     on: datetime.date | None = None,
 ) -> bytes:
-    """The list posted at the ward office and in the quarters for the community's comments."""
+    """The list posted at the ward office and in the quarters for the community's comments,
+    each household with its own posting period. Every assessment must have been posted
+    (`not_posted` is 0): the view refuses the document otherwise."""
+    if not_posted(assessments):
+        raise ValueError("The posting list needs every household's posting period.")
     posted_from, posted_to = posting_period(assessments)
     context = {
         "groups": posting_groups(assessments),

@@ -149,13 +149,17 @@ def make_assessment_in_state(
     reviewer: User,
     reason: str = "Thu nhập chưa khớp với biên bản họp dân.",
     decision_date: datetime.date | None = None,
+    decision_signer: str | None = None,
     **extra: Any,
 ) -> Assessment:
     """An assessment carried through the review of Circular 17 to `state` by the services.
 
     Fixed dates in the 2017 round: meeting 02/10/2017, posting 05–16/10/2017 (8 working days
-    whatever the shift), decision 20/10/2017; in another round or with `decision_date`, every
-    date moves with it. `returned` is returned after the posting, with `reason`.
+    whatever the shift: 12 days always hold at least 8 weekdays, the rule asks 7), decision
+    20/10/2017; in another round or with `decision_date`, every date moves with it. `officer`
+    (of the household's ward, or an administrator) records every step up to the ward chairman's
+    decision, signed by `decision_signer`; `reviewer` (the city) returns: `returned` is returned
+    after the posting, with `reason`.
     """
     year = extra["review_round"].year if extra.get("review_round") else 2017
     shift = (decision_date or datetime.date(year, 10, 20)) - datetime.date(2017, 10, 20)
@@ -191,9 +195,11 @@ def make_assessment_in_state(
         else:
             assessment = services.assessment_recognise(
                 assessment=assessment,
-                by=reviewer,
+                by=officer,
                 decision_number="125/QĐ-UBND",
                 decision_date=datetime.date(2017, 10, 20) + shift,
+                decision_signer=decision_signer
+                or f"Nguyễn Văn Ánh – Chủ tịch UBND {household.ward.name}",
             )
     if state == ReviewState.RETURNED:
         assessment = services.assessment_return(assessment=assessment, by=reviewer, reason=reason)

@@ -150,6 +150,8 @@ def test_officer_sees_drafts_and_returned_with_the_reason(
     assert "Chưa có chữ ký chủ hộ." in returned
     assert "Bị trả lại, cần chỉnh sửa" in html
     assert "Đã nộp, chờ họp dân" in html
+    # The officer records the ward chairman's decision on the posted ones.
+    assert "Đã niêm yết, chờ bạn ghi nhận quyết định công nhận" in html
     assert reverse("households:review_progress") in html
     assert reverse("households:create") in html
 
@@ -208,7 +210,10 @@ def test_city_reviewer_sees_the_whole_city_and_what_waits_for_a_decision(
     assert "Thành phố Phan Thiết" in html
     assert "9 hộ trong sổ quản lý" in html
     assert _stat(html, "poor_n1")[0] == "3"  # two in Đức Thắng, one in Tiến Lợi
-    assert "Đã niêm yết, chờ bạn quyết định công nhận" in html
+    # The ward's officer records the chairman's decision: the city waits for it, it does not
+    # take it.
+    assert "Đã niêm yết, chờ quyết định công nhận" in html
+    assert "chờ bạn" not in html
     posted = html[html.index('data-testid="state-posted"') :]
     assert posted.split('class="home-stat-number">', 1)[1].startswith("1<")
     assert reverse("households:review_progress") in html

@@ -4,6 +4,10 @@
 December 2017: half the wards have their decision, the others are posted, at the meeting or
 just submitted; every ward keeps a few drafts and a few assessments returned by the city, so
 each officer's home page has work waiting.
+
+Each ward's list is posted from the first working day on or after 13 November for the working
+days `review_rules` requires (13–21/11/2017; 14–22/11/2016, as 13/11/2016 was a Sunday), and the
+ward's officer records the ward chairman's decision of 5 December, after the posting.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 
+from households import review_rules
 from households.models import Assessment, ReviewRound, User, Ward
 from households.services import review
 
@@ -45,7 +50,7 @@ def seed_review(
             if not batch:
                 continue
             if year < max(rounds):
-                _carry(batch, "recognised", year, decision, officer, city)
+                _carry(batch, "recognised", year, decision, officer, city, ward)
                 continue
             drafts = batch[:DRAFTS_PER_WARD]
             returned = batch[DRAFTS_PER_WARD : DRAFTS_PER_WARD + RETURNED_PER_WARD]
@@ -55,11 +60,33 @@ def seed_review(
                 review.assessments_submit(assessments=returned, by=officer)
                 review.assessments_return(assessments=returned, by=city, reason=RETURN_REASON)
             target = PATTERN_2017[index % len(PATTERN_2017)]
-            _carry(rest, target, year, decision, officer, city)
+            _carry(rest, target, year, decision, officer, city, ward)
+
+
+def posting_dates(year: int) -> tuple[datetime.date, datetime.date]:
+    """The demo's posting in `year`: from the first working day on or after 13 November, for as
+    long as the rule requires."""
+    start = datetime.date(year, 11, 13)
+    while start.weekday() not in review_rules.WORKING_WEEKDAYS:
+        start += datetime.timedelta(days=1)
+    return start, review_rules.earliest_posting_end(start)
+
+
+def chairman(ward: Ward) -> str:
+    """Who signs the ward's decision: its People's Committee chairman."""
+    units: dict[str, str] = {Ward.Kind.COMMUNE: "xã", Ward.Kind.TOWNSHIP: "thị trấn"}
+    unit = units.get(ward.kind, "phường")
+    return f"Chủ tịch UBND {unit} {ward.name}"
 
 
 def _carry(
-    batch: list[Assessment], target: str, year: int, decision: int, officer: User, city: User
+    batch: list[Assessment],
+    target: str,
+    year: int,
+    decision: int,
+    officer: User,
+    city: User,
+    ward: Ward,
 ) -> None:
     if not batch:
         return
@@ -79,17 +106,17 @@ def _carry(
     )
     if target == "meeting_held":
         return
+    posted_from, posted_to = posting_dates(year)
     batch = review.assessments_record_posting(
-        assessments=batch,
-        by=officer,
-        posted_from=datetime.date(year, 11, 13),
-        posted_to=datetime.date(year, 11, 20),
+        assessments=batch, by=officer, posted_from=posted_from, posted_to=posted_to
     )
     if target == "posted":
         return
+    # The ward chairman's decision, recorded by the ward's officer (REFERENCE.md §7).
     review.assessments_recognise(
         assessments=batch,
-        by=city,
+        by=officer,
         decision_number=f"{decision}/QĐ-UBND",
         decision_date=datetime.date(year, 12, 5),
+        decision_signer=chairman(ward),
     )

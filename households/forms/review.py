@@ -1,11 +1,11 @@
 """Forms of the Circular 17/2016 review steps: shape checks only.
 
 The rules (dates not in the future, a share from 0 to 100 %, minutes typed or attached, the
-posting after the meeting, the decision after the posting) are the services' in
-`households.services.review`; their `ValidationError` dicts are keyed by these forms' field names,
-so a view puts each message on its field with `form.add_service_error(exc)`. Fields the step needs
-are not `required` here, so that the service says what is missing, in the same words everywhere;
-`marked_required` only puts the asterisk on them.
+posting after the meeting and long enough, the decision after the posting, its signer) are the
+services' in `households.services.review`; their `ValidationError` dicts are keyed by these
+forms' field names, so a view puts each message on its field with `form.add_service_error(exc)`.
+Fields the step needs are not `required` here, so that the service says what is missing, in the
+same words everywhere; `marked_required` only puts the asterisk on them.
 """
 
 from __future__ import annotations
@@ -107,10 +107,15 @@ class PostingForm(ReviewStepForm):
 
 
 class RecogniseForm(ReviewStepForm):
-    """The ward chairman's decision recognising the result (Circular 17 Art. 2(1))."""
+    """The ward chairman's decision recognising the result (Circular 17 Art. 2(1)), as the ward's
+    officer records it: number, date and who signed."""
 
-    marked_required = frozenset({"decision_number", "decision_date"})
-    columns: ClassVar[dict[str, str]] = {"decision_number": "col-md-6", "decision_date": "col-md-6"}
+    marked_required = frozenset({"decision_number", "decision_date", "decision_signer"})
+    columns: ClassVar[dict[str, str]] = {
+        "decision_number": "col-md-6",
+        "decision_date": "col-md-6",
+        "decision_signer": "col-12",
+    }
 
     decision_number = forms.CharField(
         label=_("Decision number"),
@@ -119,6 +124,20 @@ class RecogniseForm(ReviewStepForm):
         widget=forms.TextInput(attrs={"placeholder": "125/QĐ-UBND", "autocomplete": "off"}),
     )
     decision_date = _date_field(_("Decision date"))
+    # No max_length here: the service says how long it may be, in the same words everywhere.
+    decision_signer = forms.CharField(
+        label=_("Signed by"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "Nguyễn Văn A – Chủ tịch UBND phường …",
+                "autocomplete": "off",
+            }
+        ),
+        help_text=_(
+            "The name and title of the People's Committee chairman (or deputy) who signed."
+        ),
+    )
 
 
 class ReturnForm(ReviewStepForm):
@@ -175,7 +194,7 @@ class BulkPostingForm(BulkStepMixin, PostingForm):
 class BulkDecisionForm(BulkStepMixin, RecogniseForm):
     """One ward's posted assessments: recognised by one decision, or returned with a reason."""
 
-    marked_required = frozenset({"decision_number", "decision_date", "reason"})
+    marked_required = frozenset({"decision_number", "decision_date", "decision_signer", "reason"})
 
     reason = ReturnForm.base_fields["reason"]
 

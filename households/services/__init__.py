@@ -43,7 +43,6 @@ from households.services.review import (
     assessments_record_posting,
     assessments_return,
     assessments_submit,
-    latest_recognised,
 )
 
 __all__ = [
@@ -73,7 +72,6 @@ __all__ = [
     "household_delete",
     "household_save",
     "household_update",
-    "latest_recognised",
     "member_create",
     "member_delete",
     "member_save",

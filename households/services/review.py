@@ -1,8 +1,10 @@
 """The review of Circular 17/2016/TT-BLĐTBXH, step by step (REFERENCE.md §3.2–3.3).
 
 draft → submitted (ward officer) → meeting_held (community meeting: date, attendance, share
-agreeing, minutes) → posted (public posting, from/to) → recognised (the ward chairman's decision:
-number and date), or returned with a reason at any step after submission, back to the officer.
+agreeing, minutes) → posted (public posting, from/to, at least `review_rules.POSTING_WORKING_DAYS`
+working days) → recognised (the ward chairman's decision: number, date after the posting, signer;
+recorded by the ward's officer), or returned with a reason by the city at any step after
+submission, back to the officer.
 A recognised assessment is locked: a correction is an ad-hoc review, a new assessment in an
 ad-hoc round (`assessment_open_adhoc`), never an edit.
 
@@ -29,7 +31,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from households import access, standing
+from households import access, review_rules, standing
 from households.models import (
     EDITABLE_STATES,
     Assessment,
@@ -56,8 +58,8 @@ TRANSITIONS: Mapping[str, tuple[frozenset[str], str]] = {
         ReviewState.RETURNED,
     ),
 }
-# Officers of the ward carry the review to the posting; the city decides.
-DECIDING_ACTIONS = frozenset({Action.RECOGNISE, Action.RETURN})
+
+SIGNER_MAX_LENGTH = Assessment._meta.get_field("decision_signer").max_length or 100
 
 MINUTES_EXTENSIONS = frozenset({".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".odt"})
 
@@ -72,9 +74,15 @@ def allowed_actions(user: Any, assessment: Assessment) -> list[str]:
 
 
 def may_take(user: Any, action: str, household: Household) -> bool:
-    """Whether `user`'s role allows `action` on `household`'s assessments, whatever the state."""
-    if action in DECIDING_ACTIONS:
-        return access.can_decide(user)
+    """Whether `user`'s role allows `action` on `household`'s assessments, whatever the state.
+
+    Officers of the ward carry the review through the posting and record the ward chairman's
+    decision; the city Labour department checks and returns (REFERENCE.md §7 "Who decides").
+    """
+    if action == Action.RECOGNISE:
+        return access.can_recognise(user, household)
+    if action == Action.RETURN:
+        return access.can_return(user)
     return access.can_edit_household(user, household)
 
 
@@ -244,7 +252,8 @@ def assessments_record_posting(
     posted_from: datetime.date | None,
     posted_to: datetime.date | None,
 ) -> list[Assessment]:
-    """Record the public posting (niêm yết công khai) of the list after the meeting."""
+    """Record the public posting (niêm yết công khai) of the list after the meeting: at least
+    `review_rules.POSTING_WORKING_DAYS` working days (REFERENCE.md §7)."""
     errors: dict[str, str] = {}
     if posted_from is None:
         errors["posted_from"] = _("Enter the first day of the posting.")
@@ -261,6 +270,18 @@ def assessments_record_posting(
                 errors["posted_from"] = _(
                     "The posting cannot start before the community meeting (%(date)s)."
                 ) % {"date": _d(max(held))}
+            given = review_rules.posting_working_days(posted_from, posted_to)
+            if given < review_rules.POSTING_WORKING_DAYS:
+                errors["posted_to"] = _(
+                    "The list must stay posted for at least %(needed)d working days; from "
+                    "%(start)s to %(end)s is %(given)d. Post it until %(earliest)s or later."
+                ) % {
+                    "needed": review_rules.POSTING_WORKING_DAYS,
+                    "given": given,
+                    "start": _d(posted_from),
+                    "end": _d(posted_to),
+                    "earliest": _d(review_rules.earliest_posting_end(posted_from)),
+                }
     if errors:
         raise ValidationError(errors)
     return _step(
@@ -281,22 +302,35 @@ def assessments_recognise(
     by: User,
     decision_number: str,
     decision_date: datetime.date | None,
+    decision_signer: str = "",
 ) -> list[Assessment]:
-    """Record the ward chairman's decision recognising the result (Circular 17 Art. 2(1))."""
+    """Record the ward or commune People's Committee chairman's decision recognising the result
+    (Circular 17 Art. 2(1)): its number, its date (after the public posting has ended,
+    REFERENCE.md §7) and who signed it. The ward's own officer records it (`access.can_recognise`).
+    """
     errors: dict[str, str] = {}
     decision_number = " ".join(decision_number.split())
+    decision_signer = " ".join(decision_signer.split())
     if not decision_number:
         errors["decision_number"] = _("Enter the decision number, e.g. 125/QĐ-UBND.")
+    if not decision_signer:
+        errors["decision_signer"] = _(
+            "Enter who signed the decision, e.g. Nguyễn Văn A – Chủ tịch UBND phường Đức Thắng."
+        )
+    elif len(decision_signer) > SIGNER_MAX_LENGTH:
+        errors["decision_signer"] = _("Write who signed in at most %(count)d characters.") % {
+            "count": SIGNER_MAX_LENGTH
+        }
     if decision_date is None:
         errors["decision_date"] = _("Enter the date of the decision.")
     elif decision_date > _today():
         errors["decision_date"] = _("The decision date cannot be in the future.")
     else:
-        posted = [a.posted_from for a in assessments if a.posted_from]
-        if posted and decision_date < max(posted):
+        ends = [a.posted_to for a in assessments if a.posted_to]
+        if ends and decision_date < review_rules.earliest_decision_date(max(ends)):
             errors["decision_date"] = _(
-                "The decision cannot be dated before the public posting began (%(date)s)."
-            ) % {"date": _d(max(posted))}
+                "The decision must be dated after the public posting, which ends on %(date)s."
+            ) % {"date": _d(max(ends))}
     if len({a.household.ward_id for a in assessments}) > 1:
         # The decision is the ward or commune chairman's: it covers one unit's households.
         errors["decision_number"] = _(
@@ -304,12 +338,17 @@ def assessments_recognise(
         )
     if errors:
         raise ValidationError(errors)
+    assert decision_date is not None  # refused above otherwise
     return _step(
         assessments=assessments,
         action=Action.RECOGNISE,
         by=by,
-        fields={"decision_number": decision_number, "decision_date": decision_date},
-        note=decision_number,
+        fields={
+            "decision_number": decision_number,
+            "decision_date": decision_date,
+            "decision_signer": decision_signer,
+        },
+        note=f"{decision_number} ({_d(decision_date)}) – {decision_signer}",
     )
 
 
@@ -338,15 +377,6 @@ def assessment_return(*, assessment: Assessment, by: User, reason: str) -> Asses
 
 
 # --- Ad-hoc reviews ------------------------------------------------------------------------
-
-
-def latest_recognised(household: Household) -> Assessment | None:
-    return (
-        household.assessments.filter(state=ReviewState.RECOGNISED)
-        .select_related("round")
-        .order_by("-round__reference_date", "-decision_date", "-pk")
-        .first()
-    )
 
 
 @transaction.atomic
@@ -381,7 +411,7 @@ def assessment_open_adhoc(
         raise ValidationError(
             {"round": _("This household already has an assessment in this round; open that one.")}
         )
-    base = latest_recognised(household)
+    base = standing.latest_recognised(household)
     if request_kind == RequestKind.CORRECTION and base is None:
         raise ValidationError(
             {"request_kind": _("There is no recognised assessment to correct for this household.")}

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from households import access, selectors, services
+from households import access, selectors, services, standing
 from households.history import household_history
 from households.models import Assessment, Household, Member, ReviewEvent
 from programs.household_page import programmes_section
@@ -67,7 +67,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "household": household,
         "members": members,
         "cards": cards,
-        "recognised": services.latest_recognised(household),
+        "recognised": standing.latest_recognised(household),
         "can_edit": can_edit,
         "history": (
             household_history(household) if access.can_see_history(user, household) else None

@@ -1,6 +1,6 @@
-"""The review of Circular 17/2016/TT-BLĐTBXH in the browser: one page per step, and the city's view
-of each ward's progress with the bulk steps (a meeting reviews a whole quarter's list, one decision
-recognises a whole ward's).
+"""The review of Circular 17/2016/TT-BLĐTBXH in the browser: one page per step, and each ward's
+progress with the bulk steps (a meeting reviews a whole quarter's list, one decision of the ward
+chairman recognises a whole ward's: the ward's officer records it; the city returns).
 
 The rules, the states a step starts from and who may take it are `households.services.review`'s;
 these views look the assessment up in the user's scope (another ward's is a 404), refuse the wrong
@@ -40,7 +40,7 @@ from households.forms.review import (
     RoundChoiceForm,
 )
 from households.models import Assessment, Household, ReviewEvent, ReviewRound, ReviewState, Ward
-from households.services.review import DECIDING_ACTIONS, may_take
+from households.services.review import may_take
 
 Action = ReviewEvent.Action
 
@@ -162,13 +162,13 @@ RECOGNISE = Step(
     action=Action.RECOGNISE,
     form_class=RecogniseForm,
     perform=services.assessment_recognise,
-    title=gettext_lazy("Recognise by decision"),
+    title=gettext_lazy("Record the recognition decision"),
     intro=gettext_lazy(
         "Record the decision of the Chairman of the ward's People's Committee recognising the "
-        "result. A recognised assessment can no longer be changed; a correction is an ad-hoc "
-        "review."
+        "result: its number, its date (after the public posting has ended) and who signed it. "
+        "A recognised assessment can no longer be changed; a correction is an ad-hoc review."
     ),
-    button=gettext_lazy("Recognise"),
+    button=gettext_lazy("Record the decision"),
     done=gettext_lazy("%(household)s: the assessment was recognised."),
     button_class="btn-success",
 )
@@ -276,11 +276,13 @@ class DecisionGroup:
     rows: list[Ticked]
     form: BulkDecisionForm
     open: bool  # unfolded: the only ward, or the one whose form was just sent
+    can_recognise: bool  # the ward's officer (or an administrator) records the decision
+    can_return: bool  # the city returns
 
 
 def _may_follow_review(user: Any) -> bool:
     """The city and administrators follow every ward; an officer follows their own."""
-    return access.can_decide(user) or access.can_edit_ward(user, getattr(user, "ward_id", None))
+    return access.can_oversee(user) or access.can_edit_ward(user, getattr(user, "ward_id", None))
 
 
 def _officer_ward(user: Any) -> int | None:
@@ -366,6 +368,7 @@ def _bulk_perform(
             by=by,
             decision_number=data["decision_number"],
             decision_date=data["decision_date"],
+            decision_signer=data["decision_signer"],
         )
     return services.assessments_return(assessments=assessments, by=by, reason=data["reason"])
 
@@ -408,13 +411,17 @@ def _progress_url(review_round: ReviewRound) -> str:
 def _bulk_form(request: HttpRequest, action: str, offered: QuerySet[Assessment]) -> Any:
     """The bound form of the bulk step sent, once the role is checked (403 otherwise).
 
-    The city decides one ward at a time (`group`); the ward's officer records meetings and
-    postings. The services check each ticked assessment again.
+    A decision covers one ward at a time (`group`): its officer records the chairman's decision,
+    the city returns. The ward's officer records meetings and postings. The services check each
+    ticked assessment again (another ward's is refused there too).
     """
     user = request.user
     offered = offered.select_related("household__ward", "round")
-    if action in DECIDING_ACTIONS:
-        access.require(access.can_decide(user))
+    if action in (Action.RECOGNISE, Action.RETURN):
+        if action == Action.RECOGNISE:
+            access.require(_officer_ward(user) is not None or access.is_administrator(user))
+        else:
+            access.require(access.can_return(user))
         group = request.POST.get("group", "")
         prefix = _decision_prefix(group if group.isdigit() else "0")
         return BulkDecisionForm(request.POST, assessments=offered, prefix=prefix)
@@ -471,10 +478,12 @@ def review_progress(request: HttpRequest) -> HttpResponse:
         "totals": totals if len(rows) > 1 else None,
     }
     shown: list[Any] = []
-    if access.can_decide(user):
-        context["decision_groups"] = _decision_groups(offered, bound, bound_action)
-        shown += [group.form for group in context["decision_groups"]]
     ward_id = _officer_ward(user)
+    if access.can_return(user) or ward_id is not None:
+        context["decision_groups"] = _decision_groups(offered, bound, bound_action, user)
+        context["records_decisions"] = any(g.can_recognise for g in context["decision_groups"])
+        context["returns"] = access.can_return(user)
+        shown += [group.form for group in context["decision_groups"]]
     if ward_id is not None:
         context.update(_officer_queues(offered, ward_id, bound, bound_action))
         shown += [context["meeting_form"], context["posting_form"]]
@@ -499,18 +508,32 @@ def _waiting(offered: QuerySet[Assessment], *states: str) -> QuerySet[Assessment
 
 
 def _decision_groups(
-    offered: QuerySet[Assessment], bound: Any, bound_action: str
+    offered: QuerySet[Assessment], bound: Any, bound_action: str, user: Any
 ) -> list[DecisionGroup]:
-    """The posted assessments waiting for a decision, one group (and one form) per ward."""
+    """The posted assessments waiting for a decision, one group (and one form) per ward: the
+    ward's officer records the decision of their own ward, the city may return any."""
+    returns = access.can_return(user)
     by_ward = groupby(_waiting(offered, ReviewState.POSTED), key=lambda a: a.household.ward)
-    grouped = [(ward, list(assessments)) for ward, assessments in by_ward]
+    grouped = [
+        (ward, list(assessments), access.can_edit_ward(user, ward)) for ward, assessments in by_ward
+    ]
+    grouped = [group for group in grouped if group[2] or returns]
     groups = []
-    for ward, assessments in grouped:
+    for ward, assessments, recognises in grouped:
         prefix = _decision_prefix(ward.pk)
-        sent = bound_action in DECIDING_ACTIONS and bound.prefix == prefix
+        sent = bound_action in (Action.RECOGNISE, Action.RETURN) and bound.prefix == prefix
         form = bound if sent else BulkDecisionForm(assessments=offered, prefix=prefix)
         rows = _ticked(assessments, form)
-        groups.append(DecisionGroup(ward, rows, form, open=sent or len(grouped) == 1))
+        groups.append(
+            DecisionGroup(
+                ward,
+                rows,
+                form,
+                open=sent or len(grouped) == 1,
+                can_recognise=recognises,
+                can_return=returns,
+            )
+        )
     return groups
 
 

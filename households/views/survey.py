@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from households import access, services
+from households import access, services, standing
 from households.classification import get_standard
 from households.forms.survey import AdhocReviewForm, SurveyForm
 from households.models import Assessment, Household, RequestKind, ReviewEvent, ReviewRound
@@ -379,6 +379,6 @@ def adhoc_review_open(request: HttpRequest, pk: int) -> HttpResponse:
             "household": household,
             "form": form,
             "has_rounds": bool(adhoc_rounds),
-            "base": services.latest_recognised(household),
+            "base": standing.latest_recognised(household),
         },
     )

@@ -1,8 +1,9 @@
 """The whole of issue 3 in Chromium at tablet width, as the people who use it would do it.
 
 The Đức Thắng officer registers a household of four, enters its 2017 survey while the live
-preview follows, submits it and records the community meeting and the public posting; the city
-Labour department recognises it by decision; the Tiến Lợi officer cannot open it.
+preview follows, submits it and records the community meeting and the public posting (7 working
+days at least); the city Labour department may return it but not recognise it; the officer
+records the ward chairman's decision with its signer; the Tiến Lợi officer cannot open it.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def _fill_member(page: Page, number: int, member: dict[str, object]) -> None:
         card.get_by_label("Đang đi học").check()
 
 
-def test_officer_enters_a_survey_and_the_city_recognises_it(
+def test_officer_enters_a_survey_and_records_the_chairmans_decision(
     page: Page,
     ducthang_officer: User,
     city_reviewer: User,
@@ -125,27 +126,48 @@ def test_officer_enters_a_survey_and_the_city_recognises_it(
     expect(page).to_have_url(re.compile(f"{household_url}$"))
 
     page.get_by_role("link", name="Ghi nhận niêm yết công khai").click()
+    # Thu 5 – Thu 12 October 2017 is 6 working days (5, 6, 9–12): one short of the 7 needed.
     page.get_by_label("Niêm yết từ ngày").fill("05/10/2017")
     page.get_by_label("Niêm yết đến ngày").fill("12/10/2017")
+    page.get_by_role("button", name="Lưu thời gian niêm yết").click()
+    expect(page.get_by_text("chỉ có 6 ngày làm việc")).to_be_visible()
+    assessment.refresh_from_db()
+    assert assessment.state == ReviewState.MEETING_HELD
+    # Until Fri 13 October: 7 working days.
+    page.get_by_label("Niêm yết đến ngày").fill("13/10/2017")
     page.get_by_role("button", name="Lưu thời gian niêm yết").click()
     expect(page).to_have_url(re.compile(f"{household_url}$"))
     assessment.refresh_from_db()
     assert assessment.state == ReviewState.POSTED
     log_out(page)
 
-    # --- The city Labour department recognises it by the ward chairman's decision. -----
+    # --- The city Labour department may return it, but the decision is not its own. ----
     log_in(page, "bob", password)
     page.goto(household_url)
-    page.get_by_role("link", name="Công nhận theo quyết định").click()
+    expect(page.get_by_role("link", name="Trả lại cán bộ phường, xã")).to_be_visible()
+    expect(page.get_by_role("link", name="Ghi nhận quyết định công nhận")).to_have_count(0)
+    log_out(page)
+
+    # --- The officer records the ward chairman's decision, with who signed it. ----------
+    log_in(page, "alice", password)
+    page.goto(household_url)
+    page.get_by_role("link", name="Ghi nhận quyết định công nhận").click()
     page.get_by_label("Số quyết định").fill("125/QĐ-UBND")
-    page.get_by_label("Ngày quyết định").fill("20/10/2017")
-    page.get_by_role("button", name="Công nhận", exact=True).click()
+    page.get_by_label("Ngày quyết định").fill("16/10/2017")
+    page.get_by_label("Người ký").fill("Nguyễn Văn Ánh – Chủ tịch UBND phường Đức Thắng")
+    page.get_by_role("button", name="Ghi nhận quyết định", exact=True).click()
 
     expect(page).to_have_url(re.compile(f"{household_url}$"))
     expect(page.get_by_text("Đã công nhận").first).to_be_visible()
+    expect(
+        page.get_by_text("Người ký: Nguyễn Văn Ánh – Chủ tịch UBND phường Đức Thắng").first
+    ).to_be_visible()
     assessment.refresh_from_db()
     assert assessment.state == ReviewState.RECOGNISED
-    assert assessment.decision_number == "125/QĐ-UBND"
+    assert (assessment.decision_number, assessment.decision_signer) == (
+        "125/QĐ-UBND",
+        "Nguyễn Văn Ánh – Chủ tịch UBND phường Đức Thắng",
+    )
     log_out(page)
 
     # --- Another ward's officer cannot even see that the household exists. -------------

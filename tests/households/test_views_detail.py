@@ -93,14 +93,17 @@ def build(
     services.assessment_record_posting(
         assessment=first,
         by=officer,
+        # Tue 3 – Wed 11 October 2017: 7 working days (3–6, 9–11).
         posted_from=datetime.date(2017, 10, 3),
-        posted_to=datetime.date(2017, 10, 10),
+        posted_to=datetime.date(2017, 10, 11),
     )
+    # The ward chairman's decision, recorded by the ward's officer.
     services.assessment_recognise(
         assessment=first,
-        by=reviewer,
+        by=officer,
         decision_number="125/QĐ-UBND",
         decision_date=datetime.date(2017, 10, 20),
+        decision_signer="Nguyễn Văn Ánh – Chủ tịch UBND phường Đức Thắng",
     )
 
     second = make_assessment(
@@ -161,7 +164,8 @@ def test_the_header_shows_the_household_its_flags_and_the_recognised_status(
     assert "Bảo trợ xã hội" not in page
     assert (
         "Kết quả đã được công nhận Hộ nghèo – N1 "
-        "Rà soát định kỳ năm 2017 – Quyết định số 125/QĐ-UBND ngày 20/10/2017"
+        "Rà soát định kỳ năm 2017 – Quyết định số 125/QĐ-UBND ngày 20/10/2017 "
+        "Người ký: Nguyễn Văn Ánh – Chủ tịch UBND phường Đức Thắng"
     ) in page
     for label, name in [
         ("Sửa hộ và thành viên", "households:edit"),
@@ -251,12 +255,16 @@ def test_each_assessment_shows_its_result_dimensions_and_review(
     # The review: meeting, posting, decision, and its steps with who took them.
     assert "02/10/2017: 42 người dự họp, 95% đồng ý" in page
     assert "Họp khu phố 1, thống nhất danh sách." in page
-    assert "từ 03/10/2017 đến 10/10/2017" in page
-    assert "Số 125/QĐ-UBND ngày 20/10/2017" in page
+    assert "từ 03/10/2017 đến 11/10/2017" in page
+    assert (
+        "Số 125/QĐ-UBND ngày 20/10/2017 Người ký: Nguyễn Văn Ánh – Chủ tịch UBND phường Đức Thắng"
+    ) in page
     assert "Quá trình rà soát (5 bước)" in page
-    assert "Công nhận theo quyết định Đã niêm yết → Đã công nhận Lê Văn Bình" in page.replace(
-        "Đang niêm yết", "Đã niêm yết"
-    )
+    # Recorded by the ward's officer (alice); the step's note repeats the decision.
+    assert (
+        "Công nhận theo quyết định Đã niêm yết → Đã công nhận alice 125/QĐ-UBND (20/10/2017) – "
+        "Nguyễn Văn Ánh – Chủ tịch UBND phường Đức Thắng"
+    ) in page.replace("Đang niêm yết", "Đã niêm yết")
     # The returned assessment says why, prominently.
     assert 'data-testid="return-reason"' in response.content.decode()
     assert "Bị trả lại: Thu nhập chưa khớp với biên bản họp." in page
@@ -456,21 +464,25 @@ def test_review_buttons_follow_the_state_and_the_role(
     services.assessment_record_posting(
         assessment=posted,
         by=ducthang_officer,
+        # Fri 2 – Mon 12 October 2020: 7 working days (2, 5–9, 12).
         posted_from=datetime.date(2020, 10, 2),
-        posted_to=datetime.date(2020, 10, 9),
+        posted_to=datetime.date(2020, 10, 12),
     )
 
     def step(name: str, assessment: Assessment) -> str:
         return reverse(f"households:assessment_{name}", args=[assessment.pk])
 
+    # The ward's officer records the chairman's decision; the city returns.
     client.force_login(ducthang_officer)
     body = client.get(url(household)).content.decode()
     assert step("submit", assessments["2018"]) in body
     assert step("submit", assessments["adhoc"]) in body
-    assert step("recognise", posted) not in body
+    assert step("recognise", posted) in body
+    assert "Ghi nhận quyết định công nhận" in body
+    assert step("return", posted) not in body
 
     client.force_login(reviewer)
     body = client.get(url(household)).content.decode()
-    assert step("recognise", posted) in body
+    assert step("recognise", posted) not in body
     assert step("return", posted) in body
     assert step("submit", assessments["adhoc"]) not in body

@@ -1,4 +1,8 @@
-"""The review pages of Circular 17/2016: each step, the bulk steps and the city's progress view."""
+"""The review pages of Circular 17/2016: each step, the bulk steps and the progress view.
+
+The ward's officer carries the review through the posting and records the ward chairman's
+decision (number, date after the posting, signer); the city Labour department returns.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ MEETING = {
     "agreement_percent": 85,
     "minutes": "Họp khu phố 1: 36/42 người nhất trí.",
 }
+# Mon 16 – Wed 25 October 2017: 16–20 and 23–25 = 8 working days (7 needed).
 POSTING = {"posted_from": datetime.date(2017, 10, 16), "posted_to": datetime.date(2017, 10, 25)}
 
 MEETING_FORM = {
@@ -37,7 +42,12 @@ MEETING_FORM = {
     "minutes": "Họp khu phố 1: 36/42 người nhất trí.",
 }
 POSTING_FORM = {"posted_from": "16/10/2017", "posted_to": "25/10/2017"}
-DECISION_FORM = {"decision_number": "125/QĐ-UBND", "decision_date": "01/11/2017"}
+SIGNER = "Nguyễn Văn Ánh – Chủ tịch UBND phường Đức Thắng"
+DECISION_FORM = {
+    "decision_number": "125/QĐ-UBND",
+    "decision_date": "01/11/2017",
+    "decision_signer": SIGNER,
+}
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -315,6 +325,13 @@ def test_the_officer_records_the_posting(client: Client, ducthang_officer: User)
             "posted_from",
             "Không thể niêm yết trước ngày họp dân (15/10/2017).",
         ),
+        # Mon 16 – Mon 23 October 2017: 16–20 and 23 = 6 working days, one short.
+        (
+            {"posted_to": "23/10/2017"},
+            "posted_to",
+            "Danh sách phải được niêm yết công khai ít nhất 7 ngày làm việc; từ 16/10/2017 đến "
+            "23/10/2017 chỉ có 6 ngày làm việc. Hãy niêm yết đến ngày 24/10/2017 hoặc muộn hơn.",
+        ),
     ],
 )
 def test_bad_posting_input_is_refused_on_its_field(
@@ -336,26 +353,33 @@ def test_bad_posting_input_is_refused_on_its_field(
 # --- The decision and the return ----------------------------------------------------------
 
 
-def test_the_city_recognises_and_the_assessment_is_locked(
-    client: Client, ducthang_officer: User, city_reviewer: User
+def test_the_officer_records_the_decision_and_the_assessment_is_locked(
+    client: Client, ducthang_officer: User
 ) -> None:
     assessment = posted(ducthang_officer)
-    client.force_login(city_reviewer)
+    client.force_login(ducthang_officer)
 
     page = client.get(url("recognise", assessment))
     response = client.post(url("recognise", assessment), DECISION_FORM)
 
     assert page.status_code == 200
-    assert "16/10/2017" in page.content.decode()  # the posting the reviewer decides on
+    html = page.content.decode()
+    assert "Ghi nhận quyết định công nhận" in html
+    assert "16/10/2017" in html  # the posting the decision follows
+    assert 'name="decision_signer"' in html
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert assessment.state == "recognised"
-    assert (assessment.decision_number, assessment.decision_date) == (
+    assert (assessment.decision_number, assessment.decision_date, assessment.decision_signer) == (
         "125/QĐ-UBND",
         datetime.date(2017, 11, 1),
+        SIGNER,
     )
     event = assessment.events.get(action=ReviewEvent.Action.RECOGNISE)
-    assert (event.by, event.note) == (city_reviewer, "125/QĐ-UBND")
+    assert (event.by, event.note) == (ducthang_officer, f"125/QĐ-UBND (01/11/2017) – {SIGNER}")
+    # The household page shows who signed, with the number and the date.
+    body = " ".join(client.get(detail_url(assessment)).content.decode().split())
+    assert f"Người ký: {SIGNER}" in body
     with pytest.raises(ValidationError, match="125/QĐ-UBND"):
         services.assessment_save(
             household=assessment.household, round=assessment.round, income_per_capita=5_000_000
@@ -378,23 +402,35 @@ def test_the_city_recognises_and_the_assessment_is_locked(
             "decision_date",
             "Ngày quyết định không được sau ngày hôm nay.",
         ),
+        # Inside the posting (16–25/10), and on its last day: refused.
         (
-            {"decision_date": "10/10/2017"},
+            {"decision_date": "18/10/2017"},
             "decision_date",
-            "không được trước ngày bắt đầu niêm yết công khai (16/10/2017)",
+            "Ngày ký quyết định phải sau khi kết thúc niêm yết công khai "
+            "(ngày cuối niêm yết: 25/10/2017).",
+        ),
+        (
+            {"decision_date": "25/10/2017"},
+            "decision_date",
+            "Ngày ký quyết định phải sau khi kết thúc niêm yết công khai "
+            "(ngày cuối niêm yết: 25/10/2017).",
+        ),
+        (
+            {"decision_signer": "  "},
+            "decision_signer",
+            "Nhập người ký quyết định, ví dụ Nguyễn Văn A – Chủ tịch UBND phường Đức Thắng.",
         ),
     ],
 )
 def test_bad_decision_input_is_refused_on_its_field(
     client: Client,
     ducthang_officer: User,
-    city_reviewer: User,
     changes: dict[str, str],
     field: str,
     message: str,
 ) -> None:
     assessment = posted(ducthang_officer)
-    client.force_login(city_reviewer)
+    client.force_login(ducthang_officer)
     data = {**DECISION_FORM, **changes}
     if data["decision_date"] == "FUTURE":
         data["decision_date"] = future()
@@ -406,7 +442,25 @@ def test_bad_decision_input_is_refused_on_its_field(
     assert list(errors) == [field]
     assert message in errors[field][0]
     assessment.refresh_from_db()
-    assert (assessment.state, assessment.decision_number) == ("posted", "")
+    assert (assessment.state, assessment.decision_number, assessment.decision_signer) == (
+        "posted",
+        "",
+        "",
+    )
+
+
+def test_a_decision_the_day_after_the_posting_is_accepted(
+    client: Client, ducthang_officer: User
+) -> None:
+    assessment = posted(ducthang_officer)
+    client.force_login(ducthang_officer)
+
+    response = client.post(
+        url("recognise", assessment), {**DECISION_FORM, "decision_date": "26/10/2017"}
+    )
+
+    assert response.status_code == 302
+    assert state_of(assessment) == "recognised"
 
 
 def test_a_returned_assessment_goes_back_to_the_officer_and_is_resubmitted(
@@ -469,10 +523,10 @@ def test_a_return_needs_a_reason(
 
 
 def test_a_decision_on_an_assessment_not_yet_posted_says_so(
-    client: Client, ducthang_officer: User, city_reviewer: User
+    client: Client, ducthang_officer: User
 ) -> None:
     assessment = submitted(ducthang_officer)
-    client.force_login(city_reviewer)
+    client.force_login(ducthang_officer)
 
     response = client.post(url("recognise", assessment), DECISION_FORM)
 
@@ -485,15 +539,26 @@ def test_a_decision_on_an_assessment_not_yet_posted_says_so(
 # --- Who may take which step --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("step", ["recognise", "return"])
-def test_the_officer_cannot_decide(client: Client, ducthang_officer: User, step: str) -> None:
+def test_the_officer_cannot_return(client: Client, ducthang_officer: User) -> None:
     assessment = posted(ducthang_officer)
     client.force_login(ducthang_officer)
 
-    assert client.get(url(step, assessment)).status_code == 403
-    data = {**DECISION_FORM, "reason": "Tự trả lại."}
-    assert client.post(url(step, assessment), data).status_code == 403
+    assert client.get(url("return", assessment)).status_code == 403
+    assert client.post(url("return", assessment), {"reason": "Tự trả lại."}).status_code == 403
     assert state_of(assessment) == "posted"
+
+
+def test_the_city_cannot_recognise(
+    client: Client, ducthang_officer: User, city_reviewer: User
+) -> None:
+    """The decision is the ward chairman's: the city Labour department returns, no more."""
+    assessment = posted(ducthang_officer)
+    client.force_login(city_reviewer)
+
+    assert client.get(url("recognise", assessment)).status_code == 403
+    assert client.post(url("recognise", assessment), DECISION_FORM).status_code == 403
+    assert state_of(assessment) == "posted"
+    assert not assessment.events.filter(action="recognise").exists()
 
 
 @pytest.mark.parametrize(
@@ -597,10 +662,13 @@ def test_the_buttons_follow_the_state_and_the_role(
 
     assessment = posted(ducthang_officer, code="DT-0002")
     city_on_posted = render_actions(city_reviewer, assessment)
-    assert url("recognise", assessment) in city_on_posted
+    assert url("recognise", assessment) not in city_on_posted
     assert url("return", assessment) in city_on_posted
     assert "submit" not in city_on_posted
-    assert render_actions(ducthang_officer, assessment).strip() == ""
+    officer_on_posted = render_actions(ducthang_officer, assessment)
+    assert url("recognise", assessment) in officer_on_posted
+    assert "Ghi nhận quyết định công nhận" in officer_on_posted
+    assert url("return", assessment) not in officer_on_posted
 
     assessment = submitted(ducthang_officer, code="DT-0003")
     officer_on_submitted = render_actions(ducthang_officer, assessment)
@@ -648,11 +716,16 @@ def test_the_city_sees_each_wards_progress(
         "&amp;state=posted"
     )
     assert f'<a href="{posted_link}">2</a>' in html
-    # The city's queue: the posted ones, by ward.
+    # The city's queue: the posted ones, by ward, to return if need be; the ward records the
+    # decision.
     groups = response.context["decision_groups"]
     assert [(g.ward, [r.assessment.household.code for r in g.rows]) for g in groups] == [
         (duc_thang, ["DT-0003", "DT-0004"])
     ]
+    assert [(g.can_recognise, g.can_return) for g in groups] == [(False, True)]
+    assert 'data-testid="return-fields"' in html
+    assert 'data-testid="recognise-fields"' not in html
+    assert 'value="recognise"' not in html
     assert "meeting_form" not in response.context
 
 
@@ -672,7 +745,7 @@ def test_the_officer_sees_only_their_ward(
     assert response.status_code == 200
     assert [row.ward for row in response.context["rows"]] == [duc_thang]
     assert response.context["totals"] is None
-    assert "decision_groups" not in response.context
+    assert response.context["decision_groups"] == []
     assert [r.assessment.household.code for r in response.context["meeting_rows"]] == ["DT-0001"]
     assert [r.assessment.household.code for r in response.context["posting_rows"]] == ["DT-0002"]
     assert "TL-0001" not in response.content.decode()
@@ -724,11 +797,36 @@ def decide(ward: Ward, action: str, assessments: list[Assessment], **fields: str
     }
 
 
-def test_the_city_recognises_several_households_by_one_decision(
-    client: Client, ducthang_officer: User, city_reviewer: User, duc_thang: Ward
+def test_the_officer_sees_the_wards_posted_list_to_record_the_decision(
+    client: Client,
+    ducthang_officer: User,
+    tienloi_officer: User,
+    duc_thang: Ward,
+) -> None:
+    posted(ducthang_officer, "DT-0001")
+    posted(tienloi_officer, "TL-0001", "tien-loi")
+    client.force_login(ducthang_officer)
+
+    response = client.get(progress_url())
+
+    groups = response.context["decision_groups"]
+    assert [(g.ward, [r.assessment.household.code for r in g.rows]) for g in groups] == [
+        (duc_thang, ["DT-0001"])
+    ]
+    assert [(g.can_recognise, g.can_return) for g in groups] == [(True, False)]
+    html = response.content.decode()
+    assert "Ghi nhận quyết định công nhận" in html
+    assert f'name="ward-{duc_thang.pk}-decision_signer"' in html
+    assert 'value="recognise"' in html
+    assert 'value="return"' not in html
+    assert "TL-0001" not in html
+
+
+def test_the_officer_records_one_decision_for_several_households(
+    client: Client, ducthang_officer: User, duc_thang: Ward
 ) -> None:
     first, second, third = (posted(ducthang_officer, f"DT-000{n}") for n in (1, 2, 3))
-    client.force_login(city_reviewer)
+    client.force_login(ducthang_officer)
 
     response = client.post(
         progress_url(make_round()), decide(duc_thang, "recognise", [first, second], **DECISION_FORM)
@@ -739,25 +837,43 @@ def test_the_city_recognises_several_households_by_one_decision(
     assert flashed(response) == ["Đã công nhận 2 hộ."]
     assert [state_of(a) for a in (first, second, third)] == ["recognised", "recognised", "posted"]
     assert set(
-        Assessment.objects.filter(state="recognised").values_list("decision_number", flat=True)
-    ) == {"125/QĐ-UBND"}
-    assert ReviewEvent.objects.filter(action="recognise", by=city_reviewer).count() == 2
+        Assessment.objects.filter(state="recognised").values_list(
+            "decision_number", "decision_signer"
+        )
+    ) == {("125/QĐ-UBND", SIGNER)}
+    assert ReviewEvent.objects.filter(action="recognise", by=ducthang_officer).count() == 2
 
 
 def test_a_bulk_decision_with_bad_input_changes_nothing_and_keeps_the_ticks(
-    client: Client, ducthang_officer: User, city_reviewer: User, duc_thang: Ward
+    client: Client, ducthang_officer: User, duc_thang: Ward
 ) -> None:
     first, second = (posted(ducthang_officer, f"DT-000{n}") for n in (1, 2))
-    client.force_login(city_reviewer)
+    client.force_login(ducthang_officer)
 
     response = client.post(
         progress_url(),
-        decide(duc_thang, "recognise", [first], decision_number="", decision_date="01/11/2017"),
+        decide(
+            duc_thang,
+            "recognise",
+            [first],
+            decision_number="",
+            decision_date="25/10/2017",
+            decision_signer="",
+        ),
     )
 
     assert response.status_code == 200
     form = response.context["decision_groups"][0].form
-    assert form.errors == {"decision_number": ["Nhập số quyết định, ví dụ 125/QĐ-UBND."]}
+    assert form.errors == {
+        "decision_number": ["Nhập số quyết định, ví dụ 125/QĐ-UBND."],
+        "decision_signer": [
+            "Nhập người ký quyết định, ví dụ Nguyễn Văn A – Chủ tịch UBND phường Đức Thắng."
+        ],
+        "decision_date": [
+            "Ngày ký quyết định phải sau khi kết thúc niêm yết công khai "
+            "(ngày cuối niêm yết: 25/10/2017)."
+        ],
+    }
     html = response.content.decode()
     assert f'id="ward-{duc_thang.pk}-a{first.pk}" checked' in html
     assert f'id="ward-{duc_thang.pk}-a{second.pk}">' in html
@@ -768,12 +884,12 @@ def test_one_decision_covers_one_ward_only(
     client: Client,
     ducthang_officer: User,
     tienloi_officer: User,
-    city_reviewer: User,
+    administrator: User,
     duc_thang: Ward,
 ) -> None:
     ours = posted(ducthang_officer, "DT-0001")
     theirs = posted(tienloi_officer, "TL-0001", "tien-loi")
-    client.force_login(city_reviewer)
+    client.force_login(administrator)
 
     response = client.post(
         progress_url(), decide(duc_thang, "recognise", [ours, theirs], **DECISION_FORM)
@@ -808,11 +924,25 @@ def test_the_city_returns_several_with_one_reason(
         )
 
 
-def test_the_officer_cannot_decide_in_bulk(
+def test_the_officer_cannot_return_in_bulk(
     client: Client, ducthang_officer: User, duc_thang: Ward
 ) -> None:
     assessment = posted(ducthang_officer)
     client.force_login(ducthang_officer)
+
+    response = client.post(
+        progress_url(), decide(duc_thang, "return", [assessment], reason="Tự trả lại.")
+    )
+
+    assert response.status_code == 403
+    assert state_of(assessment) == "posted"
+
+
+def test_the_city_cannot_recognise_in_bulk(
+    client: Client, ducthang_officer: User, city_reviewer: User, duc_thang: Ward
+) -> None:
+    assessment = posted(ducthang_officer)
+    client.force_login(city_reviewer)
 
     response = client.post(
         progress_url(), decide(duc_thang, "recognise", [assessment], **DECISION_FORM)
@@ -820,6 +950,23 @@ def test_the_officer_cannot_decide_in_bulk(
 
     assert response.status_code == 403
     assert state_of(assessment) == "posted"
+
+
+def test_an_officer_cannot_recognise_another_wards_households_in_bulk(
+    client: Client, tienloi_officer: User, ducthang_officer: User, duc_thang: Ward
+) -> None:
+    theirs = posted(ducthang_officer, "DT-0001")
+    client.force_login(tienloi_officer)
+
+    response = client.post(
+        progress_url(), decide(duc_thang, "recognise", [theirs], **DECISION_FORM)
+    )
+
+    # Not among the households the officer sees: the form says it cannot be found.
+    assert response.status_code == 200
+    assert response.context["decision_groups"] == []
+    assert "Không còn tìm thấy một trong các phiếu đã chọn." in flashed(response)
+    assert state_of(theirs) == "posted"
 
 
 def officer_step(action: str, assessments: list[Assessment], fields: dict[str, Any]) -> dict:
@@ -975,9 +1122,11 @@ def test_the_officer_progress_query_count_does_not_grow(
     many_in_review(count * len(WARDS), administrator)
     client.force_login(ducthang_officer)
 
-    with django_assert_num_queries(10):
+    # One more than the meeting and posting queues: the ward's posted list, for the decision.
+    with django_assert_num_queries(11):
         response = client.get(progress_url())
 
     assert response.status_code == 200
     rows = response.context["meeting_rows"] + response.context["posting_rows"]
     assert len(rows) == count - count // 3
+    assert sum(len(g.rows) for g in response.context["decision_groups"]) == count // 3

@@ -106,14 +106,17 @@ def recognise(assessment: Assessment, *, officer: User, reviewer: User) -> Asses
     services.assessment_record_posting(
         assessment=assessment,
         by=officer,
+        # Fri 6 – Mon 16 October 2017: 7 working days (6, 9–13, 16).
         posted_from=datetime.date(2017, 10, 6),
-        posted_to=datetime.date(2017, 10, 13),
+        posted_to=datetime.date(2017, 10, 16),
     )
+    # The ward chairman's decision is recorded by the ward's officer (the city only returns).
     services.assessment_recognise(
         assessment=assessment,
-        by=reviewer,
+        by=officer,
         decision_number="125/QĐ-UBND",
         decision_date=datetime.date(2017, 10, 20),
+        decision_signer="Nguyễn Văn Ánh – Chủ tịch UBND phường Đức Thắng",
     )
     assessment.refresh_from_db()
     return assessment

@@ -340,9 +340,89 @@ def test_posting_list_masks_the_national_id_numbers(
     assert HEAD_ID not in text
     assert "Nguyễn Văn Ấm" in text and "Lê Thị Hường" in text
     assert "Phạm Văn Đủ" not in text  # not poor: not on the list
-    assert "từ 05/10/2017 đến 12/10/2017" in text
+    # Both posted over the same days (make_assessment_in_state: 05–16/10/2017).
+    assert "từ 05/10/2017 đến 16/10/2017" in text
     assert "TRƯỞNG KHU PHỐ" in text
     assert "Trang 1/1" in text
+
+
+def test_posting_list_prints_each_households_own_posting_period(
+    client: Client,
+    ducthang_officer: User,
+    city_reviewer: User,
+    households: dict[str, Household],
+) -> None:
+    """The poor household posted 05–16/10/2017 and recognised; the near-poor one posted a week
+    later, 12–23/10/2017 (the factory moves every date with the decision, 27/10 instead of
+    20/10). No single period is printed for both: each row has its own."""
+    make_round(2017)
+    for key, income, decided, state in (
+        ("poor", 700_000, datetime.date(2017, 10, 20), ReviewState.RECOGNISED),
+        ("near_poor", 1_100_000, datetime.date(2017, 10, 27), ReviewState.POSTED),
+    ):
+        households[key].assessments.all().delete()
+        make_assessment_in_state(
+            households[key],
+            state,
+            officer=ducthang_officer,
+            reviewer=city_reviewer,
+            income_per_capita=income,
+            decision_date=decided,
+        )
+    client.force_login(ducthang_officer)
+
+    content = assert_pdf(client.get(POSTING), "niem-yet-duc-thang-2017.pdf")
+
+    text = pdf_text(content)
+    poor, near_poor = text.split("1. Hộ nghèo")[1].split("2. Hộ cận nghèo")
+    assert "Nguyễn Văn Ấm" in poor and "05/10/2017 – 16/10/2017" in poor
+    assert "12/10/2017" not in poor
+    assert "Lê Thị Hường" in near_poor and "12/10/2017 – 23/10/2017" in near_poor
+    assert "05/10/2017" not in near_poor
+    assert "trong thời gian ghi ở từng hộ" in text
+    assert "từ 05/10/2017 đến" not in text  # no one period claimed for all
+
+
+def test_posting_list_is_refused_while_a_listed_household_is_not_posted(
+    client: Client,
+    ducthang_officer: User,
+    city_reviewer: User,
+    posted: dict[str, Household],
+) -> None:
+    """Two posted, one more poor household only at the meeting: nothing is printed, and the
+    page says how many have no posting yet."""
+    waiting = household_with_head("duc-thang", code="DT-0004", head_name="Hồ Văn Chờ", income=0)
+    waiting.assessments.all().delete()
+    make_assessment_in_state(
+        waiting,
+        ReviewState.MEETING_HELD,
+        officer=ducthang_officer,
+        reviewer=city_reviewer,
+        income_per_capita=600_000,
+    )
+    client.force_login(ducthang_officer)
+
+    response = client.get(POSTING)
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert (
+        "Có 1 hộ trong danh sách chưa được niêm yết công khai: hãy ghi nhận việc niêm yết "
+        "(từ ngày, đến ngày) trước, rồi mới in danh sách."
+    ) in response.content.decode()
+
+
+def test_the_posting_list_refuses_to_render_unposted_households(
+    ducthang_officer: User, city_reviewer: User, posted: dict[str, Household], duc_thang: Any
+) -> None:
+    """The renderer itself never prints a household without its posting period."""
+    unposted = make_assessment(
+        household_with_head("duc-thang", code="DT-0009", head_name="Võ Thị Mới", income=0),
+        income_per_capita=500_000,
+    )
+    assert pdf.not_posted([unposted]) == 1
+    with pytest.raises(ValueError, match="posting period"):
+        pdf.render_posting_list([unposted], ward=duc_thang, round_name="2017", year=2017)
 
 
 def test_posting_list_of_another_ward_is_404(
