@@ -7,9 +7,11 @@ near-poor households have no health-insurance card recorded, some pupils have no
 exemption, about 40% of the households that asked for credit have no loan, a few poor
 households received nothing at all, and three ward officers were not trained this year.
 
-Every delivery is picked among the households the rules make eligible
-(`programs.eligibility`), and the service checks it again; two are given on purpose to
-households that are not, with the reason recorded (the override path).
+Households are picked by their recognised standing (`households.standing`): the list in force
+in 2017 is the result of the 2016 review. Every delivery is judged on its own date by the same
+function the forms and the services use (`programs.selectors`: the standing on that day, the
+programme's rule in force that day), and the service checks it again; two are given on purpose
+to households that are not eligible, with the reason recorded (the override path).
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ from django.contrib.auth.hashers import make_password
 from django.db.models import Count, Min, QuerySet
 
 from households import services as household_services
+from households import standing
 from households.demo.data import DEMO_PASSWORD, MOBILE_PREFIXES
 from households.demo.people import name_parts
 from households.ethnicities import Ethnicity
 from households.models import Assessment, Household, Member, ReviewRound, User, Ward
-from programs import eligibility, services
+from programs import eligibility, selectors, services
+from programs.eligibility import HouseholdFacts
 from programs.models import (
     Agency,
     Benefit,
@@ -160,11 +164,12 @@ class ProgrammesSeedResult:
 
 @dataclass
 class _Case:
-    """What the seeder knows about one household of the 2017 round."""
+    """What the seeder knows about one household on the list in force in 2017: its standing
+    on the year's reference day and the survey behind it (needs, causes, forecast)."""
 
     household: Household
     status: str
-    standing: set[str]
+    standing: frozenset[str]
     needs: set[str]
     causes: set[str]
     expected_to_escape: bool
@@ -186,7 +191,7 @@ def seed_programmes(
         return ProgrammesSeedResult(0, 0, 0, 0, 0, 0, 0)
     users = _seed_users()
     members = _seed_committee(wards, seed=seed)
-    cases = _load_cases(rounds)
+    cases = _load_cases()
     assignments = _seed_assignments(cases, members, officers, seed=seed)
     benefits, loans = _Deliveries(cases, officers, seed=seed).run()
     trainings = _seed_trainings(wards, officers, city)
@@ -318,14 +323,12 @@ def _seed_committee(wards: Sequence[Ward], *, seed: int) -> dict[int | None, lis
 # --- The 2017 round as the seeder sees it --------------------------------------------------
 
 
-def _load_cases(rounds: Mapping[int, ReviewRound]) -> list[_Case]:
-    earlier_poor: dict[int, list[int]] = {}
-    for household_id, year in Assessment.objects.filter(
-        round__kind=ReviewRound.Kind.PERIODIC,
-        round__year__lt=YEAR,
-        status=eligibility.POOR,
-    ).values_list("household_id", "round__year"):
-        earlier_poor.setdefault(household_id, []).append(year)
+def _load_cases() -> list[_Case]:
+    """The households with a programme status (poor, near-poor, recently escaped) on the list
+    in force in 2017 (`standing.reference_day`), with the recognised survey behind it."""
+    day = standing.reference_day(YEAR)
+    found = standing.standings(Household.objects.values_list("pk", flat=True), day)
+    listed = {s.assessment_id: s for s in found.values() if s.programme_statuses}
     # A benefit cannot predate the household's first review round (`programs.services`).
     known_from = dict(
         Assessment.objects.order_by()
@@ -334,31 +337,24 @@ def _load_cases(rounds: Mapping[int, ReviewRound]) -> list[_Case]:
         .values_list("household_id", "first")
     )
     assessments = (
-        Assessment.objects.filter(round=rounds[YEAR])
+        Assessment.objects.filter(pk__in=list(listed))
         .select_related("household__ward")
         .prefetch_related("needs", "causes", "household__members")
         .order_by("household__ward__display_order", "household__code")
     )
-    cases = []
-    for a in assessments:
-        standing = eligibility.household_standing(
-            a.status, earlier_poor.get(a.household_id, []), YEAR
+    return [
+        _Case(
+            household=a.household,
+            status=listed[a.pk].status or "",
+            standing=listed[a.pk].programme_statuses,
+            needs={n.code for n in a.needs.all()},
+            causes={c.code for c in a.causes.all()},
+            expected_to_escape=a.expected_to_escape,
+            known_from=known_from[a.household_id],
+            members=sorted(a.household.members.all(), key=lambda m: m.pk),
         )
-        if not standing:
-            continue
-        cases.append(
-            _Case(
-                household=a.household,
-                status=a.status,
-                standing=standing,
-                needs={n.code for n in a.needs.all()},
-                causes={c.code for c in a.causes.all()},
-                expected_to_escape=a.expected_to_escape,
-                known_from=known_from[a.household_id],
-                members=sorted(a.household.members.all(), key=lambda m: m.pk),
-            )
-        )
-    return cases
+        for a in assessments
+    ]
 
 
 # --- Assignments ---------------------------------------------------------------------------
@@ -416,13 +412,10 @@ class _Deliveries:
                 is_active=True,
             )
         }
-        # The households an agency user sees (`households.models.users.household_scope`).
-        self.agency_statuses: dict[int, set[str]] = {}
-        for programme in self.programmes.values():
-            if programme.is_active:
-                self.agency_statuses.setdefault(programme.agency_id, set()).update(
-                    programme.eligible_statuses
-                )
+        self.rules = selectors.rules_of(self.programmes.values())
+        # Facts of the case households by day, and the households each agency user sees.
+        self.facts: dict[datetime.date, dict[int, HouseholdFacts]] = {}
+        self.seen: dict[int, set[int]] = {}
         self.benefits = 0
         self.loans = 0
         # Whole lists recorded at once, as a ward sends them: (code, recorder, date, amount,
@@ -480,21 +473,29 @@ class _Deliveries:
         key = (code, by, day, amount, quantity, note)
         self.lists.setdefault(key, []).append((case.household, member))
 
+    def _facts_on(self, case: _Case, day: datetime.date) -> HouseholdFacts:
+        if day not in self.facts:
+            ids = [c.household.pk for c in self.cases]
+            self.facts[day] = selectors.facts_on(ids, day)
+        return self.facts[day][case.household.pk]
+
     def _eligible(self, code: str, case: _Case, member: Member | None, day: datetime.date) -> bool:
-        return eligibility.check(
-            self.programmes[code],
-            standing=case.standing,
-            member_age=member.age_on(day) if member is not None else None,
-            member_is_pupil=bool(member and member.attends_school),
-        ).eligible
+        """The verdict the service will give on `day` (`programs.selectors`)."""
+        programme = self.programmes[code]
+        rule = eligibility.rule_in_force(self.rules[programme.pk], day)
+        facts = self._facts_on(case, day)
+        return selectors.judge_prepared(programme, rule, facts, member, day).eligible
 
     def _recorder(self, programme: Programme, case: _Case, officer: User) -> User:
-        # An agency user sees the households its programmes concern on the latest list.
+        # The agency's own user records it where they see the household (their scope).
         agency_user = self.agency_users.get(programme.agency_id)
-        listed = self.agency_statuses.get(programme.agency_id, set())
-        if agency_user is not None and case.status in listed:
-            return agency_user
-        return officer
+        if agency_user is None:
+            return officer
+        if agency_user.pk not in self.seen:
+            self.seen[agency_user.pk] = set(
+                Household.objects.visible_to(agency_user).values_list("pk", flat=True)
+            )
+        return agency_user if case.household.pk in self.seen[agency_user.pk] else officer
 
     def _give(
         self,
@@ -528,10 +529,11 @@ class _Deliveries:
     # What each household receives
 
     def _health_cards(self, case: _Case, officer: User) -> None:
-        code = "bhyt-ngheo" if case.status == eligibility.POOR else "bhyt-can-ngheo"
         if case.status not in (eligibility.POOR, eligibility.NEAR_POOR):
             return
         day = self._ward_day(case, 10, 2)
+        statuses = self._facts_on(case, day).statuses
+        code = "bhyt-ngheo" if eligibility.POOR in statuses else "bhyt-can-ngheo"
         for member in case.members:
             if self.rng.random() < HEALTH_CARD_SHARE and self._eligible(code, case, member, day):
                 self._listed(
@@ -562,7 +564,7 @@ class _Deliveries:
                     note="Miễn học phí năm học 2017–2018",
                 )
                 if self.rng.random() < STUDY_SUPPORT_SHARE:
-                    monthly = self.programmes["ho-tro-chi-phi-hoc-tap"].default_amount or 100_000
+                    monthly = self._usual("ho-tro-chi-phi-hoc-tap", day, 100_000)
                     self._listed(
                         "ho-tro-chi-phi-hoc-tap",
                         case,
@@ -572,16 +574,24 @@ class _Deliveries:
                         amount=monthly * STUDY_SUPPORT_MONTHS,
                         note="Hỗ trợ chi phí học tập năm học 2017–2018 (9 tháng)",
                     )
-            elif (
-                member.age_on(day) >= 18
-                and self._eligible("vay-hssv", case, member, day)
-                and self.rng.random() < 0.5
-            ):
+            elif self._eligible("giam-hoc-phi", case, member, day):
+                if self.rng.random() < TUITION_SHARE:
+                    self._listed(
+                        "giam-hoc-phi",
+                        case,
+                        officer,
+                        day=day,
+                        member=member,
+                        quantity=1,
+                        note="Giảm 50% học phí năm học 2017–2018",
+                    )
+            elif member.age_on(day) >= 18 and self.rng.random() < 0.5:
                 self._loan(
                     "vay-hssv",
                     case,
                     officer,
                     member=member,
+                    day=self._loan_day(case),
                     amount=15_000_000,
                     term=60,
                     purpose="Chi phí học tập, sinh hoạt cho sinh viên",
@@ -590,9 +600,11 @@ class _Deliveries:
     def _credit(self, case: _Case, officer: User) -> None:
         if "credit" not in case.needs or self.rng.random() >= LOAN_SHARE:
             return
-        if eligibility.POOR in case.standing:
+        day = self._loan_day(case)
+        statuses = self._facts_on(case, day).statuses
+        if eligibility.POOR in statuses:
             code = "vay-ho-ngheo"
-        elif eligibility.NEAR_POOR in case.standing:
+        elif eligibility.NEAR_POOR in statuses:
             code = "vay-ho-can-ngheo"
         else:
             code = "vay-ho-moi-thoat-ngheo"
@@ -607,17 +619,30 @@ class _Deliveries:
         purpose = self.rng.choice(LOAN_PURPOSES[area])
         amount = self.rng.choice(LOAN_AMOUNTS)
         term = self.rng.choice(LOAN_TERMS)
-        if "housing" in case.needs and self._eligible("vay-nha-o", case, None, self._day(6)):
+        if "housing" in case.needs and self._eligible("vay-nha-o", case, None, day):
             code, purpose, term = "vay-nha-o", "Xây dựng, sửa chữa nhà ở", 180
-            amount = self.programmes[code].default_amount or 25_000_000
-        elif "water" in case.needs and self.rng.random() < 0.4:
+            rule = eligibility.rule_in_force(self.rules[self.programmes[code].pk], day)
+            amount = (rule.amount if rule else None) or 25_000_000
+        elif (
+            "water" in case.needs
+            and self.rng.random() < 0.4
+            and self._eligible("vay-nuoc-sach", case, None, day)
+        ):
             code, purpose, amount, term = (
                 "vay-nuoc-sach",
                 "Xây dựng công trình nước sạch và nhà tiêu hợp vệ sinh",
                 12_000_000,
                 60,
             )
-        self._loan(code, case, officer, member=None, amount=amount, term=term, purpose=purpose)
+        self._loan(
+            code, case, officer, member=None, day=day, amount=amount, term=term, purpose=purpose
+        )
+
+    def _loan_day(self, case: _Case) -> datetime.date:
+        earliest = max(case.known_from, datetime.date(YEAR, 3, 1))
+        return earliest + datetime.timedelta(
+            days=self.rng.randrange((datetime.date(YEAR, 11, 30) - earliest).days)
+        )
 
     def _loan(
         self,
@@ -626,16 +651,15 @@ class _Deliveries:
         officer: User,
         *,
         member: Member | None,
+        day: datetime.date,
         amount: int,
         term: int,
         purpose: str,
     ) -> None:
+        if not self._eligible(code, case, member, day):
+            return
         programme = self.programmes[code]
         by = self._recorder(programme, case, officer)
-        earliest = max(case.known_from, datetime.date(YEAR, 3, 1))
-        day = earliest + datetime.timedelta(
-            days=self.rng.randrange((datetime.date(YEAR, 11, 30) - earliest).days)
-        )
         self.loans += 1
         loan = services.loan_record(
             programme=programme,
@@ -675,19 +699,24 @@ class _Deliveries:
                 by=by,
             )
 
+    def _usual(self, code: str, day: datetime.date, fallback: int) -> int:
+        """The usual amount of the programme's rule in force on `day`."""
+        rule = eligibility.rule_in_force(self.rules[self.programmes[code].pk], day)
+        return (rule.amount if rule is not None else None) or fallback
+
     def _household_support(self, case: _Case, officer: User) -> None:
         rng = self.rng
-        day = self._day(12, 1, 15)
+        day = self._ward_day(case, 12, 1)
         if self._eligible("ho-tro-tien-dien", case, None, day) and rng.random() < 0.8:
-            monthly = self.programmes["ho-tro-tien-dien"].default_amount or 46_000
             self._listed(
                 "ho-tro-tien-dien",
                 case,
                 officer,
-                day=self._ward_day(case, 12, 1),
-                amount=monthly * ELECTRICITY_MONTHS,
+                day=day,
+                amount=self._usual("ho-tro-tien-dien", day, 46_000) * ELECTRICITY_MONTHS,
                 note="Hỗ trợ tiền điện năm 2017 (12 tháng)",
             )
+        day = self._day(11)
         if (
             case.needs & {"tools", "land"}
             and rng.random() < 0.35
@@ -697,12 +726,13 @@ class _Deliveries:
                 "ho-tro-san-xuat",
                 case,
                 officer,
-                day=self._day(11),
+                day=day,
                 quantity=1,
                 note=rng.choice(
                     ("Hỗ trợ 02 con bò giống", "Hỗ trợ ngư lưới cụ", "Hỗ trợ cây giống")
                 ),
             )
+        day = self._day(10)
         if (
             "housing" in case.needs
             and rng.random() < 0.15
@@ -712,19 +742,25 @@ class _Deliveries:
                 "ho-tro-nha-o",
                 case,
                 officer,
-                day=self._day(10),
+                day=day,
                 quantity=1,
-                note="Hỗ trợ thủ tục cấp phép xây dựng, sửa chữa nhà ở",
+                note="Hỗ trợ xây dựng, sửa chữa nhà ở theo Quyết định 33/2015/QĐ-TTg",
             )
-        if case.status == eligibility.POOR and rng.random() < 0.3:
+        day = self._ward_day(case, 12, 15)
+        if (
+            case.status == eligibility.POOR
+            and rng.random() < 0.3
+            and self._eligible("quy-vi-nguoi-ngheo", case, None, day)
+        ):
             self._listed(
                 "quy-vi-nguoi-ngheo",
                 case,
                 officer,
-                day=self._ward_day(case, 12, 15),
+                day=day,
                 amount=500_000,
                 note="Quà Tết Mậu Tuất 2018 từ Quỹ Vì người nghèo",
             )
+        day = self._day(11, 6, 20)
         if (
             "disaster" in case.causes
             and rng.random() < 0.7
@@ -734,7 +770,7 @@ class _Deliveries:
                 "cuu-tro-dot-xuat",
                 case,
                 officer,
-                day=self._day(11, 6, 20),
+                day=day,
                 amount=2_000_000,
                 note="Cứu trợ sau bão số 12 (tháng 11/2017)",
             )
@@ -752,18 +788,21 @@ class _Deliveries:
                 day=day,
                 member=learner,
                 quantity=1,
-                amount=3_000_000 if case.status == eligibility.POOR else 2_500_000,
+                amount=3_000_000
+                if eligibility.POOR in self._facts_on(case, day).statuses
+                else 2_500_000,
                 note=rng.choice(("Nghề may công nghiệp", "Nghề sửa chữa xe máy", "Nghề nấu ăn")),
             )
+        placed_on = self._day(11)
         job_seekers = [
-            m for m in case.members if self._eligible("gioi-thieu-viec-lam", case, m, day)
+            m for m in case.members if self._eligible("gioi-thieu-viec-lam", case, m, placed_on)
         ]
         if job_seekers and "job" in case.needs and rng.random() < 0.25:
             self._give(
                 "gioi-thieu-viec-lam",
                 case,
                 officer,
-                day=self._day(11),
+                day=placed_on,
                 member=job_seekers[0],
                 quantity=1,
                 note=rng.choice(
@@ -793,14 +832,15 @@ class _Deliveries:
                     quantity=1,
                     note="Khám, chữa bệnh tại Trung tâm Y tế thành phố",
                 )
+        paid_on = self._ward_day(case, 12, 1)
         for member in case.members:
-            needy = member.age_on(day) >= 80 or member.disability != Member.Disability.NONE
-            if needy and self._eligible("tro-cap-xa-hoi", case, member, day):
+            needy = member.age_on(paid_on) >= 80 or member.disability != Member.Disability.NONE
+            if needy and self._eligible("tro-cap-xa-hoi", case, member, paid_on):
                 self._listed(
                     "tro-cap-xa-hoi",
                     case,
                     officer,
-                    day=self._ward_day(case, 12, 1),
+                    day=paid_on,
                     member=member,
                     amount=SOCIAL_ALLOWANCE * 12,
                     note="Trợ cấp xã hội hằng tháng năm 2017 (12 tháng)",
@@ -831,8 +871,7 @@ class _Deliveries:
                 case,
                 officer,
                 day=day,
-                amount=(self.programmes["ho-tro-tien-dien"].default_amount or 46_000)
-                * ELECTRICITY_MONTHS,
+                amount=self._usual("ho-tro-tien-dien", day, 46_000) * ELECTRICITY_MONTHS,
                 override_reason=OVERRIDES["ho-tro-tien-dien"],
             )
             self.overrides.add("ho-tro-tien-dien")
