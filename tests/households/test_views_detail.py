@@ -434,8 +434,10 @@ def test_the_number_of_queries_does_not_grow(
 
     # Session and user; the savepoint of the request's transaction; the household; members;
     # assessments with their rounds, causes, needs and review steps; the latest recognised;
-    # the history (3 tables, 2 snapshot tables); the user's ward in the menu.
-    with django_assert_num_queries(26):
+    # the history (3 tables, 2 snapshot tables); the programmes section (programmes, the
+    # household's standing and unit, the programmes' dated rules, members, benefits,
+    # assignments, loans); the user's ward in the menu.
+    with django_assert_num_queries(28):
         response = client.get(url(household))
 
     assert response.status_code == 200
