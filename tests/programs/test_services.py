@@ -1263,3 +1263,30 @@ def test_a_whole_list_is_judged_on_its_date_in_fixed_queries(
             by=ducthang_officer,
         )
     assert "DT-0002" in errors_of(excinfo)["recipients"][0]
+
+
+def test_ages_are_taken_on_the_delivery_date(ducthang_officer: User) -> None:
+    # Vocational training from 15 (Decision 46/2015/QĐ-TTg): born 01/11/2002, the member is 14
+    # on 31/10/2017 and 15 on 01/11/2017.
+    household, _ = household_with_pupil()
+    learner = make_member(
+        household,
+        full_name="Nguyễn Văn Học",
+        birth_year=2002,
+        date_of_birth=datetime.date(2002, 11, 1),
+        relation=Member.Relation.CHILD,
+        health_insurance_number="HN4600000000003",
+    )
+    training = programme("day-nghe")
+    too_young = selectors.eligibility_on(training, household, learner, datetime.date(2017, 10, 31))
+    assert too_young.reason == "Chỉ dành cho thành viên từ 15 tuổi trở lên; thành viên này 14 tuổi."
+    assert selectors.eligibility_on(training, household, learner, datetime.date(2017, 11, 1))
+    benefit = services.benefit_record(
+        programme=training,
+        household=household,
+        member=learner,
+        date=datetime.date(2017, 11, 1),
+        amount=3_000_000,
+        by=ducthang_officer,
+    )
+    assert benefit.override_reason == ""
