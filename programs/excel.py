@@ -13,6 +13,7 @@ import datetime
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import FileResponse
@@ -29,9 +30,11 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 # (a dot in Vietnamese), so 1300000 reads "1.300.000 đ".
 VND_FORMAT = '#,##0 "đ"'
 INTEGER_FORMAT = "#,##0"
+# A rate already in percent (2.10 means 2,10 %): the number stays what the report shows.
+PERCENT_FORMAT = '0.00"%"'
 DATE_FORMAT = "dd/mm/yyyy"
 
-Kind = Literal["text", "vnd", "int", "date"]
+Kind = Literal["text", "vnd", "int", "date", "percent"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,10 @@ def _cell(sheet: WriteOnlyWorksheet, column: Column, value: Any) -> WriteOnlyCel
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = INTEGER_FORMAT
         return cell
+    if column.kind == "percent" and isinstance(value, (int, Decimal)):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = PERCENT_FORMAT
+        return cell
     if column.kind == "date" and isinstance(value, datetime.date):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = DATE_FORMAT
@@ -92,8 +99,9 @@ def write_xlsx(
     """Write one sheet to `target` (a path or a binary file); return the number of data rows.
 
     Row 1 is `title`, row 2 the bold headers (frozen with the title above the rows), then
-    `rows`, each a sequence of values in column order: ints in "vnd"/"int" columns become
-    numbers, dates in "date" columns dates, everything else text.
+    `rows`, each a sequence of values in column order: ints in "vnd"/"int" columns and numbers
+    in "percent" columns (already in percent) become numbers, dates in "date" columns dates,
+    everything else text.
     """
     return write_xlsx_sheets(target, [Sheet(sheet_title, title, columns, rows)])
 

@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from weasyprint import HTML
 
 from giamngheo.formatting import fold_text
+from households import standing
 from households.models import Assessment, Household, Member, PovertyStatus, Ward
 from households.selectors import assessment_dimensions
-from reports.selectors import DEPRIVATION_GROUPS
+from reports.selectors import DEPRIVATION_GROUPS, period_text
 
 if TYPE_CHECKING:
     from reports.selectors import ReportData
@@ -118,9 +119,9 @@ def issuer_for(ward: Ward | None) -> Issuer:
 # The periodic report (sơ kết 6 tháng / tổng kết năm)
 # ---------------------------------------------------------------------------------------------
 
-PERIOD_ANNUAL = "annual"
-PERIOD_SIX_MONTH = "six-month"
-PERIODS = (PERIOD_ANNUAL, PERIOD_SIX_MONTH)
+PERIOD_ANNUAL = standing.ANNUAL
+PERIOD_SIX_MONTH = standing.SIX_MONTH
+PERIODS = standing.PERIOD_KINDS
 
 
 @dataclass(frozen=True)
@@ -153,40 +154,34 @@ def deprivation_table(data: ReportData) -> list[DeprivationLine]:
     return lines
 
 
-def render_periodic_report(
-    data: ReportData,
-    *,
-    period: str,
-    place: str = CITY_PLACE,
-    number: str = "",
-    on: datetime.date | None = None,
-) -> bytes:
-    """The six-month (sơ kết) or year-end (tổng kết) report of the plan, for `data`'s unit."""
-    if period not in PERIODS:
-        raise ValueError(f"period must be one of {PERIODS}, not {period!r}")
+def render_periodic_report(data: ReportData, *, place: str = CITY_PLACE, number: str = "") -> bytes:
+    """The six-month (sơ kết, 1 January – 30 June) or year-end (tổng kết) report of the plan
+    for `data`'s unit and period, dated `data.report_date`, with the report forms of Circular
+    17/2016 (Biểu 1–4; their annex layout is UNCONFIRMED, as the document's footnote says).
+    The PDF's title (its metadata) is the Vietnamese title of the report."""
     ward = data.ward
     issuer = issuer_for(ward)
-    if period == PERIOD_SIX_MONTH:
+    if data.is_six_month:
         title = _(
             "Preliminary review of the first six months of the %(year)s poverty reduction plan"
-        )
+        ) % {"year": data.year}
     else:
-        title = _("Results of the %(year)s poverty reduction plan")
-    unit = _("Phan Thiet city") if ward is None else str(ward)
+        title = _("Results of the %(year)s poverty reduction plan") % {"year": data.year}
+    unit = _("Phan Thiet city") if ward is None and len(data.wards) != 1 else str(data.place)
     context = {
         "data": data,
         "issuer": issuer,
         "number": number,
-        "date_line": date_line(place, on or timezone.localdate()),
-        "title": title % {"year": data.year},
+        "date_line": date_line(place, data.report_date),
+        "title": title,
         "unit": unit,
-        "period": period,
+        "period_text": period_text(data.period),
         "deprivation_groups": [
             (data.group_labels.get(group, group), data.group_sizes.get(group, 0))
             for group in DEPRIVATION_GROUPS
         ],
         "deprivation_table": deprivation_table(data),
-        "document_title": f"{_('REPORT')} – {title % {'year': data.year}}",
+        "document_title": f"{_('Report')}: {title} – {unit}",
     }
     return _render("reports/pdf/periodic_report.html", context)
 

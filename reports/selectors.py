@@ -1,32 +1,46 @@
-"""Every figure of the reports: the one place where an indicator is computed (issue 5).
+"""Every figure of the reports: the one place where an indicator is computed (issues 5 and 9).
 
-The dashboard, the periodic PDF, the spreadsheets and `manage.py export_report` all read
-`report_data()`; none of them counts anything itself, so a number is never computed twice.
+The dashboard, the periodic PDF, the spreadsheets, `manage.py export_report` and the targets
+page all read `report_data()` (or `target_figures()`, built from the same counts); none of them
+counts anything itself, so a number is never computed twice.
 
-A household's status in a year is that of its assessment in the year's periodic review round
-(`ReviewRound.Kind.PERIODIC`), whatever its review state, as in `programs.worklists`. The
-"previous round" is the periodic round of `year - 1`, the "next round" that of `year + 1`.
+Official figures count **recognised results only**, through `households.standing`: a household's
+status on a day is the recognised result in effect that day (the year-end review of year Y from
+1 January Y+1, an ad-hoc decision from its date). A report covers a `standing.Period`: the year
+(start balance on 1/1/Y, end balance on 1/1/Y+1, i.e. the result of the year's review) or its
+first half (1/1/Y to 30/6/Y: the start-of-year list plus the half-year's ad-hoc decisions).
+Results not yet recognised are never counted in them: they are shown apart, "đang rà soát"
+(`ReportData.in_review`).
 
-Every count is an aggregate in the database (conditional `Count`), so the number of queries
-does not depend on the number of households. Every count carries `url`: the household list
-(`households:list`) filtered to exactly the households counted, or the programmes worklist
-for figures about members or officers.
+The tables follow the report forms of Circular 17/2016/TT-BLĐTBXH Art. 9 (REFERENCE.md §3.5–3.6):
+Biểu 1 results, Biểu 2 movements, Biểu 3 poor households by group, Biểu 4 deprivations, each
+by ward / commune with a subtotal for the wards (urban), one for the communes (rural) and the
+total. UNCONFIRMED: the annex forms themselves could not be read; the columns are those the
+Circular's reporting duties and local reports name, not a copy of the official layout.
+
+Every count is an aggregate in the database (conditional `Count`), so the number of queries does
+not depend on the number of households. Every count carries `url`: the household list filtered
+to exactly the households counted (`households.selectors.standing_list_url`,
+`movement_list_url`, `in_review_list_url`), or the programmes worklist for coverage figures.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Q, QuerySet, Sum, Value, When
 from django.db.models import Count as DbCount
-from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
-from households.classification import DEFAULT_STANDARD, get_standard
+from households import standing
+from households.classification import DEFAULT_STANDARD, Area, get_standard
 from households.models import (
     Assessment,
     Household,
@@ -36,16 +50,11 @@ from households.models import (
     SupportNeed,
     User,
     Ward,
+    ward_scope,
 )
-from households.selectors import (
-    MOVEMENT_LABELS,
-    MOVEMENTS,
-    movement_condition,
-    previous_periodic_status,
-)
+from households.selectors import in_review_list_url, movement_list_url, standing_list_url
 from programs import worklists
-from programs.excel import Column, Sheet
-from programs.models import WardTarget
+from programs.models import Benefit, WardTarget
 
 # The keys of `ReportData.indicators`, in the order of section II of Plan 221/KH-UBND (2017).
 POOR_RATE_START = "poor_rate_start"
@@ -59,13 +68,36 @@ OFFICERS_TRAINED = "officers_trained"
 ESCAPE_PLANNED = "escape_planned"
 ESCAPED = "escaped"
 
-# The groups the deprivation table is split by.
+# The groups the city's deprivation table is split by.
 GROUP_N1 = "N1"
 GROUP_N2 = "N2"
 GROUP_NEAR_POOR = "near_poor"
 DEPRIVATION_GROUPS = (GROUP_N1, GROUP_N2, GROUP_NEAR_POOR)
 
-# Movements between the previous periodic round and this one: `households.selectors.MOVEMENTS`.
+POOR = standing.POOR
+NEAR_POOR = standing.NEAR_POOR
+
+# Rows of the form tables.
+UNIT, SUBTOTAL, TOTAL = "unit", "subtotal", "total"
+
+
+# --- the one rounding of every rate ----------------------------------------------------------
+
+_TWO_PLACES = Decimal("0.01")
+
+
+def percent(numerator: int, denominator: int | None) -> Decimal | None:
+    """`numerator` as a share of `denominator` in percent, rounded half up to 2 places (the
+    rounding of every rate of the dashboard, the PDF, the spreadsheets and the targets page);
+    None without a base."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
+        _TWO_PLACES, rounding=ROUND_HALF_UP
+    )
+
+
+# --- what a report holds ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -85,17 +117,14 @@ class Indicator:
     - `key`: one of the constants above (POOR_RATE_START …).
     - `label`: what it measures, translated ("Tỷ lệ hộ nghèo đầu năm").
     - `target_text`: the plan's target as words ("Giảm 0,2–0,3 điểm %", "100%").
-    - `target`: the target as a number in `unit` (e.g. Decimal("0.20") points, 100 percent,
-      45 households); None when the indicator has no target (the start rate).
+    - `target`: the target as a number in `unit`; None when the indicator has no target.
     - `unit`: "percent" (actual is a share in %), "points" (percentage points) or "households".
-    - `actual`: what was achieved in `unit` (Decimal, 2 places); None when it cannot be known
-      (no round, no denominator, next year's round not held yet).
+    - `actual`: what was achieved in `unit` (Decimal, 2 places); None when it cannot be known.
     - `numerator` / `denominator`: the counts behind `actual` (both None for "points").
     - `met`: True / False against the target; None when there is no target or no actual.
     - `url`: the list of the households (or members, officers) counted in `numerator`.
     - `gap_url`: the worklist of those still missing (coverage indicators), else "".
-    - `note`: how the figure was computed when it needs saying (e.g. which year's total
-      households was the denominator), translated; "" otherwise.
+    - `note`: how the figure was computed when it needs saying, translated; "" otherwise.
     """
 
     key: str
@@ -113,33 +142,62 @@ class Indicator:
 
 
 @dataclass(frozen=True)
-class StatusRow:
-    """Households by status and group in the year's round, for one ward or the total.
+class Cell:
+    """One cell of a form table: a count of households or persons (`rate` False) or a rate in
+    percent (`rate` True, 2 places); `value` None when unknown (no total households)."""
 
-    `ward` is None on the total row. Each value is a `Count` with its list URL; `total` is
-    the ward's total households (`WardTarget.total_households` of the year, None if not
-    entered), `assessed` the households surveyed in the round. Poor households are split by
-    group (N1, N2), by policy (people-with-merit, social-protection) and by the three household
-    types of Plan 221 III.2.3; `poor_rate` is poor / total in percent (None without a total).
-    """
+    value: int | Decimal | None
+    url: str = ""
+    rate: bool = False
 
-    ward: Ward | None
+
+@dataclass(frozen=True)
+class FormColumn:
+    """A column of a form table. `role` places it in a movement table: "start", "in",
+    "in_total", "out", "of_which" (a part of the previous flow, not summed), "out_total",
+    "end"; "" elsewhere. `rate_of` = (numerator key, denominator key) for a rate column."""
+
+    key: str
     label: str
-    total: int | None
-    assessed: Count
-    poor: Count
-    poor_n1: Count
-    poor_n2: Count
-    near_poor: Count
-    poor_merit: Count
-    poor_social: Count
-    type_social_assistance: Count
-    type_lacks_means: Count
-    type_needs_persuasion: Count
-    poor_rate: Decimal | None
+    role: str = ""
+    rate_of: tuple[str, str] | None = None
 
 
-# The `StatusRow` fields shown as columns, in order, with their labels: see `STATUS_COLUMNS`.
+@dataclass(frozen=True)
+class FormRow:
+    """A ward / commune (`level` UNIT), the subtotal of the wards or of the communes
+    (SUBTOTAL) or the total (TOTAL); `values` by column key, in column order."""
+
+    label: str
+    level: str
+    ward: Ward | None
+    values: dict[str, Cell]
+
+    @property
+    def cells(self) -> list[Cell]:
+        return list(self.values.values())
+
+    def value(self, key: str) -> int | Decimal | None:
+        return self.values[key].value
+
+
+@dataclass(frozen=True)
+class FormTable:
+    """One report form (Biểu): its columns and its rows, the total last."""
+
+    code: str  # "bieu-1" …: a stable id for pages, sheets and tests
+    number: str  # "Biểu 1"
+    title: str
+    columns: list[FormColumn]
+    rows: list[FormRow]
+    note: str = ""
+
+    @property
+    def total(self) -> FormRow | None:
+        return self.rows[-1] if self.rows else None
+
+    def row(self, ward: Ward) -> FormRow:
+        return next(r for r in self.rows if r.level == UNIT and r.ward == ward)
 
 
 @dataclass(frozen=True)
@@ -149,9 +207,9 @@ class DeprivationRow:
     `Count` whose `percent` is the share of the group's households. A household counts once
     under a dimension when deprived in any of its indicators."""
 
-    dimension: str  # the dimension key of the standard
+    dimension: str
     dimension_label: str
-    indicator: str  # the indicator key ("" on a dimension row)
+    indicator: str
     label: str
     by_group: dict[str, Count]
 
@@ -167,51 +225,74 @@ class CodeRow:
 
 
 @dataclass(frozen=True)
-class MovementRow:
-    """One movement between the previous periodic round and this one (`MOVEMENTS`)."""
+class SupportRow:
+    """A programme and what it delivered in the period (benefits dated in it)."""
 
-    key: str
+    code: str
     label: str
-    count: Count
+    households: int
+    benefits: int
+    amount: int
 
 
 @dataclass(frozen=True)
 class ReportData:
-    """Everything a report shows for one year, for the city or one ward, scoped to a user.
+    """Everything a report shows for one period, for the city or one ward, scoped to a user.
 
-    - `year`, `ward` (None = every ward the user may see; for the command line: the city).
-    - `wards`: the wards covered, in display order.
-    - `review_round` / `previous_round` / `next_round`: the periodic rounds of year, year-1 and
-      year+1 (None when not held).
-    - `indicators`: section II of the plan, in order (`Indicator`); `indicator(key)` finds one.
-    - `status_total`: the status row for everything covered; `status_by_ward`: one row per ward.
-    - `status_columns`: (field name of `StatusRow`, translated header) in display order.
-    - `deprivations`: one row per indicator; `dimensions`: one row per dimension.
-    - `group_sizes`: households of each deprivation group (the base of the percentages).
-    - `causes`, `needs`: every active cause / need with its counts.
-    - `movements`: one row per `MOVEMENTS` key (all zero without a previous round).
+    - `period` (`standing.Period`), `year`, `ward` (None = every ward the user may see),
+      `wards`, `place` (the ward's name, or the city's), `report_date` (the date line).
+    - `review_round`: the year's periodic round (None when not held); `in_review_rounds`: the
+      rounds whose unrecognised results `in_review` counts (the periodic round of the year for
+      the year-end report, the year's ad-hoc rounds for the six-month one).
+    - `indicators`: section II of the plan, in order; `indicator(key)` finds one.
+    - `results` (Biểu 1), `poor_movements` / `near_poor_movements` (Biểu 2), `poor_groups`
+      (Biểu 3), `poor_deprivations` / `near_poor_deprivations` (Biểu 4), `in_review`: the form
+      tables (`FormTable`), all on recognised standings but `in_review`.
+    - `deprivations` / `dimensions` / `group_sizes` / `group_labels`: the city's deprivation
+      table by group (N1, N2, near-poor); `causes`, `needs`: every active cause / need.
+    - `supports`: the benefits dated in the period, by programme.
+    - `notes`: what the reader must know about the figures, translated.
     """
 
     year: int
+    period: standing.Period
     ward: Ward | None
     wards: list[Ward]
+    place: str
+    report_date: datetime.date
     review_round: ReviewRound | None
-    previous_round: ReviewRound | None
-    next_round: ReviewRound | None
+    in_review_rounds: list[ReviewRound]
     indicators: list[Indicator]
-    status_total: StatusRow | None
-    status_by_ward: list[StatusRow]
-    status_columns: list[tuple[str, str]]
+    results: FormTable
+    poor_movements: FormTable
+    near_poor_movements: FormTable
+    poor_groups: FormTable
+    poor_deprivations: FormTable
+    near_poor_deprivations: FormTable
+    in_review: FormTable
     deprivations: list[DeprivationRow]
     dimensions: list[DeprivationRow]
     group_sizes: dict[str, int]
     causes: list[CodeRow]
     needs: list[CodeRow]
-    movements: list[MovementRow]
-    # The ward's name ("Phường Đức Thắng"), or the city's ("Phan Thiết") for several wards.
-    place: str = ""
-    # Translated labels of `DEPRIVATION_GROUPS`.
+    supports: list[SupportRow]
     group_labels: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def is_six_month(self) -> bool:
+        return self.period.kind == standing.SIX_MONTH
+
+    @property
+    def form_tables(self) -> list[FormTable]:
+        return [
+            self.results,
+            self.poor_movements,
+            self.near_poor_movements,
+            self.poor_groups,
+            self.poor_deprivations,
+            self.near_poor_deprivations,
+        ]
 
     def indicator(self, key: str) -> Indicator:
         return next(i for i in self.indicators if i.key == key)
@@ -219,7 +300,7 @@ class ReportData:
 
 def available_years() -> list[int]:
     """Years with a periodic review round, newest first: the years a report can be made for."""
-    return worklists.periodic_years()
+    return standing.periodic_years()
 
 
 class _AllWards:
@@ -237,155 +318,347 @@ class _AllWards:
 # `user` = ALL_WARDS: no scoping, every ward (the command line, run as the city).
 ALL_WARDS: Any = _AllWards()
 
-_POOR = PovertyStatus.POOR.value
-_NEAR = PovertyStatus.NEAR_POOR.value
-_TWO_PLACES = Decimal("0.01")
+
+# --- the report's date --------------------------------------------------------------------
 
 
-def percent(numerator: int, denominator: int | None) -> Decimal | None:
-    """`numerator` as a share of `denominator` in percent, 2 places; None without a base."""
-    if not denominator:
-        return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
-        _TWO_PLACES, rounding=ROUND_HALF_UP
-    )
+def default_report_date(period: standing.Period) -> datetime.date:
+    """Today for the period under way; else the period's last day (30/06 or 31/12)."""
+    return timezone.localdate() if period.is_current else period.last_day
 
 
-def _list_url(review_round: ReviewRound | None, **params: Any) -> str:
-    """The household list of `review_round` with `params` (empty ones left out)."""
-    if review_round is None:
-        return ""
-    query = {"round": review_round.pk}
-    query.update({k: v for k, v in params.items() if v not in (None, "", False)})
-    return f"{reverse('households:list')}?{urlencode(query)}"
+def check_report_date(period: standing.Period, day: datetime.date | None) -> datetime.date:
+    """The date the report is dated with: `day`, or the default. A report cannot be dated
+    before the period it reports on starts (ValidationError, in Vietnamese)."""
+    if day is None:
+        return default_report_date(period)
+    if day < period.start:
+        raise ValidationError(
+            _("The report date cannot be before the start of the period it reports on (%(start)s).")
+            % {"start": period.start.strftime("%d/%m/%Y")},
+            code="before_period",
+        )
+    return day
 
 
-def _worklist_url(key: str, year: int, ward: Ward | None) -> str:
-    query: dict[str, Any] = {"year": year}
-    if ward is not None:
-        query["ward"] = ward.pk
-    return f"{reverse('programs:worklist', args=[key])}?{urlencode(query)}"
+# --- scope and denominators -------------------------------------------------------------
 
 
 def _scope(user: Any, ward: Ward | None) -> tuple[list[Ward], QuerySet[Household]]:
+    """The wards covered, urban ones first (the form's order), and their visible households."""
     visible = Ward.objects.visible_to(user).select_related("district")
     wards = [visible.get(pk=ward.pk)] if ward is not None else list(visible)
+    wards.sort(key=lambda w: (w.area != Area.URBAN, w.display_order, w.name))
     ids = [w.pk for w in wards]
     return wards, Household.objects.visible_to(user).filter(ward_id__in=ids)
 
 
-# --- households by status ----------------------------------------------------------------
+def _ward_total(ward: Ward, targets: dict[tuple[int, int], WardTarget], year: int) -> int | None:
+    """The ward's total households of `year` (WardTarget), else of `year + 1`, else None."""
+    target = targets.get((ward.pk, year)) or targets.get((ward.pk, year + 1))
+    return target.total_households if target is not None else None
 
 
-def status_columns() -> list[tuple[str, str]]:
-    return [
-        ("assessed", str(_("Surveyed"))),
-        ("poor", str(_("Poor households"))),
-        ("poor_n1", str(_("of which group N1"))),
-        ("poor_n2", str(_("of which group N2"))),
-        ("near_poor", str(_("Near-poor households"))),
-        ("poor_merit", str(_("Poor, people-with-merit"))),
-        ("poor_social", str(_("Poor, social-protection"))),
-        # Short headers: the full wording of the three types (plan section III.2.3) is too
-        # long for a table column on a tablet.
-        ("type_social_assistance", str(pgettext("household type", "Social assistance"))),
-        ("type_lacks_means", str(pgettext("household type", "Lacks means"))),
-        ("type_needs_persuasion", str(pgettext("household type", "Needs persuasion"))),
-    ]
+def _totals(
+    wards: list[Ward], targets: dict[tuple[int, int], WardTarget], year: int
+) -> tuple[int | None, str]:
+    """The wards' total households of `year` (a ward without one: of `year + 1`), and a note
+    saying which totals were used or which are missing."""
+    total, fallback, missing = 0, [], []
+    for ward in wards:
+        value = _ward_total(ward, targets, year)
+        if value is None:
+            missing.append(ward.name)
+            continue
+        if (ward.pk, year) not in targets:
+            fallback.append(ward.name)
+        total += value
+    if missing:
+        return None, str(
+            _("No total number of households entered for: %(wards)s.")
+            % {"wards": ", ".join(missing)}
+        )
+    if fallback:
+        return total, str(
+            _("Total households of %(year)s used for %(wards)s (none entered for %(previous)s).")
+            % {"year": year + 1, "wards": ", ".join(fallback), "previous": year}
+        )
+    return total, ""
 
 
-# (StatusRow field, condition on the assessment, list filters)
-def _status_buckets() -> list[tuple[str, Q, dict[str, Any]]]:
-    poor = Q(status=_POOR)
-    types = Assessment.HouseholdType
-    return [
-        ("assessed", Q(), {}),
-        ("poor", poor, {"status": _POOR}),
-        ("poor_n1", poor & Q(poor_group="N1"), {"status": _POOR, "group": "N1"}),
-        ("poor_n2", poor & Q(poor_group="N2"), {"status": _POOR, "group": "N2"}),
-        ("near_poor", Q(status=_NEAR), {"status": _NEAR}),
-        ("poor_merit", poor & Q(household__is_merit_family=True), {"status": _POOR, "merit": 1}),
+# --- counting on standings --------------------------------------------------------------------
+
+
+def _standing_assessments(
+    households: QuerySet[Household], day: datetime.date, ward_ids: list[int]
+) -> QuerySet[Assessment]:
+    """The recognised results in effect on `day` (`households.standing`) of `households`, made
+    in the wards covered: one per household at most. Grouped by `ward_id`, they count each
+    household in the unit of its result, as the movement table does."""
+    in_effect = standing.with_standing(households.order_by(), day).values("standing_id")
+    return Assessment.objects.filter(pk__in=in_effect, ward_id__in=ward_ids).order_by()
+
+
+def _standing_buckets(standard_code: str) -> list[tuple[str, Q, dict[str, Any]]]:
+    """(key, condition on a standing assessment, list filters) of every household count."""
+    poor, near = Q(status=POOR), Q(status=NEAR_POOR)
+    standard = get_standard(standard_code)
+    by_dimension = standard.indicators_by_dimension()
+    buckets: list[tuple[str, Q, dict[str, Any]]] = [
+        ("poor", poor, {"status": POOR}),
+        ("poor_n1", poor & Q(poor_group="N1"), {"status": POOR, "group": "N1"}),
+        ("poor_n2", poor & Q(poor_group="N2"), {"status": POOR, "group": "N2"}),
+        ("near_poor", near, {"status": NEAR_POOR}),
+        ("poor_merit", poor & Q(household__is_merit_family=True), {"status": POOR, "merit": 1}),
         (
             "poor_social",
             poor & Q(household__is_social_protection=True),
-            {"status": _POOR, "social": 1},
+            {"status": POOR, "social": 1},
+        ),
+        (
+            "poor_minority",
+            poor & Q(household__is_ethnic_minority=True),
+            {"status": POOR, "minority": 1},
+        ),
+        ("poor_female", poor & Q(household__is_female_headed=True), {"status": POOR, "female": 1}),
+        (
+            "poor_nolabour",
+            poor & Q(household__has_no_working_age_labour=True),
+            {"status": POOR, "nolabour": 1},
         ),
         *(
-            (
-                f"type_{t.value}",
-                poor & Q(household_type=t.value),
-                {"status": _POOR, "type": t.value},
-            )
-            for t in types
+            (f"type_{t.value}", poor & Q(household_type=t.value), {"status": POOR, "type": t.value})
+            for t in Assessment.HouseholdType
         ),
+        ("expected", poor & Q(expected_to_escape=True), {"status": POOR, "escape": 1}),
     ]
+    groups = {
+        "poor": (poor, {"status": POOR}),
+        GROUP_N1: (poor & Q(poor_group="N1"), {"status": POOR, "group": "N1"}),
+        GROUP_N2: (poor & Q(poor_group="N2"), {"status": POOR, "group": "N2"}),
+        GROUP_NEAR_POOR: (near, {"status": NEAR_POOR}),
+    }
+    for group, (condition, params) in groups.items():
+        for indicator in standard.indicators:
+            buckets.append(
+                (
+                    f"{group}:{indicator.key}",
+                    condition & Q(**{indicator.key: True}),
+                    {**params, "deprived": indicator.key},
+                )
+            )
+        for dimension in standard.dimensions:
+            any_of = Q(pk__in=[])
+            for indicator in by_dimension[dimension.key]:
+                any_of |= Q(**{indicator.key: True})
+            buckets.append(
+                (
+                    f"{group}:dim:{dimension.key}",
+                    condition & any_of,
+                    {**params, "dimension": dimension.key},
+                )
+            )
+    return buckets
 
 
-def _status_counts(
-    households: QuerySet[Household],
-    review_round: ReviewRound | None,
-    previous_round: ReviewRound | None,
+def _counts_by_ward(
+    assessments: QuerySet[Assessment], buckets: list[tuple[str, Q, dict[str, Any]]]
 ) -> dict[int, dict[str, int]]:
-    """Per ward id: every status bucket of the round, `expected` (poor, expected to escape)
-    and `previous_poor` (poor in the previous round). One query."""
-    rounds = [r.pk for r in (review_round, previous_round) if r is not None]
-    if not rounds:
-        return {}
-    current = Q(round=review_round) if review_round is not None else Q(pk__in=[])
+    """Per ward id, every bucket counted over `assessments`. One query."""
+    rows = assessments.values("ward_id").annotate(
+        **{key: DbCount("pk", filter=condition) for key, condition, _params in buckets}
+    )
+    return {row.pop("ward_id"): row for row in rows}
+
+
+def _persons_by_ward(assessments: QuerySet[Assessment]) -> dict[int, dict[str, int]]:
+    """Per ward id, the members (nhân khẩu) of the poor and of the near-poor households. The
+    member roster is today's: a household's members are not kept by date. One query."""
+    rows = assessments.values("ward_id").annotate(
+        poor_persons=DbCount("household__members", filter=Q(status=POOR)),
+        near_poor_persons=DbCount("household__members", filter=Q(status=NEAR_POOR)),
+    )
+    return {row.pop("ward_id"): row for row in rows}
+
+
+# --- the movement table (Biểu 2) ------------------------------------------------------------
+
+# (list status, flows in, flows out): the columns of Biểu 2, `households.standing`'s tables.
+# The poor list shows "of which to near-poor" after the escapes (not summed).
+_MOVEMENT_LISTS = (
+    (POOR, standing.POOR_FLOWS_IN, standing.POOR_FLOWS_OUT),
+    (NEAR_POOR, standing.NEAR_POOR_FLOWS_IN, standing.NEAR_POOR_FLOWS_OUT),
+)
+
+
+def _movement_columns(status: str) -> list[FormColumn]:
+    flows_in, flows_out = next((i, o) for s, i, o in _MOVEMENT_LISTS if s == status)
+    label = _("Poor households") if status == POOR else _("Near-poor households")
+    columns = [FormColumn("start", str(_("%(list)s at the start") % {"list": label}), "start")]
+    columns += [FormColumn(key, str(standing.MOVEMENT_LABELS[key]), "in") for key in flows_in]
+    columns.append(FormColumn("in_total", str(_("Total in")), "in_total"))
+    for key in flows_out:
+        columns.append(FormColumn(key, str(standing.MOVEMENT_LABELS[key]), "out"))
+        if key == standing.ESCAPED_POVERTY:
+            columns.append(
+                FormColumn(
+                    standing.ESCAPED_TO_NEAR_POOR,
+                    str(standing.MOVEMENT_LABELS[standing.ESCAPED_TO_NEAR_POOR]),
+                    "of_which",
+                )
+            )
+    columns.append(FormColumn("out_total", str(_("Total out")), "out_total"))
+    columns.append(FormColumn("end", str(_("%(list)s at the end") % {"list": label}), "end"))
+    return columns
+
+
+# "All rows" as a LIMIT (see `_movement_counts`).
+_NO_LIMIT = 2**31 - 1
+
+
+def _movement_counts(
+    households: QuerySet[Household],
+    period: standing.Period,
+    ward_ids: list[int],
+    *,
+    whole_city: bool,
+) -> dict[int | None, dict[str, int]]:
+    """Per ward id (and None: the city, when `whole_city`), for each list the start and end
+    balances and every flow of Biểu 2, as `standing.list_movement_q` counts them: at a ward,
+    by the unit each result was made in; for the city, units ignored. One query (the
+    standings are computed once per household: the counts read them from a subquery)."""
     aggregates: dict[str, Any] = {
-        key: DbCount("pk", filter=current & condition)
-        for key, condition, _params in _status_buckets()
+        "known_start": DbCount("pk", filter=Q(start_id__isnull=False)),
+        "known_end": DbCount("pk", filter=Q(end_id__isnull=False)),
     }
-    aggregates["expected"] = DbCount(
-        "pk", filter=current & Q(status=_POOR, expected_to_escape=True)
-    )
-    aggregates["previous_poor"] = DbCount(
-        "pk",
-        filter=(Q(round=previous_round) if previous_round else Q(pk__in=[])) & Q(status=_POOR),
-    )
-    rows = (
-        Assessment.objects.filter(round__in=rounds, household__in=households.values("pk"))
-        .order_by()
-        .values("household__ward_id")
-        .annotate(**aggregates)
-    )
-    return {row.pop("household__ward_id"): row for row in rows}
+    units: list[int | None] = [*ward_ids, *([None] if whole_city else [])]
+    for unit in units:
+        for status, flows_in, flows_out in _MOVEMENT_LISTS:
+            at_start = Q(start_ward=unit) if unit is not None else Q()
+            at_end = Q(end_ward=unit) if unit is not None else Q()
+            prefix = f"{unit}:{status}"
+            aggregates[f"{prefix}:start"] = DbCount("pk", filter=Q(start_status=status) & at_start)
+            aggregates[f"{prefix}:end"] = DbCount("pk", filter=Q(end_status=status) & at_end)
+            keys = [*flows_in, *flows_out]
+            if status == POOR:
+                keys.append(standing.ESCAPED_TO_NEAR_POOR)
+            for key in keys:
+                aggregates[f"{prefix}:{key}"] = _count_where(
+                    standing.list_movement_q(status, key, ward_id=unit)
+                )
+    # Django counts over a subquery holding each household's standings; PostgreSQL would pull
+    # a plain subquery up and evaluate every standing subquery again in each of the hundreds
+    # of counts (minutes on the demo). A LIMIT keeps it a subquery, computed once per household.
+    moved = standing.with_movement(households.order_by(), period)[:_NO_LIMIT]
+    totals = moved.aggregate(**aggregates)
+    counts: dict[int | None, dict[str, int]] = {unit: {} for unit in units}
+    for name, value in totals.items():
+        if name.startswith("known_"):
+            continue
+        unit_text, status, key = name.split(":", 2)
+        unit_key = None if unit_text == "None" else int(unit_text)
+        counts[unit_key][f"{status}:{key}"] = value
+    counts.setdefault(None, {})
+    counts[None]["known_start"] = totals["known_start"]
+    counts[None]["known_end"] = totals["known_end"]
+    return counts
 
 
-def _status_row(
-    ward: Ward | None,
-    label: str,
-    counts: dict[str, int],
-    total: int | None,
-    review_round: ReviewRound | None,
-) -> StatusRow:
-    ward_param = ward.pk if ward is not None else None
-    values: dict[str, Count] = {}
-    for key, _condition, params in _status_buckets():
-        value = counts.get(key, 0)
-        values[key] = Count(
-            value,
-            _list_url(review_round, ward=ward_param, **params),
-            percent(value, total) if key != "assessed" else None,
+def _count_where(condition: Q) -> DbCount:
+    """Rows matching `condition`, which may match nothing by construction (the city has no
+    moves in or out): as a CASE, which Django compiles to 0 then, where a FILTER clause would
+    empty the whole aggregate query."""
+    return DbCount(Case(When(condition, then=Value(1))))
+
+
+def _check_reconciles(table: FormTable) -> None:
+    """Start + flows in − flows out = end, on every row: an official table that does not add
+    up must never go out (a failure here is a bug in the standing rules, not bad data)."""
+    for row in table.rows:
+        flows_in = sum(int(row.values[c.key].value or 0) for c in table.columns if c.role == "in")
+        flows_out = sum(int(row.values[c.key].value or 0) for c in table.columns if c.role == "out")
+        start, end = row.value("start"), row.value("end")
+        if start is None or end is None or start + flows_in - flows_out != end:
+            raise AssertionError(
+                f"{table.number}, {row.label}: {start} + {flows_in} - {flows_out} != {end}"
+            )
+
+
+# --- building the form tables ---------------------------------------------------------------
+
+
+def _unit_groups(wards: list[Ward]) -> list[tuple[str, list[Ward]]]:
+    """The wards (urban lines) and the communes (rural lines) covered, with their subtotal's
+    label; a group without units is left out."""
+    urban = [w for w in wards if w.area == Area.URBAN]
+    rural = [w for w in wards if w.area != Area.URBAN]
+    groups = [(str(_("Subtotal: wards")), urban), (str(_("Subtotal: communes")), rural)]
+    return [(label, units) for label, units in groups if units]
+
+
+def _with_rates(columns: list[FormColumn], values: dict[str, Cell]) -> dict[str, Cell]:
+    """`values` in column order, each rate column computed from its row's counts."""
+    row: dict[str, Cell] = {}
+    for column in columns:
+        if column.rate_of is not None:
+            numerator, denominator = (values[k].value for k in column.rate_of)
+            rate = percent(int(numerator or 0), int(denominator) if denominator else None)
+            row[column.key] = Cell(rate, rate=True)
+        else:
+            row[column.key] = values[column.key]
+    return row
+
+
+def _summed(columns: list[FormColumn], rows: list[FormRow]) -> dict[str, Cell]:
+    """The sum of `rows` (a subtotal, or the total of units): no list link (the household list
+    filters one ward or all); a total households column is None when one unit has none."""
+    values: dict[str, Cell] = {}
+    for column in columns:
+        if column.rate_of is not None:
+            continue
+        parts = [r.values[column.key].value for r in rows]
+        total = None if any(p is None for p in parts) else sum(int(p or 0) for p in parts)
+        values[column.key] = Cell(total)
+    return values
+
+
+def _form_table(
+    code: str,
+    number: str,
+    title: str,
+    columns: list[FormColumn],
+    wards: list[Ward],
+    unit_values: dict[int, dict[str, Cell]],
+    total_values: dict[str, Cell] | None,
+    *,
+    note: str = "",
+) -> FormTable:
+    """Rows: each group's units and its subtotal, then the total (`total_values`, or the sum
+    of the units). A report of one unit has that unit's row only."""
+    unit_rows = {
+        w.pk: FormRow(str(w.name), UNIT, w, _with_rates(columns, unit_values[w.pk])) for w in wards
+    }
+    if len(wards) == 1:
+        return FormTable(code, number, title, columns, [unit_rows[wards[0].pk]], note)
+    rows: list[FormRow] = []
+    for label, units in _unit_groups(wards):
+        group_rows = [unit_rows[w.pk] for w in units]
+        rows += group_rows
+        rows.append(
+            FormRow(label, SUBTOTAL, None, _with_rates(columns, _summed(columns, group_rows)))
         )
-    return StatusRow(
-        ward=ward,
-        label=label,
-        total=total,
-        poor_rate=percent(counts.get("poor", 0), total),
-        **values,  # type: ignore[arg-type]
+    totals = (
+        total_values if total_values is not None else _summed(columns, list(unit_rows.values()))
     )
+    rows.append(FormRow(str(_("Total")), TOTAL, None, _with_rates(columns, totals)))
+    return FormTable(code, number, title, columns, rows, note)
 
 
-# --- deprivations, causes and needs ------------------------------------------------------
+def _count_cell(counts: dict[str, int], key: str, url: str) -> Cell:
+    return Cell(counts.get(key, 0), url)
 
 
-def _group_conditions() -> dict[str, tuple[Q, dict[str, Any]]]:
-    return {
-        GROUP_N1: (Q(status=_POOR, poor_group="N1"), {"status": _POOR, "group": "N1"}),
-        GROUP_N2: (Q(status=_POOR, poor_group="N2"), {"status": _POOR, "group": "N2"}),
-        GROUP_NEAR_POOR: (Q(status=_NEAR), {"status": _NEAR}),
-    }
+# --- deprivations, causes, needs, supports (the city's tables) --------------------------------
 
 
 def group_labels() -> dict[str, str]:
@@ -396,58 +669,42 @@ def group_labels() -> dict[str, str]:
     }
 
 
-def _deprivation_tables(
-    assessments: QuerySet[Assessment], review_round: ReviewRound | None, ward: Ward | None
+def _deprivation_rows(
+    summed: dict[str, int], standard_code: str, day: datetime.date, ward: int | None
 ) -> tuple[list[DeprivationRow], list[DeprivationRow], dict[str, int]]:
-    """One row per indicator and per dimension of the round's standard. One query."""
-    standard = get_standard(review_round.standard if review_round else DEFAULT_STANDARD)
-    groups = _group_conditions()
-    by_dimension = standard.indicators_by_dimension()
-    aggregates: dict[str, Any] = {}
-    for group, (condition, _params) in groups.items():
-        aggregates[f"size_{group}"] = DbCount("pk", filter=condition)
-        for indicator in standard.indicators:
-            aggregates[f"{group}_{indicator.key}"] = DbCount(
-                "pk", filter=condition & Q(**{indicator.key: True})
-            )
-        for dimension in standard.dimensions:
-            any_of = Q(pk__in=[])
-            for indicator in by_dimension[dimension.key]:
-                any_of |= Q(**{indicator.key: True})
-            aggregates[f"{group}_dim_{dimension.key}"] = DbCount("pk", filter=condition & any_of)
-    totals = assessments.aggregate(**aggregates) if review_round is not None else {}
-    sizes = {group: totals.get(f"size_{group}", 0) for group in groups}
-    ward_param = ward.pk if ward is not None else None
+    """The city's (or the ward's) deprivation table by group, from the counts by ward."""
+    standard = get_standard(standard_code)
+    sizes = {
+        GROUP_N1: summed.get("poor_n1", 0),
+        GROUP_N2: summed.get("poor_n2", 0),
+        GROUP_NEAR_POOR: summed.get("near_poor", 0),
+    }
+    params = {
+        GROUP_N1: {"status": POOR, "group": "N1"},
+        GROUP_N2: {"status": POOR, "group": "N2"},
+        GROUP_NEAR_POOR: {"status": NEAR_POOR},
+    }
     labels = {d.key: str(d.label) for d in standard.dimensions}
 
-    def cells(suffix: str, filter_params: dict[str, str]) -> dict[str, Count]:
-        result = {}
-        for group, (_condition, params) in groups.items():
-            value = totals.get(f"{group}_{suffix}", 0)
-            result[group] = Count(
-                value,
-                _list_url(review_round, ward=ward_param, **params, **filter_params),
-                percent(value, sizes[group]),
+    def cells(suffix: str, extra: dict[str, str]) -> dict[str, Count]:
+        return {
+            group: Count(
+                summed.get(f"{group}:{suffix}", 0),
+                standing_list_url(day, ward=ward, **params[group], **extra),
+                percent(summed.get(f"{group}:{suffix}", 0), sizes[group]),
             )
-        return result
+            for group in DEPRIVATION_GROUPS
+        }
 
     indicators = [
         DeprivationRow(
-            dimension=i.dimension,
-            dimension_label=labels[i.dimension],
-            indicator=i.key,
-            label=str(i.label),
-            by_group=cells(i.key, {"deprived": i.key}),
+            i.dimension, labels[i.dimension], i.key, str(i.label), cells(i.key, {"deprived": i.key})
         )
         for i in standard.indicators
     ]
     dimensions = [
         DeprivationRow(
-            dimension=d.key,
-            dimension_label=str(d.label),
-            indicator="",
-            label=str(d.label),
-            by_group=cells(f"dim_{d.key}", {"dimension": d.key}),
+            d.key, str(d.label), "", str(d.label), cells(f"dim:{d.key}", {"dimension": d.key})
         )
         for d in standard.dimensions
     ]
@@ -457,65 +714,64 @@ def _deprivation_tables(
 def _code_rows(
     model: type[PovertyCause] | type[SupportNeed],
     param: str,
-    households: QuerySet[Household],
-    review_round: ReviewRound | None,
-    ward: Ward | None,
+    assessments: QuerySet[Assessment],
+    day: datetime.date,
+    ward: int | None,
 ) -> list[CodeRow]:
-    """Each active cause (or need) and the poor / near-poor households citing it. One query."""
-    if review_round is None:
-        return []
-    in_round = Q(
-        assessments__round=review_round, assessments__household__in=households.values("pk")
-    )
+    """Each active cause (or need) and the poor / near-poor households whose result in effect
+    cites it. One query."""
+    counted = Q(assessments__in=assessments)
     rows = model.objects.filter(is_active=True).annotate(
-        n_poor=DbCount("assessments", filter=in_round & Q(assessments__status=_POOR)),
-        n_near=DbCount("assessments", filter=in_round & Q(assessments__status=_NEAR)),
+        n_poor=DbCount("assessments", filter=counted & Q(assessments__status=POOR)),
+        n_near=DbCount("assessments", filter=counted & Q(assessments__status=NEAR_POOR)),
     )
-    ward_param = ward.pk if ward is not None else None
     return [
         CodeRow(
             code=row.code,
             label=str(row),
             poor=Count(
                 row.n_poor,  # type: ignore[attr-defined]
-                _list_url(review_round, ward=ward_param, status=_POOR, **{param: row.code}),
+                standing_list_url(day, ward=ward, status=POOR, **{param: row.code}),
             ),
             near_poor=Count(
                 row.n_near,  # type: ignore[attr-defined]
-                _list_url(review_round, ward=ward_param, status=_NEAR, **{param: row.code}),
+                standing_list_url(day, ward=ward, status=NEAR_POOR, **{param: row.code}),
             ),
         )
         for row in rows
     ]
 
 
-# --- movements ---------------------------------------------------------------------------
-
-
-def _movement_counts(
-    households: QuerySet[Household], review_round: ReviewRound | None
-) -> dict[str, int]:
-    """Households of each movement between the previous periodic round and `review_round`,
-    by the household list's own conditions (`households.selectors.MOVEMENTS`). One query."""
-    if review_round is None:
-        return dict.fromkeys(MOVEMENTS, 0)
-    return (
-        Assessment.objects.filter(round=review_round, household__in=households.values("pk"))
-        .order_by()
-        .alias(previous_status=previous_periodic_status(review_round.pk, "household_id"))
-        .aggregate(
-            **{
-                key: DbCount(
-                    "pk",
-                    filter=movement_condition(key, previous="previous_status", current="status"),
-                )
-                for key in MOVEMENTS
-            }
+def _supports(households: QuerySet[Household], period: standing.Period) -> list[SupportRow]:
+    """What each programme delivered to the households covered in the period: the benefits
+    dated from its first to its last day. One query."""
+    rows = (
+        Benefit.objects.filter(
+            household__in=households.values("pk"),
+            date__range=(period.start, period.last_day),
         )
+        .order_by()
+        .values("programme__code", "programme__name")
+        .annotate(
+            households=DbCount("household", distinct=True),
+            benefits=DbCount("pk"),
+            amount=Sum("amount"),
+        )
+        .order_by("programme__name")
     )
+    return [
+        SupportRow(
+            code=row["programme__code"],
+            label=row["programme__name"],
+            households=row["households"],
+            benefits=row["benefits"],
+            amount=row["amount"] or 0,
+        )
+        for row in rows
+    ]
 
 
-# --- coverage (programmes) ---------------------------------------------------------------
+# --- coverage (programmes), the year-end report only --------------------------------------
 
 
 @dataclass(frozen=True)
@@ -533,38 +789,32 @@ class _Coverage:
 
 
 def _coverage(
-    user: Any, review_round: ReviewRound, households: QuerySet[Household], ward_ids: list[int]
+    user: Any, year: int, households: QuerySet[Household], ward_ids: list[int]
 ) -> _Coverage:
-    """The coverage indicators from the programmes worklists, counted in bulk. Eight queries."""
+    """The coverage indicators from the programmes worklists of `year` (the list in force in
+    the year, deliveries dated in it), counted in bulk. Eight queries."""
     in_wards = Q(household__ward_id__in=ward_ids)
-    card_gaps = worklists.health_insurance_gaps(user, review_round).filter(in_wards)
-    school_gaps = worklists.school_support_gaps(user, review_round).filter(in_wards)
-    credit_gaps = worklists.credit_gaps(user, review_round).filter(ward_id__in=ward_ids)
-    unsupported = worklists.unsupported_households(user, review_round).filter(ward_id__in=ward_ids)
+    card_gaps = worklists.health_insurance_gaps(user, year).filter(in_wards)
+    school_gaps = worklists.school_support_gaps(user, year).filter(in_wards)
+    credit_gaps = worklists.credit_gaps(user, year).filter(ward_id__in=ward_ids)
+    unsupported = worklists.unsupported_households(user, year).filter(ward_id__in=ward_ids)
     any_gap = (
         Q(pk__in=card_gaps.values("household_id"))
         | Q(pk__in=school_gaps.values("household_id"))
         | Q(pk__in=credit_gaps.values("pk"))
         | Q(pk__in=unsupported.values("pk"))
     )
-    listed = households.filter(
-        Exists(
-            Assessment.objects.filter(
-                household=OuterRef("pk"), round=review_round, status__in=[_POOR, _NEAR]
-            )
-        )
-    )
+    listed = standing.with_standing(
+        households.order_by(), standing.reference_day(year), prefix="year"
+    ).filter(year_status__in=standing.LISTED)
     household_totals = listed.aggregate(total=DbCount("pk"), covered=DbCount("pk", filter=~any_gap))
-    pupil = Q(year_status=_POOR, attends_school=True) & worklists._age_between(
-        review_round.reference_date, worklists.PUPIL_MIN_AGE, worklists.PUPIL_MAX_AGE
-    )
     member_totals = (
-        worklists._members(user, review_round)
+        worklists.members_in_year(user, year)
         .filter(in_wards)
         .order_by()
         .aggregate(
-            members=DbCount("pk", filter=Q(year_status__in=[_POOR, _NEAR])),
-            pupils=DbCount("pk", filter=pupil),
+            members=DbCount("pk", filter=Q(year_status__in=standing.LISTED)),
+            pupils=DbCount("pk", filter=Q(year_status=POOR) & worklists.pupil_q(year)),
         )
     )
     officers = User.objects.filter(
@@ -577,28 +827,26 @@ def _coverage(
         members_without_card=card_gaps.count(),
         pupils=member_totals["pupils"],
         pupils_unsupported=school_gaps.count(),
-        credit_candidates=worklists.credit_candidates(user, review_round)
+        credit_candidates=worklists.credit_candidates(user, year)
         .filter(ward_id__in=ward_ids)
         .count(),
         credit_without_loan=credit_gaps.count(),
         officers=officers.count(),
-        officers_untrained=worklists.untrained_officers(user, review_round)
+        officers_untrained=worklists.untrained_officers(user, year)
         .filter(ward_id__in=ward_ids)
         .count(),
     )
 
 
-# --- the indicators of section II --------------------------------------------------------
+def _worklist_url(key: str, year: int, ward: Ward | None) -> str:
+    query: dict[str, Any] = {"year": year}
+    if ward is not None:
+        query["ward"] = ward.pk
+    return f"{reverse('programs:worklist', args=[key])}?{urlencode(query)}"
 
 
 def _share_indicator(
-    key: str,
-    label: Any,
-    covered: int,
-    base: int,
-    *,
-    url: str = "",
-    gap_url: str = "",
+    key: str, label: Any, covered: int, base: int, *, url: str = "", gap_url: str = ""
 ) -> Indicator:
     actual = percent(covered, base)
     return Indicator(
@@ -616,89 +864,421 @@ def _share_indicator(
     )
 
 
-def _totals(
-    wards: list[Ward], targets: dict[tuple[int, int], WardTarget], year: int
-) -> tuple[int | None, str]:
-    """The wards' total households of `year` (a ward without one: of `year + 1`, if fetched),
-    and a note saying which totals were used or which are missing."""
-    total, fallback, missing = 0, [], []
-    for ward in wards:
-        target = targets.get((ward.pk, year)) or targets.get((ward.pk, year + 1))
-        if target is None:
-            missing.append(ward.name)
-            continue
-        if (ward.pk, year) not in targets:
-            fallback.append(ward.name)
-        total += target.total_households
-    if missing:
-        return None, str(
-            _("No total number of households entered for: %(wards)s.")
-            % {"wards": ", ".join(missing)}
-        )
-    if fallback:
-        return total, str(
-            _("Total households of %(year)s used for %(wards)s (none entered for %(previous)s).")
-            % {"year": year + 1, "wards": ", ".join(fallback), "previous": year}
-        )
-    return total, ""
+def _coverage_indicators(
+    user: Any, year: int, households: QuerySet[Household], ward_ids: list[int], ward: Ward | None
+) -> list[Indicator]:
+    coverage = _coverage(user, year, households, ward_ids)
+    return [
+        _share_indicator(
+            POLICIES,
+            _("Poor and near-poor households receiving every policy they are entitled to"),
+            coverage.households_covered,
+            coverage.households,
+            gap_url=reverse("programs:worklists"),
+        ),
+        _share_indicator(
+            HEALTH_INSURANCE,
+            _("Members of poor and near-poor households with a state-funded health-insurance card"),
+            coverage.members - coverage.members_without_card,
+            coverage.members,
+            gap_url=_worklist_url("bhyt", year, ward),
+        ),
+        _share_indicator(
+            SCHOOL_SUPPORT,
+            _("Pupils of poor households with tuition exemption and study support"),
+            coverage.pupils - coverage.pupils_unsupported,
+            coverage.pupils,
+            gap_url=_worklist_url("hoc-phi", year, ward),
+        ),
+        _share_indicator(
+            CREDIT,
+            _("Eligible households needing credit that got a Social Policy Bank loan"),
+            coverage.credit_candidates - coverage.credit_without_loan,
+            coverage.credit_candidates,
+            gap_url=_worklist_url("tin-dung", year, ward),
+        ),
+        _share_indicator(
+            OFFICERS_TRAINED,
+            _("Ward and commune officers trained"),
+            coverage.officers - coverage.officers_untrained,
+            coverage.officers,
+            url=reverse("programs:trainings"),
+            gap_url=_worklist_url("tap-huan", year, ward),
+        ),
+    ]
 
 
-def report_data(*, user: Any, year: int, ward: Ward | None = None) -> ReportData:
-    """The report of `year` for `ward` (or every ward `user` may see), scoped by `user`.
+# --- the report -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Standings:
+    """The counts every table is read from: one set of queries per report."""
+
+    period: standing.Period
+    wards: list[Ward]
+    households: QuerySet[Household]
+    targets: dict[tuple[int, int], WardTarget]
+    standard: str
+    start: dict[int, dict[str, int]]  # by ward: poor, expected … on the start day
+    end: dict[int, dict[str, int]]  # by ward: every bucket on the end day
+    persons: dict[int, dict[str, int]]
+    moved: dict[int | None, dict[str, int]]
+    whole_city: bool
+    end_assessments: QuerySet[Assessment]
+
+
+def _standings(
+    user: Any, year: int, ward: Ward | None, kind: str, review_round: ReviewRound | None
+) -> _Standings:
+    period = standing.period(year, kind)
+    wards, households = _scope(user, ward)
+    ward_ids = [w.pk for w in wards]
+    targets = {
+        (t.ward_id, t.year): t
+        for t in WardTarget.objects.filter(
+            ward_id__in=ward_ids, year__in=[year - 1, year, year + 1]
+        )
+    }
+    standard = review_round.standard if review_round is not None else DEFAULT_STANDARD
+    buckets = _standing_buckets(standard)
+    start_buckets = [b for b in buckets if b[0] in ("poor", "expected")]
+    end_assessments = _standing_assessments(households, period.end, ward_ids)
+    # The whole city: its movements are counted once, units ignored (a household moving from a
+    # ward to a commune has not moved for the city).
+    whole_city = ward is None and ward_scope(user) is None and len(wards) > 1
+    return _Standings(
+        period=period,
+        wards=wards,
+        households=households,
+        targets=targets,
+        standard=standard,
+        start=_counts_by_ward(
+            _standing_assessments(households, period.start, ward_ids), start_buckets
+        ),
+        end=_counts_by_ward(end_assessments, buckets),
+        persons=_persons_by_ward(end_assessments),
+        moved=_movement_counts(households, period, ward_ids, whole_city=whole_city),
+        whole_city=whole_city,
+        end_assessments=end_assessments,
+    )
+
+
+def _results_table(s: _Standings) -> FormTable:
+    """Biểu 1: households and persons, poor and near-poor, with rates, on the end day."""
+    year, day = s.period.year, s.period.end
+    columns = [
+        FormColumn("total", str(_("Total households"))),
+        FormColumn("poor", str(_("Poor households"))),
+        FormColumn("poor_persons", str(_("Poor persons"))),
+        FormColumn("poor_rate", str(_("Poor rate (%)")), rate_of=("poor", "total")),
+        FormColumn("poor_n1", str(_("of which group N1"))),
+        FormColumn("poor_n2", str(_("of which group N2"))),
+        FormColumn("near_poor", str(_("Near-poor households"))),
+        FormColumn("near_poor_persons", str(_("Near-poor persons"))),
+        FormColumn("near_poor_rate", str(_("Near-poor rate (%)")), rate_of=("near_poor", "total")),
+    ]
+
+    def values(
+        counts: dict[str, int], persons: dict[str, int], ward: int | None, total: int | None
+    ) -> dict[str, Cell]:
+        poor_url = standing_list_url(day, ward=ward, status=POOR)
+        near_url = standing_list_url(day, ward=ward, status=NEAR_POOR)
+        return {
+            "total": Cell(total),
+            "poor": Cell(counts.get("poor", 0), poor_url),
+            "poor_persons": Cell(persons.get("poor_persons", 0), poor_url),
+            "poor_n1": Cell(
+                counts.get("poor_n1", 0), standing_list_url(day, ward=ward, status=POOR, group="N1")
+            ),
+            "poor_n2": Cell(
+                counts.get("poor_n2", 0), standing_list_url(day, ward=ward, status=POOR, group="N2")
+            ),
+            "near_poor": Cell(counts.get("near_poor", 0), near_url),
+            "near_poor_persons": Cell(persons.get("near_poor_persons", 0), near_url),
+        }
+
+    units = {
+        w.pk: values(
+            s.end.get(w.pk, {}), s.persons.get(w.pk, {}), w.pk, _ward_total(w, s.targets, year)
+        )
+        for w in s.wards
+    }
+    total = None
+    if s.whole_city:
+        summed_counts = _sum_dicts(s.end.get(w.pk, {}) for w in s.wards)
+        summed_persons = _sum_dicts(s.persons.get(w.pk, {}) for w in s.wards)
+        total = values(summed_counts, summed_persons, None, _totals(s.wards, s.targets, year)[0])
+    title = _("Poor and near-poor households and persons on %(day)s") % {
+        "day": day.strftime("%d/%m/%Y")
+    }
+    note = _(
+        "Recognised results in effect on %(day)s only. Persons are the members of the "
+        "households as the roster stands today (the roster is not kept by date)."
+    ) % {"day": day.strftime("%d/%m/%Y")}
+    return _form_table(
+        "bieu-1", str(_("Form 1")), str(title), columns, s.wards, units, total, note=str(note)
+    )
+
+
+def _sum_dicts(parts: Any) -> dict[str, int]:
+    summed: dict[str, int] = {}
+    for part in parts:
+        for key, value in part.items():
+            summed[key] = summed.get(key, 0) + value
+    return summed
+
+
+def _movement_table(s: _Standings, status: str) -> FormTable:
+    """Biểu 2: the start balance, every flow in and out, the end balance of one list."""
+    columns = _movement_columns(status)
+    period = s.period
+
+    def values(unit: int | None) -> dict[str, Cell]:
+        counts = s.moved.get(unit, {})
+        row: dict[str, Cell] = {}
+        for column in columns:
+            if column.role in ("in_total", "out_total"):
+                continue
+            value = counts.get(f"{status}:{column.key}", 0)
+            if column.key == "start":
+                url = standing_list_url(period.start, ward=unit, status=status)
+            elif column.key == "end":
+                url = standing_list_url(period.end, ward=unit, status=status)
+            else:
+                url = movement_list_url(period, column.key, ward=unit, status=status)
+            row[column.key] = Cell(value, url)
+        flows_in = sum(int(row[c.key].value or 0) for c in columns if c.role == "in")
+        flows_out = sum(int(row[c.key].value or 0) for c in columns if c.role == "out")
+        row["in_total"], row["out_total"] = Cell(flows_in), Cell(flows_out)
+        return {c.key: row[c.key] for c in columns}
+
+    units = {w.pk: values(w.pk) for w in s.wards}
+    total = values(None) if s.whole_city else None
+    if status == POOR:
+        number, title = _("Form 2a"), _("Movements of the poor households, %(period)s")
+    else:
+        number, title = _("Form 2b"), _("Movements of the near-poor households, %(period)s")
+    table = _form_table(
+        "bieu-2a" if status == POOR else "bieu-2b",
+        str(number),
+        str(title % {"period": period_text(period)}),
+        columns,
+        s.wards,
+        units,
+        total,
+        note=str(
+            _(
+                "A ward or commune counts a household in the unit that recognised its result; "
+                "a household recognised in another unit at the start than at the end moved out "
+                "of one and into the other. Start + in − out = end."
+            )
+        ),
+    )
+    _check_reconciles(table)
+    return table
+
+
+def _groups_table(s: _Standings) -> FormTable:
+    """Biểu 3: poor households by group, on the end day."""
+    day = s.period.end
+    keys = [
+        ("poor", _("Poor households"), {}),
+        ("poor_n1", _("Group N1 (income)"), {"group": "N1"}),
+        ("poor_n2", _("Group N2 (deprivations)"), {"group": "N2"}),
+        ("poor_merit", _("People-with-merit households"), {"merit": 1}),
+        ("poor_social", _("Social-protection households"), {"social": 1}),
+        ("poor_minority", _("Ethnic-minority households"), {"minority": 1}),
+        ("poor_female", _("Female-headed households"), {"female": 1}),
+        ("poor_nolabour", _("Households without working-age labour"), {"nolabour": 1}),
+        *((f"type_{t.value}", t.label, {"type": t.value}) for t in Assessment.HouseholdType),
+    ]
+    columns = [FormColumn(key, str(label)) for key, label, _params in keys]
+
+    def values(counts: dict[str, int], ward: int | None) -> dict[str, Cell]:
+        return {
+            key: Cell(counts.get(key, 0), standing_list_url(day, ward=ward, status=POOR, **params))
+            for key, _label, params in keys
+        }
+
+    units = {w.pk: values(s.end.get(w.pk, {}), w.pk) for w in s.wards}
+    total = values(_sum_dicts(s.end.get(w.pk, {}) for w in s.wards), None) if s.whole_city else None
+    title = _("Poor households by group on %(day)s") % {"day": day.strftime("%d/%m/%Y")}
+    return _form_table("bieu-3", str(_("Form 3")), str(title), columns, s.wards, units, total)
+
+
+def _deprivation_form(s: _Standings, status: str) -> FormTable:
+    """Biểu 4: households of one list deprived in each indicator of the standard, by ward."""
+    day = s.period.end
+    standard = get_standard(s.standard)
+    group = "poor" if status == POOR else GROUP_NEAR_POOR
+    size_key = "poor" if status == POOR else "near_poor"
+    columns = [FormColumn("households", str(_("Households")))]
+    columns += [FormColumn(i.key, str(i.label)) for i in standard.indicators]
+
+    def values(counts: dict[str, int], ward: int | None) -> dict[str, Cell]:
+        row = {
+            "households": Cell(
+                counts.get(size_key, 0), standing_list_url(day, ward=ward, status=status)
+            )
+        }
+        for i in standard.indicators:
+            row[i.key] = Cell(
+                counts.get(f"{group}:{i.key}", 0),
+                standing_list_url(day, ward=ward, status=status, deprived=i.key),
+            )
+        return row
+
+    units = {w.pk: values(s.end.get(w.pk, {}), w.pk) for w in s.wards}
+    total = values(_sum_dicts(s.end.get(w.pk, {}) for w in s.wards), None) if s.whole_city else None
+    if status == POOR:
+        number, title = _("Form 4a"), _("Poor households deprived in each indicator on %(day)s")
+    else:
+        number, title = (
+            _("Form 4b"),
+            _("Near-poor households deprived in each indicator on %(day)s"),
+        )
+    return _form_table(
+        "bieu-4a" if status == POOR else "bieu-4b",
+        str(number),
+        str(title % {"day": day.strftime("%d/%m/%Y")}),
+        columns,
+        s.wards,
+        units,
+        total,
+    )
+
+
+def _in_review_rounds(year: int, kind: str, review_round: ReviewRound | None) -> list[ReviewRound]:
+    """The rounds whose unrecognised results the report shows apart: the year's periodic round
+    (year-end), the year's ad-hoc rounds (six months)."""
+    if kind == standing.ANNUAL:
+        return [review_round] if review_round is not None else []
+    return list(ReviewRound.objects.filter(year=year, kind=ReviewRound.Kind.AD_HOC).order_by("pk"))
+
+
+def _in_review_table(s: _Standings, rounds: list[ReviewRound]) -> FormTable:
+    """Results of `rounds` not yet recognised ("đang rà soát"), by the status they would give,
+    by the unit they are made in. Never counted in the official figures. One query."""
+    statuses = [POOR, NEAR_POOR, standing.AVERAGE_LIVING, standing.NOT_POOR]
+    columns = [FormColumn("count", str(_("In review")))]
+    columns += [FormColumn(status, str(PovertyStatus(status).label)) for status in statuses]
+    ward_ids = [w.pk for w in s.wards]
+    rows = (
+        standing.in_review(
+            Assessment.objects.filter(
+                round__in=rounds, household__in=s.households.values("pk"), ward_id__in=ward_ids
+            )
+        )
+        .order_by()
+        .values("ward_id")
+        .annotate(
+            count=DbCount("pk"),
+            **{status: DbCount("pk", filter=Q(status=status)) for status in statuses},
+        )
+        if rounds
+        else []
+    )
+    counts = {row.pop("ward_id"): row for row in rows}
+    # The list shows one round: several ad-hoc rounds in a half-year have no single list.
+    only = rounds[0] if len(rounds) == 1 else None
+
+    def values(row: dict[str, int], ward: int | None) -> dict[str, Cell]:
+        def url(status: str = "") -> str:
+            return in_review_list_url(only, ward=ward, status=status) if only else ""
+
+        cells = {"count": Cell(row.get("count", 0), url())}
+        cells.update({status: Cell(row.get(status, 0), url(status)) for status in statuses})
+        return cells
+
+    units = {w.pk: values(counts.get(w.pk, {}), w.pk) for w in s.wards}
+    total = (
+        values(_sum_dicts(counts.get(w.pk, {}) for w in s.wards), None) if s.whole_city else None
+    )
+    names = ", ".join(r.name for r in rounds)
+    title = _("Results in review, not counted above (%(rounds)s)") % {"rounds": names or "—"}
+    return _form_table(
+        "dang-ra-soat",
+        str(_("In review")),
+        str(title),
+        columns,
+        s.wards,
+        units,
+        total,
+        note=str(
+            _(
+                "Drafts and results not yet recognised by the chairman's decision, by the status "
+                "they would give: shown apart, never counted in the official figures."
+            )
+        ),
+    )
+
+
+def period_text(period: standing.Period) -> str:
+    """ "năm 2017" or "6 tháng đầu năm 2017"."""
+    if period.kind == standing.SIX_MONTH:
+        return str(_("the first six months of %(year)s") % {"year": period.year})
+    return str(_("the year %(year)s") % {"year": period.year})
+
+
+def report_data(
+    *,
+    user: Any,
+    year: int,
+    ward: Ward | None = None,
+    period: str = standing.ANNUAL,
+    report_date: datetime.date | None = None,
+) -> ReportData:
+    """The report of `year` (`period`: the year, or its first six months) for `ward` (or
+    every ward `user` may see), scoped by `user`, dated `report_date` (default: today for the
+    period under way, else its last day; a date before the period raises ValidationError).
 
     `user` is a request's user (scoped by `Ward.objects.visible_to`) or `ALL_WARDS`. A `ward`
     the user may not see raises `Ward.DoesNotExist` (a 404 in views). A fixed number of
     queries whatever the number of households.
-    """
-    wards, households = _scope(user, ward)
-    ward_ids = [w.pk for w in wards]
-    rounds = {
-        r.year: r
-        for r in ReviewRound.objects.filter(
-            kind=ReviewRound.Kind.PERIODIC, year__in=[year - 1, year, year + 1]
-        )
-    }
-    review_round, previous_round, next_round = (
-        rounds.get(year),
-        rounds.get(year - 1),
-        rounds.get(year + 1),
-    )
-    targets = {
-        (t.ward_id, t.year): t
-        for t in WardTarget.objects.filter(ward_id__in=ward_ids, year__in=[year - 1, year])
-    }
-    ward_param = ward.pk if ward is not None else None
 
-    # Households by status, per ward and in total.
-    counts = _status_counts(households, review_round, previous_round)
-    by_ward = []
-    summed: dict[str, int] = {}
-    for w in wards:
-        row_counts = counts.get(w.pk, {})
-        for key, value in row_counts.items():
-            summed[key] = summed.get(key, 0) + value
-        target = targets.get((w.pk, year))
-        by_ward.append(
-            _status_row(
-                w, w.name, row_counts, target.total_households if target else None, review_round
-            )
-        )
-    end_total, end_note = _totals(wards, targets, year)
-    # An officer sees one ward: their reports are that ward's, not the city's.
+    Section II: the poor rate at the start (standings on `period.start` / total households of
+    the previous year) and at the end (on `period.end` / of the year); "expected to escape" =
+    poor at the start with `expected_to_escape` on the result in effect then (the forecast made
+    with the list in force in the year); "escaped" = `standing.ESCAPED_POVERTY` in the period,
+    the number Biểu 2 and the targets page show.
+    """
+    periodic = standing.periodic_round(year)
+    s = _standings(user, year, ward, period, periodic)
+    kind = s.period.kind
+    day = check_report_date(s.period, report_date)
+    wards, ward_ids = s.wards, [w.pk for w in s.wards]
+    ward_param = ward.pk if ward is not None else (wards[0].pk if len(wards) == 1 else None)
     only = ward if ward is not None else (wards[0] if len(wards) == 1 else None)
     place = str(only) if only is not None else (wards[0].district.name if wards else "")
-    status_total = _status_row(ward, place, summed, end_total, review_round)
 
-    # Section II.
-    start_total, start_note = _totals(wards, targets, year - 1)
-    start_poor = summed.get("previous_poor", 0)
-    start_rate = percent(start_poor, start_total) if previous_round else None
-    end_poor = summed.get("poor", 0)
-    end_rate = percent(end_poor, end_total) if review_round else None
-    year_targets = [targets[(w.pk, year)] for w in wards if (w.pk, year) in targets]
+    results = _results_table(s)
+    poor_movements = _movement_table(s, POOR)
+    near_poor_movements = _movement_table(s, NEAR_POOR)
+    rounds = _in_review_rounds(year, kind, periodic)
+    in_review = _in_review_table(s, rounds)
+
+    # Section II, read from the tables so every figure is the one the tables show.
+    assert results.total is not None and poor_movements.total is not None
+    known_start = s.moved[None]["known_start"] > 0
+    start_poor = int(poor_movements.total.value("start") or 0)
+    end_poor = int(results.total.value("poor") or 0)
+    if end_poor != poor_movements.total.value("end"):
+        raise AssertionError(f"Form 1 counts {end_poor} poor, Form 2a ends with another number")
+    start_total, start_note = _totals(wards, s.targets, year - 1)
+    end_total, end_note = _totals(wards, s.targets, year)
+    start_rate = percent(start_poor, start_total) if known_start else None
+    end_rate = percent(end_poor, end_total)
+    year_targets = [s.targets[(w.pk, year)] for w in wards if (w.pk, year) in s.targets]
     reduction_min = min((t.rate_reduction_min for t in year_targets), default=Decimal("0.20"))
     reduction_max = max((t.rate_reduction_max for t in year_targets), default=Decimal("0.30"))
     reduction = start_rate - end_rate if start_rate is not None and end_rate is not None else None
+    six = kind == standing.SIX_MONTH
+    end_label = (
+        _("Poor-household rate on 30 June")
+        if six
+        else _("Poor-household rate at the end of the year")
+    )
     indicators = [
         Indicator(
             key=POOR_RATE_START,
@@ -707,30 +1287,37 @@ def report_data(*, user: Any, year: int, ward: Ward | None = None) -> ReportData
             target=None,
             unit="percent",
             actual=start_rate,
-            numerator=start_poor if previous_round else None,
+            numerator=start_poor if known_start else None,
             denominator=start_total,
             met=None,
-            url=_list_url(previous_round, ward=ward_param, status=_POOR),
+            url=poor_movements.total.values["start"].url,
             note=start_note
-            if previous_round
-            else str(_("No periodic review in %(year)s.") % {"year": year - 1}),
+            if known_start
+            else str(
+                _("No recognised list was in force on %(day)s.")
+                % {"day": s.period.start.strftime("%d/%m/%Y")}
+            ),
         ),
         Indicator(
             key=POOR_RATE_END,
-            label=str(_("Poor-household rate at the end of the year")),
+            label=str(end_label),
             target_text="",
             target=None,
             unit="percent",
             actual=end_rate,
-            numerator=end_poor if review_round else None,
+            numerator=end_poor,
             denominator=end_total,
             met=None,
-            url=_list_url(review_round, ward=ward_param, status=_POOR),
+            url=results.total.values["poor"].url,
             note=end_note,
         ),
         Indicator(
             key=POOR_RATE_REDUCTION,
-            label=str(_("Reduction of the poor-household rate")),
+            label=str(
+                _("Reduction of the poor-household rate in the first six months")
+                if six
+                else _("Reduction of the poor-household rate")
+            ),
             target_text=str(
                 _("%(min)s–%(max)s points")
                 % {"min": _comma(reduction_min), "max": _comma(reduction_max)}
@@ -740,123 +1327,92 @@ def report_data(*, user: Any, year: int, ward: Ward | None = None) -> ReportData
             actual=reduction,
             numerator=None,
             denominator=None,
-            met=None if reduction is None else reduction >= reduction_min,
-            url=_list_url(review_round, ward=ward_param, movement="escaped"),
+            # The target is the year's: half a year is not judged against it.
+            met=None if reduction is None or six else reduction >= reduction_min,
+            url=poor_movements.total.values[standing.ESCAPED_POVERTY].url,
+            note=str(_("The target is for the whole year.")) if six else "",
         ),
     ]
-    if review_round is not None:
-        coverage = _coverage(user, review_round, households, ward_ids)
-        indicators += [
-            _share_indicator(
-                POLICIES,
-                _("Poor and near-poor households receiving every policy they are entitled to"),
-                coverage.households_covered,
-                coverage.households,
-                gap_url=reverse("programs:worklists"),
-            ),
-            _share_indicator(
-                HEALTH_INSURANCE,
+    notes: list[str] = []
+    if six:
+        notes.append(
+            str(
                 _(
-                    "Members of poor and near-poor households with a state-funded "
-                    "health-insurance card"
-                ),
-                coverage.members - coverage.members_without_card,
-                coverage.members,
-                gap_url=_worklist_url("bhyt", year, ward),
-            ),
-            _share_indicator(
-                SCHOOL_SUPPORT,
-                _("Pupils of poor households with tuition exemption and study support"),
-                coverage.pupils - coverage.pupils_unsupported,
-                coverage.pupils,
-                gap_url=_worklist_url("hoc-phi", year, ward),
-            ),
-            _share_indicator(
-                CREDIT,
-                _("Eligible households needing credit that got a Social Policy Bank loan"),
-                coverage.credit_candidates - coverage.credit_without_loan,
-                coverage.credit_candidates,
-                url=_list_url(review_round, ward=ward_param, need=worklists.CREDIT_NEED),
-                gap_url=_worklist_url("tin-dung", year, ward),
-            ),
-            _share_indicator(
-                OFFICERS_TRAINED,
-                _("Ward and commune officers trained"),
-                coverage.officers - coverage.officers_untrained,
-                coverage.officers,
-                url=reverse("programs:trainings"),
-                gap_url=_worklist_url("tap-huan", year, ward),
-            ),
-        ]
+                    "The coverage indicators (policies, health insurance, school support, credit, "
+                    "training) are measured over the whole year: see the year-end report."
+                )
+            )
+        )
+    else:
+        indicators += _coverage_indicators(user, year, s.households, ward_ids, ward)
     planned = sum(t.households_to_escape for t in year_targets) if year_targets else None
-    expected = summed.get("expected", 0)
-    escaped = _movement_counts(households, next_round)["escaped"] if next_round else None
+    expected = sum(s.start.get(w, {}).get("expected", 0) for w in ward_ids)
+    escaped_cell = poor_movements.total.values[standing.ESCAPED_POVERTY]
+    escaped = int(escaped_cell.value or 0)
+    planned_text = "" if planned is None else str(_("%(count)s households") % {"count": planned})
     indicators += [
         Indicator(
             key=ESCAPE_PLANNED,
             label=str(_("Poor households expected to escape poverty")),
-            target_text=""
-            if planned is None
-            else str(_("%(count)s households") % {"count": planned}),
+            target_text=planned_text,
             target=None if planned is None else Decimal(planned),
             unit="households",
-            actual=Decimal(expected) if review_round else None,
-            numerator=expected if review_round else None,
+            actual=Decimal(expected),
+            numerator=expected,
             denominator=planned,
-            met=None if planned is None or review_round is None else expected >= planned,
-            url=_list_url(review_round, ward=ward_param, status=_POOR, escape=1),
+            met=None if planned is None or six else expected >= planned,
+            url=standing_list_url(s.period.start, ward=ward_param, status=POOR, escape=1),
         ),
         Indicator(
             key=ESCAPED,
-            label=str(_("Households that escaped poverty")),
-            target_text=""
-            if planned is None
-            else str(_("%(count)s households") % {"count": planned}),
+            label=str(
+                _("Households that escaped poverty in the first six months")
+                if six
+                else _("Households that escaped poverty")
+            ),
+            target_text=planned_text,
             target=None if planned is None else Decimal(planned),
             unit="households",
-            actual=None if escaped is None else Decimal(escaped),
+            actual=Decimal(escaped),
             numerator=escaped,
             denominator=planned,
-            met=None if planned is None or escaped is None else escaped >= planned,
-            url=_list_url(next_round, ward=ward_param, movement="escaped"),
-            note=""
-            if next_round
-            else str(_("Known after the periodic review of %(year)s.") % {"year": year + 1}),
+            met=None if planned is None or six else escaped >= planned,
+            url=escaped_cell.url,
+            note=str(_("So far: the results recognised up to today."))
+            if s.period.is_current
+            else "",
         ),
     ]
 
-    in_round = Assessment.objects.filter(
-        round=review_round, household__in=households.values("pk")
-    ).order_by()
-    deprivations, dimensions, sizes = _deprivation_tables(in_round, review_round, ward)
-    moved = _movement_counts(households, review_round if previous_round else None)
-    movements = [
-        MovementRow(
-            key=key,
-            label=str(MOVEMENT_LABELS[key]),
-            count=Count(moved[key], _list_url(review_round, ward=ward_param, movement=key)),
-        )
-        for key in MOVEMENTS
-    ]
+    summed = _sum_dicts(s.end.get(w, {}) for w in ward_ids)
+    deprivations, dimensions, sizes = _deprivation_rows(
+        summed, s.standard, s.period.end, ward_param
+    )
     return ReportData(
         year=year,
+        period=s.period,
         ward=ward,
         wards=wards,
-        review_round=review_round,
-        previous_round=previous_round,
-        next_round=next_round,
+        place=place,
+        report_date=day,
+        review_round=periodic,
+        in_review_rounds=rounds,
         indicators=indicators,
-        status_total=status_total,
-        status_by_ward=by_ward,
-        status_columns=status_columns(),
+        results=results,
+        poor_movements=poor_movements,
+        near_poor_movements=near_poor_movements,
+        poor_groups=_groups_table(s),
+        poor_deprivations=_deprivation_form(s, POOR),
+        near_poor_deprivations=_deprivation_form(s, NEAR_POOR),
+        in_review=in_review,
         deprivations=deprivations,
         dimensions=dimensions,
         group_sizes=sizes,
-        causes=_code_rows(PovertyCause, "cause", households, review_round, ward),
-        needs=_code_rows(SupportNeed, "need", households, review_round, ward),
-        movements=movements,
-        place=place,
+        causes=_code_rows(PovertyCause, "cause", s.end_assessments, s.period.end, ward_param),
+        needs=_code_rows(SupportNeed, "need", s.end_assessments, s.period.end, ward_param),
+        supports=_supports(s.households, s.period),
         group_labels=group_labels(),
+        notes=notes,
     )
 
 
@@ -865,125 +1421,51 @@ def _comma(value: Decimal) -> str:
     return format(value.normalize(), "f").replace(".", ",")
 
 
-# --- the report as tables (spreadsheets) ---------------------------------------------------
+# --- the targets page -------------------------------------------------------------------------
 
 
-def report_sheets(data: ReportData) -> list[Sheet]:
-    """Every table of the report as a spreadsheet sheet, titled with what, where and when."""
-    where = f"{data.place} – {data.year}"
-    indicator_rows = [
-        (
-            i.label,
-            i.target_text,
-            _number(i.actual, i.unit),
-            i.numerator,
-            i.denominator,
-            _verdict(i.met),
-            i.note,
+@dataclass(frozen=True)
+class TargetFigures:
+    """What the targets page shows of one ward (or the total, `ward` None) for a year: the
+    dashboard's own figures (`report_data`), so both pages always agree."""
+
+    ward: Ward | None
+    poor: Cell
+    poor_rate: Decimal | None
+    expected: Cell
+    escaped: Cell
+
+
+def target_figures(*, user: Any, year: int) -> tuple[list[TargetFigures], TargetFigures | None]:
+    """Per ward the user sees, and in total: the poor households at the end of the year, the
+    poor rate (the dashboard's rounding), those expected to escape and those that escaped,
+    each with its list. The per-ward figures are those the dashboard shows for that ward."""
+    s = _standings(user, year, None, standing.ANNUAL, standing.periodic_round(year))
+    if not s.wards:
+        return [], None
+    results, movements = _results_table(s), _movement_table(s, POOR)
+    start = s.period.start
+
+    def figures(row: FormRow, ward: Ward | None) -> TargetFigures:
+        expected = (
+            s.start.get(ward.pk, {}).get("expected", 0)
+            if ward is not None
+            else sum(s.start.get(w.pk, {}).get("expected", 0) for w in s.wards)
         )
-        for i in data.indicators
-    ]
-    status_header = [
-        Column(str(_("Ward / commune")), 22),
-        Column(str(_("Total households")), 12, "int"),
-    ]
-    status_header += [Column(label, 14, "int") for _key, label in data.status_columns]
-    status_header.append(Column(str(_("Poor rate (%)")), 12))
-    status_rows = [
-        (
-            row.label,
-            row.total,
-            *(getattr(row, key).value for key, _label in data.status_columns),
-            _number(row.poor_rate, "percent"),
-        )
-        for row in [*data.status_by_ward, *([data.status_total] if data.status_total else [])]
-    ]
-    groups = list(DEPRIVATION_GROUPS)
-    deprivation_header = [Column(str(_("Dimension")), 22), Column(str(_("Indicator")), 30)]
-    for group in groups:
-        deprivation_header += [
-            Column(data.group_labels[group], 12, "int"),
-            Column(f"{data.group_labels[group]} (%)", 10),
-        ]
-    deprivation_rows = [
-        (
-            row.dimension_label,
-            row.label if row.indicator else str(_("Any indicator of the dimension")),
-            *(
-                cell
-                for group in groups
-                for cell in (
-                    row.by_group[group].value,
-                    _number(row.by_group[group].percent, "percent"),
-                )
+        return TargetFigures(
+            ward=ward,
+            poor=row.values["poor"],
+            poor_rate=row.values["poor_rate"].value,  # type: ignore[arg-type]
+            expected=Cell(
+                expected,
+                standing_list_url(start, ward=ward.pk if ward else None, status=POOR, escape=1),
             ),
+            escaped=movements.row(ward).values[standing.ESCAPED_POVERTY]
+            if ward is not None
+            else movements.total.values[standing.ESCAPED_POVERTY],  # type: ignore[union-attr]
         )
-        for row in [*data.deprivations, *data.dimensions]
-    ]
-    code_header = [
-        Column(str(_("Name")), 36),
-        Column(str(PovertyStatus.POOR.label), 12, "int"),
-        Column(str(PovertyStatus.NEAR_POOR.label), 12, "int"),
-    ]
-    return [
-        Sheet(
-            str(_("Indicators")),
-            str(_("Indicators of Plan 221/KH-UBND, %(where)s") % {"where": where}),
-            [
-                Column(str(_("Indicator")), 48),
-                Column(str(_("Target")), 16),
-                Column(str(_("Achieved")), 12),
-                Column(str(_("Numerator")), 12, "int"),
-                Column(str(_("Denominator")), 12, "int"),
-                Column(str(_("Result")), 12),
-                Column(str(_("Note")), 40),
-            ],
-            indicator_rows,
-        ),
-        Sheet(
-            str(_("By ward")),
-            str(_("Households by status and group, %(where)s") % {"where": where}),
-            status_header,
-            status_rows,
-        ),
-        Sheet(
-            str(_("Deprivations")),
-            str(_("Deprivations by indicator and dimension, %(where)s") % {"where": where}),
-            deprivation_header,
-            deprivation_rows,
-        ),
-        Sheet(
-            str(_("Causes")),
-            str(_("Causes of poverty, %(where)s") % {"where": where}),
-            code_header,
-            [(r.label, r.poor.value, r.near_poor.value) for r in data.causes],
-        ),
-        Sheet(
-            str(_("Needs")),
-            str(_("Support needs, %(where)s") % {"where": where}),
-            code_header,
-            [(r.label, r.poor.value, r.near_poor.value) for r in data.needs],
-        ),
-        Sheet(
-            str(_("Movements")),
-            str(_("Movements since the previous review, %(where)s") % {"where": where}),
-            [Column(str(_("Movement")), 48), Column(str(_("Households")), 12, "int")],
-            [(m.label, m.count.value) for m in data.movements],
-        ),
-    ]
 
-
-def _number(value: Decimal | None, unit: str) -> str:
-    """1.5 percent → "1,50%", 2 households → "2": as the dashboard shows it."""
-    if value is None:
-        return "–"
-    if unit == "households":
-        return str(int(value))
-    text = format(value, "f").replace(".", ",")
-    return f"{text}%" if unit == "percent" else text
-
-
-def _verdict(met: bool | None) -> str:
-    if met is None:
-        return ""
-    return str(_("Met")) if met else str(_("Not met"))
+    rows = [figures(results.row(w), w) for w in s.wards]
+    assert results.total is not None
+    total = figures(results.total, None if len(s.wards) > 1 else s.wards[0])
+    return rows, total

@@ -1,17 +1,16 @@
 """Targets per ward and year (issue 4 §8; plan section II): households planned to escape poverty
-against those the survey expects to escape and, a year later, those that did."""
+against those expected to escape (forecast on the list in force in the year) and those that
+escaped (`households.standing`), with the poor rate: the dashboard's own figures
+(`reports.selectors.target_figures`), so both pages always agree."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,71 +18,41 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from households import standing
 from households.access import require
-from households.models import Assessment, PovertyStatus, ReviewRound, Ward
+from households.models import Ward
 from programs import access, services
 from programs.forms_committee import TargetForm
 from programs.models import WardTarget
+from reports.selectors import TargetFigures, target_figures
 
 
 @dataclass
 class TargetRow:
+    """One ward's line: its targets, and the dashboard's own figures for it
+    (`reports.selectors.target_figures`): poor households and rate at the end of the year,
+    households expected to escape and those that escaped, each with its list."""
+
     ward: Ward
     target: WardTarget | None
-    expected: int
-    poor: int
-    escaped: int | None  # None until the next year's periodic round exists
-    expected_link: str
-    escaped_link: str
+    figures: TargetFigures
     form: TargetForm | None
 
     @property
+    def poor(self) -> int:
+        return int(self.figures.poor.value or 0)
+
+    @property
     def poor_rate(self) -> Decimal | None:
-        if self.target is None or not self.target.total_households:
-            return None
-        return (Decimal(self.poor * 100) / self.target.total_households).quantize(Decimal("0.01"))
+        return self.figures.poor_rate
 
+    @property
+    def expected(self) -> int:
+        return int(self.figures.expected.value or 0)
 
-def _counts(review_round: ReviewRound | None, ward_ids: list[int]) -> dict[int, dict[str, int]]:
-    if review_round is None:
-        return {}
-    rows = (
-        Assessment.objects.filter(round=review_round, household__ward_id__in=ward_ids)
-        .values("household__ward_id")
-        .annotate(
-            expected=Count("pk", filter=Q(expected_to_escape=True)),
-            poor=Count("pk", filter=Q(status=PovertyStatus.POOR)),
-        )
-    )
-    return {row["household__ward_id"]: row for row in rows}
-
-
-def _escaped(
-    review_round: ReviewRound | None, next_round: ReviewRound | None, ward_ids: list[int]
-) -> dict[int, int]:
-    """Poor in the year's round, assessed in the next year's and no longer poor."""
-    if review_round is None or next_round is None:
-        return {}
-    no_longer_poor = Exists(
-        Assessment.objects.filter(round=next_round, household=OuterRef("household_id"))
-        .exclude(status=PovertyStatus.POOR)
-        .exclude(status="")
-    )
-    rows = (
-        Assessment.objects.filter(
-            no_longer_poor,
-            round=review_round,
-            status=PovertyStatus.POOR,
-            household__ward_id__in=ward_ids,
-        )
-        .values("household__ward_id")
-        .annotate(n=Count("pk"))
-    )
-    return {row["household__ward_id"]: row["n"] for row in rows}
-
-
-def _list_link(**params: Any) -> str:
-    return f"{reverse('households:list')}?{urlencode(params)}"
+    @property
+    def escaped(self) -> int:
+        return int(self.figures.escaped.value or 0)
 
 
 @login_required
@@ -91,7 +60,7 @@ def _list_link(**params: Any) -> str:
 def target_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     can_edit = access.can_set_targets(user)
-    periodic = {r.year: r for r in ReviewRound.objects.filter(kind=ReviewRound.Kind.PERIODIC)}
+    periodic = standing.periodic_years()
     years = sorted(
         set(periodic) | set(WardTarget.objects.values_list("year", flat=True).distinct())
         or {timezone.localdate().year},
@@ -125,12 +94,10 @@ def target_list(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect(f"{reverse('programs:targets')}?year={year}")
 
-    review_round = periodic.get(year)
-    next_round = periodic.get(year + 1)
     ward_ids = [w.pk for w in wards]
     targets = {t.ward_id: t for t in WardTarget.objects.filter(year=year, ward_id__in=ward_ids)}
-    counts = _counts(review_round, ward_ids)
-    escaped = _escaped(review_round, next_round, ward_ids)
+    figures, total = target_figures(user=user, year=year)
+    by_ward = {f.ward.pk: f for f in figures if f.ward is not None}
     rows = []
     for ward in wards:
         target = targets.get(ward.pk)
@@ -150,20 +117,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
                     else {}
                 )
                 form = TargetForm(initial=initial, prefix=f"w{ward.pk}")
-        rows.append(
-            TargetRow(
-                ward=ward,
-                target=target,
-                expected=counts.get(ward.pk, {}).get("expected", 0),
-                poor=counts.get(ward.pk, {}).get("poor", 0),
-                escaped=escaped.get(ward.pk, 0) if next_round else None,
-                expected_link=_list_link(escape=1, round=review_round.pk, ward=ward.pk)
-                if review_round
-                else "",
-                escaped_link=_list_link(round=next_round.pk, ward=ward.pk) if next_round else "",
-                form=form,
-            )
-        )
+        rows.append(TargetRow(ward=ward, target=target, figures=by_ward[ward.pk], form=form))
     return render(
         request,
         "programs/target_list.html",
@@ -172,15 +126,12 @@ def target_list(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": years,
             "rows": rows,
-            "review_round": review_round,
-            "next_round": next_round,
+            "has_review": year in periodic,
+            "period": standing.period(year),
             "can_edit": can_edit,
             "open_ward": posted_ward,
-            "totals": {
-                "planned": sum(r.target.households_to_escape for r in rows if r.target),
-                "expected": sum(r.expected for r in rows),
-                "escaped": sum(r.escaped or 0 for r in rows),
-            },
+            "planned": sum(r.target.households_to_escape for r in rows if r.target),
+            "total": total,
         },
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import tempfile
 from typing import Any
 
@@ -9,15 +10,18 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from giamngheo.forms import BootstrapFormMixin
-from households import access
+from households import access, standing
 from households.models import Ward
 from programs.excel import XLSX_CONTENT_TYPE, write_xlsx_sheets
+from reports import forms as report_forms
 from reports import selectors
+from reports.sheets import report_sheets
 
 
 class DashboardForm(BootstrapFormMixin, forms.Form):
@@ -38,6 +42,8 @@ class DashboardForm(BootstrapFormMixin, forms.Form):
         widget=forms.Select,
         error_messages={"invalid": _("Choose a ward / commune from the list.")},
     )
+    period = report_forms.period_field()
+    date = report_forms.date_field()
 
     def __init__(self, data: Any, *, years: list[int], wards: list[Ward]) -> None:
         super().__init__(data)
@@ -49,6 +55,21 @@ class DashboardForm(BootstrapFormMixin, forms.Form):
         self.single_ward = len(wards) <= 1
         self.wards = {w.pk: w for w in wards}
         self.default_year = years[0] if years else None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("year") is None and self.default_year is not None:
+            cleaned["year"] = self.default_year
+        report_forms.clean_report_date(self, cleaned)
+        return cleaned
+
+    @property
+    def chosen_period(self) -> str:
+        return getattr(self, "cleaned_data", {}).get("period") or standing.ANNUAL
+
+    @property
+    def chosen_date(self) -> datetime.date | None:
+        return getattr(self, "cleaned_data", {}).get("date")
 
     def chosen(self) -> tuple[int | None, Ward | None]:
         """The year and ward asked for; a ward the user may not see is a 404."""
@@ -71,21 +92,18 @@ def _form(request: HttpRequest) -> DashboardForm:
 
 def _charts(data: selectors.ReportData) -> dict[str, Any]:
     """The numbers the charts draw, as JSON for `static/js/charts.js` (no user data in JS)."""
+    units = [row for row in data.results.rows if row.level == selectors.UNIT]
+    poor_total = data.poor_movements.total
+    flows = [c for c in data.poor_movements.columns if c.role in ("in", "out", "of_which")]
     return {
         "status": {
-            "labels": [row.label for row in data.status_by_ward],
+            "labels": [row.label for row in units],
             "datasets": [
-                {
-                    "label": str(_("Poor, group N1")),
-                    "data": [r.poor_n1.value for r in data.status_by_ward],
-                },
-                {
-                    "label": str(_("Poor, group N2")),
-                    "data": [r.poor_n2.value for r in data.status_by_ward],
-                },
+                {"label": str(_("Poor, group N1")), "data": [r.value("poor_n1") for r in units]},
+                {"label": str(_("Poor, group N2")), "data": [r.value("poor_n2") for r in units]},
                 {
                     "label": data.group_labels["near_poor"],
-                    "data": [r.near_poor.value for r in data.status_by_ward],
+                    "data": [r.value("near_poor") for r in units],
                 },
             ],
         },
@@ -100,12 +118,28 @@ def _charts(data: selectors.ReportData) -> dict[str, Any]:
             ],
         },
         "movements": {
-            "labels": [m.label for m in data.movements],
+            "labels": [c.label for c in flows],
             "datasets": [
-                {"label": str(_("Households")), "data": [m.count.value for m in data.movements]}
+                {
+                    "label": str(_("Poor households")),
+                    "data": [poor_total.value(c.key) if poor_total else 0 for c in flows],
+                }
             ],
         },
     }
+
+
+def _report(request: HttpRequest, form: DashboardForm) -> selectors.ReportData | None:
+    year, ward = form.chosen()
+    if year is None or form.errors.get("date"):
+        return None
+    return selectors.report_data(
+        user=request.user,
+        year=year,
+        ward=ward,
+        period=form.chosen_period,
+        report_date=form.chosen_date,
+    )
 
 
 @login_required
@@ -115,7 +149,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     access.require(access.can_see_reports(request.user))
     form = _form(request)
     year, ward = form.chosen()
-    data = selectors.report_data(user=request.user, year=year, ward=ward) if year else None
+    data = _report(request, form)
     unit = (
         ward.code
         if ward is not None
@@ -142,6 +176,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             if data
             else [],
             "export_query": request.GET.urlencode(),
+            "pdf_query": urlencode(
+                {
+                    k: v
+                    for k, v in {
+                        "year": year,
+                        "unit": unit,
+                        "date": form.chosen_date.isoformat() if form.chosen_date else "",
+                    }.items()
+                    if v
+                }
+            ),
+            "period": form.chosen_period,
+            "period_text": selectors.period_text(data.period) if data else "",
             "code_tables": [
                 (_("Causes of poverty"), data.causes),
                 (_("Support needs"), data.needs),
@@ -161,11 +208,17 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
     year, ward = form.chosen()
     if year is None:
         raise Http404
-    data = selectors.report_data(user=request.user, year=year, ward=ward)
+    if form.errors.get("date"):
+        return render(
+            request, "reports/pdf/bad_request.html", {"nav": "reports", "form": form}, status=400
+        )
+    data = _report(request, form)
+    assert data is not None
     spool = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115
-    write_xlsx_sheets(spool, selectors.report_sheets(data))
+    write_xlsx_sheets(spool, report_sheets(data))
     spool.seek(0)
-    filename = f"bao-cao-{year}-{slugify(ward.code if ward else 'thanh-pho')}.xlsx"
+    kind = "so-ket-6-thang-" if form.chosen_period == standing.SIX_MONTH else ""
+    filename = f"bao-cao-{kind}{year}-{slugify(ward.code if ward else 'thanh-pho')}.xlsx"
     return FileResponse(
         spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
     )

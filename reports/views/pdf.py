@@ -28,6 +28,7 @@ from households.models import (
 from programs.models import Benefit, HouseholdAssignment
 from reports import pdf
 from reports import selectors as report_selectors
+from reports.forms import PeriodicReportForm
 
 # The review steps after which a household is on the posted list (Circular 17 Art. 5.4).
 POSTED_STATES = (ReviewState.MEETING_HELD, ReviewState.POSTED, ReviewState.RECOGNISED)
@@ -66,34 +67,12 @@ def _ward_by_code(user: User, code: str) -> Ward | None:
 # ---------------------------------------------------------------------------------------------
 
 
-class PeriodicReportForm(forms.Form):
-    year = forms.IntegerField(
-        label=gettext_lazy("Year"),
-        min_value=2016,
-        max_value=2100,
-        error_messages={"required": gettext_lazy("Choose the year of the report.")},
-    )
-    period = forms.ChoiceField(
-        label=gettext_lazy("Period"),
-        required=False,
-        choices=[
-            (pdf.PERIOD_ANNUAL, gettext_lazy("Year-end review")),
-            (pdf.PERIOD_SIX_MONTH, gettext_lazy("Six-month preliminary review")),
-        ],
-        error_messages={
-            "invalid_choice": gettext_lazy(
-                "The period is either the year-end review or the six-month review."
-            )
-        },
-    )
-    unit = forms.SlugField(label=gettext_lazy("Ward / commune"), required=False, max_length=40)
-    number = forms.CharField(label=gettext_lazy("Document number"), required=False, max_length=20)
-
-
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def periodic_pdf(request: HttpRequest) -> HttpResponse:
-    """The six-month or year-end report of the plan, for the city or one ward (issue 5 §2)."""
+    """The six-month (1 January – 30 June) or year-end report of the plan, for the city or one
+    ward, dated with its own date (`date`, by default today for the period under way, else the
+    period's last day)."""
     user = request.user
     assert isinstance(user, User)
     access.require(access.can_see_reports(user))
@@ -108,8 +87,10 @@ def periodic_pdf(request: HttpRequest) -> HttpResponse:
     ward = _ward_by_code(user, form.cleaned_data["unit"])
     year = form.cleaned_data["year"]
     period = form.cleaned_data["period"] or pdf.PERIOD_ANNUAL
-    report = report_selectors.report_data(user=user, year=year, ward=ward)
-    content = pdf.render_periodic_report(report, period=period, number=form.cleaned_data["number"])
+    report = report_selectors.report_data(
+        user=user, year=year, ward=ward, period=period, report_date=form.cleaned_data["date"]
+    )
+    content = pdf.render_periodic_report(report, number=form.cleaned_data["number"])
     kind = "so-ket-6-thang" if period == pdf.PERIOD_SIX_MONTH else "tong-ket"
     unit = ward.name if ward else "thanh-pho"
     return _pdf_response(content, pdf.ascii_filename("bao-cao", kind, year, unit))

@@ -12,7 +12,15 @@ from django.urls import reverse
 
 from households.models import Household, User, Ward
 from programs.models import WardTarget
-from tests.factories import make_assessment, make_household, make_member, make_round
+from reports.selectors import ESCAPE_PLANNED, ESCAPED, POOR_RATE_END, report_data
+from tests.factories import (
+    make_assessment,
+    make_assessment_in_state,
+    make_household,
+    make_member,
+    make_round,
+)
+from tests.reports.history import History, build_history, household
 
 pytestmark = pytest.mark.django_db
 
@@ -28,49 +36,65 @@ def _household(ward_code: str, code: str) -> Household:
 
 @pytest.fixture
 def year_2017(duc_thang: Ward) -> dict[str, Any]:
-    first, second = make_round(2017), make_round(2018)
+    """The 2016 and 2017 rounds with only drafts: nothing is recognised, nothing counts."""
+    first, second = make_round(2016), make_round(2017)
     households = [_household("duc-thang", f"DT-000{n}") for n in range(1, 5)]
-    # Two poor households expected to escape: one did, one is still poor; a third is poor
-    # without a plan; the fourth is not poor.
-    make_assessment(households[0], income_per_capita=POOR, expected_to_escape=True)
-    make_assessment(households[1], income_per_capita=POOR, expected_to_escape=True)
-    make_assessment(households[2], income_per_capita=POOR)
-    make_assessment(households[3], income_per_capita=NOT_POOR)
-    make_assessment(households[0], income_per_capita=NOT_POOR, review_round=second)
+    make_assessment(households[0], income_per_capita=POOR, review_round=first)
     make_assessment(households[1], income_per_capita=POOR, review_round=second)
     WardTarget.objects.create(
         ward=duc_thang, year=2017, households_to_escape=3, total_households=400
     )
-    return {"round": first, "next": second, "households": households}
+    return {"round": second, "previous": first, "households": households}
 
 
-def test_the_city_sees_planned_expected_and_escaped_per_ward(
-    client: Client, city_reviewer: User, year_2017: dict[str, Any], duc_thang: Ward
+@pytest.fixture
+def history(ducthang_officer: User, city_reviewer: User, tienloi_officer: User) -> History:
+    return build_history(ducthang_officer, city_reviewer, tienloi_officer)
+
+
+def test_the_targets_page_shows_the_dashboards_figures(
+    client: Client, city_reviewer: User, history: History, duc_thang: Ward, tien_loi: Ward
 ) -> None:
+    """tests/reports/history.py: in 2017 Đức Thắng planned 2 escapes; A was expected to (poor
+    on 1/1/2017 with the forecast); A and D escaped; B and E are poor at the end: 2 / 300 =
+    0,67 %. Tiến Lợi planned 1: G stays poor, 1 / 800 = 0,125 → 0,13 % (half up)."""
     client.force_login(city_reviewer)
 
     response = client.get(reverse("programs:targets"), {"year": "2017"})
 
     assert response.status_code == 200
     rows = {row.ward.code: row for row in response.context["rows"]}
-    row = rows["duc-thang"]
-    assert (row.target.households_to_escape, row.expected, row.poor, row.escaped) == (3, 2, 3, 1)
-    assert row.poor_rate == Decimal("0.75")  # 3 of 400
-    assert rows["tien-loi"].target is None
-    query = urlencode({"escape": 1, "round": year_2017["round"].pk, "ward": duc_thang.pk})
-    assert f"{reverse('households:list')}?{query}" == row.expected_link
-    assert row.expected_link.replace("&", "&amp;") in response.content.decode()
+    dt, tl = rows["duc-thang"], rows["tien-loi"]
+    assert (dt.target.households_to_escape, dt.expected, dt.escaped, dt.poor) == (2, 1, 2, 2)
+    assert dt.poor_rate == Decimal("0.67")
+    assert (tl.expected, tl.escaped, tl.poor, tl.poor_rate) == (0, 0, 1, Decimal("0.13"))
+    html = response.content.decode()
+    assert "0,13%" in html and "0,67%" in html
+    # The very figures of the dashboard, for the ward and for the city, with the same lists.
+    data = report_data(user=city_reviewer, year=2017)
+    movements = data.poor_movements
+    assert dt.figures.escaped == movements.row(duc_thang).values["escaped"]
+    assert dt.figures.poor == data.results.row(duc_thang).values["poor"]
+    assert tl.poor_rate == data.results.row(tien_loi).value("poor_rate")
+    total = response.context["total"]
+    assert total.escaped.value == data.indicator(ESCAPED).numerator == 2
+    assert total.expected.value == data.indicator(ESCAPE_PLANNED).numerator == 1
+    assert total.poor_rate == data.indicator(POOR_RATE_END).actual
+    query = urlencode({"on": "2017-01-01", "ward": duc_thang.pk, "status": "poor", "escape": 1})
+    assert dt.figures.expected.url == f"{reverse('households:list')}?{query}"
+    assert dt.figures.expected.url.replace("&", "&amp;") in html
+    assert dt.figures.escaped.url.replace("&", "&amp;") in html
 
 
-def test_without_the_next_round_escapes_are_not_known(
+def test_unrecognised_surveys_count_for_nothing(
     client: Client, city_reviewer: User, year_2017: dict[str, Any]
 ) -> None:
     client.force_login(city_reviewer)
 
-    response = client.get(reverse("programs:targets"), {"year": "2018"})
+    response = client.get(reverse("programs:targets"), {"year": "2017"})
 
-    assert response.context["next_round"] is None
-    assert all(row.escaped is None for row in response.context["rows"])
+    row = next(r for r in response.context["rows"] if r.ward.code == "duc-thang")
+    assert (row.expected, row.escaped, row.poor, row.poor_rate) == (0, 0, 0, Decimal("0.00"))
 
 
 def test_an_officer_sees_their_wards_row_only_and_no_form(
@@ -174,19 +198,27 @@ def test_only_the_city_edits_targets(
 def test_the_targets_query_count_does_not_grow_with_households(
     client: Client,
     city_reviewer: User,
-    year_2017: dict[str, Any],
+    ducthang_officer: User,
+    history: History,
     django_assert_num_queries: Any,
 ) -> None:
     client.force_login(city_reviewer)
     client.get(reverse("programs:targets"))
-    with django_assert_num_queries(10) as few:
+    with django_assert_num_queries(15) as few:
         client.get(reverse("programs:targets"), {"year": "2017"})
-    for number in range(5, 15):
-        household = _household("tien-loi", f"TL-00{number:02}")
-        make_assessment(household, income_per_capita=POOR, expected_to_escape=True)
+    for number in range(10):
+        make_assessment_in_state(
+            household(f"DT-Q{number:02}", "duc-thang", 1),
+            "recognised",
+            officer=ducthang_officer,
+            reviewer=city_reviewer,
+            review_round=make_round(2016),
+            income_per_capita=POOR,
+            expected_to_escape=True,
+        )
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(reverse("programs:targets"), {"year": "2017"})
-    assert response.context["totals"]["expected"] == 12
+    assert response.context["total"].expected.value == 11  # A and the 10 added
 
 
 def test_targets_need_login(client: Client) -> None:
