@@ -13,7 +13,7 @@ ward's officer records the ward chairman's decision of 5 December, after the pos
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from households import review_rules
 from households.models import Assessment, ReviewRound, User, Ward
@@ -35,13 +35,26 @@ def seed_review(
     rounds: Mapping[int, ReviewRound],
     officers: Mapping[int, User],
     city: User,
+    before_latest: Callable[[Sequence[Ward]], object] | None = None,
 ) -> None:
-    for index, ward in enumerate(wards):
-        officer = officers.get(ward.pk)
-        if officer is None:
-            continue
-        decision = index + 101
-        for year, review_round in sorted(rounds.items()):
+    """Carry the reviews year by year. `before_latest` runs once the earlier years are
+    recognised, before the latest year's review moves on, with the wards whose latest review
+    does not reach the decision (the demo's ad-hoc requests, `households.demo.adhoc`)."""
+    latest = max(rounds) if rounds else None
+    for year, review_round in sorted(rounds.items()):
+        if year == latest and before_latest is not None:
+            before_latest(
+                [
+                    ward
+                    for index, ward in enumerate(wards)
+                    if PATTERN_2017[index % len(PATTERN_2017)] != "recognised"
+                ]
+            )
+        for index, ward in enumerate(wards):
+            officer = officers.get(ward.pk)
+            if officer is None:
+                continue
+            decision = index + 101
             batch = list(
                 Assessment.objects.filter(round=review_round, household__ward=ward)
                 .select_related("household", "household__ward", "round")
@@ -49,7 +62,7 @@ def seed_review(
             )
             if not batch:
                 continue
-            if year < max(rounds):
+            if year != latest:
                 _carry(batch, "recognised", year, decision, officer, city, ward)
                 continue
             drafts = batch[:DRAFTS_PER_WARD]
@@ -88,15 +101,42 @@ def _carry(
     city: User,
     ward: Ward,
 ) -> None:
+    posted_from, _posted_to = posting_dates(year)
+    carry_through(
+        batch,
+        target,
+        officer=officer,
+        ward=ward,
+        meeting_date=datetime.date(year, 11, 10),
+        posted_from=posted_from,
+        decision_number=f"{decision}/QĐ-UBND",
+        decision_date=datetime.date(year, 12, 5),
+    )
+
+
+def carry_through(
+    batch: list[Assessment],
+    target: str,
+    *,
+    officer: User,
+    ward: Ward,
+    meeting_date: datetime.date,
+    posted_from: datetime.date,
+    decision_number: str,
+    decision_date: datetime.date,
+) -> None:
+    """Submit `batch`, then hold the meeting, post it for as long as the rule requires and
+    record the ward chairman's decision, stopping at `target`."""
     if not batch:
         return
     batch = review.assessments_submit(assessments=batch, by=officer)
     if target == "submitted":
         return
+    year = meeting_date.year
     batch = review.assessments_record_meeting(
         assessments=batch,
         by=officer,
-        meeting_date=datetime.date(year, 11, 10),
+        meeting_date=meeting_date,
         attendance=45,
         agreement_percent=92,
         minutes=(
@@ -106,9 +146,11 @@ def _carry(
     )
     if target == "meeting_held":
         return
-    posted_from, posted_to = posting_dates(year)
     batch = review.assessments_record_posting(
-        assessments=batch, by=officer, posted_from=posted_from, posted_to=posted_to
+        assessments=batch,
+        by=officer,
+        posted_from=posted_from,
+        posted_to=review_rules.earliest_posting_end(posted_from),
     )
     if target == "posted":
         return
@@ -116,7 +158,7 @@ def _carry(
     review.assessments_recognise(
         assessments=batch,
         by=officer,
-        decision_number=f"{decision}/QĐ-UBND",
-        decision_date=datetime.date(year, 12, 5),
+        decision_number=decision_number,
+        decision_date=decision_date,
         decision_signer=chairman(ward),
     )

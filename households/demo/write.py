@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.test.utils import override_settings
 
 from households import services
+from households.demo.adhoc import seed_adhoc
 from households.demo.data import DEMO_PASSWORD, EXPECTED, ROUND_YEARS, STANDARD_CODE
 from households.demo.people import name_parts
 from households.demo.plan import plan_households, ward_prefixes
@@ -83,7 +84,15 @@ def seed_demo(*, households: int = 3000, seed: int = 2017) -> SeedResult:
     with override_settings(SIMPLE_HISTORY_ENABLED=False):
         members, assessments, created = _write_plan(plan, rounds, officers)
         city = User.objects.get(username="thanhpho")
-        seed_review(wards=wards, rounds=rounds, officers=officers, city=city)
+        seed_review(
+            wards=wards,
+            rounds=rounds,
+            officers=officers,
+            city=city,
+            before_latest=lambda undecided: seed_adhoc(
+                wards=undecided, officers=officers, periodic=rounds[max(rounds)]
+            ),
+        )
         seed_programmes(wards=wards, rounds=rounds, officers=officers, city=city, seed=seed)
     _record_history(Household.objects.filter(pk__in=created))
     record_programmes_history(Household.objects.filter(pk__in=created))
