@@ -142,56 +142,6 @@ class HouseholdFilters:
         )
 
 
-# Movements of a household between the previous periodic round and the round of the list:
-# key -> (statuses before, None meaning "not surveyed then", statuses now). The reports count
-# them with the same table (reports.selectors), so a figure and its list always agree.
-_POOR = (PovertyStatus.POOR.value,)
-_NEAR = (PovertyStatus.NEAR_POOR.value,)
-_ABOVE = (PovertyStatus.AVERAGE_LIVING.value, PovertyStatus.NOT_POOR.value)
-MOVEMENTS: dict[str, tuple[tuple[str | None, ...], tuple[str, ...]]] = {
-    "escaped": (_POOR, _ABOVE),
-    "poor_to_near_poor": (_POOR, _NEAR),
-    "newly_poor": ((None,), _POOR),
-    "near_poor_to_poor": (_NEAR, _POOR),
-    "relapsed": (_ABOVE, _POOR),
-    "newly_near_poor": ((None, *_ABOVE), _NEAR),
-    "near_poor_out": (_NEAR, _ABOVE),
-}
-
-MOVEMENT_LABELS = {
-    "escaped": _("Escaped poverty (poor → above near-poor)"),
-    "poor_to_near_poor": _("Poor → near-poor"),
-    "newly_poor": _("Newly poor (not surveyed in the previous review)"),
-    "near_poor_to_poor": _("Fell back: near-poor → poor"),
-    "relapsed": _("Fell back into poverty: above near-poor → poor"),
-    "newly_near_poor": _("Newly near-poor"),
-    "near_poor_out": _("Left the near-poor list (→ above near-poor)"),
-}
-
-
-def movement_condition(key: str, *, previous: str, current: str) -> Q:
-    """Rows that made movement `key`: `previous` and `current` name the statuses (the previous
-    one NULL when the household was not surveyed in the previous periodic round)."""
-    before, now = MOVEMENTS[key]
-    known = [s for s in before if s is not None]
-    was = Q(**{f"{previous}__in": known}) if known else Q(pk__in=[])
-    if None in before:
-        was |= Q(**{f"{previous}__isnull": True})
-    return was & Q(**{f"{current}__in": now})
-
-
-def previous_periodic_status(round_id: int, household_ref: str = "pk") -> Subquery:
-    """The household's status in the periodic round of the year before `round_id`'s year."""
-    year = ReviewRound.objects.filter(pk=round_id).values("year")[:1]
-    return Subquery(
-        Assessment.objects.filter(
-            household=OuterRef(household_ref),
-            round__kind=ReviewRound.Kind.PERIODIC,
-            round__year=Subquery(year) - 1,
-        ).values("status")[:1]
-    )
-
-
 # --- links to the list from official figures (reports, targets, home page) -----------------
 #
 # A figure counted by `households.standing` links to the list of exactly the households it
@@ -319,8 +269,10 @@ def household_list(*, user: Any, filters: HouseholdFilters, sort: str) -> QueryS
         # the list's own query (and out of its member count).
         households = households.filter(pk__in=households.search(filters.q).values("pk"))
     period = filters.movement_period
-    if filters.ward is not None and period is None:
-        # A movement is counted by the unit each result was made in, not today's ward.
+    day = filters.standing_day
+    if filters.ward is not None and day is None:
+        # Official figures count a household in the unit its result in effect was made in
+        # (`Assessment.ward`), not today's ward: see below.
         households = households.filter(ward_id=filters.ward)
     if filters.quarter is not None:
         households = households.filter(quarter_id=filters.quarter)
@@ -334,7 +286,6 @@ def household_list(*, user: Any, filters: HouseholdFilters, sort: str) -> QueryS
         if flag:
             households = households.filter(**{field_name: True})
 
-    day = filters.standing_day
     round_id = filters.review_round
     if period is not None:
         households = standing.with_movement(households, period)
@@ -356,6 +307,11 @@ def household_list(*, user: Any, filters: HouseholdFilters, sort: str) -> QueryS
             )
             .alias(status_rank=_STATUS_RANK)
         )
+        if filters.ward is not None and period is None:
+            # Without a recognised result, a household belongs to the unit it is in today.
+            households = households.filter(
+                Q(shown_ward=filters.ward) | Q(shown_id__isnull=True, ward_id=filters.ward)
+            )
         round_assessments = standing.recognised_by(day).only(*_ROW_FIELDS, "effective_from")
         by_row = True
     elif round_id is None:

@@ -174,3 +174,28 @@ def test_query_count_of_an_official_list_is_fixed(
             )
     with django_assert_num_queries(10):
         assert len(codes(client, url)) == 8
+
+
+def test_a_household_that_moved_is_listed_where_its_result_was_made(
+    client: Any,
+    city_reviewer: User,
+    ducthang_officer: User,
+    histories: dict[str, Household],
+    duc_thang: Any,
+    tien_loi: Any,
+) -> None:
+    moved = histories["STAY"]
+    moved.ward = tien_loi
+    moved.quarter = tien_loi.quarters.first()
+    moved.save()
+    never = make_household("tien-loi", code="TL-NEW", head_name="Chủ hộ mới")
+    make_member(never, full_name="Chủ hộ mới")
+    client.force_login(city_reviewer)
+    on = datetime.date(2018, 1, 1)
+
+    # Its recognised results were made in Đức Thắng: that is where the reports count it.
+    assert codes(client, selectors.standing_list_url(on, ward=duc_thang.pk, status="poor")) == [
+        "PEND",
+        "STAY",
+    ]
+    assert codes(client, selectors.standing_list_url(on, ward=tien_loi.pk)) == ["TL-NEW"]

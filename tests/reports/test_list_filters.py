@@ -8,7 +8,13 @@ import pytest
 from django.urls import reverse
 
 from households.models import PovertyCause, User
-from tests.factories import make_assessment, make_household, make_member, make_round
+from tests.factories import (
+    make_assessment,
+    make_household,
+    make_member,
+    make_recognised,
+    make_round,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,25 +33,32 @@ def test_filters_narrow_the_list(client: Any, ducthang_officer: User) -> None:
     for code in ("A", "B", "C"):
         households[code] = make_household(code=code, head_name=f"Chủ hộ {code}")
         make_member(households[code], full_name=f"Chủ hộ {code}")
-    make_assessment(households["A"], review_round=r2016, income_per_capita=800_000)
-    make_assessment(households["A"], review_round=r2017, income_per_capita=1_500_000)
-    make_assessment(
+    # Recognised results: A poor in 2016, above in 2017 (escaped in 2017); B newly poor in
+    # 2017; C near-poor in 2017. A draft would make no movement.
+    make_recognised(households["A"], 800_000, review_round=r2016)
+    make_recognised(households["A"], 1_500_000, review_round=r2017)
+    make_recognised(
         households["B"],
+        800_000,
         review_round=r2017,
-        income_per_capita=800_000,
         deprivations=["sanitation"],
         causes=[cause],
     )
-    make_assessment(households["C"], review_round=r2017, income_per_capita=1_200_000)
+    make_recognised(households["C"], 1_200_000, review_round=r2017)
+    draft = make_household(code="D", head_name="Chủ hộ D")
+    make_member(draft, full_name="Chủ hộ D")
+    make_assessment(draft, review_round=r2017, income_per_capita=800_000)
     client.force_login(ducthang_officer)
     base = {"round": r2017.pk}
-    assert _codes(client.get(URL, {**base, "movement": "escaped"})) == ["A"]
-    assert _codes(client.get(URL, {**base, "movement": "newly_poor"})) == ["B"]
+    moved = {"year": 2017, "period": "annual"}
+    assert _codes(client.get(URL, {"movement": "escaped", **moved})) == ["A"]
+    assert _codes(client.get(URL, {"movement": "newly_poor", **moved})) == ["B"]
+    assert _codes(client.get(URL, {"movement": "newly_poor", "year": 2016})) == ["A"]
     assert _codes(client.get(URL, {**base, "deprived": "sanitation"})) == ["B"]
     assert _codes(client.get(URL, {**base, "dimension": "water_sanitation"})) == ["B"]
     assert _codes(client.get(URL, {**base, "cause": cause.code})) == ["B"]
     assert _codes(client.get(URL, {**base, "need": "credit"})) == []
-    response = client.get(URL, {**base, "movement": "escaped"})
+    response = client.get(URL, {"movement": "escaped", **moved})
     assert "Lọc từ báo cáo" in response.content.decode()
 
 
