@@ -71,7 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each user's own numbers: an officer's ward, the whole city, or why there is nothing yet."""
     user = request.user
     context: dict[str, Any] = {"nav": "home"}
-    if access.can_decide(user):
+    if access.can_oversee(user):
         numbers = selectors.home_numbers(user=user, with_queues=False)
         context["city"] = numbers
         context["wards"] = selectors.home_ward_rows(user=user, review_round=numbers.round)

@@ -78,11 +78,6 @@ def can_return(user: Any) -> bool:
     return can_oversee(user)
 
 
-# The old name, still imported by programs/ (access, admin, committee view), where it has always
-# meant the city overview. New code calls `can_oversee`, `can_recognise` or `can_return`.
-can_decide = can_oversee
-
-
 def can_see_reports(user: Any) -> bool:
     """The indicator dashboard, report PDFs and list exports: ward officers (their ward), the
     city and administrators. Agency users and committee members follow households instead."""

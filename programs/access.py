@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from households.access import can_decide, can_edit_household, is_administrator
+from households.access import can_edit_household, can_oversee, is_administrator
 from households.models import Household, User
 
 
@@ -44,17 +44,17 @@ def can_record_benefit(user: Any, household: Household, programme: Any) -> bool:
 
 def can_manage_committee(user: Any) -> bool:
     """Keep the Steering Committee list: the city Labour department and administrators."""
-    return can_decide(user)
+    return can_oversee(user)
 
 
 def can_assign(user: Any, household: Household) -> bool:
     """Choose who manages a household: the city, administrators and the ward's own officer."""
-    return can_decide(user) or can_edit_household(user, household)
+    return can_oversee(user) or can_edit_household(user, household)
 
 
 def can_manage_training(user: Any) -> bool:
-    return can_decide(user)
+    return can_oversee(user)
 
 
 def can_set_targets(user: Any) -> bool:
-    return can_decide(user)
+    return can_oversee(user)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.formatting import format_vnd
-from households.access import can_decide
+from households.access import can_oversee
 from households.admin import RoleAccessMixin
 from households.models import Household
 from programs import eligibility, services
@@ -42,13 +42,13 @@ class CityManagedMixin(RoleAccessMixin):
     """Everyone with admin access reads; the city Labour department and administrators write."""
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return super().has_add_permission(request, *args) or can_decide(request.user)
+        return super().has_add_permission(request, *args) or can_oversee(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_change_permission(request, obj) or can_decide(request.user)
+        return super().has_change_permission(request, obj) or can_oversee(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_delete_permission(request, obj) or can_decide(request.user)
+        return super().has_delete_permission(request, obj) or can_oversee(request.user)
 
 
 class ReadOnlyMixin(RoleAccessMixin):
@@ -198,13 +198,13 @@ class NewRuleInline(admin.StackedInline):
         return super().get_queryset(request).none()
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return can_decide(request.user)
+        return can_oversee(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return can_decide(request.user)
+        return can_oversee(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return can_decide(request.user)
+        return can_oversee(request.user)
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from households.access import can_decide
+from households.access import can_oversee
 from households.models import Assessment, Household, Member, User, Ward
 from programs import access, selectors
 from programs.models import (
@@ -578,7 +578,7 @@ def programme_rule_prepare(
 ) -> ProgrammeRule:
     """The new rule `programme_rule_add` would save, checked (who, when, what), unsaved: the
     admin shows its errors on the form before anything is written."""
-    if not can_decide(by):
+    if not can_oversee(by):
         raise _deny()
     errors: dict[str, str] = {}
     if valid_from is None:

@@ -40,6 +40,6 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "has_scope": bool(wards),
             "is_filtered": bool(filters.q) or form.active_filter_count > 0,
             "can_create": access.can_create_households(user),
-            "can_export": access.can_decide(user) or access.can_create_households(user),
+            "can_export": access.can_oversee(user) or access.can_create_households(user),
         },
     )

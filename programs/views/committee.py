@@ -34,7 +34,7 @@ def committee_list(request: HttpRequest) -> HttpResponse:
     officer their own ward's committee and the city members."""
     user = request.user
     is_officer = _is_ward_officer(user)
-    household_access.require(household_access.can_decide(user) or is_officer)
+    household_access.require(household_access.can_oversee(user) or is_officer)
     wards = list(Ward.objects.visible_to(user))
     form = CommitteeFilterForm(request.GET, wards=wards)
     form.is_valid()  # an invalid ward is ignored, with its message on the field
