@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from households.models import User
 from programs.models import Benefit
 from tests.browser.pages import log_in
-from tests.factories import make_assessment, make_household, make_member, make_round
+from tests.factories import make_household, make_member, make_recognised, make_round
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,7 +29,6 @@ pytestmark = [
 def test_recording_the_tuition_exemption_removes_the_pupil_from_the_worklist(
     page: Page, ducthang_officer: User, password: str
 ) -> None:
-    make_round(2017)
     household = make_household(code="DT-0201", head_name="Lê Văn Sáu")
     make_member(household, full_name="Lê Văn Sáu", birth_year=1978)
     pupil = make_member(
@@ -41,7 +40,9 @@ def test_recording_the_tuition_exemption_removes_the_pupil_from_the_worklist(
         education_level="primary",
         attends_school=True,
     )
-    make_assessment(household, income_per_capita=800_000)  # poor (N1) on the urban line
+    # Poor (N1) on the urban line, recognised in the 2016 review: on the list in force in 2017.
+    make_recognised(household, 800_000, year=2016)
+    make_round(2017)  # the worklists open on the year of the latest review
 
     log_in(page, "alice", password)
     page.goto(reverse("programs:worklists"))
@@ -63,7 +64,9 @@ def test_recording_the_tuition_exemption_removes_the_pupil_from_the_worklist(
     settled(page, lambda: page.locator("#id_member").select_option(str(pupil.pk)))
     expect(page.locator("#id_member")).to_have_value(str(pupil.pk))
     expect(page.get_by_test_id("eligibility")).to_contain_class("alert-success")
-    page.locator("#id_date").fill("15/09/2017")
+    # The date reloads the form too: the verdict is for the delivery date.
+    settled(page, lambda: (page.locator("#id_date").fill("15/09/2017"), page.keyboard.press("Tab")))
+    expect(page.get_by_test_id("eligibility")).to_contain_class("alert-success")
     page.get_by_test_id("delivery-form").locator("button[type=submit]").click()
 
     expect(page).to_have_url(reverse("households:detail", args=[household.pk]) + "#supports")
