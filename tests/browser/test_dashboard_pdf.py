@@ -6,7 +6,8 @@ opens `/reports/`, sees the indicators of the 2017 plan with met / not met and t
 prints the year-end report and gets a PDF in the official layout. The Đức Thắng officer sees
 only Đức Thắng's figures.
 
-Worked out by hand (2017, status in the 2017 round):
+Worked out by hand (2017: the recognised 2016 review's list on 1/1/2017, the 2017 review's on
+1/1/2018):
 - Đức Thắng, 200 households (WardTarget): poor in 2016 DT-0301, DT-0302, DT-0303 (3 → 1.50%);
   in 2017 DT-0302 is still poor, DT-0304 newly poor (2 → 1.00%): the rate falls by 0.50
   points, the target (0.2–0.3) is met. DT-0301 escaped (target: 1), DT-0303 became near-poor.
@@ -29,7 +30,7 @@ from playwright.sync_api import APIResponse, Page, Route, expect
 from households.models import Household, ReviewRound, User, Ward
 from programs.models import WardTarget
 from tests.browser.pages import log_in
-from tests.factories import make_assessment, make_household, make_member, make_round
+from tests.factories import make_household, make_member, make_recognised, make_round
 
 pytestmark = [
     pytest.mark.browser,
@@ -52,7 +53,8 @@ def _household(ward: str, code: str, head: str) -> Household:
 
 
 def _survey(household: Household, review_round: ReviewRound, income: int) -> None:
-    make_assessment(household, review_round=review_round, income_per_capita=income)
+    """A recognised result: only those count in the reports (households.standing)."""
+    make_recognised(household, income, review_round=review_round)
 
 
 @pytest.fixture
@@ -101,7 +103,7 @@ def test_the_city_sees_the_2017_indicators_and_prints_the_year_end_report(
     planned = page.get_by_test_id("indicator-escape_planned")
     expect(planned.locator(".badge")).to_have_text("Không đạt")
     # Both wards in the table per ward.
-    by_ward = page.get_by_test_id("status-table")
+    by_ward = page.get_by_test_id("bieu-1")
     expect(by_ward).to_contain_text("Đức Thắng")
     expect(by_ward).to_contain_text("Tiến Lợi")
     # Chart.js has drawn the charts: each canvas has a chart with its data.
@@ -114,7 +116,7 @@ def test_the_city_sees_the_2017_indicators_and_prints_the_year_end_report(
     # Đức Thắng alone: 3 → 2 poor of its 200 households, down 0.50 points: met.
     page.get_by_label("Phường/xã", exact=True).select_option(label="Phường Đức Thắng")
     page.get_by_role("button", name="Xem").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Phường Đức Thắng, 2017")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Phường Đức Thắng, năm 2017")
     reduction = page.get_by_test_id("indicator-poor_rate_reduction")
     expect(reduction).to_contain_text("0,50")
     expect(reduction.locator(".badge")).to_have_text("Đạt")
@@ -128,7 +130,9 @@ def test_the_city_sees_the_2017_indicators_and_prints_the_year_end_report(
 
     page.route(re.compile(r"/reports/periodic\.pdf\?"), keep)
     page.get_by_role("link", name="In báo cáo (PDF)").click()
-    expect(page).to_have_url(re.compile(r"/reports/periodic\.pdf\?year=2017&period=annual"))
+    expect(page).to_have_url(
+        re.compile(r"/reports/periodic\.pdf\?year=2017&unit=duc-thang&period=annual")
+    )
     assert len(sent) == 1
     assert (sent[0].status, sent[0].headers["content-type"]) == (200, "application/pdf")
     pdf = tmp_path / "bao-cao.pdf"
@@ -156,7 +160,7 @@ def test_an_officer_sees_only_their_wards_figures(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Đức Thắng")
     # Đức Thắng alone: 3 → 2 poor of 200 households, down 0.50 points.
     expect(page.get_by_test_id("indicator-poor_rate_reduction")).to_contain_text("0,50")
-    expect(page.get_by_test_id("status-table")).to_contain_text("Đức Thắng")
+    expect(page.get_by_test_id("bieu-1")).to_contain_text("Đức Thắng")
     expect(page.locator("main")).not_to_contain_text("Tiến Lợi")
     # No choice of ward: the officer's reports are their own ward's.
     expect(page.get_by_label("Phường/xã", exact=True)).to_have_count(0)
