@@ -120,12 +120,20 @@ def household_scope(user: Any) -> Q | None:
 
         from households import standing
         from households.models.registry import Household
-        from programs.models import Benefit, Programme
+        from programs.models import Benefit, ProgrammeRule
 
+        today = timezone.localdate()
+        # The statuses the agency's programmes are for under the rules in force today.
         statuses: set[str] = set()
-        for listed in Programme.objects.filter(
-            agency_id=user.agency_id, is_active=True
-        ).values_list("eligible_statuses", flat=True):
+        for listed in (
+            ProgrammeRule.objects.filter(
+                programme__agency_id=user.agency_id,
+                programme__is_active=True,
+                valid_from__lte=today,
+            )
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+            .values_list("eligible_statuses", flat=True)
+        ):
             statuses.update(s for s in listed if s in (*standing.LISTED, standing.ESCAPED))
         delivered = Benefit.objects.filter(programme__agency_id=user.agency_id).values(
             "household_id"
@@ -133,7 +141,7 @@ def household_scope(user: Any) -> Q | None:
         condition = Q(pk__in=delivered)
         if statuses:
             # On a recognised list in force today that one of its programmes is for.
-            eligible = standing.with_standing(Household.objects.order_by(), timezone.localdate())
+            eligible = standing.with_standing(Household.objects.order_by(), today)
             condition |= Q(
                 pk__in=eligible.filter(standing.programme_statuses_q(sorted(statuses))).values("pk")
             )

@@ -9,7 +9,14 @@ from django.test import Client
 from django.urls import reverse
 
 from households.models import Household, User, Ward
-from programs.models import Agency, Benefit, CommitteeMember, HouseholdAssignment, Programme
+from programs.models import (
+    Agency,
+    Benefit,
+    CommitteeMember,
+    HouseholdAssignment,
+    Programme,
+    ProgrammeRule,
+)
 from tests.factories import (
     make_household,
     make_member,
@@ -116,7 +123,7 @@ def bank(agency_user: User) -> Agency:
     agency = Agency.objects.create(code="scope-bank", name="Ngân hàng thử", kind="bank")
     agency_user.agency = agency
     agency_user.save()
-    Programme.objects.create(
+    loan = Programme.objects.create(
         code="scope-loan",
         name="Cho vay hộ nghèo",
         agency=agency,
@@ -125,7 +132,32 @@ def bank(agency_user: User) -> Agency:
         unit="loan",
         is_credit=True,
     )
+    # Who a programme is for is its rule in force (programs.models.ProgrammeRule).
+    ProgrammeRule.objects.create(
+        programme=loan,
+        valid_from=datetime.date(2016, 1, 1),
+        eligible_statuses=["poor"],
+        legal_basis="Nghị định 78/2002/NĐ-CP",
+    )
     return agency
+
+
+def test_an_agency_follows_the_rules_in_force_today(
+    client: Client, agency_user: User, bank: Agency, homes: dict[str, Household]
+) -> None:
+    # The rule for poor households ended; the new one is for near-poor households only.
+    rule = ProgrammeRule.objects.get(programme__agency=bank)
+    rule.valid_to = datetime.date(2020, 12, 31)
+    rule.save()
+    ProgrammeRule.objects.create(
+        programme=rule.programme,
+        valid_from=datetime.date(2021, 1, 1),
+        eligible_statuses=["near_poor"],
+        legal_basis="Quyết định thử",
+    )
+    client.force_login(agency_user)
+
+    assert _listed(client) == []
 
 
 def test_an_agency_user_sees_households_delivered_to_or_eligible(
