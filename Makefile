@@ -32,7 +32,7 @@ run: install
 	@echo "  giamngheo is running on http://127.0.0.1:$(PORT)/  (administration: /admin/)"
 	@echo "  Demo logins (password: giamngheo-demo):"
 	@echo "    admin     – administrator"
-	@echo "    thanhpho  – city Labour department (Phòng LĐ-TB&XH): every ward, recognises or returns"
+	@echo "    thanhpho  – city Labour department (Phòng LĐ-TB&XH): every ward, oversees and returns"
 	@echo "    ducthang  – officer of Đức Thắng ward (every ward and commune has one: the"
 	@echo "    tienloi   – officer of Tiến Lợi commune   code without dashes, e.g. phuthuy, phongnam)"
 	@echo "    bcd_ducthang – Steering Committee member of Đức Thắng: the households they manage"
