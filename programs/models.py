@@ -355,12 +355,13 @@ class Benefit(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="benefits", verbose_name=_("programme")
     )
+    # Protected: what an agency delivered is never deleted with a member or household.
     household = models.ForeignKey(
-        Household, on_delete=models.CASCADE, related_name="benefits", verbose_name=_("household")
+        Household, on_delete=models.PROTECT, related_name="benefits", verbose_name=_("household")
     )
     member = models.ForeignKey(
         Member,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="benefits",

@@ -17,6 +17,10 @@ from households.models.registry import Household
 from households.models.users import User
 
 
+# The most people a quarter / hamlet community meeting can plausibly have (UNCONFIRMED default).
+MEETING_ATTENDANCE_MAX = 2000
+
+
 class PovertyStatus(models.TextChoices):
     """The engine's statuses (`households.classification.Status`), labels from the engine."""
 
@@ -149,7 +153,7 @@ class Assessment(models.Model):
         NEEDS_PERSUASION = "needs_persuasion", _("Needs persuasion and education")
 
     household = models.ForeignKey(
-        Household, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("household")
+        Household, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("household")
     )
     round = models.ForeignKey(
         ReviewRound,
@@ -244,7 +248,15 @@ class Assessment(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
     meeting_date = models.DateField(_("community meeting date"), null=True, blank=True)
     meeting_attendance = models.PositiveSmallIntegerField(
-        _("people attending"), null=True, blank=True
+        _("people attending"),
+        null=True,
+        blank=True,
+        validators=[
+            MaxValueValidator(
+                MEETING_ATTENDANCE_MAX,
+                _("A community meeting of more than %(limit_value)s people is not plausible."),
+            )
+        ],
     )
     meeting_agreement_percent = models.PositiveSmallIntegerField(
         _("share agreeing (%)"),
@@ -254,7 +266,7 @@ class Assessment(models.Model):
     )
     meeting_minutes = models.TextField(_("meeting minutes"), blank=True)
     meeting_minutes_file = models.FileField(
-        _("minutes file"), upload_to=minutes_upload_path, blank=True
+        _("minutes file"), upload_to=minutes_upload_path, blank=True, max_length=255
     )
     posted_from = models.DateField(_("posted from"), null=True, blank=True)
     posted_to = models.DateField(_("posted until"), null=True, blank=True)
@@ -301,6 +313,11 @@ class Assessment(models.Model):
                 fields=["household", "round"],
                 name="one_assessment_per_household_per_round",
                 violation_error_message=_("This household is already assessed in this round."),
+            ),
+            models.CheckConstraint(
+                condition=Q(meeting_attendance__lte=MEETING_ATTENDANCE_MAX),
+                name="assessment_meeting_attendance_range",
+                violation_error_message=_("The number of people attending is too large."),
             ),
             models.CheckConstraint(
                 condition=Q(deprivation_count__lte=10), name="assessment_deprivation_count_range"

@@ -96,6 +96,20 @@ class Household(models.Model):
     has_no_working_age_labour = models.BooleanField(_("no working-age labour"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Households are archived, never deleted: the record and its recognised history stay.
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
+    archived_by = models.ForeignKey(
+        "households.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("archived by"),
+    )
+    archive_reason = models.CharField(
+        _("reason archived"), max_length=255, blank=True, editable=False
+    )
     # Optimistic locking: each save checks and bumps it, so a stale form cannot overwrite.
     version = models.PositiveIntegerField(default=1, editable=False)
 

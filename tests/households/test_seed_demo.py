@@ -17,6 +17,7 @@ from households.ethnicities import Ethnicity
 from households.models import Assessment, Household, Member, ReviewRound, User, Ward
 from households.roster import derive_indicators
 from households.services import roster_of
+from programs.models import Benefit
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +78,8 @@ def digest() -> str:
 
 
 def clear_households() -> None:
+    # Benefits protect their members and households from deletion, so they go first.
+    Benefit.objects.all().delete()
     Assessment.objects.all().delete()
     Member.objects.all().delete()
     Household.objects.all().delete()
