@@ -16,7 +16,6 @@ from households.models.reference import PovertyCause, SupportNeed
 from households.models.registry import Household
 from households.models.users import User
 
-
 # The most people a quarter / hamlet community meeting can plausibly have (UNCONFIRMED default).
 MEETING_ATTENDANCE_MAX = 2000
 
