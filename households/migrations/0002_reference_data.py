@@ -101,16 +101,39 @@ def load(apps, schema_editor):
 
 
 def unload(apps, schema_editor):
-    apps.get_model("households", "PovertyCause").objects.filter(
-        code__in=[c for c, _, _ in CAUSES]
-    ).delete()
-    apps.get_model("households", "SupportNeed").objects.filter(
-        code__in=[c for c, _, _ in NEEDS]
-    ).delete()
+    causes = apps.get_model("households", "PovertyCause")
+    needs = apps.get_model("households", "SupportNeed")
+    _delete(schema_editor, causes.objects.filter(code__in=[c for c, _, _ in CAUSES]))
+    _delete(schema_editor, needs.objects.filter(code__in=[c for c, _, _ in NEEDS]))
     codes = [row[0] for row in UNITS]
-    apps.get_model("households", "Quarter").objects.filter(ward__code__in=codes).delete()
-    apps.get_model("households", "Ward").objects.filter(code__in=codes).delete()
-    apps.get_model("households", "District").objects.filter(code=DISTRICT[0]).delete()
+    quarters = apps.get_model("households", "Quarter")
+    _delete(schema_editor, quarters.objects.filter(ward__code__in=codes))
+    _delete(schema_editor, apps.get_model("households", "Ward").objects.filter(code__in=codes))
+    districts = apps.get_model("households", "District")
+    _delete(schema_editor, districts.objects.filter(code=DISTRICT[0]))
+
+
+def _delete(schema_editor, queryset):
+    """Delete the rows with one DELETE, without Django's deletion collector.
+
+    In a backwards run Django hands RunPython historical models whose relations to other apps'
+    models can be stale, and the collector then fails ("Cannot query "Agency object (9)": Must
+    be "Agency" instance."). A row still in use (by a household, an assessment, a benefit, a
+    user) makes the database refuse the reverse step: reference data in use are never dropped
+    silently.
+    """
+    model = queryset.model
+    pks = list(queryset.values_list("pk", flat=True))
+    if not pks:
+        return
+    quote = schema_editor.quote_name
+    placeholders = ", ".join(["%s"] * len(pks))
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {quote(model._meta.db_table)} "
+            f"WHERE {quote(model._meta.pk.column)} IN ({placeholders})",
+            pks,
+        )
 
 
 class Migration(migrations.Migration):

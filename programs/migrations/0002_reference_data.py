@@ -452,8 +452,31 @@ def load(apps: Any, schema_editor: Any) -> None:
 def unload(apps: Any, schema_editor: Any) -> None:
     Agency = apps.get_model("programs", "Agency")
     Programme = apps.get_model("programs", "Programme")
-    Programme.objects.filter(code__in=[row["code"] for row in PROGRAMMES]).delete()
-    Agency.objects.filter(code__in=[row["code"] for row in AGENCIES]).delete()
+    _delete(schema_editor, Programme.objects.filter(code__in=[row["code"] for row in PROGRAMMES]))
+    _delete(schema_editor, Agency.objects.filter(code__in=[row["code"] for row in AGENCIES]))
+
+
+def _delete(schema_editor: Any, queryset: Any) -> None:
+    """Delete the rows with one DELETE, without Django's deletion collector.
+
+    In a backwards run Django hands RunPython historical models whose relations to other apps'
+    models can be stale, and the collector then fails ("Cannot query "Agency object (9)": Must
+    be "Agency" instance."). A row still in use (by a household, an assessment, a benefit, a
+    user) makes the database refuse the reverse step: reference data in use are never dropped
+    silently.
+    """
+    model = queryset.model
+    pks = list(queryset.values_list("pk", flat=True))
+    if not pks:
+        return
+    quote = schema_editor.quote_name
+    placeholders = ", ".join(["%s"] * len(pks))
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {quote(model._meta.db_table)} "
+            f"WHERE {quote(model._meta.pk.column)} IN ({placeholders})",
+            pks,
+        )
 
 
 class Migration(migrations.Migration):

@@ -190,10 +190,33 @@ def forward(apps: Any, schema_editor: Any) -> None:
 def backward(apps: Any, schema_editor: Any) -> None:
     Programme = apps.get_model("programs", "Programme")
     ProgrammeRule = apps.get_model("programs", "ProgrammeRule")
-    ProgrammeRule.objects.all().delete()
-    Programme.objects.filter(code="giam-hoc-phi").delete()
+    _delete(schema_editor, ProgrammeRule.objects.all())
+    _delete(schema_editor, Programme.objects.filter(code="giam-hoc-phi"))
     for code, fields in ORIGINAL.items():
         Programme.objects.filter(code=code).update(**fields)
+
+
+def _delete(schema_editor: Any, queryset: Any) -> None:
+    """Delete the rows with one DELETE, without Django's deletion collector.
+
+    In a backwards run Django hands RunPython historical models whose relations to other apps'
+    models can be stale, and the collector then fails ("Cannot query "Agency object (9)": Must
+    be "Agency" instance."). A row still in use (by a household, an assessment, a benefit, a
+    user) makes the database refuse the reverse step: reference data in use are never dropped
+    silently.
+    """
+    model = queryset.model
+    pks = list(queryset.values_list("pk", flat=True))
+    if not pks:
+        return
+    quote = schema_editor.quote_name
+    placeholders = ", ".join(["%s"] * len(pks))
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {quote(model._meta.db_table)} "
+            f"WHERE {quote(model._meta.pk.column)} IN ({placeholders})",
+            pks,
+        )
 
 
 class Migration(migrations.Migration):
