@@ -17,18 +17,18 @@ of birth) or adds one, and members the file does not list are kept: an import de
 from __future__ import annotations
 
 import datetime
-import zipfile
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from giamngheo.formatting import fold_text
 from households import access
@@ -36,9 +36,22 @@ from households.ethnicities import Ethnicity
 from households.models import Household, Member, Quarter, User, Ward
 from households.services.registry import HouseholdRegisterError, household_register
 from programs.excel import Column
+from reports import xlsx_guard
+from reports.xlsx_guard import MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, WorkbookRefused
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 5000
+# The upload limit when settings.IMPORT_MAX_MEGABYTES is not set.
+DEFAULT_MAX_MEGABYTES = 5
+
+
+def max_megabytes() -> int:
+    """The largest file the import takes, in MB (settings.IMPORT_MAX_MEGABYTES)."""
+    return int(getattr(settings, "IMPORT_MAX_MEGABYTES", DEFAULT_MAX_MEGABYTES))
+
+
+def max_file_bytes() -> int:
+    return max_megabytes() * 1024 * 1024
+
 
 # How to read a cell of each kind; "choice" columns also name their choices.
 HOUSEHOLD = "household"
@@ -318,11 +331,38 @@ class _Row:
     failed: bool
 
 
-def _open(source: str | IO[bytes]) -> Any:
+def _open(source: str | os.PathLike[str] | IO[bytes]) -> Any:
+    """The workbook, read-only, once `xlsx_guard` has measured the file; else WorkbookRefused."""
+    xlsx_guard.check_workbook(source, max_bytes=max_file_bytes())
     try:
         return load_workbook(source, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return None
+    except Exception as exc:
+        # openpyxl reports a malformed part with whatever its parser raised (XML ParseError,
+        # KeyError, ValueError, TypeError, ...): every one of them is the file's fault here.
+        raise xlsx_guard.damaged() from exc
+
+
+def _rows(workbook: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """The first sheet's rows, numbered from 1, read as a stream and never past the limits.
+
+    openpyxl pads rows to the declared width and fills every declared row, so both are
+    bounded here whatever the file declares; a row past MAX_SHEET_ROWS (blank rows count)
+    refuses the file.
+    """
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(
+            max_row=MAX_SHEET_ROWS + 1, max_col=MAX_SHEET_COLUMNS, values_only=True
+        )
+        for number, values in enumerate(rows, start=1):
+            if number > MAX_SHEET_ROWS:
+                raise xlsx_guard.too_many_rows()
+            yield number, values
+    except WorkbookRefused:
+        raise
+    except Exception as exc:
+        # As in _open: the sheet's XML is parsed lazily, so its errors surface here.
+        raise xlsx_guard.damaged() from exc
 
 
 def _find_header(rows: Iterable[tuple[int, tuple[Any, ...]]]) -> tuple[int, dict[str, int]] | None:
@@ -346,7 +386,11 @@ def _find_header(rows: Iterable[tuple[int, tuple[Any, ...]]]) -> tuple[int, dict
 
 
 def import_households(
-    source: str | IO[bytes], *, user: User | None, ward: Ward | None, commit: bool
+    source: str | os.PathLike[str] | IO[bytes],
+    *,
+    user: User | None,
+    ward: Ward | None,
+    commit: bool,
 ) -> ImportResult:
     """Check the workbook `source` and, with `commit` and no problem at all, save it.
 
@@ -355,24 +399,22 @@ def import_households(
     names its ward. `user` is who imports: the service checks they may edit the ward.
     """
     result = ImportResult()
-    workbook = _open(source)
-    if workbook is None:
-        result.problems.append(
-            Problem(0, "", _("This file is not an Excel workbook (.xlsx): use the template."))
-        )
-        return result
     try:
-        _check_and_save(workbook, result, user=user, ward=ward, commit=commit)
-    finally:
-        workbook.close()
+        workbook = _open(source)
+        try:
+            _check_and_save(workbook, result, user=user, ward=ward, commit=commit)
+        finally:
+            workbook.close()
+    except WorkbookRefused as refused:
+        # Refused before any row was saved (every row is read before the first write).
+        return ImportResult(problems=[Problem(0, "", refused.message)])
     return result
 
 
 def _check_and_save(
     workbook: Any, result: ImportResult, *, user: User | None, ward: Ward | None, commit: bool
 ) -> None:
-    sheet = workbook.worksheets[0]
-    numbered = enumerate(sheet.iter_rows(values_only=True), start=1)
+    numbered = _rows(workbook)
     header = _find_header(numbered)
     if header is None:
         result.problems.append(
