@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -23,18 +24,24 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from giamngheo import uploads
 from households import access, selectors
 from households.forms.lists import HouseholdFilterForm
 from households.models import Ward
 from programs.excel import xlsx_response
 from reports import households_export, imports
-from reports.imports import LAYOUT, MAX_FILE_BYTES, MAX_ROWS, example_rows
+from reports.imports import LAYOUT, MAX_ROWS, ImportResult, Problem, example_rows
 
 TOKEN_SALT = "reports.import"
 TOKEN_MAX_AGE = 60 * 60  # an hour between the preview and the confirmation
-UPLOADS = Path(tempfile.gettempdir()) / "giamngheo-imports"
+
+
+def _uploads() -> Path:
+    """Where files wait between the preview and the confirmation (beside Django's own)."""
+    return Path(settings.FILE_UPLOAD_TEMP_DIR or tempfile.gettempdir()) / "giamngheo-imports"
 
 
 @login_required
@@ -96,12 +103,15 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Choose an Excel file ending in .xlsx (the template)."))
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)s MB: split it into several files.")
-                % {"size": MAX_FILE_BYTES // (1024 * 1024)}
-            )
+        if upload.size > imports.max_file_bytes():
+            raise forms.ValidationError(_too_large_message())
         return upload
+
+
+def _too_large_message() -> str:
+    return _("The file is larger than %(size)s MB: split it into several files.") % {
+        "size": imports.max_megabytes()
+    }
 
 
 def _import_ward(user: Any, form: ImportForm) -> Ward:
@@ -112,15 +122,20 @@ def _import_ward(user: Any, form: ImportForm) -> Ward:
 
 def _store(upload: Any) -> str:
     """Keep the upload until it is confirmed; files older than a day are removed on the way."""
-    UPLOADS.mkdir(mode=0o700, exist_ok=True)
+    folder = _uploads()
+    folder.mkdir(mode=0o700, exist_ok=True)
     cutoff = time.time() - 24 * 60 * 60
-    for old in UPLOADS.glob("*.xlsx"):
+    for old in folder.glob("*.xlsx"):
         if old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
     name = f"{uuid.uuid4().hex}.xlsx"
-    with (UPLOADS / name).open("wb") as target:
-        for chunk in upload.chunks():
-            target.write(chunk)
+    try:
+        with (folder / name).open("wb") as target:
+            for chunk in upload.chunks():
+                target.write(chunk)
+    except BaseException:
+        (folder / name).unlink(missing_ok=True)  # a full disk leaves no half file behind
+        raise
     return name
 
 
@@ -129,33 +144,60 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
         "nav": "households",
         "columns": [str(c.header) for c in LAYOUT],
         "max_rows": MAX_ROWS,
-        "max_mb": MAX_FILE_BYTES // (1024 * 1024),
+        "max_mb": imports.max_megabytes(),
+        "max_bytes": imports.max_file_bytes(),
         **extra,
     }
 
 
+@csrf_exempt  # checked in _post, once the upload limit is in place (see giamngheo.uploads)
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def import_households(request: HttpRequest) -> HttpResponse:
     """Upload → preview (nothing saved) → confirm (everything saved, or nothing)."""
     user = request.user
     access.require(access.can_create_households(user))
-    if request.method == "POST" and "token" in request.POST:
-        return _confirm(request)
     if request.method != "POST":
         return render(request, "reports/import.html", _context(request, form=ImportForm(user=user)))
+    # Before anything reads the body: a declared oversize is refused unread, and a file
+    # that turns out larger than declared stops being stored at the limit.
+    if uploads.body_too_large(request, imports.max_file_bytes()):
+        return _refuse_too_large(request)
+    limiter = uploads.limit_uploads(request, imports.max_file_bytes())
+    return _post(request, limiter)
 
+
+def _refuse_too_large(request: HttpRequest) -> HttpResponse:
+    result = ImportResult(problems=[Problem(0, "", _too_large_message())])
+    return render(
+        request,
+        "reports/import.html",
+        _context(request, form=ImportForm(user=request.user), result=result),
+        status=413,
+    )
+
+
+@csrf_protect
+def _post(request: HttpRequest, limiter: uploads.LimitedUploadHandler) -> HttpResponse:
+    user = request.user
+    if "token" in request.POST:
+        return _confirm(request)
+    if limiter.exceeded:
+        return _refuse_too_large(request)
     form = ImportForm(request.POST, request.FILES, user=user)
     if not form.is_valid():
         return render(request, "reports/import.html", _context(request, form=form))
     ward = _import_ward(user, form)
     name = _store(form.cleaned_data["file"])
-    result = imports.import_households(UPLOADS / name, user=user, ward=ward, commit=False)
+    path = _uploads() / name
     token = ""
-    if result.is_valid:
-        token = signing.dumps({"file": name, "user": user.pk, "ward": ward.pk}, salt=TOKEN_SALT)
-    else:
-        (UPLOADS / name).unlink(missing_ok=True)
+    try:
+        result = imports.import_households(path, user=user, ward=ward, commit=False)
+        if result.is_valid:
+            token = signing.dumps({"file": name, "user": user.pk, "ward": ward.pk}, salt=TOKEN_SALT)
+    finally:
+        if not token:  # only a file that passed waits for its confirmation
+            path.unlink(missing_ok=True)
     return render(
         request,
         "reports/import.html",
@@ -176,23 +218,25 @@ def _confirm(request: HttpRequest) -> HttpResponse:
         data = signing.loads(request.POST["token"], salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
     except signing.BadSignature:
         data = None
-    path = UPLOADS / data["file"] if data else None
+    name = data.get("file") if isinstance(data, dict) else None
+    path = _uploads() / Path(name).name if isinstance(name, str) and name else None
     if data is None or data.get("user") != user.pk or path is None or not path.exists():
         messages.error(
             request, _("This preview has expired or was already imported: upload the file again.")
         )
         return redirect("reports:import")
     ward = Ward.objects.get(pk=data["ward"])
-    result = imports.import_households(path, user=user, ward=ward, commit=True)
+    try:
+        result = imports.import_households(path, user=user, ward=ward, commit=True)
+    finally:
+        path.unlink(missing_ok=True)  # imported or not, the preview's file is spent
     if not result.saved:
         # Something changed since the preview (another officer, another import): show why.
-        path.unlink(missing_ok=True)
         return render(
             request,
             "reports/import.html",
             _context(request, form=ImportForm(user=user), result=result, ward=ward, token=""),
         )
-    path.unlink(missing_ok=True)
     messages.success(
         request,
         _("%(households)s households with %(members)s members were imported into %(ward)s.")
