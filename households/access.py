@@ -93,3 +93,10 @@ def require(allowed: bool) -> None:
     """Raise 403 with a Vietnamese message when `allowed` is false."""
     if not allowed:
         raise PermissionDenied(_("You are not allowed to do this."))
+
+
+def can_archive(user: Any, household: Household) -> bool:
+    """Archive a household (issue 10: archived with its history, never deleted): the officer of
+    its ward, who knows the family has gone, and administrators. Bringing one back is for
+    administrators only."""
+    return can_edit_household(user, household)

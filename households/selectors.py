@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from households import standing
+from households import access, standing
 from households.classification import DEFAULT_STANDARD, get_standard
 from households.models import (
     Assessment,
@@ -113,6 +113,9 @@ class HouseholdFilters:
     period_year: int | None = None
     period_kind: str = standing.ANNUAL
     movement_list: str = ""
+    # Archived households (issue 10) are left out of the list; with `archived`, the list shows
+    # only them, for those who keep the registry or oversee it (`access.can_see_reports`).
+    archived: bool = False
 
     @property
     def movement_period(self) -> standing.Period | None:
@@ -264,12 +267,20 @@ def household_list(*, user: Any, filters: HouseholdFilters, sort: str) -> QueryS
     assessments.
     """
     households = Household.objects.visible_to(user)
+    period = filters.movement_period
+    day = filters.standing_day
+    if filters.archived and access.can_see_reports(user):
+        households = households.filter(archived_at__isnull=False)
+    elif period is None:
+        # A movement's list shows the households it counts, archived ones among its outflows;
+        # a day's list leaves out those archived by then, as `households.standing` does.
+        households = households.filter(
+            standing.not_archived_on(day) if day is not None else Q(archived_at__isnull=True)
+        )
     if filters.q:
         # The search joins the members and needs DISTINCT: narrowing by id keeps both out of
         # the list's own query (and out of its member count).
         households = households.filter(pk__in=households.search(filters.q).values("pk"))
-    period = filters.movement_period
-    day = filters.standing_day
     if filters.ward is not None and day is None:
         # Official figures count a household in the unit its result in effect was made in
         # (`Assessment.ward`), not today's ward: see below.

@@ -15,6 +15,10 @@ The rules (Circular 17/2016/TT-BLĐTBXH Art. 2(1) and 4; REFERENCE.md §7):
   recognised keeps the status it was last recognised with.
 - **Movements** between two days compare the standings on both and, for the poor list, the
   household's history before the first day (`MOVEMENTS`).
+- A household **archived** on day D (`Household.archived_at`, issue 10) has no standing on any
+  day from D on: it leaves the lists, and a period in which it was archived counts it as an
+  outflow ("other", `OTHER_OUT`, as it has no recognised result at the end), so start + in − out
+  = end still holds. Standings before D, and so past figures, do not change.
 - A household **escaped** poverty recently (Decision 28/2015/QĐ-TTg, preferential credit for
   three years) when it is above the near-poverty line now and was on the poor or near-poor list
   at some time in the last `ESCAPED_YEARS` years.
@@ -123,11 +127,21 @@ IN_EFFECT_ORDER = ("-effective_from", "-decision_date", "-pk")
 
 
 def recognised_by(day: datetime.date) -> QuerySet[Assessment]:
-    """Every recognised result in effect on `day` (any household), the one that counts first
-    for each household: prefetch it, and take each household's first."""
+    """Every recognised result in effect on `day` (any household not archived by then), the one
+    that counts first for each household: prefetch it, and take each household's first."""
     return Assessment.objects.filter(
-        state=ReviewState.RECOGNISED, effective_from__lte=day
+        not_archived_on(day, "household__"),
+        state=ReviewState.RECOGNISED,
+        effective_from__lte=day,
     ).order_by(*IN_EFFECT_ORDER)
+
+
+def not_archived_on(day: datetime.date, prefix: str = "") -> Q:
+    """Households (through `prefix`, e.g. "household__") not archived on `day`: still there, or
+    archived after it (the local day of `archived_at`)."""
+    return Q(**{f"{prefix}archived_at__isnull": True}) | Q(
+        **{f"{prefix}archived_at__date__gt": day}
+    )
 
 
 def in_effect(day: datetime.date, household_ref: str = "pk") -> QuerySet[Assessment]:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", registry.household_create, name="create"),
     path("<int:pk>/", detail.household_detail, name="detail"),
     path("<int:pk>/edit/", registry.household_edit, name="edit"),
+    path("<int:pk>/archive/", registry.household_archive_view, name="archive"),
     path("<int:pk>/survey/", survey.assessment_create, name="assessment_create"),
     path("<int:pk>/survey/preview/", survey.assessment_preview, name="assessment_preview"),
     path("<int:pk>/adhoc/", survey.adhoc_review_open, name="adhoc_open"),

@@ -78,6 +78,7 @@ SKIPPED_PREFIXES = (
 PATH_OBJECT = {
     "households:detail": "household",
     "households:edit": "household",
+    "households:archive": "household",
     "households:adhoc_open": "household",
     "households:assessment_create": "fresh_household",
     "households:assessment_preview": "fresh_household",
@@ -125,6 +126,8 @@ GET_ROWS: dict[str, tuple[Any, ...]] = {
     "households:create":               (LOGIN, 200, 200, 403, 403, 403, 200),
     "households:detail":               (LOGIN, 200, 404, 200, 200, 200, 200),
     "households:edit":                 (LOGIN, 200, 404, 403, 403, 403, 200),
+    # Archiving (issue 10): the ward's officer or an administrator, with a reason.
+    "households:archive":              (LOGIN, 200, 404, 403, 403, 403, 200),
     "households:adhoc_open":           (LOGIN, 200, 404, 403, 403, 403, 200),
     "households:assessment_create":    (LOGIN, 200, 404, 403, 404, 404, 200),
     "households:assessment_preview":   (LOGIN, 405, 405, 405, 405, 405, 405),
@@ -174,6 +177,8 @@ POST_ROWS: dict[str, tuple[Any, ...]] = {
                                         LOGIN_PAGE, LOGIN_PAGE, LOGIN_PAGE),
     "households:create":               (LOGIN, 200, 200, 403, 403, 403, 200),
     "households:edit":                 (LOGIN, 200, 404, 403, 403, 403, 200),
+    # No reason given: the form comes back with its error and nothing is archived.
+    "households:archive":              (LOGIN, 200, 404, 403, 403, 403, 200),
     "households:adhoc_open":           (LOGIN, 200, 404, 403, 403, 403, 200),
     "households:assessment_create":    (LOGIN, 200, 404, 403, 404, 404, 200),
     "households:assessment_preview":   (LOGIN, 200, 404, 403, 404, 404, 200),

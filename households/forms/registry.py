@@ -226,6 +226,21 @@ HouseholdMemberFormSetFactory = forms.inlineformset_factory(
 )
 
 
+class HouseholdArchiveForm(BootstrapFormMixin, forms.Form):
+    """Why a household is archived (issue 10); `household_archive` checks the rest."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for archiving"),
+        max_length=255,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "E.g. the whole family moved away for good, merged with another household, or it "
+            "was entered twice."
+        ),
+        error_messages={"required": gettext_lazy("Enter why the household is archived.")},
+    )
+
+
 class AssessmentAdminForm(forms.ModelForm):
     """The survey as the admin enters it; the result is computed, never typed."""
 
@@ -257,12 +272,15 @@ class AssessmentAdminForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for key in ROSTER_INDICATORS:
-            self.fields[key].disabled = True
+        # The admin builds this form with only the fields the user may change (none for a
+        # reader, who sees the others read-only): touch only the fields it has.
+        disabled = list(ROSTER_INDICATORS)
         if self.instance.pk:
             # A survey belongs to its household and round; record another one instead.
-            self.fields["household"].disabled = True
-            self.fields["round"].disabled = True
+            disabled += ["household", "round"]
+        for name in disabled:
+            if name in self.fields:
+                self.fields[name].disabled = True
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -26,6 +26,16 @@ household_code_validator = RegexValidator(
 phone_validator = RegexValidator(
     r"^(\+84|0)[0-9]{8,10}$", _("Enter a Vietnamese phone number, e.g. 0912345678.")
 )
+# The accent-stripped copies of names are searched, never shown: `fold_text` can lengthen a
+# name (a Hangul syllable decomposes into two or three letters), so they are cut to fit.
+FOLDED_MAX_LENGTH = 100
+
+
+def fold_name(name: str) -> str:
+    """The folded copy of a name, as the `*_folded` columns store it (`FOLDED_MAX_LENGTH`)."""
+    return fold_text(name)[:FOLDED_MAX_LENGTH].rstrip()
+
+
 national_id_validator = RegexValidator(
     r"^([0-9]{9}|[0-9]{12})$",
     _("A national ID number has 9 digits (CMND) or 12 digits (CCCD)."),
@@ -76,7 +86,7 @@ class Household(models.Model):
         _("household code"), max_length=20, validators=[household_code_validator]
     )
     head_name = models.CharField(_("head of household"), max_length=100)
-    head_name_folded = models.CharField(max_length=100, editable=False, db_index=True)
+    head_name_folded = models.CharField(max_length=FOLDED_MAX_LENGTH, editable=False, db_index=True)
     address = models.CharField(_("address"), max_length=255)
     phone = models.CharField(_("phone"), max_length=15, blank=True, validators=[phone_validator])
     is_merit_family = models.BooleanField(
@@ -136,7 +146,7 @@ class Household(models.Model):
 
     def clean(self) -> None:
         self.head_name = " ".join(self.head_name.split())
-        self.head_name_folded = fold_text(self.head_name)
+        self.head_name_folded = fold_name(self.head_name)
         if self.quarter_id and self.ward_id and self.quarter.ward_id != self.ward_id:
             raise ValidationError(
                 {"quarter": _("This quarter / hamlet does not belong to the chosen ward.")}
@@ -184,7 +194,7 @@ class Member(models.Model):
         Household, on_delete=models.CASCADE, related_name="members", verbose_name=_("household")
     )
     full_name = models.CharField(_("full name"), max_length=100)
-    full_name_folded = models.CharField(max_length=100, editable=False, db_index=True)
+    full_name_folded = models.CharField(max_length=FOLDED_MAX_LENGTH, editable=False, db_index=True)
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(
@@ -258,7 +268,7 @@ class Member(models.Model):
 
     def clean(self) -> None:
         self.full_name = " ".join(self.full_name.split())
-        self.full_name_folded = fold_text(self.full_name)
+        self.full_name_folded = fold_name(self.full_name)
         if self.national_id == "":
             self.national_id = None
         today = timezone.localdate()

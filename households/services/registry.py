@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -24,9 +24,11 @@ from households.models import (
     Household,
     Member,
     ReviewRound,
+    ReviewState,
     User,
     Ward,
 )
+from households.models.registry import fold_name
 from households.services.assessments import assessment_reclassify
 from households.services.locking import StaleEditError, check_and_bump_version
 
@@ -103,6 +105,57 @@ def _full_clean(instance: models.Model, *, exclude: Collection[str] = ()) -> Non
         raise ValidationError(errors)
 
 
+def _insert_or_update(household: Household) -> None:
+    """Save `household`; a household code taken meanwhile is the same error as when the check
+    sees it. Two officers may create the same code at once: both pass the check, the database
+    refuses the second insert (issue 10), so it is tried in a savepoint and the constraint is
+    checked again once the other transaction has committed."""
+    try:
+        with transaction.atomic():
+            household.save()
+    except IntegrityError:
+        if household.pk is not None and household._state.adding:
+            household.pk = None  # the insert did not happen
+        code_taken = (
+            Household.objects.filter(ward_id=household.ward_id, code=household.code)
+            .exclude(pk=household.pk)
+            .exists()
+            if household.ward_id
+            else False
+        )
+        if not code_taken:
+            raise
+        raise ValidationError({"code": [_code_taken_message()]}) from None
+
+
+def _code_taken_message() -> str:
+    constraint = next(
+        c for c in Household._meta.constraints if c.name == "household_code_unique_in_ward"
+    )
+    return str(constraint.violation_error_message)
+
+
+def ensure_not_archived(household: Household) -> None:
+    """Refuse to change an archived household or its members: its record is kept as it was
+    (issue 10). Reads the saved row, so a form opened before the archiving is refused too."""
+    if household.pk is None:
+        return
+    archived = (
+        Household.objects.filter(pk=household.pk)
+        .values_list("archived_at", "archive_reason")
+        .first()
+    )
+    if archived is not None and archived[0] is not None:
+        raise ValidationError(archived_message(archived[0], archived[1]))
+
+
+def archived_message(archived_at: Any, reason: str) -> str:
+    return _(
+        "This household was archived on %(date)s (reason: %(reason)s): it can no longer be "
+        "changed or surveyed."
+    ) % {"date": date_format(timezone.localtime(archived_at), "d/m/Y"), "reason": reason}
+
+
 # --- Households ----------------------------------------------------------------------------
 
 
@@ -111,11 +164,13 @@ def household_save(*, household: Household, expected_version: int | None = None)
     """Validate and save a new or changed household (the admin and forms fill the instance).
 
     `expected_version` is the version the editing form was opened at: a later save by someone
-    else makes this one fail with `StaleEditError` (optimistic locking).
+    else makes this one fail with `StaleEditError` (optimistic locking). An archived household
+    is not changed (`ensure_not_archived`).
     """
+    ensure_not_archived(household)
     _full_clean(household)
     check_and_bump_version(household, expected_version)
-    household.save()
+    _insert_or_update(household)
     return household
 
 
@@ -132,9 +187,73 @@ def household_update(
     return household_save(household=household, expected_version=expected_version)
 
 
+# Results still on their way through the community meeting and the posting: a household is not
+# archived in the middle of its public review.
+_UNDER_REVIEW = (ReviewState.SUBMITTED, ReviewState.MEETING_HELD, ReviewState.POSTED)
+
+
 @transaction.atomic
-def household_delete(*, household: Household) -> None:
-    household.delete()
+def household_archive(*, household: Household, by: User, reason: str) -> Household:
+    """Archive a household that no longer exists here (moved away for good, merged, entered by
+    mistake): households are archived with their history, never deleted (issue 10).
+
+    The officer of its ward or an administrator (`access.can_archive`) gives the reason. From
+    the day it is archived the household has no standing (`households.standing`): it leaves the
+    lists, as an outflow of the period; its past figures do not change. It can no longer be
+    edited or surveyed; an administrator may bring it back (`household_unarchive`).
+    """
+    access.require(access.can_archive(by, household))
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"archive_reason": [_("Enter why the household is archived.")]})
+    max_length = Household._meta.get_field("archive_reason").max_length or 255
+    if len(reason) > max_length:
+        raise ValidationError(
+            {
+                "archive_reason": [
+                    _("Keep the reason under %(count)s characters.") % {"count": max_length}
+                ]
+            }
+        )
+    check_and_bump_version(household, None)  # locks the row: two archivings do not cross
+    ensure_not_archived(household)
+    in_review = household.assessments.filter(state__in=_UNDER_REVIEW).select_related("round")
+    if in_review:
+        raise ValidationError(
+            _(
+                "A survey of this household is in review (%(rounds)s): withdraw it or finish "
+                "its review before archiving the household."
+            )
+            % {"rounds": ", ".join(str(a.round) for a in in_review)}
+        )
+    household.archived_at = timezone.now()
+    household.archived_by = by
+    household.archive_reason = reason
+    household._history_user = by  # type: ignore[attr-defined]
+    household.save(
+        update_fields=["archived_at", "archived_by", "archive_reason", "version", "updated_at"]
+    )
+    return household
+
+
+@transaction.atomic
+def household_unarchive(*, household: Household, by: User) -> Household:
+    """Bring an archived household back into the registry: administrators only (issue 10)."""
+    access.require(access.is_administrator(by))
+    check_and_bump_version(household, None)
+    archived_at = (
+        Household.objects.filter(pk=household.pk).values_list("archived_at", flat=True).first()
+    )
+    if archived_at is None:
+        raise ValidationError(_("This household is not archived."))
+    household.archived_at = None
+    household.archived_by = None
+    household.archive_reason = ""
+    household._history_user = by  # type: ignore[attr-defined]
+    household.save(
+        update_fields=["archived_at", "archived_by", "archive_reason", "version", "updated_at"]
+    )
+    return household
 
 
 # --- Members -------------------------------------------------------------------------------
@@ -143,6 +262,11 @@ def household_delete(*, household: Household) -> None:
 @transaction.atomic
 def member_save(*, member: Member) -> Member:
     """Validate and save a new or changed member of `member.household`."""
+    ensure_not_archived(member.household)
+    return _member_save(member)
+
+
+def _member_save(member: Member) -> Member:
     _full_clean(member)
     member.save()
     return member
@@ -159,8 +283,37 @@ def member_update(*, member: Member, **fields: Any) -> Member:
     return member_save(member=member)
 
 
+def benefits_message(member: Member) -> str | None:
+    """Why `member` cannot be removed: the benefits partner agencies recorded for them, which
+    are kept (issue 10); None when there are none."""
+    from programs.models import Benefit
+
+    benefits = list(
+        Benefit.objects.filter(member_id=member.pk)
+        .select_related("programme")
+        .order_by("date", "pk")
+    )
+    if not benefits:
+        return None
+    return _(
+        "%(name)s cannot be removed: partner agencies recorded benefits for this member "
+        "(%(benefits)s). Untick “Remove this member”; if the person has left the household, "
+        "ask an administrator."
+    ) % {
+        "name": member.full_name,
+        "benefits": "; ".join(
+            f"{benefit.programme.name} {date_format(benefit.date, 'd/m/Y')}" for benefit in benefits
+        ),
+    }
+
+
 @transaction.atomic
 def member_delete(*, member: Member) -> None:
+    """Remove a member entered by mistake; one with benefits recorded is refused."""
+    ensure_not_archived(member.household)
+    message = benefits_message(member)
+    if message is not None:
+        raise ValidationError(message)
     member.delete()
 
 
@@ -179,6 +332,8 @@ class HouseholdRegisterError(ValidationError):
         super().__init__(_("The household was not saved."))
         self.household_errors: dict[str, list[str]] = {}
         self.member_errors: dict[int, dict[str, list[str]]] = {}
+        # By position in the `deleted` passed to `household_register`.
+        self.deleted_errors: dict[int, list[str]] = {}
         self.roster_errors: list[str] = []
         self.possible_duplicates: list[Household] = []
 
@@ -194,6 +349,8 @@ class HouseholdRegisterError(ValidationError):
                 for messages in errors.values()
                 for message in messages
             ]
+        for _index, messages in sorted(self.deleted_errors.items()):
+            found += messages
         found += self.roster_errors
         if self.possible_duplicates:
             found.append(
@@ -297,7 +454,7 @@ def possible_duplicate_households(
 ) -> list[Household]:
     """Households of `ward` whose head has the same name (accents and case aside) and year of
     birth: probably the same family entered twice (issue 3 §7)."""
-    folded = fold_text(head_name)
+    folded = fold_name(head_name)
     if not folded or not head_birth_year:
         return []
     found = Household.objects.filter(
@@ -390,6 +547,8 @@ def household_register(
         access.require(access.can_edit_ward(by, household.ward_id))
         if stored is not None:
             access.require(access.can_edit_ward(by, stored["ward_id"]))
+    if stored is not None:
+        ensure_not_archived(household)
     if household.pk is not None:
         try:
             check_and_bump_version(household, expected_version)
@@ -480,7 +639,7 @@ def _register_problems(
     if (
         head is not None
         and household.head_name_folded
-        and fold_text(head.full_name) != household.head_name_folded
+        and fold_name(head.full_name) != household.head_name_folded
     ):
         problems.add_member_error(
             members.index(head),
@@ -488,6 +647,11 @@ def _register_problems(
             _("The head of household is “%(name)s” above: enter the same name on this row.")
             % {"name": household.head_name},
         )
+
+    for index, member in enumerate(deleted):
+        message = benefits_message(member) if member.pk is not None else None
+        if message is not None:
+            problems.deleted_errors[index] = [message]
 
     saved_ids = [m.pk for m in [*members, *deleted] if m.pk is not None]
     holders = national_id_holders((m.national_id for m in members), excluding=saved_ids)
@@ -526,7 +690,7 @@ def _identity_changed(
     }
     return (
         stored["ward_id"] != household.ward_id
-        or fold_text(stored["head_name"]) != household.head_name_folded
+        or fold_name(stored["head_name"]) != household.head_name_folded
         or head.birth_year not in stored_head_years
     )
 
@@ -548,11 +712,22 @@ def _save_roster(
             instance._history_user = by  # type: ignore[attr-defined]
     new = [instance for instance in [household, *members] if instance.pk is None]
     if household_changed:
-        household.save()
+        try:
+            _insert_or_update(household)
+        except ValidationError as exc:
+            problems = HouseholdRegisterError()
+            problems.household_errors = exc.message_dict
+            raise problems from None
     for member in members:
         member.household = household  # now with its id, for a new household
-    for member in deleted:
-        member_delete(member=member)
+    problems = HouseholdRegisterError()
+    for index, member in enumerate(deleted):
+        try:
+            member_delete(member=member)  # benefits recorded since the check are refused too
+        except ValidationError as exc:
+            problems.deleted_errors[index] = exc.messages
+    if problems.messages_found():
+        raise problems
     changed = [
         (index, member)
         for index, member in enumerate(members)
@@ -561,10 +736,9 @@ def _save_roster(
     if stored_members:
         # The head last, so a new head is saved after the old head's row has changed.
         changed.sort(key=lambda pair: pair[1].relation == Member.Relation.HEAD)
-    problems = HouseholdRegisterError()
     for index, member in changed:
         try:
-            member_save(member=member)
+            _member_save(member)
         except ValidationError as exc:
             problems.member_errors[index] = exc.message_dict
     if problems.messages_found():

@@ -39,10 +39,13 @@ class MemberRow:
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     household = get_object_or_404(
-        Household.objects.visible_to(user).select_related("ward", "quarter__ward"), pk=pk
+        Household.objects.visible_to(user).select_related("ward", "quarter__ward", "archived_by"),
+        pk=pk,
     )
     today = timezone.localdate()
-    can_edit = access.can_edit_household(user, household)
+    archived = household.archived_at is not None
+    # An archived household is kept as it was: no edit, survey or review step (issue 10).
+    can_edit = access.can_edit_household(user, household) and not archived
     members = [_member_row(m, today) for m in household.members.all()]
     assessments = list(
         household.assessments.select_related("round", "corrects__round")
@@ -57,7 +60,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         AssessmentCard(
             assessment=a,
             dimensions=selectors.assessment_dimensions(a),
-            actions=services.allowed_actions(user, a),
+            actions=[] if archived else services.allowed_actions(user, a),
             can_edit=can_edit and a.is_editable,
         )
         for a in assessments
@@ -69,6 +72,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cards": cards,
         "recognised": standing.latest_recognised(household),
         "can_edit": can_edit,
+        "can_archive": not archived and access.can_archive(user, household),
         "history": (
             household_history(household) if access.can_see_history(user, household) else None
         ),

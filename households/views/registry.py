@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,12 +25,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from households import access
-from households.forms.registry import HouseholdForm, HouseholdMemberFormSetFactory
+from households.forms.registry import (
+    HouseholdArchiveForm,
+    HouseholdForm,
+    HouseholdMemberFormSetFactory,
+)
 from households.history import display_value
 from households.models import Household, Member
 from households.services import StaleEditError
 from households.services.registry import (
     HouseholdRegisterError,
+    archived_message,
+    household_archive,
     household_check_version,
     household_register,
 )
@@ -55,7 +62,49 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
         Household.objects.visible_to(request.user).select_related("ward", "quarter"), pk=pk
     )
     access.require(access.can_edit_household(request.user, household))
+    if household.archived_at is not None:
+        messages.error(request, archived_message(household.archived_at, household.archive_reason))
+        return redirect("households:detail", pk=household.pk)
     return _household_form_page(request, household)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Archive a household with the reason (issue 10): it keeps its record and history, leaves
+    the lists from today and can no longer be changed; nothing is deleted."""
+    household = get_object_or_404(
+        Household.objects.visible_to(request.user).select_related("ward", "quarter"), pk=pk
+    )
+    access.require(access.can_archive(request.user, household))
+    if household.archived_at is not None:
+        messages.info(request, archived_message(household.archived_at, household.archive_reason))
+        return redirect("households:detail", pk=household.pk)
+    form = HouseholdArchiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household_archive(
+                household=household,
+                by=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            for name, found in errors.items():
+                for message in found:
+                    form.add_error("reason" if name == "archive_reason" else None, message)
+        else:
+            messages.success(
+                request,
+                _("Household %(household)s was archived: it is kept with its history.")
+                % {"household": household},
+            )
+            return redirect("households:detail", pk=household.pk)
+    return render(
+        request,
+        "households/household_archive.html",
+        {"nav": "households", "household": household, "form": form},
+    )
 
 
 # --- The page ------------------------------------------------------------------------------
@@ -83,13 +132,14 @@ def _household_form_page(request: HttpRequest, household: Household) -> HttpResp
         form_ok = form.is_valid()  # both are validated, so every error shows at once
         formset_ok = formset.is_valid()
         kept: list[forms.ModelForm] = []
+        deleted_forms: list[forms.ModelForm] = []
         try:
             if form_ok and formset_ok:
-                kept, deleted = _roster(formset)
+                kept, deleted_forms = _roster(formset)
                 saved = household_register(
                     household=form.instance,
                     members=[member_form.instance for member_form in kept],
-                    deleted=deleted,
+                    deleted=[member_form.instance for member_form in deleted_forms],
                     expected_version=form.cleaned_data.get("version"),
                     not_duplicate=form.cleaned_data["not_duplicate"],
                     by=request.user,  # type: ignore[arg-type]
@@ -112,7 +162,7 @@ def _household_form_page(request: HttpRequest, household: Household) -> HttpResp
             context["latest"] = _latest_data(form, formset, current)
             household = current
         except HouseholdRegisterError as exc:
-            _show_errors(form, kept, exc)
+            _show_errors(form, kept, deleted_forms, exc)
             context["duplicates"] = exc.possible_duplicates
             context["roster_errors"] = exc.roster_errors
     else:
@@ -142,8 +192,9 @@ def _member_formset(household: Household, data: Mapping[str, Any] | None = None)
     )
 
 
-def _roster(formset: Any) -> tuple[list[forms.ModelForm], list[Member]]:
-    """The member forms to keep (new rows left blank are skipped) and the members to delete."""
+def _roster(formset: Any) -> tuple[list[forms.ModelForm], list[forms.ModelForm]]:
+    """The member forms to keep (new rows left blank are skipped) and those of the members to
+    delete."""
     deleting = set(formset.deleted_forms)
     kept = [
         member_form
@@ -151,16 +202,21 @@ def _roster(formset: Any) -> tuple[list[forms.ModelForm], list[Member]]:
         if member_form not in deleting
         and (member_form.instance.pk is not None or member_form.has_changed())
     ]
-    deleted = [f.instance for f in deleting if f.instance.pk is not None]
+    deleted = [f for f in formset.deleted_forms if f.instance.pk is not None]
     return kept, deleted
 
 
 def _show_errors(
-    form: HouseholdForm, kept: list[forms.ModelForm], exc: HouseholdRegisterError
+    form: HouseholdForm,
+    kept: list[forms.ModelForm],
+    deleted_forms: list[forms.ModelForm],
+    exc: HouseholdRegisterError,
 ) -> None:
     _add_errors(form, exc.household_errors)
     for index, errors in exc.member_errors.items():
         _add_errors(kept[index], errors)
+    for index, found in exc.deleted_errors.items():
+        _add_errors(deleted_forms[index], {"__all__": found})
     if exc.possible_duplicates:
         _add_errors(
             form,

@@ -9,6 +9,9 @@ from django.core.exceptions import ValidationError
 
 from households import services
 from households.models import Assessment, Household, Member, Ward
+from households.services import registry
+from households.services.registry import HouseholdRegisterError, household_register
+from programs.models import Benefit, Programme
 from tests.factories import make_assessment, make_household, make_member, make_round
 
 pytestmark = pytest.mark.django_db
@@ -328,3 +331,146 @@ def test_a_round_must_use_a_standard_in_force_that_year() -> None:
             ends_on=datetime.date(2023, 12, 31),
         )
     assert errors_of(exc)["standard"] == ["Chuẩn nghèo này không áp dụng cho năm đã chọn."]
+
+
+# --- Accent-stripped copies never outgrow their column (issue 10) ---------------------------
+
+# A Hangul syllable decomposes (NFD) into two or three letters: folding lengthens the name.
+LONG_NAME = "김" * 100
+
+
+def test_folded_names_are_cut_to_their_column() -> None:
+    from households.models.registry import FOLDED_MAX_LENGTH
+
+    household = make_household(head_name=LONG_NAME)
+    member = make_member(household, full_name=LONG_NAME)
+    for instance, name in ((household, "head_name_folded"), (member, "full_name_folded")):
+        column = type(instance)._meta.get_field(name).max_length
+        assert column == FOLDED_MAX_LENGTH
+        # Saved (PostgreSQL refuses a longer value) and read back whole.
+        instance.refresh_from_db()
+        assert 0 < len(getattr(instance, name)) <= column
+    assert Household.objects.search(LONG_NAME[:20]).get() == household
+
+
+def test_a_long_folded_head_name_still_matches_its_head_row(ducthang_officer: object) -> None:
+    household = Household(ward=Ward.objects.get(code="duc-thang"), code="DT-0900")
+    household.quarter = household.ward.quarters.first()
+    household.head_name, household.address = LONG_NAME, "1 Lê Lợi"
+    head = Member(full_name=LONG_NAME, sex="male", relation="head", birth_year=1970)
+    saved = household_register(household=household, members=[head], by=ducthang_officer)
+    assert saved.members.get().full_name_folded == saved.head_name_folded
+
+
+# --- Members with benefits are not removed (issue 10) ---------------------------------------
+
+
+def benefit_for(member: Member, day: datetime.date) -> Benefit:
+    # The fact under test is the recorded benefit, not how it was recorded.
+    return Benefit.objects.create(
+        programme=Programme.objects.get(code="bhyt-ngheo"),
+        household=member.household,
+        member=member,
+        date=day,
+        quantity=1,
+    )
+
+
+def test_member_delete_refuses_a_member_with_benefits_and_names_them() -> None:
+    household = make_household()
+    make_member(household)
+    child = make_member(household, full_name="Nguyễn Thị Bé", relation="child", birth_year=2010)
+    benefit_for(child, datetime.date(2017, 3, 1))
+    benefit_for(child, datetime.date(2018, 2, 5))
+
+    with pytest.raises(ValidationError) as exc:
+        services.member_delete(member=child)
+
+    assert exc.value.messages == [
+        "Không thể xoá Nguyễn Thị Bé: các cơ quan, đơn vị đã ghi nhận hỗ trợ cho thành viên này "
+        "(Thẻ bảo hiểm y tế cho người thuộc hộ nghèo 01/03/2017; Thẻ bảo hiểm y tế cho người "
+        "thuộc hộ nghèo 05/02/2018). Bỏ chọn “Xoá thành viên này”; nếu người này đã rời khỏi "
+        "hộ, hãy liên hệ quản trị viên."
+    ]
+    assert Member.objects.filter(pk=child.pk).exists()
+    assert Benefit.objects.filter(member=child).count() == 2
+
+
+def test_household_register_refuses_to_remove_a_member_with_benefits(
+    ducthang_officer: object,
+) -> None:
+    household = make_household()
+    head = make_member(household)
+    child = make_member(household, full_name="Nguyễn Thị Bé", relation="child", birth_year=2010)
+    benefit_for(child, datetime.date(2017, 3, 1))
+    household.address = "99 Lê Lợi"
+
+    with pytest.raises(HouseholdRegisterError) as exc:
+        household_register(
+            household=household, members=[head], deleted=[child], by=ducthang_officer
+        )
+
+    assert list(exc.value.deleted_errors) == [0]
+    assert "01/03/2017" in exc.value.deleted_errors[0][0]
+    assert Household.objects.get(pk=household.pk).address == "12 Trần Hưng Đạo"
+    assert household.members.count() == 2
+
+
+def test_a_member_without_benefits_is_still_removed() -> None:
+    household = make_household()
+    make_member(household)
+    child = make_member(household, full_name="Nguyễn Thị Bé", relation="child", birth_year=2010)
+    services.member_delete(member=child)
+    assert not Member.objects.filter(pk=child.pk).exists()
+
+
+# --- Two officers creating the same household code at once (issue 10) ----------------------
+
+
+def _other_officer_saves_the_same_code_meanwhile(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After this request's checks pass, another request inserts the same code: what a race
+    between two officers does, made deterministic."""
+    original = registry._full_clean
+
+    def checked_then_taken(instance: object, **kwargs: object) -> None:
+        original(instance, **kwargs)  # type: ignore[arg-type]
+        if isinstance(instance, Household) and instance.pk is None:
+            Household.objects.create(
+                ward_id=instance.ward_id,
+                quarter_id=instance.quarter_id,
+                code=instance.code,
+                head_name="Lê Văn Khác",
+                head_name_folded="le van khac",
+                address="3 Lê Lợi",
+            )
+
+    monkeypatch.setattr(registry, "_full_clean", checked_then_taken)
+
+
+def test_a_code_taken_between_the_check_and_the_insert_is_a_form_error(
+    monkeypatch: pytest.MonkeyPatch, ducthang_officer: object
+) -> None:
+    ward = Ward.objects.get(code="duc-thang")
+    household = Household(ward=ward, quarter=ward.quarters.first(), code="DT-0700")
+    household.head_name, household.address = "Võ Văn Mười", "5 Thủ Khoa Huân"
+    head = Member(full_name="Võ Văn Mười", sex="male", relation="head", birth_year=1970)
+    _other_officer_saves_the_same_code_meanwhile(monkeypatch)
+
+    with pytest.raises(HouseholdRegisterError) as exc:
+        household_register(household=household, members=[head], by=ducthang_officer)
+
+    assert exc.value.household_errors == {"code": ["Mã hộ này đã được dùng trong phường/xã này."]}
+    assert household.pk is None and head.pk is None
+    # Nothing of this one is saved (the simulated other request shares its transaction here).
+    assert not Household.objects.filter(head_name="Võ Văn Mười").exists()
+    assert not Member.objects.filter(full_name="Võ Văn Mười").exists()
+
+
+def test_household_save_reports_a_code_taken_meanwhile_on_its_field(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _other_officer_saves_the_same_code_meanwhile(monkeypatch)
+    with pytest.raises(ValidationError) as exc:
+        make_household(code="DT-0701")
+    assert errors_of(exc) == {"code": ["Mã hộ này đã được dùng trong phường/xã này."]}
+    assert not Household.objects.filter(head_name="Nguyễn Văn An").exists()

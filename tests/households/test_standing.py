@@ -7,14 +7,17 @@ fewer than 3 deprivations; above 1.300.000 đ average living or better.
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 
 import pytest
 
-from households import standing
+from households import services, standing
 from households.models import Assessment, Household, ReviewRound, ReviewState, User
 from tests.factories import make_assessment_in_state, make_household, make_member, make_round
 
 pytestmark = pytest.mark.django_db
+
+HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
 POOR_INCOME = 800_000  # ≤ 900.000: poor, N1
 NEAR_INCOME = 1_100_000  # 900.000 < x ≤ 1.300.000, no deprivation: near-poor
@@ -188,3 +191,84 @@ def test_a_household_that_moved_leaves_one_unit_and_enters_the_other(
     assert duc_thang["moved_out"] == 1 and tien_loi["moved_in"] == 1
     assert sum(duc_thang.values()) == 1 and sum(tien_loi.values()) == 1
     assert _movements(period)["moved_in"] == 0  # the city: no movement at all
+
+
+def _archive_on(household: Household, by: User, when: datetime.datetime) -> None:
+    """Archive through the service, then date it `when` (the service archives now)."""
+    services.household_archive(household=household, by=by, reason="Chuyển đi nơi khác")
+    Household.objects.filter(pk=household.pk).update(archived_at=when)
+
+
+def test_an_archived_household_has_no_standing_from_the_day_it_was_archived(
+    ducthang_officer: User, city_reviewer: User
+) -> None:
+    household = household_with_head()
+    recognised(household, 2016, POOR_INCOME, ducthang_officer, city_reviewer)  # from 01/01/2017
+    # 00:30 in Việt Nam on 15/03/2018 is still 14/03 in UTC: the day is the local one.
+    _archive_on(household, ducthang_officer, datetime.datetime(2018, 3, 15, 0, 30, tzinfo=HCM))
+
+    assert standing.standing(household, datetime.date(2018, 3, 14)).status == "poor"
+    assert not standing.standing(household, datetime.date(2018, 3, 15)).is_known
+    assert not standing.standing(household, datetime.date(2019, 1, 1)).is_known
+    # The past is unchanged: the 2017 list still counts it.
+    assert standing.standing(household, datetime.date(2017, 6, 1)).status == "poor"
+
+
+def test_archiving_is_an_outflow_and_the_movement_table_still_balances(
+    ducthang_officer: User, city_reviewer: User
+) -> None:
+    """Hand-worked, the year 2018 (standing on 01/01/2018 → on 01/01/2019), Đức Thắng:
+
+    - STAY: poor from the 2017 review, poor again in 2018: on the poor list at both ends;
+    - GONE: poor from the 2017 review, archived 15/03/2018: poor at the start, nothing at the
+      end → "other" outflow of the poor list;
+    - NEARGONE: near-poor from the 2017 review, archived 15/03/2018 → "other" outflow of the
+      near-poor list;
+    - OLD: poor from the 2016 review, archived 20/06/2017: in neither balance of 2018 (it was
+      the 2017 table's outflow), and the first half of 2017 still counts it;
+    - NEW: first recognised poor in the 2018 review → newly poor.
+
+    Poor list: start 2 (STAY, GONE) + in 1 (NEW) − out 1 (GONE) = end 2 (STAY, NEW).
+    Near-poor list: start 1 (NEARGONE) + in 0 − out 1 (NEARGONE) = end 0.
+    """
+    archived_in_2018 = datetime.datetime(2018, 3, 15, 9, 0, tzinfo=HCM)
+    stay, gone, near_gone, old, new = (
+        household_with_head(code) for code in ("STAY", "GONE", "NEARGONE", "OLD", "NEW")
+    )
+    recognised(old, 2016, POOR_INCOME, ducthang_officer, city_reviewer)
+    for household, income in ((stay, POOR_INCOME), (gone, POOR_INCOME), (near_gone, NEAR_INCOME)):
+        recognised(household, 2017, income, ducthang_officer, city_reviewer)
+    recognised(stay, 2018, POOR_INCOME, ducthang_officer, city_reviewer)
+    recognised(new, 2018, POOR_INCOME, ducthang_officer, city_reviewer)
+    _archive_on(gone, ducthang_officer, archived_in_2018)
+    _archive_on(near_gone, ducthang_officer, archived_in_2018)
+    _archive_on(old, ducthang_officer, datetime.datetime(2017, 6, 20, 9, 0, tzinfo=HCM))
+
+    period = standing.period(2018)
+    rows = standing.with_movement(Household.objects.all(), period)
+    ward = ducthang_officer.ward_id
+    for ward_id in (None, ward):
+        for status, flows_in, flows_out, start, end in (
+            ("poor", standing.POOR_FLOWS_IN, standing.POOR_FLOWS_OUT, 2, 2),
+            ("near_poor", standing.NEAR_POOR_FLOWS_IN, standing.NEAR_POOR_FLOWS_OUT, 1, 0),
+        ):
+
+            def count(key: str, status: str = status, ward_id: int | None = ward_id) -> int:
+                return rows.filter(standing.list_movement_q(status, key, ward_id=ward_id)).count()
+
+            assert rows.filter(start_status=status).count() == start
+            assert rows.filter(end_status=status).count() == end
+            inflow = sum(count(key) for key in flows_in)
+            outflow = sum(count(key) for key in flows_out)
+            assert start + inflow - outflow == end
+            assert count(standing.OTHER_OUT) == 1
+    assert set(
+        rows.filter(standing.movement_q(standing.OTHER_OUT)).values_list("code", flat=True)
+    ) == {"GONE", "NEARGONE"}
+    assert rows.filter(standing.movement_q(standing.NEWLY_POOR)).get().code == "NEW"
+    # The 2017 table, whose first half OLD was on the poor list, counts it out once.
+    first_half = standing.with_movement(
+        Household.objects.filter(code="OLD"), standing.period(2017, standing.SIX_MONTH)
+    ).get()
+    assert (first_half.start_status, first_half.end_status) == ("poor", None)
+    assert standing.standing(old, datetime.date(2017, 6, 19)).status == "poor"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from households import services
 from households.models import Household, Member, User, Ward
 from households.services.registry import HouseholdRegisterError, household_register
+from programs.models import Benefit, Programme
 from tests.factories import (
     make_assessment,
     make_household,
@@ -700,3 +701,38 @@ def test_household_register_reports_every_problem_for_an_import(duc_thang: Ward)
     assert exc.value.member_errors[0]["full_name"] == ["Trường này không được để trắng."]
     assert "Thành viên 1: Trường này không được để trắng." in exc.value.messages
     assert counts() == (0, 0)
+
+
+def test_removing_a_member_with_benefits_is_refused_on_their_row(
+    client: Client, ducthang_officer: User
+) -> None:
+    household = household_with_members(count=3)
+    head, first_child, second_child = household.members.order_by("id")
+    Benefit.objects.create(
+        programme=Programme.objects.get(code="bhyt-ngheo"),
+        household=household,
+        member=second_child,
+        date=datetime.date(2017, 3, 1),
+        quantity=1,
+    )
+    client.force_login(ducthang_officer)
+    data = workspace_household_form(
+        household,
+        address="20 Nguyễn Tất Thành",
+        members=[member_row(head), member_row(first_child), member_row(second_child, DELETE="on")],
+    )
+
+    response = client.post(edit_url(household), data)
+
+    assert response.status_code == 200
+    formset = response.context["formset"]
+    row = next(f for f in formset.forms if f.instance.pk == second_child.pk)
+    assert row.non_field_errors() == [
+        "Không thể xoá Nguyễn Thị Con 2: các cơ quan, đơn vị đã ghi nhận hỗ trợ cho thành viên "
+        "này (Thẻ bảo hiểm y tế cho người thuộc hộ nghèo 01/03/2017). Bỏ chọn “Xoá thành viên "
+        "này”; nếu người này đã rời khỏi hộ, hãy liên hệ quản trị viên."
+    ]
+    assert "Thẻ bảo hiểm y tế cho người thuộc hộ nghèo 01/03/2017" in response.content.decode()
+    assert household.members.count() == 3
+    assert fresh(household).address == household.address
+    assert fresh(household).version == household.version
