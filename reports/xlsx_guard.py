@@ -61,10 +61,16 @@ SHARED_STRINGS = "xl/sharedStrings.xml"
 
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
-_ROW_NUMBER = re.compile(rb"\br\s*=\s*[\"']0*(\d+)[\"']")
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
-_CELL_COLUMN = re.compile(rb"\br\s*=\s*[\"']\$?([A-Za-z]+)\$?\d*[\"']")
+# Each pattern starts with a literal, which re searches for quickly; elements with a namespace
+# prefix (<x:row>, which openpyxl reads too) have their own pattern.
+_ROW = (re.compile(rb"<row[\s/>]"), re.compile(rb":row[\s/>]"))
+_ROW_NUMBER = tuple(
+    re.compile(start + rb"row\s[^>]*?\br\s*=\s*[\"']0*(\d+)") for start in (b"<", b":")
+)
+_CELL = (re.compile(rb"<c[\s/>]"), re.compile(rb":c[\s/>]"))
+_CELL_COLUMN = tuple(
+    re.compile(start + rb"c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za-z]+)") for start in (b"<", b":")
+)
 _STRING_ITEM = re.compile(rb"<(?:\w+:)?si\b")
 # Longest stretch kept between chunks so a tag cut in two is still seen whole.
 _CARRY_BYTES = 4096
@@ -261,18 +267,16 @@ def _check_worksheet(chunks: Iterator[bytes]) -> None:
     for piece in _tokens(chunks):
         if _DTD.search(piece):
             raise damaged()
-        for attributes in _ROW.findall(piece):
-            rows += 1
-            number = _ROW_NUMBER.search(attributes)
-            if rows > MAX_SHEET_ROWS or (number and _over_rows(number.group(1))):
-                raise too_many_rows()
-        for attributes in _CELL.findall(piece):
-            cells += 1
-            column = _CELL_COLUMN.search(attributes)
-            if cells > MAX_SHEET_CELLS:
-                raise too_much_data()
-            if column and _column_index(column.group(1)) > MAX_SHEET_COLUMNS:
-                raise too_many_rows()
+        rows += sum(len(pattern.findall(piece)) for pattern in _ROW)
+        numbers = [n for pattern in _ROW_NUMBER for n in pattern.findall(piece)]
+        if rows > MAX_SHEET_ROWS or any(map(_over_rows, numbers)):
+            raise too_many_rows()
+        cells += sum(len(pattern.findall(piece)) for pattern in _CELL)
+        if cells > MAX_SHEET_CELLS:
+            raise too_much_data()
+        columns = {letters for pattern in _CELL_COLUMN for letters in pattern.findall(piece)}
+        if any(_column_index(letters) > MAX_SHEET_COLUMNS for letters in columns):
+            raise too_many_rows()
 
 
 def _over_rows(digits: bytes) -> bool:

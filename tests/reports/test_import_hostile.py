@@ -139,6 +139,10 @@ TOO_MANY_CELLS = crafted(
         )
     )
 )  # 300,000 cells, each within the row and column limits
+PREFIXED_ROWS = crafted(
+    b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<x:sheetData><x:row r="1"/><x:row r="300000000"/></x:sheetData></x:worksheet>'
+)  # the same rows under a namespace prefix, which openpyxl reads just as well
 HUGE_MEMBER = crafted(sheet(header_rows()), extra={"xl/media/padding.bin": b"\0" * (35 << 20)})
 
 
@@ -150,6 +154,7 @@ HUGE_MEMBER = crafted(sheet(header_rows()), extra={"xl/media/padding.bin": b"\0"
         pytest.param(BLANK_ROWS_MANY, TOO_MANY_ROWS, id="30000-blank-rows"),
         pytest.param(SHARED_STRING_BOMB, TOO_MUCH, id="shared-string-bomb"),
         pytest.param(ENTITY_BOMB, DAMAGED, id="entity-expansion"),
+        pytest.param(PREFIXED_ROWS, TOO_MANY_ROWS, id="prefixed-rows"),
         pytest.param(TOO_MANY_CELLS, TOO_MUCH, id="300000-cells"),
         pytest.param(HUGE_MEMBER, TOO_MUCH, id="35-MB-member"),
         pytest.param(
