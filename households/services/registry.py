@@ -649,9 +649,9 @@ def _register_problems(
         )
 
     for index, member in enumerate(deleted):
-        message = benefits_message(member) if member.pk is not None else None
-        if message is not None:
-            problems.deleted_errors[index] = [message]
+        refusal = benefits_message(member) if member.pk is not None else None
+        if refusal is not None:
+            problems.deleted_errors[index] = [refusal]
 
     saved_ids = [m.pk for m in [*members, *deleted] if m.pk is not None]
     holders = national_id_holders((m.national_id for m in members), excluding=saved_ids)

@@ -89,7 +89,7 @@ def household_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
             for name, found in errors.items():
                 for message in found:
                     form.add_error("reason" if name == "archive_reason" else None, message)
