@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# `make serve-prod`: port, gunicorn workers and worker timeout (seconds).
+PROD_PORT ?= 8001
+WORKERS ?= 2
+TIMEOUT ?= 120
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 # Debian packages the app and its suite need: msgfmt compiles the Vietnamese catalogue,
 # Chromium runs the browser tests, poppler reads PDFs back, harfbuzz-subset and DejaVu
@@ -10,7 +14,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 SYSTEM_PACKAGES := gettext chromium poppler-utils libharfbuzz-subset0 fonts-dejavu-core
 MO := giamngheo/locale/vi/LC_MESSAGES/django.mo
 
-.PHONY: install run test lint format check-migrations messages clean ci
+.PHONY: install run serve-prod test lint format check-migrations messages clean ci
 
 install: $(STAMP) $(MO)
 
@@ -39,6 +43,29 @@ run: install
 	@echo "    nhcsxh    – Social Policy Bank: records loans (also yte – health, giaoduc – education)"
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# A trial of the production setup on this machine, over plain HTTP: DEBUG off, static files
+# collected and served by WhiteNoise (hashed, compressed), gunicorn. A real server puts nginx
+# and HTTPS in front: see docs/deploy.md. Uses SECRET_KEY from the environment or .env, else a
+# random one (sessions then end when it stops).
+serve-prod: install
+	@set -e; \
+	if [ -z "$$SECRET_KEY" ] && ! grep -qs '^SECRET_KEY=..' .env; then \
+	  SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))'); \
+	  export SECRET_KEY; echo "  SECRET_KEY: none set, using a random one for this run"; \
+	fi; \
+	export DEBUG=False ALLOWED_HOSTS=127.0.0.1,localhost \
+	  SECURE_SSL_REDIRECT=False SESSION_COOKIE_SECURE=False CSRF_COOKIE_SECURE=False; \
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0; \
+	$(BIN)/python manage.py migrate --noinput; \
+	echo ""; \
+	echo "  giamngheo (production settings, DEBUG=False) on http://127.0.0.1:$(PROD_PORT)/"; \
+	echo "  gunicorn: $(WORKERS) workers, timeout $(TIMEOUT) s (make serve-prod WORKERS=4 TIMEOUT=300 PROD_PORT=8002)"; \
+	echo "  PLAIN-HTTP LOCAL TRIAL: HTTPS redirect OFF and cookies NOT marked Secure."; \
+	echo "  Do not open this to a network; a real server uses nginx with HTTPS (docs/deploy.md)."; \
+	echo ""; \
+	exec $(BIN)/gunicorn --config giamngheo/gunicorn.conf.py --bind 127.0.0.1:$(PROD_PORT) \
+	  --workers $(WORKERS) --timeout $(TIMEOUT) giamngheo.wsgi
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

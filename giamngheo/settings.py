@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    # The project package: start-up wiring (giamngheo.apps), no models.
+    "giamngheo.apps.GiamngheoConfig",
     "households",
     "programs",
     "reports",
@@ -47,12 +49,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves collected static files (compressed, hashed names) when DEBUG is off.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "giamngheo.middleware.content_security_policy_middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "giamngheo.middleware.chosen_language_middleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "giamngheo.middleware.session_idle_timeout_middleware",
+    "giamngheo.middleware.private_pages_middleware",
+    "giamngheo.middleware.friendly_404_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the audit trail (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -107,13 +115,23 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one username from
-# one address, that pair is locked out for AXES_COOLOFF_MINUTES.
+# Login throttling (django-axes), counted by username and by address separately:
+# - a username is locked after AXES_FAILURE_LIMIT wrong passwords, from whatever addresses;
+# - an address is locked after AXES_IP_FAILURE_LIMIT wrong passwords, for whatever usernames
+#   (higher, because a ward office's computers share one address behind its router).
+# The lock lasts AXES_COOLOFF_MINUTES after the last failure. A successful sign-in clears that
+# username's failures only (giamngheo.security.LoginAttemptHandler).
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "giamngheo.security.LoginAttemptHandler"
 AXES_RESET_ON_SUCCESS = True
+# The client's address: REMOTE_ADDR, or with PROXY_COUNT reverse proxies in front, the address
+# the outermost of them saw (X-Forwarded-For is only read then; clients can forge it).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "giamngheo.security.client_ip"
 # Renders registration/lockout.html with the cool-off in minutes, status 429.
 AXES_LOCKOUT_CALLABLE = "giamngheo.views.lockout"
 
@@ -132,6 +150,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# With DEBUG off, `collectstatic` writes hashed, gzip- and brotli-compressed copies that
+# WhiteNoise serves with a one-year cache; in development files come straight from static/.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Development and tests look files up on each request; production indexes STATIC_ROOT once.
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
@@ -142,9 +172,39 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto says whether the visitor used HTTPS, but any client can send it: trust it
+# only behind a reverse proxy that sets it (nginx: proxy_set_header X-Forwarded-Proto $scheme).
+TRUST_X_FORWARDED_PROTO = env.bool("TRUST_X_FORWARDED_PROTO", default=PROXY_COUNT > 0)
+if TRUST_X_FORWARDED_PROTO:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Sign-ins: the session ends after SESSION_IDLE_MINUTES without a request
+# (giamngheo.middleware.session_idle_timeout_middleware), after SESSION_COOKIE_HOURS in any
+# case, and when the browser closes: office and shared computers.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_HOURS", default=12) * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Sent on every response (giamngheo.middleware.content_security_policy_middleware): only the
+# app's own scripts, styles, fonts and images run, all vendored under static/; no inline script,
+# no inline style attribute, no framing.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 LOGGING = {
     "version": 1,

@@ -42,3 +42,9 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# The project's Vietnamese error pages (templates/400.html, 403.html, 404.html, 500.html).
+handler400 = "giamngheo.views.bad_request"
+handler403 = "giamngheo.views.permission_denied"
+handler404 = "giamngheo.views.page_not_found"
+handler500 = "giamngheo.views.server_error"

@@ -1,4 +1,5 @@
-"""Project-level pages: the home page with each user's own numbers, and the sign-in pages."""
+"""Project-level pages: the home page with each user's own numbers, the sign-in pages and the
+error pages."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_http_methods
 
 from giamngheo.forms import BootstrapFormMixin
@@ -106,3 +109,29 @@ def _programme_home(user: Any) -> dict[str, Any]:
         "other": counts["total"] - counts["poor"] - counts["near_poor"] - counts["not_assessed"],
         "wards": list(Ward.objects.visible_to(user)),
     }
+
+
+# Error pages (handler404, handler403, handler400, handler500 in giamngheo/urls.py). 404 and 403
+# show the navigation; 400 and 500 use a standalone page that needs neither the database nor the
+# context processors, since whatever failed may be one of them.
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    response = render(request, "404.html", status=404)
+    # friendly_404_middleware replaces every other 404 page when DEBUG is on.
+    response.is_project_error_page = True  # type: ignore[attr-defined]
+    return response
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+@requires_csrf_token
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return HttpResponseBadRequest(loader.get_template("400.html").render())
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
@@ -248,16 +249,91 @@ def test_the_sixth_try_is_locked_out_even_with_the_right_password(
     assert SESSION_KEY not in client.session
 
 
-def test_the_lockout_is_for_that_username_from_that_address(
-    client: Client, ducthang_officer: User, tienloi_officer: User, password: str
-) -> None:
-    _fail(client, "alice", 5)
+def _from(address: str, **headers: str) -> Client:
+    return Client(REMOTE_ADDR=address, **headers)
 
-    # Another officer at the same computer still signs in ...
-    assert _log_in(client, "charlie", password).status_code == 302
-    # ... and so does alice from another address.
-    other = Client(REMOTE_ADDR="10.0.0.9")
-    assert _log_in(other, "alice", password).status_code == 302
+
+def test_a_username_is_locked_from_every_address(ducthang_officer: User, password: str) -> None:
+    # 12 wrong guesses spread over 3 addresses, 4 each: under the limit at every address.
+    for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
+        _fail(_from(address), "alice", 4)
+
+    # The username is locked, from a fourth address too, even with the right password.
+    response = _log_in(_from("10.0.0.4"), "alice", password)
+
+    assert response.status_code == 429
+    assert "Đăng nhập sai quá nhiều lần" in response.content.decode()
+
+
+def test_a_locked_username_does_not_lock_others_at_the_same_address(
+    ducthang_officer: User, tienloi_officer: User, password: str
+) -> None:
+    office = _from("10.0.0.1")
+    _fail(office, "alice", 5)
+
+    assert _log_in(_from("10.0.0.9"), "alice", password).status_code == 429
+    # Another officer at the same computer still signs in.
+    assert _log_in(office, "charlie", password).status_code == 302
+
+
+def test_an_address_guessing_many_usernames_is_locked(tienloi_officer: User, password: str) -> None:
+    assert settings.AXES_IP_FAILURE_LIMIT == 20
+    attacker = _from("203.0.113.7")
+    # 20 wrong passwords, 2 per username: no username reaches its limit of 5.
+    for number in range(10):
+        _fail(attacker, f"officer{number}", 2)
+
+    # The address is locked, even for a real account with the right password ...
+    assert _log_in(attacker, "charlie", password).status_code == 429
+    # ... and only that address.
+    assert _log_in(_from("203.0.113.8"), "charlie", password).status_code == 302
+
+
+def test_a_shared_office_address_is_not_locked_by_a_few_typos(
+    ducthang_officer: User, tienloi_officer: User, password: str
+) -> None:
+    office = _from("10.0.0.1")
+    for number in range(6):
+        _fail(office, f"colleague{number}", 1)
+
+    assert _log_in(office, "alice", password).status_code == 302
+
+
+def test_signing_in_to_ones_own_account_does_not_clear_guesses_at_another(
+    ducthang_officer: User, tienloi_officer: User, password: str
+) -> None:
+    attacker = _from("10.0.0.1")
+    _fail(attacker, "alice", 4)
+    assert _log_in(attacker, "charlie", password).status_code == 302
+
+    _fail(_from("10.0.0.1"), "alice", 1)
+
+    assert _log_in(_from("10.0.0.2"), "alice", password).status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("proxy_count", "locked_address"),
+    [(0, "127.0.0.1"), (1, "198.51.100.1")],
+)
+def test_the_client_address_comes_from_x_forwarded_for_only_behind_a_proxy(
+    settings: Any, tienloi_officer: User, password: str, proxy_count: int, locked_address: str
+) -> None:
+    settings.PROXY_COUNT = proxy_count
+    settings.AXES_IP_FAILURE_LIMIT = 3
+
+    # Three visitors behind the same nginx (REMOTE_ADDR 127.0.0.1); the first forges a header.
+    def visitor(address: str, forged: str = "") -> Client:
+        forwarded = f"{forged}, {address}" if forged else address
+        return _from("127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+
+    _fail(visitor("198.51.100.1", forged="192.0.2.99"), "nobody", 1)
+    _fail(visitor("198.51.100.1"), "nobody2", 2)
+
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {locked_address}
+    # Behind the proxy only the guessing visitor is locked; without PROXY_COUNT the header is
+    # ignored and everyone behind the proxy shares (and loses) 127.0.0.1.
+    other_visitor_locked = _log_in(visitor("198.51.100.2"), "charlie", password).status_code
+    assert other_visitor_locked == (429 if proxy_count == 0 else 302)
 
 
 def test_fewer_failures_than_the_limit_are_forgotten_after_a_success(

@@ -6,7 +6,9 @@ import os
 import re
 import subprocess
 import sys
+from typing import Any
 
+import pytest
 from django.conf import settings
 
 
@@ -42,3 +44,50 @@ def test_every_setting_read_from_the_environment_is_documented() -> None:
     assert read, "no env reads found"
     documented = set(re.findall(r"^#?\s*([A-Z_]+)=", example, re.M))
     assert read - documented == set()
+
+
+def _setting(name: str, env: dict[str, str]) -> str:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "PROXY_COUNT", "TRUST_X_FORWARDED_PROTO"}
+    }
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        f"print(repr(getattr(settings, {name!r}, None)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "giamngheo.settings", **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_x_forwarded_proto_is_ignored_without_a_proxy() -> None:
+    production = {"DEBUG": "False", "SECRET_KEY": "x" * 60}
+
+    assert _setting("SECURE_PROXY_SSL_HEADER", production) == "None"
+    assert _setting("SECURE_PROXY_SSL_HEADER", {**production, "PROXY_COUNT": "1"}) == (
+        "('HTTP_X_FORWARDED_PROTO', 'https')"
+    )
+    assert _setting("SECURE_PROXY_SSL_HEADER", {**production, "TRUST_X_FORWARDED_PROTO": "1"}) == (
+        "('HTTP_X_FORWARDED_PROTO', 'https')"
+    )
+
+
+@pytest.mark.django_db
+def test_a_request_forging_x_forwarded_proto_is_not_https(client: Any) -> None:
+    response = client.get("/login/", headers={"X-Forwarded-Proto": "https"})
+
+    assert response.wsgi_request.is_secure() is False
+
+
+def test_production_serves_collected_files_with_hashed_names() -> None:
+    production = {"DEBUG": "False", "SECRET_KEY": "x" * 60}
+
+    assert "CompressedManifestStaticFilesStorage" in _setting("STORAGES", production)
+    assert "StaticFilesStorage" in _setting("STORAGES", {"DEBUG": "True"})

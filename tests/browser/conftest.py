@@ -15,7 +15,14 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connections
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # there (fixtures, checks) are synchronous and safe, so Django may allow them.
@@ -70,12 +77,29 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+def csp_violations(page: Page) -> list[str]:
+    """Collects what Chromium reports as blocked by the Content-Security-Policy on `page`."""
+    violations: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    return violations
+
+
 @pytest.fixture
 def page(browser: Browser, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A fresh tablet-sized page whose relative URLs go to the live server."""
+    """A fresh tablet-sized page whose relative URLs go to the live server.
+
+    The test fails if anything on its pages was blocked by the Content-Security-Policy (an
+    inline script, event handler or style that would silently not work in production).
+    """
     context = browser.new_context(viewport=TABLET, base_url=live_server.url)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    violations = csp_violations(page)
     yield page
     report = request.node.stash.get(_REPORTS, {}).get("call")
     if report is not None and report.failed:
@@ -83,6 +107,8 @@ def page(browser: Browser, live_server: Any, request: pytest.FixtureRequest) -> 
         name = re.sub(r"[^\w.-]+", "_", request.node.name)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     context.close()
+    if violations:
+        pytest.fail("Blocked by the Content-Security-Policy:\n" + "\n".join(violations))
 
 
 @pytest.fixture(autouse=True)
