@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "households",
     "programs",
     "reports",
+    "audit",
 ]
 
 MIDDLEWARE = [

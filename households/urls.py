@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from households.views import detail, lists, registry, review, survey
+from households.views import detail, files, lists, registry, review, survey
 
 app_name = "households"
 
@@ -24,5 +24,6 @@ urlpatterns = [
         "assessments/<int:pk>/recognise/", review.assessment_recognise, name="assessment_recognise"
     ),
     path("assessments/<int:pk>/return/", review.assessment_return, name="assessment_return"),
+    path("assessments/<int:pk>/minutes/", files.assessment_minutes, name="assessment_minutes"),
     path("review/", review.review_progress, name="review_progress"),
 ]

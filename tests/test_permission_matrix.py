@@ -23,6 +23,8 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -89,6 +91,7 @@ PATH_OBJECT = {
     "households:assessment_posting": "meeting_held",
     "households:assessment_recognise": "posted",
     "households:assessment_return": "posted",
+    "households:assessment_minutes": "meeting_held",
     "programs:benefit_create": "household",
     "programs:loan_create": "household",
     "programs:loan_detail": "loan",
@@ -139,6 +142,8 @@ GET_ROWS: dict[str, tuple[Any, ...]] = {
     "households:assessment_recognise": (LOGIN, 200, 404, 403, 404, 404, 200),
     "households:assessment_return":    (LOGIN, 403, 404, 200, 404, 404, 200),
     "households:review_progress":      (LOGIN, 200, 200, 200, 403, 403, 200),
+    # The minutes file, served by a view that checks scope (issue 10): whoever sees the household.
+    "households:assessment_minutes":   (LOGIN, 200, 404, 200, 404, 404, 200),
     "programs:programmes":             (LOGIN, 200, 200, 200, 200, 200, 200),
     "programs:benefit_create":         (LOGIN, 200, 404, 403, 200, 200, 200),
     "programs:loan_create":            (LOGIN, 200, 404, 403, 200, 200, 200),
@@ -271,6 +276,12 @@ def _loan(programme: Programme, household: Household) -> Loan:
     )
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    # The world's minutes file is written here, not into the project's media folder.
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.fixture
 def world(
     ducthang_officer: User, city_reviewer: User, agency_user: User, committee_member: User
@@ -339,6 +350,11 @@ def world(
     )
     objects["training"] = Training.objects.create(
         date=datetime.date(2017, 6, 1), topic="Nghiệp vụ rà soát", organiser=agency
+    )
+    # The meeting's signed minutes, as an upload leaves them.
+    minutes = default_storage.save("minutes/2017/duc-thang/bien-ban.pdf", ContentFile(b"%PDF-"))
+    Assessment.objects.filter(pk=objects[ReviewState.MEETING_HELD].pk).update(
+        meeting_minutes_file=minutes
     )
     return objects
 

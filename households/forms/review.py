@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from giamngheo.forms import BootstrapFormMixin, DateInput
 from households.models import Assessment, ReviewRound
+from households.models.assessments import MEETING_ATTENDANCE_MAX
 from households.services.review import MINUTES_EXTENSIONS
 
 DATE_ERRORS = {"invalid": _("Enter a date as dd/mm/yyyy, e.g. 15/10/2017.")}
@@ -64,10 +65,18 @@ class MeetingForm(ReviewStepForm):
     }
 
     meeting_date = _date_field(_("Date of the meeting"))
+    # The model's bound (a smallint column overflows past 32,767 on PostgreSQL): refused here in
+    # the model's words, so the page says it on the field instead of failing; the service too.
     attendance = forms.IntegerField(
         label=_("People attending"),
         required=False,
-        error_messages=NUMBER_ERRORS,
+        max_value=MEETING_ATTENDANCE_MAX,
+        error_messages={
+            **NUMBER_ERRORS,
+            "max_value": _(
+                "A community meeting of more than %(limit_value)s people is not plausible."
+            ),
+        },
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
     )
     agreement_percent = forms.IntegerField(

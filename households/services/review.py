@@ -28,9 +28,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from giamngheo.formatting import fold_text
 from households import access, review_rules, standing
 from households.models import (
     EDITABLE_STATES,
@@ -42,6 +44,7 @@ from households.models import (
     ReviewState,
     User,
 )
+from households.models.assessments import MEETING_ATTENDANCE_MAX
 from households.services.assessments import assessment_save
 
 Action = ReviewEvent.Action
@@ -62,6 +65,10 @@ TRANSITIONS: Mapping[str, tuple[frozenset[str], str]] = {
 SIGNER_MAX_LENGTH = Assessment._meta.get_field("decision_signer").max_length or 100
 
 MINUTES_EXTENSIONS = frozenset({".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".odt"})
+# The stored file name's own part: short enough that "minutes/<year>/<ward code>/<name>" plus
+# the storage's "_abc1234" on a clash always fits `meeting_minutes_file`'s 255 characters.
+MINUTES_NAME_MAX_LENGTH = 80
+MINUTES_FILE_MAX_LENGTH = Assessment._meta.get_field("meeting_minutes_file").max_length or 255
 
 
 def allowed_actions(user: Any, assessment: Assessment) -> list[str]:
@@ -206,6 +213,10 @@ def assessments_record_meeting(
             ) % {"date": _d(starts)}
     if attendance is None or attendance < 1:
         errors["attendance"] = _("Enter how many people attended (at least 1).")
+    elif attendance > MEETING_ATTENDANCE_MAX:
+        errors["attendance"] = _(
+            "A community meeting of more than %(limit_value)s people is not plausible."
+        ) % {"limit_value": MEETING_ATTENDANCE_MAX}
     if agreement_percent is None or not 0 <= agreement_percent <= 100:
         errors["agreement_percent"] = _("Enter the share agreeing, from 0 to 100%.")
     minutes = minutes.strip()
@@ -230,8 +241,12 @@ def assessments_record_meeting(
     stored = None
     if minutes_file is not None:
         first = assessments[0]
-        path = f"minutes/{first.round.year}/{first.household.ward.code}/{minutes_file.name}"
-        stored = fields["meeting_minutes_file"] = default_storage.save(path, minutes_file)
+        path = minutes_storage_name(
+            year=first.round.year, ward_code=first.household.ward.code, name=minutes_file.name
+        )
+        stored = fields["meeting_minutes_file"] = default_storage.save(
+            path, minutes_file, max_length=MINUTES_FILE_MAX_LENGTH
+        )
     try:
         return _step(assessments=assessments, action=Action.MEETING, by=by, fields=fields)
     except Exception:
@@ -239,6 +254,16 @@ def assessments_record_meeting(
         if stored:
             default_storage.delete(stored)
         raise
+
+
+def minutes_storage_name(*, year: int, ward_code: str, name: str | None) -> str:
+    """Where an uploaded minutes file is kept: its name folded to ASCII and shortened
+    ("Biên bản họp dân … .pdf" → "bien-ban-hop-dan-….pdf"), the extension kept, so the path is
+    the same on every file system and fits the database column whatever the officer's file was
+    called."""
+    base, extension = os.path.splitext(os.path.basename(name or ""))
+    slug = slugify(fold_text(base))[:MINUTES_NAME_MAX_LENGTH].strip("-_") or "bien-ban"
+    return f"minutes/{year}/{ward_code}/{slug}{extension.lower()}"
 
 
 def assessment_record_meeting(*, assessment: Assessment, by: User, **data: Any) -> Assessment:

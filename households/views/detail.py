@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from audit.services import record_view
 from households import access, selectors, services, standing
 from households.history import household_history
 from households.models import Assessment, Household, Member, ReviewEvent
@@ -78,6 +79,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "programmes": programmes_section(user, household),
     }
+    record_view(request=request, action="household_page", household=household)
     return render(request, "households/household_detail.html", context)
 
 

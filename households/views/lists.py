@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from audit.models import ViewLog
+from audit.services import record_view
 from households import access, selectors
 from households.forms.lists import HouseholdFilterForm
+
+# A search for a person by their national ID number (CMND: 9 digits, CCCD: 12) is logged.
+NATIONAL_ID_RE = re.compile(r"[0-9]{9}|[0-9]{12}")
 
 
 @login_required
@@ -25,6 +32,14 @@ def household_list(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(households, selectors.HOUSEHOLDS_PER_PAGE)
     # A page past the end (an old bookmark, a narrower filter) shows the last page.
     page = paginator.get_page(request.GET.get("page"))
+    if NATIONAL_ID_RE.fullmatch(filters.q.strip()):
+        record_view(
+            request=request,
+            action=ViewLog.Action.SEARCH_BY_ID,
+            # page[0] loads the page the template shows: no query of its own.
+            household=page[0] if paginator.count == 1 else None,
+            detail=f"q={filters.q.strip()} rows={paginator.count}",
+        )
     return render(
         request,
         "households/household_list.html",

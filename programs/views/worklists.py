@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from audit.services import describe_query, record_view
 from households import selectors as household_selectors
 from households import standing
 from households.models import ward_scope
@@ -119,6 +120,7 @@ def worklist_export(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404
     rows = worklists.worklist_rows(worklist, user=request.user, year=year, filters=form.filters())
     columns = worklist.columns
+    record_view(request=request, action="export_worklist", detail=describe_query(request))
     today = timezone.localdate()
     title = _("%(list)s – %(where)s – year %(year)s (exported %(date)s)") % {
         "list": worklist.title,

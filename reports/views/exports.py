@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from audit.services import describe_query, record_view
 from giamngheo import uploads
 from households import access, selectors
 from households.forms.lists import HouseholdFilterForm
@@ -64,6 +65,7 @@ def household_list_xlsx(request: HttpRequest) -> HttpResponse:
         review_round=review_round,
         with_members=request.GET.get("members") == "1",
     )
+    record_view(request=request, action="export_households", detail=describe_query(request))
     return xlsx_response(
         filename=sheet.filename,
         sheet_title=sheet.sheet_title,

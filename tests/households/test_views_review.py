@@ -233,6 +233,8 @@ def test_the_minutes_may_be_an_uploaded_file(
         ),
         ({"attendance": "0"}, "attendance", "Nhập số người dự họp (ít nhất 1 người)."),
         ({"attendance": "nhiều"}, "attendance", "Nhập một số nguyên."),
+        # Past PostgreSQL's smallint (32,767): refused on the field, never a 500 (issue 10).
+        ({"attendance": "40000"}, "attendance", "Số người dự họp không thể quá 2000 người."),
         ({"agreement_percent": "120"}, "agreement_percent", "Nhập tỷ lệ đồng ý, từ 0 đến 100%."),
         ({"minutes": "  "}, "minutes", "Nhập nội dung biên bản họp hoặc đính kèm tệp biên bản."),
         (
@@ -273,6 +275,27 @@ def test_bad_meeting_input_is_refused_on_its_field(
     assert assessment.meeting_date is None
     assert steps_of(assessment) == ["create", "submit"]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_service_refuses_an_attendance_past_the_bound(ducthang_officer: User) -> None:
+    # The bulk meeting and the admin reach the service without the form: it says it too.
+    assessment = submitted(ducthang_officer)
+
+    with pytest.raises(ValidationError) as raised:
+        services.assessment_record_meeting(
+            assessment=assessment, by=ducthang_officer, **{**MEETING, "attendance": 40_000}
+        )
+
+    assert raised.value.message_dict == {
+        "attendance": ["Số người dự họp không thể quá 2000 người."]
+    }
+    assert state_of(assessment) == "submitted"
+    assert (
+        services.assessment_record_meeting(
+            assessment=assessment, by=ducthang_officer, **{**MEETING, "attendance": 2000}
+        ).meeting_attendance
+        == 2000
+    )
 
 
 def test_a_minutes_file_over_the_size_limit_is_refused(

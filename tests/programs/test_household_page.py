@@ -278,8 +278,9 @@ def test_the_section_runs_a_fixed_number_of_queries(
     # with one survey, plus the section's 12: the latest periodic round, the programmes (who
     # may record), the entitlements (the standing on the year's reference day, the ward and
     # flag, programmes, their rules, members, this year's benefits), the assignment, the
-    # benefits by year, the open loans and their checks.
-    with django_assert_num_queries(29):
+    # benefits by year, the open loans and their checks; and the view-log row of the look
+    # (audit.ViewLog, issue 10).
+    with django_assert_num_queries(30):
         response = client.get(url(household))
 
     assert response.status_code == 200

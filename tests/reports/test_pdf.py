@@ -306,6 +306,30 @@ def test_household_list_queries_do_not_grow_with_the_households(
     assert "DT-1029" in pdf_text(response.content)
 
 
+def test_a_household_list_past_the_limit_is_refused_with_a_way_out(
+    client: Client,
+    city_reviewer: User,
+    households: dict[str, Household],
+    monkeypatch: pytest.MonkeyPatch,
+    duc_thang: Any,
+) -> None:
+    # The city's whole list outlived the worker's timeout (issue 10): past PDF_MAX_HOUSEHOLDS
+    # the PDF is refused, before any is laid out, with the filters kept.
+    monkeypatch.setattr("reports.views.pdf.PDF_MAX_HOUSEHOLDS", 3)
+    client.force_login(city_reviewer)
+
+    response = client.get(LIST, {"status": ""}, follow=True)
+
+    assert response.redirect_chain == [(f"{reverse('households:list')}?status=", 302)]
+    message = (
+        "Danh sách này có hơn 3 hộ, quá nhiều để in trong một tệp PDF. Hãy chọn một phường/xã "
+        "(hoặc một phân loại hộ) để in từng phần, hoặc xuất ra Excel."
+    )
+    assert message in response.content.decode()
+    # One ward's list (three households) is within the limit.
+    assert_pdf(client.get(LIST, {"ward": duc_thang.pk}), "danh-sach-ho-duc-thang-2017.pdf")
+
+
 # --- the public-posting list -----------------------------------------------------------------
 
 
