@@ -226,12 +226,13 @@ def backup_create(*, path: Path | None = None, using: str = "default") -> Backup
         _dump_database(engine, using, dump)
         root = media_root()
         files = _media_files()
-        manifest = {
+        names = [file.relative_to(root).as_posix() for file in files]
+        manifest: dict[str, Any] = {
             "format": FORMAT,
             "engine": engine,
             "database": str(connections[using].settings_dict["NAME"]),
             "created": timezone.now().isoformat(),
-            "media": [file.relative_to(root).as_posix() for file in files],
+            "media": names,
         }
         partial = path.with_name(path.name + ".part")
         try:
@@ -242,7 +243,7 @@ def backup_create(*, path: Path | None = None, using: str = "default") -> Backup
                 info.mtime = int(timezone.now().timestamp())
                 archive.addfile(info, io.BytesIO(data))
                 archive.add(dump, arcname=DUMP_NAMES[engine])
-                for file, name in zip(files, manifest["media"], strict=True):
+                for file, name in zip(files, names, strict=True):
                     archive.add(file, arcname=f"{MEDIA_DIR}/{name}")
             # Only a complete archive gets the final name.
             partial.replace(path)
