@@ -85,4 +85,4 @@ def settled(page: Page, action: Callable[[], object]) -> None:
         "'htmx:afterSettle', () => { window.__settled = true; }, {once: true})"
     )
     action()
-    page.wait_for_function("window.__settled === true")
+    page.wait_for_function("() => window.__settled === true")
