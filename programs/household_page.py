@@ -43,6 +43,9 @@ class ProgrammesSection:
 
 
 def programmes_section(user: Any, household: Household) -> ProgrammesSection:
+    """What the section shows `user`: a partner-agency user sees only their own agency's
+    benefits, loans and entitlements (`selectors.agency_only`), not other agencies'."""
+    agency_id = selectors.agency_only(user)
     latest = standing.latest_periodic_round()
     year = latest.year if latest is not None else None
     # Who may record depends on the programme only through its agency: ask once per agency.
@@ -57,7 +60,7 @@ def programmes_section(user: Any, household: Household) -> ProgrammesSection:
         [
             MissingRow(row, allowed.get(row.programme.agency_id, False))
             for row in selectors.entitlements(household, year)
-            if not row.received
+            if not row.received and (agency_id is None or row.programme.agency_id == agency_id)
         ]
         if year is not None
         else []
@@ -69,8 +72,8 @@ def programmes_section(user: Any, household: Household) -> ProgrammesSection:
         can_assign=can_assign(user, household),
         year=year or 0,
         day=standing.reference_day(year) if year is not None else None,
-        benefits_by_year=selectors.benefits_by_year(household),
-        open_loans=selectors.open_loans(household),
+        benefits_by_year=selectors.benefits_by_year(household, agency_id=agency_id),
+        open_loans=selectors.open_loans(household, agency_id=agency_id),
         missing=missing,
         can_record_benefit=any(not p.is_credit for p in recordable),
         can_record_loan=any(p.is_credit for p in recordable),

@@ -14,9 +14,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
 
 from households import standing as standings_module
-from households.models import Household, Member, Ward
+from households.models import Household, Member, User, Ward
 from households.standing import Standing
 from programs import eligibility
 from programs.eligibility import Eligibility, HouseholdFacts
@@ -181,23 +184,144 @@ def entitlements(household: Household, year: int) -> list[Entitlement]:
     return rows
 
 
-def benefits_by_year(household: Household) -> list[tuple[int, list[Benefit]]]:
-    """The household's benefits grouped by year, latest year first. One query."""
+def benefits_by_year(
+    household: Household, *, agency_id: int | None = None
+) -> list[tuple[int, list[Benefit]]]:
+    """The household's benefits grouped by year, latest year first; with `agency_id`, only
+    that agency's (`agency_only`). One query."""
     grouped: dict[int, list[Benefit]] = {}
-    for benefit in (
-        Benefit.objects.filter(household=household)
-        .select_related("programme", "member", "recorded_by", "loan")
-        .order_by("-date", "-id")
+    benefits = Benefit.objects.filter(household=household)
+    if agency_id is not None:
+        benefits = benefits.filter(programme__agency_id=agency_id)
+    for benefit in benefits.select_related("programme", "member", "recorded_by", "loan").order_by(
+        "-date", "-id"
     ):
         grouped.setdefault(benefit.date.year, []).append(benefit)
     return list(grouped.items())
 
 
-def open_loans(household: Household) -> list[Loan]:
-    """Loans with money still owed, oldest first, with their use checks. Two queries."""
+def open_loans(household: Household, *, agency_id: int | None = None) -> list[Loan]:
+    """Loans with money still owed, oldest first, with their use checks; with `agency_id`,
+    only that agency's. Two queries."""
+    loans = Loan.objects.filter(benefit__household=household, outstanding__gt=0)
+    if agency_id is not None:
+        loans = loans.filter(benefit__programme__agency_id=agency_id)
     return list(
-        Loan.objects.filter(benefit__household=household, outstanding__gt=0)
-        .select_related("benefit__programme", "benefit__member")
+        loans.select_related("benefit__programme", "benefit__member")
         .prefetch_related("checks")
         .order_by("benefit__date", "pk")
     )
+
+
+# --- What a partner agency's programmes concern ----------------------------------------------
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def age_between_q(day: datetime.date, low: int, high: int, prefix: str = "") -> Q:
+    """Members aged `low`..`high` on `day`, as `households.roster.age_on` counts them: by the
+    date of birth when known, else by the year of birth."""
+    dob, year = f"{prefix}date_of_birth", f"{prefix}birth_year"
+    by_year = Q(**{f"{dob}__isnull": True, f"{year}__gte": day.year - high}) & Q(
+        **{f"{year}__lte": day.year - low}
+    )
+    by_date = Q(
+        **{f"{dob}__lte": _years_before(day, low), f"{dob}__gt": _years_before(day, high + 1)}
+    )
+    return by_year | by_date
+
+
+# Nobody in the registry is older; an open upper age bound is this one.
+OLDEST = 150
+
+
+def rule_members_q(programme: Programme, rule: ProgrammeRule, day: datetime.date) -> Q:
+    """The members a rule's member conditions concern on `day` (what `eligibility.judge` asks
+    of a member): every member for a programme given to the household or a rule without
+    member conditions (health insurance covers everyone of an eligible household); else the
+    ages (tuition exemption: pupils; vocational training: working age) and school attendance.
+    """
+    if programme.level == Programme.Level.HOUSEHOLD:
+        return Q()
+    condition = Q()
+    if rule.min_age is not None or rule.max_age is not None:
+        high = rule.max_age if rule.max_age is not None else OLDEST
+        condition &= age_between_q(day, rule.min_age or 0, high)
+    if rule.pupils_only:
+        condition &= Q(attends_school=True)
+    return condition
+
+
+def agency_rules_on(agency_id: int, day: datetime.date) -> list[ProgrammeRule]:
+    """The rules in force on `day` of the agency's active programmes, with their programme.
+    One query."""
+    return list(
+        ProgrammeRule.objects.filter(
+            programme__agency_id=agency_id, programme__is_active=True, valid_from__lte=day
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .select_related("programme")
+    )
+
+
+def concerned_members_q(user: Any, day: datetime.date) -> Q | None:
+    """The members a partner-agency user's programmes concern on `day`: None (no narrowing)
+    for every other role. The one rule behind both the agency's household scope
+    (`households.models.users.household_scope`: a household with at least one such member)
+    and the members it is shown on pages, PDFs and exports (Decree 13/2023/NĐ-CP: no more
+    personal data than the purpose needs).
+
+    A member is concerned when, under a rule in force of one of the agency's programmes, their
+    household is on the recognised list the rule is for (or received that programme) and they
+    meet the rule's member conditions (`rule_members_q`); or when a delivery of the agency
+    names them. Rules for any household (emergency relief) or only for social-protection
+    households widen nothing: they depend on circumstances the registry does not hold. One
+    query for the rules; the rest are subqueries.
+    """
+    if not getattr(user, "is_authenticated", False) or user.role != User.Role.AGENCY_USER:
+        return None
+    if not user.is_active or not user.agency_id:
+        return Q(pk__in=[])
+    condition = Q(
+        pk__in=Benefit.objects.filter(
+            programme__agency_id=user.agency_id, member__isnull=False
+        ).values("member_id")
+    )
+    wanted = (*standings_module.LISTED, standings_module.ESCAPED)
+    for rule in agency_rules_on(user.agency_id, day):
+        households = Q(
+            household_id__in=Benefit.objects.filter(programme_id=rule.programme_id).values(
+                "household_id"
+            )
+        )
+        statuses = sorted({s for s in rule.eligible_statuses if s in wanted})
+        if statuses:
+            listed = standings_module.with_standing(Household.objects.order_by(), day).filter(
+                standings_module.programme_statuses_q(statuses)
+            )
+            households |= Q(household_id__in=listed.values("pk"))
+        condition |= households & rule_members_q(rule.programme, rule, day)
+    return condition
+
+
+def concerned_members(user: Any, household: Household, day: datetime.date) -> list[Member]:
+    """The household's members `user` is shown, in the roster's order: all of them, except
+    for a partner-agency user (`concerned_members_q`). One query; two for an agency user."""
+    members = household.members.order_by("id")
+    condition = concerned_members_q(user, day)
+    if condition is not None:
+        members = members.filter(condition)
+    return list(members)
+
+
+def agency_only(user: Any) -> int | None:
+    """The agency whose records alone `user` sees on a household (its benefits and loans):
+    a partner-agency user's; None for every other role (they see every agency's)."""
+    if getattr(user, "is_authenticated", False) and user.role == User.Role.AGENCY_USER:
+        return user.agency_id or 0
+    return None

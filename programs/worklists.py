@@ -35,6 +35,7 @@ from households.models import (
     ward_scope,
 )
 from households.search import folded_search_q
+from programs import selectors
 from programs.excel import Column, Kind
 from programs.models import Benefit, Programme, TrainingAttendance
 
@@ -102,24 +103,9 @@ def _with_year_standing(qs: QuerySet[Any], year: int, ref: str) -> QuerySet[Any]
     )
 
 
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def _age_between(day: datetime.date, low: int, high: int, prefix: str = "") -> Q:
-    """Members aged `low`..`high` on `day`, as `households.roster.age_on` counts them: by the
-    date of birth when known, else by the year of birth."""
-    dob, year = f"{prefix}date_of_birth", f"{prefix}birth_year"
-    by_year = Q(**{f"{dob}__isnull": True, f"{year}__gte": day.year - high}) & Q(
-        **{f"{year}__lte": day.year - low}
-    )
-    by_date = Q(
-        **{f"{dob}__lte": _years_before(day, low), f"{dob}__gt": _years_before(day, high + 1)}
-    )
-    return by_year | by_date
+    """Members aged `low`..`high` on `day` (`programs.selectors.age_between_q`)."""
+    return selectors.age_between_q(day, low, high, prefix)
 
 
 def school_year(year: int) -> tuple[datetime.date, datetime.date]:
@@ -146,11 +132,15 @@ def risk_deprivations(standard_code: str) -> int:
 
 
 def members_in_year(user: Any, year: int) -> QuerySet[Member]:
-    """Members of the households `user` sees, with their household's standing in `year`."""
+    """Members of the households `user` sees, with their household's standing in `year`; for
+    a partner-agency user, the members its programmes concern (as on the household page)."""
     visible = Household.objects.visible_to(user).values("pk")
     qs = Member.objects.filter(household__in=visible).select_related(
         "household__ward", "household__quarter"
     )
+    concerned = selectors.concerned_members_q(user, timezone.localdate())
+    if concerned is not None:
+        qs = qs.filter(concerned)
     return _with_year_standing(qs, year, "household_id").order_by(
         "household__ward__display_order", "household__code", "pk"
     )

@@ -18,8 +18,10 @@ from django.db.models import Case, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from households import privacy
 from households.models import Household, Member, PovertyStatus, ReviewRound, Ward
 from households.selectors import HouseholdFilters, household_list
+from programs import selectors
 from programs.excel import Column
 from reports.imports import LAYOUT, layout_row, yes_no
 
@@ -79,17 +81,36 @@ def _household_row(household: Household) -> list[Any]:
     ]
 
 
-def _member_rows(households: QuerySet[Household]) -> Iterator[list[Any]]:
-    # The list's ordering, then the head first: the rows of a household stay together.
+# The import layout's columns a reader may not get in full (`households.privacy`).
+_NATIONAL_ID = next(i for i, c in enumerate(LAYOUT) if c.field == "national_id")
+_TRAITS = tuple(i for i, c in enumerate(LAYOUT) if c.field in ("ethnicity", "disability"))
+_MINORITY = next(i for i, c in enumerate(LAYOUT) if c.field == "is_ethnic_minority")
+
+
+def _member_rows(households: QuerySet[Household], user: Any) -> Iterator[list[Any]]:
+    # The list's ordering, then the head first: the rows of a household stay together. A
+    # partner agency gets the members its programmes concern, and nobody but the officers of
+    # the ward and administrators gets full ID numbers (Decree 13/2023/NĐ-CP).
     ordered = households.order_by("ward__display_order", "code", "pk").select_related(
         "ward", "quarter"
     )
     members = Member.objects.order_by(HEAD_FIRST, "pk")
+    concerned = selectors.concerned_members_q(user, timezone.localdate())
+    if concerned is not None:
+        members = members.filter(concerned)
+    traits = privacy.can_see_traits(user)
     for household in ordered.prefetch_related(Prefetch("members", queryset=members)).iterator(
         chunk_size=CHUNK
     ):
+        full = privacy.can_see_national_id(user, household)
         for member in household.members.all():
-            yield layout_row(household, member)
+            row = layout_row(household, member)
+            if not full:
+                row[_NATIONAL_ID] = privacy.mask_national_id(member.national_id)
+            if not traits:
+                for index in (*_TRAITS, _MINORITY):
+                    row[index] = ""
+            yield row
 
 
 def where_label(ward: Ward | None) -> str:
@@ -121,7 +142,7 @@ def household_sheet(
             sheet_title=what,
             title=title,
             columns=[column.column() for column in LAYOUT],
-            rows=_member_rows(households),
+            rows=_member_rows(households, user),
         )
     title = _("%(what)s – %(where)s – %(round)s (exported %(date)s)") % {
         "what": _("Household list"),

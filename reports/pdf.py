@@ -21,6 +21,7 @@ from weasyprint import HTML
 from giamngheo.formatting import fold_text
 from households import standing
 from households.models import Assessment, Household, Member, PovertyStatus, Ward
+from households.privacy import mask_national_id
 from households.selectors import assessment_dimensions
 from reports.selectors import DEPRIVATION_GROUPS, period_text
 
@@ -29,20 +30,6 @@ if TYPE_CHECKING:
 
 # Shown in the header of every periodic report of the city (REFERENCE §3.6).
 CITY_PLACE = "Phan Thiết"
-
-
-def mask_national_id(value: str | None) -> str:
-    """A national ID number as the public posting shows it: first 3 and last 2 digits.
-
-    ``"001085012345"`` → ``"001*******45"``. Circular 17 has the list posted at the ward office
-    and in the quarters, where anyone passing can read it; the full number stays in the file.
-    """
-    if not value:
-        return ""
-    value = value.strip()
-    if len(value) <= 5:
-        return "*" * len(value)
-    return f"{value[:3]}{'*' * (len(value) - 5)}{value[-2:]}"
 
 
 def ascii_filename(*parts: Any, extension: str = "pdf") -> str:
@@ -358,10 +345,14 @@ def render_household_profile(
     benefits: Sequence[Any],
     assignment: Any,
     on: datetime.date | None = None,
+    show_traits: bool = True,
 ) -> bytes:
-    """The household's sheet for the officer's file: full ID numbers, so never posted publicly.
+    """The household's sheet for the officer's file, never posted publicly.
 
-    `members` are `(member, age)` pairs; `benefits` the household's benefits, newest first.
+    `members` are `(member, age, national ID as the reader may see it)` triples, the members
+    the reader may see (`households.privacy.shown_members`); `benefits` the household's
+    benefits the reader may see, newest first; `show_traits` False leaves out the
+    ethnic-minority flag (`households.privacy.can_see_traits`).
     """
     flags = [
         str(Household._meta.get_field(name).verbose_name).capitalize()
@@ -372,7 +363,7 @@ def render_household_profile(
             "is_female_headed",
             "has_no_working_age_labour",
         )
-        if getattr(household, name)
+        if getattr(household, name) and (show_traits or name != "is_ethnic_minority")
     ]
     context = {
         "household": household,

@@ -108,8 +108,10 @@ def household_scope(user: Any) -> Q | None:
 
     A Steering Committee member sees the households assigned to them (cán bộ quản lý hộ); a
     partner-agency user the households their agency's programmes concern: those it delivered
-    to, and those whose recognised standing today (households.standing) one of its programmes
-    is for.
+    to, and those with at least one member one of its programmes' rules in force today
+    concerns (`programs.selectors.concerned_members_q`: on the recognised list the rule is for,
+    and meeting its member conditions — the education office sees households with a pupil,
+    not every near-poor household).
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
@@ -118,32 +120,16 @@ def household_scope(user: Any) -> Q | None:
     if user.role == User.Role.AGENCY_USER and user.agency_id:
         from django.utils import timezone
 
-        from households import standing
-        from households.models.registry import Household
-        from programs.models import Benefit, ProgrammeRule
+        from households.models.registry import Member
+        from programs.models import Benefit
+        from programs.selectors import concerned_members_q
 
-        today = timezone.localdate()
-        # The statuses the agency's programmes are for under the rules in force today.
-        statuses: set[str] = set()
-        for listed in (
-            ProgrammeRule.objects.filter(
-                programme__agency_id=user.agency_id,
-                programme__is_active=True,
-                valid_from__lte=today,
-            )
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-            .values_list("eligible_statuses", flat=True)
-        ):
-            statuses.update(s for s in listed if s in (*standing.LISTED, standing.ESCAPED))
+        concerned = concerned_members_q(user, timezone.localdate())
         delivered = Benefit.objects.filter(programme__agency_id=user.agency_id).values(
             "household_id"
         )
         condition = Q(pk__in=delivered)
-        if statuses:
-            # On a recognised list in force today that one of its programmes is for.
-            eligible = standing.with_standing(Household.objects.order_by(), today)
-            condition |= Q(
-                pk__in=eligible.filter(standing.programme_statuses_q(sorted(statuses))).values("pk")
-            )
+        if concerned is not None:
+            condition |= Q(pk__in=Member.objects.filter(concerned).values("household_id"))
         return condition
     return None

@@ -153,8 +153,9 @@ def _delivery_page(request: HttpRequest, pk: int, *, credit: bool) -> HttpRespon
     source = request.POST if request.method == "POST" else request.GET
     by_code = {p.code: p for p in programmes}
     chosen = by_code.get(source.get("programme", ""))
-    members = list(household.members.all())
     today = timezone.localdate()
+    # A partner agency chooses among the members its programmes concern, as it is shown them.
+    members = selectors.concerned_members(user, household, today)
     form_class = LoanForm if credit else BenefitForm
     day = _delivery_day(form_class, source) or today
     hint, ordered, notes, rule = _eligibility_hints(chosen, household, members, source, day)
@@ -290,12 +291,19 @@ def _record(form: BenefitForm | LoanForm, *, household: Household, credit: bool,
 
 
 def _loans(user: Any) -> QuerySet[Loan]:
-    return Loan.objects.filter(benefit__household__in=Household.objects.visible_to(user))
+    """Loans of the households `user` sees; a partner-agency user only their own agency's
+    (the health office has no business with the Social Policy Bank's loans)."""
+    loans = Loan.objects.filter(benefit__household__in=Household.objects.visible_to(user))
+    agency_id = selectors.agency_only(user)
+    if agency_id is not None:
+        loans = loans.filter(benefit__programme__agency_id=agency_id)
+    return loans
 
 
-def _get_loan(request: HttpRequest, pk: int) -> Loan:
+def _get_loan_for_user(user: Any, pk: int) -> Loan:
+    """The loan `pk` if `user` may see it, else a 404 (STYLE.md §3)."""
     return get_object_or_404(
-        _loans(request.user).select_related(
+        _loans(user).select_related(
             "benefit__programme__agency",
             "benefit__household__ward",
             "benefit__member",
@@ -308,7 +316,7 @@ def _get_loan(request: HttpRequest, pk: int) -> Loan:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    loan = _get_loan(request, pk)
+    loan = _get_loan_for_user(request.user, pk)
     benefit = loan.benefit
     can_update = can_record_benefit(request.user, benefit.household, benefit.programme)
     update_form = None
@@ -329,7 +337,7 @@ def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def loan_check_create(request: HttpRequest, pk: int) -> HttpResponse:
-    loan = _get_loan(request, pk)
+    loan = _get_loan_for_user(request.user, pk)
     benefit = loan.benefit
     can_update = can_record_benefit(request.user, benefit.household, benefit.programme)
     require(can_update)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from audit.models import ViewLog
 from audit.services import describe_query, record_view
-from households import access
+from households import access, privacy
 from households import selectors as household_selectors
 from households.forms.lists import HouseholdFilterForm
 from households.models import (
@@ -29,6 +29,7 @@ from households.models import (
     User,
     Ward,
 )
+from programs import selectors as program_selectors
 from programs.models import Benefit, HouseholdAssignment
 from reports import pdf
 from reports import selectors as report_selectors
@@ -260,18 +261,22 @@ def household_profile_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         Household.objects.visible_to(user).select_related("ward", "quarter"), pk=pk
     )
     today = timezone.localdate()
-    members = [(m, m.age_on(today)) for m in household.members.all()]
+    # Only the members, ID numbers and agencies' records the user may read (households.privacy).
+    members = [
+        (shown.member, shown.member.age_on(today), shown.national_id)
+        for shown in privacy.shown_members(user, household, household.members.all(), day=today)
+    ]
     assessment = (
         household.assessments.select_related("round")
         .prefetch_related("causes", "needs")
         .order_by("-round__reference_date", "-round__starts_on", "-pk")
         .first()
     )
-    benefits = list(
-        Benefit.objects.filter(household=household)
-        .select_related("programme", "member")
-        .order_by("-date", "-id")
-    )
+    benefits = Benefit.objects.filter(household=household)
+    agency_id = program_selectors.agency_only(user)
+    if agency_id is not None:
+        benefits = benefits.filter(programme__agency_id=agency_id)
+    benefits = list(benefits.select_related("programme", "member").order_by("-date", "-id"))
     assignment = (
         HouseholdAssignment.objects.filter(household=household)
         .select_related("member__agency")
@@ -285,5 +290,6 @@ def household_profile_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         benefits=benefits,
         assignment=assignment,
         on=today,
+        show_traits=privacy.can_see_traits(user),
     )
     return _pdf_response(content, pdf.ascii_filename("ho-so-ho", household.code))

@@ -146,17 +146,20 @@ def test_assignments_scopes_benefits_and_loans() -> None:
         | escaped_today
         | delivered
     )
-    # Education: the exemption for the poor, the reduction for the near-poor (no escaped).
+    # Education: the exemption for the poor, the reduction for the near-poor (no escaped), both
+    # for pupils only — a listed household with no pupil is none of its business (issue 10).
     schools = Household.objects.visible_to(User.objects.get(username="giaoduc"))
     taught = set(
         Benefit.objects.filter(programme__agency__code="gd-dt").values_list(
             "household_id", flat=True
         )
     )
-    assert (
-        set(schools.values_list("pk", flat=True))
-        == {h for h, s in statuses.items() if s in ("poor", "near_poor")} | taught
+    with_pupils = set(
+        Member.objects.filter(attends_school=True).values_list("household_id", flat=True)
     )
+    listed = {h for h, s in statuses.items() if s in ("poor", "near_poor")}
+    assert listed - with_pupils, "the demo has listed households without a pupil"
+    assert set(schools.values_list("pk", flat=True)) == (listed & with_pupils) | taught
 
     # Benefits are recorded by whoever delivers them.
     benefits = Benefit.objects.select_related("programme__agency", "recorded_by", "household")
