@@ -509,7 +509,7 @@ def home_numbers(*, user: Any, with_queues: bool) -> HomeNumbers:
     # The round the household list opens on: its unrecognised results are "in review".
     review_round = default_review_round(review_rounds_for_list(user))
     day = timezone.localdate()
-    households = Household.objects.visible_to(user)
+    households = Household.objects.visible_to(user).in_register()
     buckets = _standing_buckets()
     totals = standing.with_standing(households, day).aggregate(
         households=Count("pk"),
@@ -570,7 +570,7 @@ def home_ward_rows(*, user: Any, review_round: ReviewRound | None) -> list[HomeW
     the chairman's decision. Two queries for all the wards."""
     day = timezone.localdate()
     wards = list(Ward.objects.visible_to(user).order_by("display_order", "name"))
-    households = Household.objects.visible_to(user)
+    households = Household.objects.visible_to(user).in_register()
     listed = {
         row["ward_id"]: row
         for row in standing.with_standing(households, day)

@@ -158,6 +158,8 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
     nolabour = forms.BooleanField(
         label=_("Households without working-age labour"), required=False, widget=FlagInput
     )
+    # Archived households (issue 10): out of the list unless asked for.
+    archived = forms.BooleanField(label=_("Archived households"), required=False, widget=FlagInput)
     # The reports' links (issue 5): hidden on the page, shown as the active filters.
     deprived = forms.ChoiceField(
         label=_("Deprived in"),
@@ -382,6 +384,7 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
             minority=bool(cleaned.get("minority")),
             female=bool(cleaned.get("female")),
             nolabour=bool(cleaned.get("nolabour")),
+            archived=bool(cleaned.get("archived")),
             on=cleaned.get("on"),
             movement=cleaned.get("movement") or "",
             period_year=cleaned.get("year"),

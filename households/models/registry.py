@@ -54,6 +54,10 @@ class HouseholdQuerySet(models.QuerySet["Household"]):
             condition |= extra
         return self.filter(condition)
 
+    def in_register(self) -> HouseholdQuerySet:
+        """Households not archived (issue 10): the register as it stands today."""
+        return self.filter(archived_at__isnull=True)
+
     def search(self, term: str) -> HouseholdQuerySet:
         """Accent-insensitive search over head and member names, household codes and ID numbers."""
         condition = folded_search_q(

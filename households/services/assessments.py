@@ -135,6 +135,9 @@ def assessment_save(
     `households.roster`) are derived, whatever was passed for them. `expected_version` is the
     version the form was opened at (optimistic locking).
     """
+    from households.services.registry import ensure_not_archived  # registry imports this module
+
+    ensure_not_archived(household)
     standard = get_standard(round.standard)
     if isinstance(deprivations, Mapping):
         deprived = {key for key, value in deprivations.items() if value}

@@ -46,6 +46,7 @@ from households.models import (
 )
 from households.models.assessments import MEETING_ATTENDANCE_MAX
 from households.services.assessments import assessment_save
+from households.services.registry import ensure_not_archived
 
 Action = ReviewEvent.Action
 
@@ -125,6 +126,7 @@ def _step(
     for assessment in locked:
         if not may_take(by, action, assessment.household):
             raise PermissionDenied(_("You are not allowed to do this."))
+        ensure_not_archived(assessment.household)
         if assessment.state not in sources:
             raise ValidationError(
                 _("%(household)s: this step is not possible while the assessment is “%(state)s”.")
@@ -421,6 +423,7 @@ def assessment_open_adhoc(
     """
     if not access.can_edit_household(by, household):
         raise PermissionDenied(_("You are not allowed to do this."))
+    ensure_not_archived(household)
     errors: dict[str, str] = {}
     if round.kind != ReviewRound.Kind.AD_HOC:
         errors["round"] = _("Choose an ad-hoc review round.")

@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from households import selectors, services
-from households.models import Household, ReviewState, User
+from households.models import Household, RequestKind, ReviewRound, ReviewState, User
 from households.selectors import HouseholdFilters
 from tests.factories import (
     make_assessment,
     make_assessment_in_state,
     make_household,
     make_member,
+    make_round,
     member_row,
     workspace_household_form,
 )
@@ -268,3 +269,64 @@ def test_the_page_of_an_archived_household_stays_readable(
     client.force_login(ducthang_officer)
     again = client.get(archive_url(household), follow=True)
     assert again.redirect_chain[-1][0] == reverse("households:detail", args=[household.pk])
+
+
+def test_no_survey_or_review_of_an_archived_household(
+    client: Client, ducthang_officer: User
+) -> None:
+    household = household_with_head()
+    draft = make_assessment(household)
+    services.household_archive(household=household, by=ducthang_officer, reason=REASON)
+    household = fresh(household)
+    detail = reverse("households:detail", args=[household.pk])
+
+    # The service refuses, whoever calls it.
+    with pytest.raises(ValidationError, match="lưu trữ"):
+        make_assessment(household, review_round=make_round(2018))
+    with pytest.raises(ValidationError, match="lưu trữ"):
+        services.assessment_submit(assessment=draft, by=ducthang_officer)
+    with pytest.raises(ValidationError, match="lưu trữ"):
+        services.assessment_open_adhoc(
+            household=household,
+            round=make_round(2017, kind=ReviewRound.Kind.AD_HOC),
+            request_kind=RequestKind.ADDITION,
+            request_date=datetime.date(2017, 5, 2),
+            by=ducthang_officer,
+        )
+    # The pages send the officer back to the household page with why.
+    client.force_login(ducthang_officer)
+    for url in (
+        reverse("households:assessment_create", args=[household.pk]),
+        reverse("households:assessment_edit", args=[draft.pk]),
+        reverse("households:adhoc_open", args=[household.pk]),
+    ):
+        response = client.get(url, follow=True)
+        assert response.redirect_chain[-1][0] == detail, url
+        assert "lưu trữ" in response.content.decode()
+    assert household.assessments.count() == 1
+    assert fresh(household).assessments.get().state == ReviewState.DRAFT
+
+
+def test_the_home_page_counts_only_households_in_the_register(ducthang_officer: User) -> None:
+    household_with_head("DT-0001")
+    gone = household_with_head("DT-0002")
+    assert selectors.home_numbers(user=ducthang_officer, with_queues=False).households == 2
+
+    services.household_archive(household=gone, by=ducthang_officer, reason=REASON)
+
+    assert selectors.home_numbers(user=ducthang_officer, with_queues=False).households == 1
+    rows = selectors.home_ward_rows(user=ducthang_officer, review_round=None)
+    assert [row.households for row in rows] == [1]
+
+
+def test_the_list_page_toggles_to_archived_households(
+    client: Client, ducthang_officer: User
+) -> None:
+    household_with_head("DT-0001")
+    gone = household_with_head("DT-0002")
+    services.household_archive(household=gone, by=ducthang_officer, reason=REASON)
+    client.force_login(ducthang_officer)
+
+    page = client.get(reverse("households:list") + "?archived=1").content.decode()
+
+    assert "DT-0002" in page and "DT-0001" not in page
