@@ -1,20 +1,35 @@
-"""The Django admin for the registry. Writes go through `households.services`."""
+"""The Django admin: the administrators' tool, never the officers' (they use the workspace).
+
+Writes go through `households.services`. Nothing recognised is deleted here, by anyone: a
+recognised assessment and its review steps stay, a household is archived instead of deleted,
+a member who received benefits stays on the record (`KeepsRecordsMixin`).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
 from django.forms import BaseModelFormSet, ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from giamngheo.formatting import format_vnd
 from households import services
+from households.access import is_administrator
 from households.forms import AssessmentAdminForm, MemberFormSet
 from households.models import (
     EDITABLE_STATES,
@@ -29,6 +44,7 @@ from households.models import (
     User,
     Ward,
 )
+from households.services.deletion import assessment_delete, assessment_is_deletable
 
 
 class FoldedSearchMixin:
@@ -46,37 +62,76 @@ class FoldedSearchMixin:
         return queryset.search(term)  # type: ignore[attr-defined]
 
 
-class RoleAccessMixin:
-    """What each role may do in the admin; which rows it sees is `visible_to`'s job.
+# --- Who enters the admin -------------------------------------------------------------------
 
-    The city Labour department reads everything; ward and commune officers read the reference
-    data and keep the registry of their own ward (`officers_may_edit`). Django's own
-    permissions still apply on top, for administrators who grant more.
+
+def _administrators_only(request: HttpRequest) -> bool:
+    """The admin is the administrators' tool: ward officers, the city Labour department and
+    everyone else work in the workspace, whose views check each right (`households.access`).
+    The role decides, not Django's staff flag, so a staff officer is refused too."""
+    return is_administrator(request.user)
+
+
+class AdministratorLoginForm(AdminAuthenticationForm):
+    """The admin's sign-in, for administrators only, with a refusal an officer understands."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "not_administrator": _(
+            "The administration is for administrators only. Ward and commune officers and the "
+            "city Labour department work in the workspace."
+        ),
+    }
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        AuthenticationForm.confirm_login_allowed(self, user)  # active accounts only
+        if not is_administrator(user):
+            raise ValidationError(
+                self.error_messages["not_administrator"], code="not_administrator"
+            )
+
+
+# One place: every admin page, its login and its index ask the site.
+admin.site.has_permission = _administrators_only  # type: ignore[method-assign]
+admin.site.login_form = AdministratorLoginForm
+
+
+# --- Nothing recognised is deleted -----------------------------------------------------------
+
+
+class KeepsRecordsMixin:
+    """Rows that are a record are never deleted, whoever asks and however (the delete page,
+    the bulk "delete selected" action, or a crafted POST): `may_delete` says which may go.
+
+    Django's bulk action asks `has_delete_permission(request)` without a row, so the rows it
+    would delete are also listed as protected (Django then refuses and names them), and
+    `delete_queryset` refuses as a last guard.
     """
 
-    read_roles: frozenset[str] = frozenset({User.Role.CITY_REVIEWER, User.Role.WARD_OFFICER})
-    officers_may_edit = False
-
-    def _role(self, request: HttpRequest) -> str | None:
-        return getattr(request.user, "role", None) if request.user.is_active else None
-
-    def _officer_edits(self, request: HttpRequest) -> bool:
-        return self.officers_may_edit and self._role(request) == User.Role.WARD_OFFICER
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return super().has_module_permission(request) or self._role(request) in self.read_roles  # type: ignore[misc]
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_view_permission(request, obj) or self._role(request) in self.read_roles  # type: ignore[misc]
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return super().has_add_permission(request, *args) or self._officer_edits(request)  # type: ignore[misc]
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_change_permission(request, obj) or self._officer_edits(request)  # type: ignore[misc]
+    def may_delete(self, obj: Any) -> bool:
+        return True
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_delete_permission(request, obj) or self._officer_edits(request)  # type: ignore[misc]
+        if obj is not None and not self.may_delete(obj):
+            return False
+        return super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)  # type: ignore[misc]
+        kept = [obj for obj in objs if not self.may_delete(obj)]
+        if kept:
+            # Name the rows kept, rather than Django's "you lack the permission to delete".
+            name = capfirst(self.model._meta.verbose_name)  # type: ignore[attr-defined]
+            perms_needed = perms_needed - {self.model._meta.verbose_name}  # type: ignore[attr-defined]
+            protected = [*protected, *(f"{name}: {obj}" for obj in kept)]
+        return deleted, counts, perms_needed, protected
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        objs = list(queryset)
+        if not all(self.may_delete(obj) for obj in objs):
+            raise PermissionDenied
+        for obj in objs:
+            self.delete_model(request, obj)  # type: ignore[attr-defined]
 
 
 class ScopedChoicesMixin:
@@ -99,18 +154,18 @@ class ScopedChoicesMixin:
 
 
 @admin.register(District)
-class DistrictAdmin(RoleAccessMixin, admin.ModelAdmin):
+class DistrictAdmin(admin.ModelAdmin):
     list_display = ["name", "province", "code"]
 
 
-class QuarterInline(RoleAccessMixin, admin.TabularInline):
+class QuarterInline(admin.TabularInline):
     model = Quarter
     extra = 0
     fields = ["name", "kind", "display_order"]
 
 
 @admin.register(Ward)
-class WardAdmin(RoleAccessMixin, FoldedSearchMixin, admin.ModelAdmin):
+class WardAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "area_label", "district", "code", "household_count"]
     list_filter = ["kind", "district"]
     search_fields = ["name"]
@@ -134,7 +189,7 @@ class WardAdmin(RoleAccessMixin, FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Quarter)
-class QuarterAdmin(RoleAccessMixin, admin.ModelAdmin):
+class QuarterAdmin(admin.ModelAdmin):
     list_display = ["name", "ward", "kind"]
     list_filter = ["kind", "ward"]
     list_select_related = ["ward"]
@@ -163,7 +218,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(PovertyCause, SupportNeed)
-class CodedLabelAdmin(RoleAccessMixin, admin.ModelAdmin):
+class CodedLabelAdmin(admin.ModelAdmin):
     list_display = ["name", "name_en", "code", "display_order", "is_active"]
     list_editable = ["display_order", "is_active"]
     list_filter = ["is_active"]
@@ -172,8 +227,16 @@ class CodedLabelAdmin(RoleAccessMixin, admin.ModelAdmin):
 # --- Households ----------------------------------------------------------------------------
 
 
-class MemberInline(RoleAccessMixin, admin.StackedInline):
-    officers_may_edit = True
+# Django refuses to remove a member whose benefits protect them (`Benefit.member` is PROTECT),
+# but its Vietnamese says the benefits "will be deleted automatically": ours, consulted first
+# (LOCALE_PATHS), says what happens.
+gettext_noop(
+    "Deleting %(class_name)s %(instance)s would require deleting the following protected "
+    "related objects: %(related_objects)s"
+)
+
+
+class MemberInline(admin.StackedInline):
     model = Member
     formset = MemberFormSet
     extra = 0
@@ -186,8 +249,18 @@ class MemberInline(RoleAccessMixin, admin.StackedInline):
         ("disability", "work_ability", "occupation"),
     ]
 
+    # An archived household's roster is kept as it was (`services.ensure_not_archived`).
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not is_archived(obj) and super().has_add_permission(request, obj)
 
-class AssessmentInline(RoleAccessMixin, admin.TabularInline):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not is_archived(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not is_archived(obj) and super().has_delete_permission(request, obj)
+
+
+class AssessmentInline(admin.TabularInline):
     model = Assessment
     extra = 0
     can_delete = False
@@ -203,9 +276,39 @@ class AssessmentInline(RoleAccessMixin, admin.TabularInline):
         return format_vnd(obj.income_per_capita)
 
 
+def is_archived(household: Household | None) -> bool:
+    return household is not None and household.archived_at is not None
+
+
+class ArchivedFilter(admin.SimpleListFilter):
+    title = _("archive status")
+    parameter_name = "archived"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("no", _("In the registry")), ("yes", _("Archived"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "no":
+            return queryset.filter(archived_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(archived_at__isnull=False)
+        return queryset
+
+
+class ArchiveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for archiving"),
+        max_length=Household._meta.get_field("archive_reason").max_length,
+        help_text=_("For example: the household moved to another city, or was entered twice."),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )
+
+
 @admin.register(Household)
-class HouseholdAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, admin.ModelAdmin):
-    officers_may_edit = True
+class HouseholdAdmin(ScopedChoicesMixin, FoldedSearchMixin, admin.ModelAdmin):
+    """A household is never deleted: its recognised results and benefits are the ward's
+    record. One that left the ward or was entered twice is archived, with a reason."""
+
     list_display = [
         "code",
         "head_name",
@@ -214,8 +317,10 @@ class HouseholdAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, adm
         "member_count",
         "is_merit_family",
         "is_social_protection",
+        "archived_at",
     ]
     list_filter = [
+        ArchivedFilter,
         "ward",
         "is_merit_family",
         "is_social_protection",
@@ -240,8 +345,11 @@ class HouseholdAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, adm
                 ]
             },
         ),
+        (_("Archive"), {"fields": ["archived_at", "archived_by", "archive_reason"]}),
     ]
+    readonly_fields = ["archived_at", "archived_by", "archive_reason"]
     inlines = [MemberInline, AssessmentInline]
+    actions = ["archive", "unarchive"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Household]:
         return (
@@ -250,6 +358,14 @@ class HouseholdAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, adm
             .visible_to(request.user)  # type: ignore[attr-defined]
             .annotate(member_total=Count("members", distinct=True))
         )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Never, not even in bulk: Django drops "delete selected" without this permission.
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # An archived household is read only until an administrator restores it.
+        return not is_archived(obj) and super().has_change_permission(request, obj)
 
     @admin.display(description=_("members"), ordering="member_total")
     def member_count(self, obj: Household) -> int:
@@ -274,10 +390,77 @@ class HouseholdAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, adm
             member.household = form.instance
             services.member_save(member=member)
 
+    @admin.action(description=_("Archive the selected households"), permissions=["change"])
+    def archive(self, request: HttpRequest, queryset: QuerySet[Household]) -> HttpResponse | None:
+        """Ask for the reason on a page of its own, then archive through the service."""
+        form = ArchiveForm(request.POST if "apply" in request.POST else None)
+        households = list(queryset.select_related("ward"))
+        if not form.is_valid():
+            return TemplateResponse(
+                request,
+                "admin/households/household/archive_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Archive households"),
+                    "opts": self.opts,
+                    "households": households,
+                    "form": form,
+                    "action": request.POST.get("action", "archive"),
+                    "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                    "media": self.media + form.media,
+                },
+            )
+        reason = form.cleaned_data["reason"]
+        self._apply(
+            request,
+            households,
+            lambda household: services.household_archive(
+                household=household,
+                by=request.user,  # type: ignore[arg-type]
+                reason=reason,
+            ),
+            lambda count: ngettext(
+                "%(count)d household archived; its history and results are kept.",
+                "%(count)d households archived; their history and results are kept.",
+                count,
+            ),
+        )
+        return None
+
+    @admin.action(description=_("Restore the selected archived households"), permissions=["change"])
+    def unarchive(self, request: HttpRequest, queryset: QuerySet[Household]) -> None:
+        self._apply(
+            request,
+            list(queryset.select_related("ward")),
+            lambda household: services.household_unarchive(
+                household=household,
+                by=request.user,  # type: ignore[arg-type]
+            ),
+            lambda count: ngettext(
+                "%(count)d household restored to the registry.",
+                "%(count)d households restored to the registry.",
+                count,
+            ),
+        )
+
+    def _apply(
+        self, request: HttpRequest, households: list[Household], step: Any, done: Any
+    ) -> None:
+        count = 0
+        for household in households:
+            try:
+                step(household)
+            except (ValidationError, PermissionDenied) as exc:
+                reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                self.message_user(request, f"{household}: {reason}", messages.WARNING)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, done(count) % {"count": count}, messages.SUCCESS)
+
 
 @admin.register(Member)
-class MemberAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, admin.ModelAdmin):
-    officers_may_edit = True
+class MemberAdmin(KeepsRecordsMixin, ScopedChoicesMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["full_name", "birth_year", "sex", "relation", "national_id", "household"]
     list_filter = ["sex", "relation", "household__ward", "ethnicity", "disability"]
     list_select_related = ["household"]
@@ -288,6 +471,15 @@ class MemberAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, admin.
     def get_queryset(self, request: HttpRequest) -> QuerySet[Member]:
         visible = Household.objects.visible_to(request.user)
         return super().get_queryset(request).filter(household__in=visible)
+
+    def may_delete(self, obj: Member) -> bool:
+        # What an agency delivered names the member (`Benefit.member` is PROTECT).
+        return not is_archived(obj.household) and not obj.benefits.exists()  # type: ignore[attr-defined]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not (
+            obj is not None and is_archived(obj.household)
+        ) and super().has_change_permission(request, obj)
 
     def save_model(self, request: HttpRequest, obj: Member, form: ModelForm, change: bool) -> None:
         services.member_save(member=obj)
@@ -300,7 +492,7 @@ class MemberAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, admin.
 
 
 @admin.register(ReviewRound)
-class ReviewRoundAdmin(RoleAccessMixin, admin.ModelAdmin):
+class ReviewRoundAdmin(admin.ModelAdmin):
     list_display = ["name", "year", "kind", "standard", "starts_on", "ends_on", "assessment_count"]
     list_filter = ["kind", "year"]
 
@@ -332,8 +524,7 @@ REVIEW_FIELDS = [
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, admin.ModelAdmin):
-    officers_may_edit = True
+class AssessmentAdmin(KeepsRecordsMixin, ScopedChoicesMixin, FoldedSearchMixin, admin.ModelAdmin):
     form = AssessmentAdminForm
     list_display = [
         "household",
@@ -367,12 +558,19 @@ class AssessmentAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, ad
         "explanation",
         "roster_reasons",
         *REVIEW_FIELDS,
+        "review_steps",
     ]
     actions = ["reclassify"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Assessment]:
         visible = Household.objects.visible_to(request.user)
         return super().get_queryset(request).filter(household__in=visible)
+
+    def may_delete(self, obj: Assessment) -> bool:
+        return assessment_is_deletable(obj)
+
+    def delete_model(self, request: HttpRequest, obj: Assessment) -> None:
+        assessment_delete(assessment=obj, by=request.user)  # type: ignore[arg-type]
 
     def search(self, queryset: QuerySet[Any], term: str) -> QuerySet[Any]:
         return queryset.filter(household__in=Household.objects.search(term))
@@ -390,7 +588,10 @@ class AssessmentAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, ad
         return [
             (None, {"fields": survey}),
             (_("Result (computed under Decision 59/2015/QĐ-TTg)"), {"fields": result}),
-            (_("Review (Circular 17/2016), recorded in the workspace"), {"fields": REVIEW_FIELDS}),
+            (
+                _("Review (Circular 17/2016), recorded in the workspace"),
+                {"fields": [*REVIEW_FIELDS, "review_steps"]},
+            ),
         ]
 
     @admin.display(description=_("ward / commune"), ordering="household__ward")
@@ -400,6 +601,23 @@ class AssessmentAdmin(RoleAccessMixin, ScopedChoicesMixin, FoldedSearchMixin, ad
     @admin.display(description=_("income per person per month"), ordering="income_per_capita")
     def income(self, obj: Assessment) -> str:
         return format_vnd(obj.income_per_capita)
+
+    @admin.display(description=_("review steps"))
+    def review_steps(self, obj: Assessment) -> str:
+        """The assessment's review record, read only: never edited or deleted here."""
+        steps = obj.events.select_related("by").order_by("at", "id") if obj.pk else []
+        return format_html_join(
+            "\n",
+            "<p>{} – {} ({})</p>",
+            (
+                (
+                    date_format(timezone.localtime(step.at), "d/m/Y H:i"),
+                    step.get_action_display(),
+                    step.by or "–",
+                )
+                for step in steps
+            ),
+        )
 
     @admin.display(description=_("indicators derived from the roster"))
     def roster_reasons(self, obj: Assessment) -> str:

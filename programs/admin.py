@@ -1,9 +1,10 @@
 """The Django admin for issue 4: reference data, the Steering Committee, trainings and targets.
 
-The city Labour department keeps the catalogue, the committee, trainings and targets; ward
-officers read them. Benefits and loans are read-only here: they are recorded in the workspace
-through `programs.services`, which checks eligibility, so the admin can never bypass it.
-Assignments, trainings and targets are saved through the same services as the workspace.
+Administrators only (`households.admin` gates the whole site): the city and the officers work
+in the workspace. Benefits and loans are read-only here and never deleted: they are the
+agencies' records, written in the workspace through `programs.services`, which checks
+eligibility, so the admin can never bypass it. Assignments, trainings and targets are saved
+through the same services as the workspace.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 
 from giamngheo.formatting import format_vnd
 from households.access import can_oversee
-from households.admin import RoleAccessMixin
 from households.models import Household
 from programs import eligibility, services
 from programs.models import (
@@ -38,21 +38,9 @@ from programs.models import (
 )
 
 
-class CityManagedMixin(RoleAccessMixin):
-    """Everyone with admin access reads; the city Labour department and administrators write."""
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return super().has_add_permission(request, *args) or can_oversee(request.user)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_change_permission(request, obj) or can_oversee(request.user)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_delete_permission(request, obj) or can_oversee(request.user)
-
-
-class ReadOnlyMixin(RoleAccessMixin):
-    """Records written only by the workspace's services: nobody adds or edits them here."""
+class ReadOnlyMixin:
+    """Records written only by the workspace's services: nobody adds, edits or deletes them
+    here (Django then offers no "delete selected" either)."""
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
@@ -74,7 +62,7 @@ def _adopt(obj: Any, saved: Any) -> None:
 
 
 @admin.register(Agency)
-class AgencyAdmin(CityManagedMixin, admin.ModelAdmin):
+class AgencyAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "kind", "display_order"]
     list_filter = ["kind"]
     search_fields = ["name", "name_en", "code"]
@@ -213,7 +201,7 @@ class NewRuleInline(admin.StackedInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(CityManagedMixin, admin.ModelAdmin):
+class ProgrammeAdmin(admin.ModelAdmin):
     list_display = [
         "name",
         "code",
@@ -282,7 +270,7 @@ class ProgrammeAdmin(CityManagedMixin, admin.ModelAdmin):
 
 
 @admin.register(CommitteeMember)
-class CommitteeMemberAdmin(CityManagedMixin, admin.ModelAdmin):
+class CommitteeMemberAdmin(admin.ModelAdmin):
     list_display = ["full_name", "position", "level", "ward", "agency", "user", "is_active"]
     list_filter = ["level", "ward", "agency", "is_active"]
     list_select_related = ["ward", "agency", "user"]
@@ -292,7 +280,7 @@ class CommitteeMemberAdmin(CityManagedMixin, admin.ModelAdmin):
 
 
 @admin.register(HouseholdAssignment)
-class HouseholdAssignmentAdmin(CityManagedMixin, admin.ModelAdmin):
+class HouseholdAssignmentAdmin(admin.ModelAdmin):
     list_display = ["household", "member", "since", "note"]
     list_filter = ["household__ward", "member"]
     list_select_related = ["household", "member"]
@@ -377,7 +365,7 @@ class LoanAdmin(ReadOnlyMixin, admin.ModelAdmin):
 # --- Training and targets --------------------------------------------------------------------
 
 
-class TrainingAttendanceInline(CityManagedMixin, admin.TabularInline):
+class TrainingAttendanceInline(admin.TabularInline):
     model = TrainingAttendance
     extra = 1
     raw_id_fields = ["officer"]
@@ -389,7 +377,7 @@ class TrainingAttendanceInline(CityManagedMixin, admin.TabularInline):
 
 
 @admin.register(Training)
-class TrainingAdmin(CityManagedMixin, admin.ModelAdmin):
+class TrainingAdmin(admin.ModelAdmin):
     list_display = ["date", "topic", "organiser", "location"]
     list_filter = ["organiser", "date"]
     list_select_related = ["organiser"]
@@ -434,7 +422,7 @@ class TrainingAdmin(CityManagedMixin, admin.ModelAdmin):
 
 
 @admin.register(WardTarget)
-class WardTargetAdmin(CityManagedMixin, admin.ModelAdmin):
+class WardTargetAdmin(admin.ModelAdmin):
     list_display = [
         "ward",
         "year",

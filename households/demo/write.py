@@ -167,6 +167,7 @@ def _seed_users(wards: Sequence[Ward], *, seed: int) -> int:
             "username": "admin",
             "role": User.Role.ADMIN,
             "is_superuser": True,
+            # The only demo user of the admin: officers and the city work in the workspace.
             "is_staff": True,
             "last_name": "Nguyễn",
             "first_name": "Văn Quản",
@@ -174,7 +175,6 @@ def _seed_users(wards: Sequence[Ward], *, seed: int) -> int:
         {
             "username": "thanhpho",
             "role": User.Role.CITY_REVIEWER,
-            "is_staff": True,
             "last_name": "Trần",
             "first_name": "Thị Thu Hà",
         },
@@ -187,7 +187,6 @@ def _seed_users(wards: Sequence[Ward], *, seed: int) -> int:
                 "username": _officer_username(ward),
                 "role": User.Role.WARD_OFFICER,
                 "ward": ward,
-                "is_staff": True,
                 "last_name": family,
                 "first_name": f"{middle} {given}",
             }

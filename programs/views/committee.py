@@ -62,7 +62,9 @@ def committee_list(request: HttpRequest) -> HttpResponse:
             "city_members": [m for m in members if m.level == CommitteeMember.Level.CITY],
             "ward_members": [m for m in members if m.level == CommitteeMember.Level.WARD],
             "show_ward_filter": len(wards) > 1,
-            "can_manage": access.can_manage_committee(user) and user.is_staff,
+            # Members are kept in the admin, which only administrators enter.
+            "can_manage": access.can_manage_committee(user)
+            and household_access.is_administrator(user),
         },
     )
 

@@ -1,18 +1,26 @@
-"""The admin: Vietnamese labels, accent-insensitive search, writes through the services."""
+"""The admin: Vietnamese labels, accent-insensitive search, writes through the services, and
+nothing recognised deleted, by anyone: households are archived instead (issue 10)."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.forms import BooleanField
 from django.test import Client
 from django.urls import reverse
 
-from households.models import Assessment, Household, Member, User, Ward
+from households.models import Assessment, Household, Member, ReviewEvent, User, Ward
+from households.services import assessment_submit, assessment_withdraw
+from programs import services as program_services
+from programs.models import Benefit, Programme
 from tests.factories import (
     household_form,
     make_assessment,
     make_assessment_in_state,
     make_household,
     make_member,
+    make_recognised,
     make_round,
     make_user,
 )
@@ -338,3 +346,253 @@ def test_the_admin_sends_ad_hoc_reviews_to_the_workspace(staff: Client) -> None:
 
     assert response.status_code == 200
     assert not Assessment.objects.exists()
+
+
+# --- Nothing recognised is deleted (issue 10) --------------------------------------------------
+
+
+def delete_selected(client: Client, model: str, objects: list[object]) -> object:
+    """The bulk "delete selected" action, confirmed, as Django's confirmation page posts it."""
+    return client.post(
+        reverse(f"admin:households_{model}_changelist"),
+        {
+            "action": "delete_selected",
+            "post": "yes",
+            "_selected_action": [str(obj.pk) for obj in objects],  # type: ignore[attr-defined]
+        },
+        follow=True,
+    )
+
+
+def assert_cannot_delete(client: Client, model: str, obj: object) -> None:
+    url = reverse(f"admin:households_{model}_delete", args=[obj.pk])  # type: ignore[attr-defined]
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"post": "yes"}).status_code == 403
+
+
+@pytest.mark.parametrize("state", ["recognised", "returned", "posted", "submitted"])
+def test_nobody_deletes_an_assessment_that_went_to_review_nor_its_steps(
+    staff: Client, admin_user: User, state: str
+) -> None:
+    household = make_household()
+    make_member(household)
+    assessment = make_assessment_in_state(household, state, officer=admin_user, reviewer=admin_user)
+    events = list(assessment.events.values_list("pk", flat=True))
+    assert len(events) >= 2  # created, submitted, …
+
+    assert_cannot_delete(staff, "assessment", assessment)
+    response = delete_selected(staff, "assessment", [assessment])
+
+    assert "Không thể xóa" in response.content.decode()  # type: ignore[attr-defined]
+    assert Assessment.objects.filter(pk=assessment.pk, state=state).exists()
+    assert list(ReviewEvent.objects.filter(pk__in=events).values_list("pk", flat=True)) == events
+
+
+def test_a_draft_withdrawn_from_review_keeps_its_record(staff: Client, admin_user: User) -> None:
+    household = make_household()
+    make_member(household)
+    assessment = assessment_submit(assessment=make_assessment(household), by=admin_user)
+    assessment = assessment_withdraw(assessment=assessment, by=admin_user)
+    assert assessment.state == "draft"
+
+    assert_cannot_delete(staff, "assessment", assessment)
+    delete_selected(staff, "assessment", [assessment])
+
+    assert assessment.events.count() == 3
+
+
+def test_a_draft_never_submitted_can_be_deleted_but_not_with_a_recognised_one(
+    staff: Client, admin_user: User
+) -> None:
+    draft = make_assessment(make_member(make_household(code="DT-0001")).household)
+    other = make_household(code="DT-0002")
+    make_member(other)
+    recognised = make_assessment_in_state(
+        other, "recognised", officer=admin_user, reviewer=admin_user
+    )
+    # Together: Django refuses the whole batch and names the recognised one.
+    response = delete_selected(staff, "assessment", [draft, recognised])
+    assert str(recognised) in response.content.decode()  # type: ignore[attr-defined]
+    assert Assessment.objects.count() == 2
+    # Alone, the draft entered by mistake goes, through the service (audit trail kept).
+    url = reverse("admin:households_assessment_delete", args=[draft.pk])
+    assert staff.post(url, {"post": "yes"}).status_code == 302
+    assert list(Assessment.objects.all()) == [recognised]
+    assert Assessment.history.filter(id=draft.pk, history_type="-").get().history_user == (
+        admin_user
+    )
+
+
+def test_review_steps_are_shown_read_only_on_the_assessment(
+    staff: Client, admin_user: User
+) -> None:
+    assessment = recognised_assessment(admin_user)
+    response = staff.get(reverse("admin:households_assessment_change", args=[assessment.pk]))
+    content = response.content.decode()
+    assert "Công nhận theo quyết định" in content  # the recognising step, with its author
+    assert "review_steps" in response.context["adminform"].readonly_fields
+    assert not response.context["inline_admin_formsets"]  # nothing to post, nothing to delete
+
+
+@pytest.mark.parametrize("with_results", [False, True])
+def test_no_household_is_deleted_single_or_in_bulk(
+    staff: Client, admin_user: User, with_results: bool
+) -> None:
+    household = make_household()
+    make_member(household)
+    if with_results:
+        make_recognised(household, 700_000, year=2016)
+
+    assert_cannot_delete(staff, "household", household)
+    changelist = staff.get(reverse("admin:households_household_changelist"))
+    choices = dict(changelist.context["action_form"].fields["action"].choices)
+    assert "delete_selected" not in choices
+    assert "archive" in choices
+    delete_selected(staff, "household", [household])
+
+    assert Household.objects.filter(pk=household.pk, archived_at=None).exists()
+    assert household.members.count() == 1
+    assert household.assessments.count() == int(with_results)
+
+
+def archive_action(client: Client, household: Household, **data: str) -> object:
+    return client.post(
+        reverse("admin:households_household_changelist"),
+        {"action": "archive", "_selected_action": [str(household.pk)], **data},
+        follow=True,
+    )
+
+
+def test_archiving_asks_a_reason_and_keeps_the_history(staff: Client, admin_user: User) -> None:
+    household = make_household()
+    make_member(household)
+    recognised = make_recognised(household, 700_000, year=2016)
+    versions = household.history.count()
+
+    page = archive_action(staff, household)
+    assert "Lý do lưu trữ" in page.content.decode()  # type: ignore[attr-defined]
+    assert "HH-0001" in page.content.decode()  # type: ignore[attr-defined]
+    archive_action(staff, household, apply="1", reason="   ")
+    household.refresh_from_db()
+    assert household.archived_at is None
+
+    done = archive_action(staff, household, apply="1", reason="Cả hộ chuyển vào TP. Hồ Chí Minh")
+
+    assert "Đã lưu trữ 1 hộ" in done.content.decode()  # type: ignore[attr-defined]
+    household.refresh_from_db()
+    assert household.archived_at is not None
+    assert (household.archived_by, household.archive_reason) == (
+        admin_user,
+        "Cả hộ chuyển vào TP. Hồ Chí Minh",
+    )
+    assert household.history.count() == versions + 1
+    assert household.history.latest().history_user == admin_user
+    recognised.refresh_from_db()
+    assert (recognised.state, recognised.events.count()) == ("recognised", 5)
+    assert household.members.count() == 1
+
+
+def test_an_archived_household_is_read_only_until_restored(staff: Client, admin_user: User) -> None:
+    household = make_household()
+    make_member(household)
+    archive_action(staff, household, apply="1", reason="Nhập trùng với hộ HH-0002")
+    url = reverse("admin:households_household_change", args=[household.pk])
+
+    page = staff.get(url)
+    assert page.status_code == 200
+    assert page.context["has_change_permission"] is False
+    assert "Nhập trùng với hộ HH-0002" in page.content.decode()
+    assert staff.post(url, {"head_name": "Đổi tên"}).status_code == 403
+
+    response = staff.post(
+        reverse("admin:households_household_changelist"),
+        {"action": "unarchive", "_selected_action": [str(household.pk)]},
+        follow=True,
+    )
+    assert "Đã khôi phục 1 hộ" in response.content.decode()
+    household.refresh_from_db()
+    assert (household.archived_at, household.archive_reason) == (None, "")
+    assert staff.get(url).context["has_change_permission"] is True
+
+
+@pytest.fixture
+def member_with_benefit(admin_user: User) -> Member:
+    household = make_household()
+    make_member(household)
+    make_recognised(household, 700_000, year=2016)  # poor on the list in force in 2017
+    member = make_member(
+        household, full_name="Lê Thị Hoa", birth_year=1975, sex="female", relation="spouse"
+    )
+    program_services.benefit_record(
+        programme=Programme.objects.get(code="bhyt-ngheo"),
+        household=household,
+        member=member,
+        date=datetime.date(2017, 10, 15),
+        quantity=1,
+        by=admin_user,
+    )
+    return member
+
+
+def test_a_member_who_received_benefits_is_not_deleted(
+    staff: Client, member_with_benefit: Member
+) -> None:
+    assert_cannot_delete(staff, "member", member_with_benefit)
+    response = delete_selected(staff, "member", [member_with_benefit])
+    assert "Không thể xóa" in response.content.decode()  # type: ignore[attr-defined]
+    assert Member.objects.filter(pk=member_with_benefit.pk).exists()
+    assert Benefit.objects.filter(member=member_with_benefit).count() == 1
+
+
+def test_the_household_page_does_not_remove_a_member_who_received_benefits(
+    staff: Client, member_with_benefit: Member
+) -> None:
+    household = member_with_benefit.household
+    url = reverse("admin:households_household_change", args=[household.pk])
+    data = page_data(staff.get(url))
+    index = next(
+        i
+        for i in range(int(data["members-TOTAL_FORMS"]))
+        if data[f"members-{i}-id"] == str(member_with_benefit.pk)
+    )
+    data[f"members-{index}-DELETE"] = "on"
+
+    response = staff.post(url, data)
+
+    assert response.status_code == 200
+    assert "Lê Thị Hoa" in response.content.decode()
+    assert "không thể xoá" in response.content.decode().lower()
+    assert household.members.count() == 2
+
+
+def test_a_member_without_benefits_can_still_be_removed(staff: Client) -> None:
+    household = make_household()
+    make_member(household)
+    mistake = make_member(household, full_name="Nhập Nhầm", birth_year=2000, relation="other")
+    url = reverse("admin:households_member_delete", args=[mistake.pk])
+    assert staff.post(url, {"post": "yes"}).status_code == 302
+    assert household.members.count() == 1
+
+
+def page_data(response: object) -> dict[str, str]:
+    """The POST data of an admin change page as a browser would send it unchanged."""
+    data: dict[str, str] = {}
+
+    def add(form: object, prefix: str = "") -> None:
+        for name, field in form.fields.items():  # type: ignore[attr-defined]
+            value = field.prepare_value(form[name].value())  # type: ignore[index]
+            if isinstance(field, BooleanField):
+                if value:
+                    data[f"{prefix}{name}"] = "on"
+            elif value is not None:
+                data[f"{prefix}{name}"] = str(value)
+
+    context = response.context  # type: ignore[attr-defined]
+    add(context["adminform"].form)
+    for inline in context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name, value in formset.management_form.initial.items():
+            data[f"{formset.prefix}-{name}"] = str(value)
+        for form in formset.forms:
+            add(form, f"{form.prefix}-")
+    return data
