@@ -33,7 +33,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo ""
-	@echo "  giamngheo is running on http://127.0.0.1:$(PORT)/  (administration: /admin/)"
+	@echo "  giamngheo is running on http://127.0.0.1:$(PORT)/  (administration, for the admin user only: /admin/)"
 	@echo "  Demo logins (password: giamngheo-demo):"
 	@echo "    admin     – administrator"
 	@echo "    thanhpho  – city Labour department (Phòng LĐ-TB&XH): every ward, oversees and returns"

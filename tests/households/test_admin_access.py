@@ -191,3 +191,14 @@ def test_links_into_the_admin_are_for_administrators_only(
         "{% load admin_access %}{% if user|is_administrator %}<a href='/admin/'>{% endif %}"
     ).render(Context({"user": user}))
     assert ("/admin/" in page) is shown
+
+
+def test_the_workspace_links_into_the_admin_for_administrators_only(
+    ducthang_officer: User, administrator: User
+) -> None:
+    admin_link = f'href="{reverse("admin:index")}"'
+    officer = staff_client(ducthang_officer)  # a staff flag left over from before
+    assert admin_link not in officer.get(reverse("home")).content.decode()
+    client = Client()
+    client.force_login(administrator)
+    assert admin_link in client.get(reverse("home")).content.decode()

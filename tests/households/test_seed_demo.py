@@ -103,7 +103,7 @@ def test_it_creates_the_named_users_and_one_officer_per_ward() -> None:
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff and admin.role == User.Role.ADMIN
     city = User.objects.get(username="thanhpho")
-    assert city.role == User.Role.CITY_REVIEWER and city.is_staff and city.ward is None
+    assert city.role == User.Role.CITY_REVIEWER and not city.is_staff and city.ward is None
     assert city.get_full_name() == "Trần Thị Thu Hà"
     assert User.objects.get(username="ducthang").ward.code == "duc-thang"
     assert User.objects.get(username="tienloi").ward.code == "tien-loi"
@@ -111,7 +111,7 @@ def test_it_creates_the_named_users_and_one_officer_per_ward() -> None:
         officer = User.objects.get(username=ward.code.replace("-", ""))
         assert officer.role == User.Role.WARD_OFFICER
         assert officer.ward == ward
-        assert officer.is_staff and not officer.is_superuser
+        assert not officer.is_staff and not officer.is_superuser
     for username in ("admin", "thanhpho", "ducthang", "tienloi"):
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
 
