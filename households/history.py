@@ -69,6 +69,7 @@ Change: TypeAlias = "tuple[models.Field[Any, Any], Any, Any]"
 
 @dataclass(frozen=True)
 class FieldChange:
+    field: str  # the model field's name, e.g. "national_id" (households.privacy masks by it)
     label: str
     old: str
     new: str
@@ -173,6 +174,7 @@ def household_history(household: Household, *, limit: int = HISTORY_LIMIT) -> Ho
             kind=p.kind,
             changes=tuple(
                 FieldChange(
+                    field=field.name,
                     label=capfirst(str(field.verbose_name)),
                     old=display_value(field, old, related),
                     new=display_value(field, new, related),

@@ -32,4 +32,4 @@ def can_see_traits(context: template.Context) -> bool:
 
 @register.simple_tag(takes_context=True)
 def history_value(context: template.Context, change: Any, value: str, household: Any) -> str:
-    return privacy.history_value(_user(context), household, change.label, value)
+    return privacy.history_value(_user(context), household, change.field, value)
