@@ -53,6 +53,8 @@ MIDDLEWARE = [
     # Serves collected static files (compressed, hashed names) when DEBUG is off.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "giamngheo.middleware.content_security_policy_middleware",
+    # Before the session is read: a NUL byte in a cookie or the address is refused (400).
+    "giamngheo.input_guard.input_guard_middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "giamngheo.middleware.chosen_language_middleware",
     "django.middleware.common.CommonMiddleware",

@@ -11,7 +11,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.forms import BootstrapFormMixin, DateInput
+from giamngheo.forms import BootstrapFormMixin, DateInput, SafeModelMultipleChoiceField
 from households.models import User, Ward
 from programs.models import Agency, CommitteeMember
 
@@ -102,7 +102,7 @@ class TrainingForm(BootstrapFormMixin, forms.Form):
     location = forms.CharField(label=_("Location"), max_length=255, required=False)
 
 
-class OfficerChoiceField(forms.ModelMultipleChoiceField):
+class OfficerChoiceField(SafeModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.get_full_name() or obj.username
 

@@ -22,6 +22,9 @@ from households.models import Assessment, Household, Member, Quarter, ReviewRoun
 from households.roster import ROSTER_INDICATORS
 from households.services.registry import roster_problems
 
+# The most members one household's form takes (a bound on the work a request can cause).
+MEMBERS_MAX = 40
+
 HOUSEHOLD_FLAGS = (
     "is_merit_family",
     "is_social_protection",
@@ -200,6 +203,7 @@ class HouseholdMemberFormSet(MemberFormSet):
     require_head = True
     default_error_messages = {
         "too_few_forms": gettext_lazy("Enter at least one member: the head of household."),
+        "too_many_forms": gettext_lazy("A household has at most %(num)d members."),
     }
 
     def add_fields(self, form: forms.Form, index: int | None) -> None:
@@ -221,6 +225,11 @@ HouseholdMemberFormSetFactory = forms.inlineformset_factory(
     extra=0,
     min_num=1,
     validate_min=True,
+    # A bound on the rows a request may make the server build (issue 10: 40,000 forms took
+    # 94 s); no household comes near it.
+    max_num=MEMBERS_MAX,
+    absolute_max=MEMBERS_MAX,
+    validate_max=True,
     can_delete=True,
     can_delete_extra=False,
 )

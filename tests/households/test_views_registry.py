@@ -736,3 +736,19 @@ def test_removing_a_member_with_benefits_is_refused_on_their_row(
     assert household.members.count() == 3
     assert fresh(household).address == household.address
     assert fresh(household).version == household.version
+
+
+def test_a_form_claiming_thousands_of_members_is_refused_without_building_them(
+    client: Client, ducthang_officer: User, duc_thang: Ward
+) -> None:
+    # Issue 10: members-TOTAL_FORMS=40000 made the server build 40,000 forms (94 s, 20 MB).
+    client.force_login(ducthang_officer)
+    data = workspace_household_form(ward=duc_thang, members=four_members())
+    data["members-TOTAL_FORMS"] = "40000"
+
+    response = client.post(CREATE, data)
+
+    assert response.status_code == 200
+    assert "Một hộ có nhiều nhất 40 thành viên." in response.content.decode()
+    assert len(response.context["formset"].forms) <= 40
+    assert not Household.objects.filter(code="DT-0100").exists()
