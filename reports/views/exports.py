@@ -123,10 +123,11 @@ def _import_ward(user: Any, form: ImportForm) -> Ward:
 
 
 def _store(upload: Any) -> str:
-    """Keep the upload until it is confirmed; files older than a day are removed on the way."""
+    """Keep the upload until it is confirmed; previews no longer confirmable (older than the
+    token) are removed on the way, so an abandoned preview's personal data does not linger."""
     folder = _uploads()
     folder.mkdir(mode=0o700, exist_ok=True)
-    cutoff = time.time() - 24 * 60 * 60
+    cutoff = time.time() - TOKEN_MAX_AGE
     for old in folder.glob("*.xlsx"):
         if old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)

@@ -363,6 +363,27 @@ def test_a_valid_preview_keeps_its_file_until_confirmed_then_removes_it(
     assert files_in(upload_dir) == []
 
 
+def test_an_abandoned_preview_is_removed_once_it_can_no_longer_be_confirmed(
+    client: Client, ducthang_officer: User, upload_dir: Path
+) -> None:
+    import os
+    import time
+
+    from reports.views.exports import TOKEN_MAX_AGE
+    from tests.reports.test_import import row, xlsx
+
+    client.force_login(ducthang_officer)
+    upload(client, xlsx([row()]))
+    (abandoned,) = files_in(upload_dir)
+    past = time.time() - TOKEN_MAX_AGE - 60
+    os.utime(abandoned, (past, past))
+
+    upload(client, xlsx([row()]))  # the next preview sweeps the folder
+
+    assert not abandoned.exists()
+    assert len(files_in(upload_dir)) == 1
+
+
 # --- The command reads files through the same guard --------------------------------------------
 
 
