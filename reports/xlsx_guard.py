@@ -100,10 +100,15 @@ def damaged() -> WorkbookRefused:
 def too_much_data() -> WorkbookRefused:
     return WorkbookRefused(
         _(
-            "This file holds far more data than a household list (over %(size)s MB once "
-            "unpacked): copy only the household rows into the template and upload that."
+            "This file holds far more data than a household list can (at most %(size)s MB "
+            "once unpacked, %(cells)s cells and %(texts)s different texts): copy only the "
+            "household rows into the template and upload that."
         )
-        % {"size": MAX_TOTAL_BYTES // (1024 * 1024)}
+        % {
+            "size": MAX_TOTAL_BYTES // (1024 * 1024),
+            "cells": number_format(MAX_SHEET_CELLS, force_grouping=True),
+            "texts": number_format(MAX_SHARED_STRINGS, force_grouping=True),
+        }
     )
 
 
