@@ -55,6 +55,19 @@ def household_create(request: HttpRequest) -> HttpResponse:
     return _household_form_page(request, household)
 
 
+def refuse_archived(
+    request: HttpRequest, household: Household, *, level: int = messages.ERROR
+) -> HttpResponse | None:
+    """An archived household is kept as it was (issue 10): no edit, survey or review. Its page
+    says why; None when the household is in the register."""
+    if household.archived_at is None:
+        return None
+    messages.add_message(
+        request, level, archived_message(household.archived_at, household.archive_reason)
+    )
+    return redirect("households:detail", pk=household.pk)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -62,9 +75,8 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
         Household.objects.visible_to(request.user).select_related("ward", "quarter"), pk=pk
     )
     access.require(access.can_edit_household(request.user, household))
-    if household.archived_at is not None:
-        messages.error(request, archived_message(household.archived_at, household.archive_reason))
-        return redirect("households:detail", pk=household.pk)
+    if refused := refuse_archived(request, household):
+        return refused
     return _household_form_page(request, household)
 
 
@@ -77,9 +89,8 @@ def household_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
         Household.objects.visible_to(request.user).select_related("ward", "quarter"), pk=pk
     )
     access.require(access.can_archive(request.user, household))
-    if household.archived_at is not None:
-        messages.info(request, archived_message(household.archived_at, household.archive_reason))
-        return redirect("households:detail", pk=household.pk)
+    if refused := refuse_archived(request, household, level=messages.INFO):
+        return refused
     form = HouseholdArchiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -25,7 +25,7 @@ from households.classification import get_standard
 from households.forms.survey import AdhocReviewForm, SurveyForm
 from households.models import Assessment, Household, RequestKind, ReviewEvent, ReviewRound
 from households.roster import DerivedIndicator, RosterMember, derive_indicators
-from households.services.registry import archived_message
+from households.views.registry import refuse_archived
 
 SUBMIT = "submit"
 # Recompute the preview without saving: the live preview's fallback when JavaScript is off.
@@ -53,14 +53,6 @@ def _editable_household(request: HttpRequest, pk: int) -> Household:
     )
     access.require(access.can_edit_household(request.user, household))
     return household
-
-
-def _archived(request: HttpRequest, household: Household) -> HttpResponse | None:
-    """An archived household is kept as it was: no new survey or review (issue 10)."""
-    if household.archived_at is None:
-        return None
-    messages.error(request, archived_message(household.archived_at, household.archive_reason))
-    return redirect("households:detail", pk=household.pk)
 
 
 def _round(value: Any, rounds: QuerySet[ReviewRound]) -> ReviewRound | None:
@@ -196,7 +188,7 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
     """A new survey of a household in a periodic review round (`?round=`, default the latest
     round it has not been surveyed in); rounds already surveyed link to that survey."""
     household = _editable_household(request, pk)
-    if refused := _archived(request, household):
+    if refused := refuse_archived(request, household):
         return refused
     periodic = list(ReviewRound.objects.filter(kind=ReviewRound.Kind.PERIODIC))
     surveyed = {
@@ -279,7 +271,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     household = assessment.household
     access.require(access.can_edit_household(request.user, household))
-    if refused := _archived(request, household):
+    if refused := refuse_archived(request, household):
         return refused
     review_round = assessment.round
     roster = services.roster_of(household)
@@ -357,7 +349,7 @@ def assessment_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def adhoc_review_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Open an ad-hoc review (Circular 17/2016 Art. 4): a new draft in an ad-hoc round."""
     household = _editable_household(request, pk)
-    if refused := _archived(request, household):
+    if refused := refuse_archived(request, household):
         return refused
     adhoc_rounds = list(ReviewRound.objects.filter(kind=ReviewRound.Kind.AD_HOC))
     initial: dict[str, Any] = {"round": adhoc_rounds[0].pk if adhoc_rounds else None}
