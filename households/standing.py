@@ -38,15 +38,25 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
+    Value,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from households.models import Assessment, Household, PovertyStatus, ReviewRound, ReviewState
+from households.models import (
+    OPEN_END,
+    Assessment,
+    Household,
+    PovertyStatus,
+    ReviewRound,
+    ReviewState,
+    StandingSpan,
+)
 
 POOR = PovertyStatus.POOR.value
 NEAR_POOR = PovertyStatus.NEAR_POOR.value
@@ -163,6 +173,22 @@ def _listed_since(day: datetime.date, household_ref: str) -> Exists:
     )
 
 
+def _span_path(household_ref: str) -> str:
+    """The relation from the rows annotated to their household's stored spans."""
+    if household_ref == "pk":
+        return "standing_spans"
+    return f"{household_ref.removesuffix('_id')}__standing_spans"
+
+
+def _span_on(day: datetime.date, household_ref: str) -> FilteredRelation:
+    """The household's stored span in force on `day` (`StandingSpan`): at most one, so the
+    join never repeats a row."""
+    path = _span_path(household_ref)
+    return FilteredRelation(
+        path, condition=Q(**{f"{path}__valid_from__lte": day, f"{path}__valid_until__gt": day})
+    )
+
+
 def with_standing(
     qs: QuerySet[Any], day: datetime.date, *, prefix: str = "standing", household_ref: str = "pk"
 ) -> QuerySet[Any]:
@@ -173,23 +199,31 @@ def with_standing(
     - `<prefix>_status`, `<prefix>_group` (N1/N2), `<prefix>_area`, `<prefix>_ward` (the unit
       the result was made in), `<prefix>_income`, `<prefix>_deprivations`, `<prefix>_standard`;
     - `<prefix>_escaped`: above the near-poverty line and on a list within `ESCAPED_YEARS`.
+
+    Read from the stored spans (`StandingSpan`, kept by `refresh_spans`): one join per day.
     """
-    current = in_effect(day, household_ref)
+    span = f"{prefix}_span"
+    then = f"{prefix}_span_then"
+    qs = qs.annotate(
+        **{
+            span: _span_on(day, household_ref),
+            then: _span_on(_years_before(day, ESCAPED_YEARS), household_ref),
+        }
+    )
     annotations: dict[str, Any] = {
-        f"{prefix}_{name}": Subquery(current.values(field)[:1])
+        f"{prefix}_{name}": F(f"{span}__{field}")
         for name, field in (
-            ("id", "pk"),
+            ("id", "assessment_id"),
             ("status", "status"),
             ("group", "poor_group"),
             ("area", "area"),
             ("ward", "ward_id"),
             ("income", "income_per_capita"),
             ("deprivations", "deprivation_count"),
-            ("standard", "round__standard"),
+            ("standard", "standard"),
         )
     }
-    then = in_effect(_years_before(day, ESCAPED_YEARS), household_ref)
-    annotations[f"{prefix}_status_then"] = Subquery(then.values("status")[:1])
+    annotations[f"{prefix}_status_then"] = F(f"{then}__status")
     qs = qs.annotate(**annotations)
     # Above the near-poverty line now, and on a list then or since.
     escaped = Q(**{f"{prefix}_status__in": ABOVE}) & (
@@ -217,6 +251,92 @@ def programme_statuses_q(statuses: list[str] | tuple[str, ...], *, prefix: str =
     if ESCAPED in statuses:
         condition |= Q(**{f"{prefix}_escaped": True})
     return condition
+
+
+# --- the stored spans -------------------------------------------------------------------------
+
+_SPAN_SOURCE = (
+    "pk",
+    "household_id",
+    "effective_from",
+    "status",
+    "poor_group",
+    "area",
+    "ward_id",
+    "income_per_capita",
+    "deprivation_count",
+    "round__standard",
+    "household__archived_at",
+)
+_SPAN_BATCH = 5000
+
+
+def _household_spans(rows: list[tuple[Any, ...]], span_model: Any) -> list[StandingSpan]:
+    """One household's spans from its recognised results, in the order they count last
+    (`IN_EFFECT_ORDER` reversed): each counts from its day until a later one takes effect, or
+    the household is archived; of several taking effect the same day, the last counts."""
+    archived_at = rows[0][-1]
+    archived_on = timezone.localdate(archived_at) if archived_at is not None else OPEN_END
+    poor_days = [row[2] for row in rows if row[3] == POOR]
+    first_poor = min(poor_days) if poor_days else None
+    spans: list[StandingSpan] = []
+    for index, row in enumerate(rows):
+        pk, household_id, start, status, group, area, ward_id, income, count, standard, _ = row
+        later = [r[2] for r in rows[index + 1 :] if r[2] > start]
+        if any(r[2] == start for r in rows[index + 1 :]):
+            continue  # another result of the same day counts instead
+        until = min(later[0] if later else OPEN_END, archived_on)
+        if until <= start:
+            continue
+        spans.append(
+            span_model(
+                household_id=household_id,
+                assessment_id=pk,
+                valid_from=start,
+                valid_until=until,
+                status=status,
+                poor_group=group,
+                area=area,
+                ward_id=ward_id,
+                income_per_capita=income,
+                deprivation_count=count,
+                standard=standard,
+                first_poor_from=first_poor,
+            )
+        )
+    return spans
+
+
+def refresh_spans(household_ids: Any = None, *, models: Any = None) -> int:
+    """Rebuild the stored spans (`StandingSpan`) of `household_ids` (ids or a queryset), or of
+    every household when None, from their recognised results and archive days. Every service
+    that recognises a result, archives or restores a household calls it; so do bulk loaders.
+    Returns the number of spans written. `models`: a migration's app registry."""
+    span_model = models.get_model("households", "StandingSpan") if models else StandingSpan
+    result_model = models.get_model("households", "Assessment") if models else Assessment
+    spans = span_model.objects.all()
+    results = result_model.objects.filter(state=ReviewState.RECOGNISED)
+    if household_ids is not None:
+        spans = spans.filter(household_id__in=household_ids)
+        results = results.filter(household_id__in=household_ids)
+    spans.delete()
+    rows = results.order_by("household_id", "effective_from", "decision_date", "pk").values_list(
+        *_SPAN_SOURCE
+    )
+    written, batch, current, household = 0, [], [], None
+    for row in rows.iterator(chunk_size=_SPAN_BATCH):
+        if row[1] != household and current:
+            batch += _household_spans(current, span_model)
+            current = []
+            if len(batch) >= _SPAN_BATCH:
+                span_model.objects.bulk_create(batch)
+                written, batch = written + len(batch), []
+        household = row[1]
+        current.append(row)
+    if current:
+        batch += _household_spans(current, span_model)
+    span_model.objects.bulk_create(batch)
+    return written + len(batch)
 
 
 # --- one household ---------------------------------------------------------------------------
@@ -342,14 +462,15 @@ def with_movement(qs: QuerySet[Any], period: Period, *, household_ref: str = "pk
     `period`, and `was_poor_before`: recognised poor in a result in effect by the start."""
     qs = with_standing(qs, period.start, prefix="start", household_ref=household_ref)
     qs = with_standing(qs, period.end, prefix="end", household_ref=household_ref)
+    # Every span of a household carries its first "poor" day: read it from either end.
+    qs = qs.alias(
+        first_poor_from=Coalesce(
+            F("start_span__first_poor_from"), F("end_span__first_poor_from"), Value(OPEN_END)
+        )
+    )
     return qs.annotate(
-        was_poor_before=Exists(
-            Assessment.objects.filter(
-                household=OuterRef(household_ref),
-                state=ReviewState.RECOGNISED,
-                status=POOR,
-                effective_from__lte=period.start,
-            )
+        was_poor_before=ExpressionWrapper(
+            Q(first_poor_from__lte=period.start), output_field=BooleanField()
         )
     )
 

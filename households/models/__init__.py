@@ -27,11 +27,13 @@ from households.models.registry import (
     national_id_validator,
     phone_validator,
 )
+from households.models.standing import OPEN_END, StandingSpan
 from households.models.units import District, Quarter, Ward, WardQuerySet
 from households.models.users import User, household_scope, ward_scope
 
 __all__ = [
     "EDITABLE_STATES",
+    "OPEN_END",
     "AreaChoice",
     "Assessment",
     "CodedLabel",
@@ -48,6 +50,7 @@ __all__ = [
     "ReviewEvent",
     "ReviewRound",
     "ReviewState",
+    "StandingSpan",
     "SupportNeed",
     "User",
     "Ward",

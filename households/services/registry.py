@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from giamngheo.formatting import fold_text
-from households import access
+from households import access, standing
 from households.models import (
     EDITABLE_STATES,
     Assessment,
@@ -233,6 +233,7 @@ def household_archive(*, household: Household, by: User, reason: str) -> Househo
     household.save(
         update_fields=["archived_at", "archived_by", "archive_reason", "version", "updated_at"]
     )
+    standing.refresh_spans([household.pk])
     return household
 
 
@@ -253,6 +254,7 @@ def household_unarchive(*, household: Household, by: User) -> Household:
     household.save(
         update_fields=["archived_at", "archived_by", "archive_reason", "version", "updated_at"]
     )
+    standing.refresh_spans([household.pk])
     return household
 
 

@@ -167,6 +167,8 @@ def _step(
         )
         for a in locked
     )
+    if action == Action.RECOGNISE:
+        standing.refresh_spans([a.household_id for a in locked])
     return locked
 
 

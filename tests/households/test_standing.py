@@ -197,6 +197,7 @@ def _archive_on(household: Household, by: User, when: datetime.datetime) -> None
     """Archive through the service, then date it `when` (the service archives now)."""
     services.household_archive(household=household, by=by, reason="Chuyển đi nơi khác")
     Household.objects.filter(pk=household.pk).update(archived_at=when)
+    standing.refresh_spans([household.pk])  # the stored standings follow the archive day
 
 
 def test_an_archived_household_has_no_standing_from_the_day_it_was_archived(
