@@ -323,15 +323,21 @@ def _seed_committee(wards: Sequence[Ward], *, seed: int) -> dict[int | None, lis
 # --- The 2017 round as the seeder sees it --------------------------------------------------
 
 
-def _load_cases() -> list[_Case]:
+def _load_cases(household_ids: list[int] | None = None) -> list[_Case]:
     """The households with a programme status (poor, near-poor, recently escaped) on the list
-    in force in 2017 (`standing.reference_day`), with the recognised survey behind it."""
+    in force in 2017 (`standing.reference_day`), with the recognised survey behind it; of
+    `household_ids` only when given (the synthetic generator reads them chunk by chunk)."""
     day = standing.reference_day(YEAR)
-    found = standing.standings(Household.objects.values_list("pk", flat=True), day)
+    households = Household.objects.all()
+    surveys = Assessment.objects.all()
+    if household_ids is not None:
+        households = households.filter(pk__in=household_ids)
+        surveys = surveys.filter(household_id__in=household_ids)
+    found = standing.standings(households.values_list("pk", flat=True), day)
     listed = {s.assessment_id: s for s in found.values() if s.programme_statuses}
     # A benefit cannot predate the household's first review round (`programs.services`).
     known_from = dict(
-        Assessment.objects.order_by()
+        surveys.order_by()
         .values_list("household_id")
         .annotate(first=Min("round__starts_on"))
         .values_list("household_id", "first")
