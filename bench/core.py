@@ -17,6 +17,7 @@ import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.db import connection
@@ -184,7 +185,19 @@ def time_runs(
 
 
 def max_rss_mb() -> float:
-    """The peak resident memory of this process so far (Linux reports kilobytes)."""
+    """The peak resident memory of this process so far, in MB.
+
+    Linux's VmHWM (/proc/self/status) is the peak of this process's own memory since it
+    started. getrusage's ru_maxrss is not: across exec it keeps the peak of the image it
+    replaced, and subprocess starts children with vfork, so a child would report its
+    parent's peak. ru_maxrss is the fallback where /proc is missing.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
