@@ -48,6 +48,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         default=1,
         help="Timed runs of the export, import and PDFs, which take seconds each (1).",
     )
+    parser.add_argument(
+        "--no-heavy-warm-up",
+        dest="heavy_warm_up",
+        action="store_false",
+        help="Time the heavy measures' first run cold (quick checks; the suite's own test).",
+    )
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="Where to write results.")
     parser.add_argument(
         "--load-seconds", type=float, default=15.0, help="Length of the gunicorn load (15)."
@@ -224,6 +230,7 @@ def run(options: argparse.Namespace, *, isolate: bool = True, **context: Any) ->
     ctx = measures.Context(
         repeat=options.repeat,
         heavy_repeat=options.heavy_repeat,
+        heavy_warm_up=options.heavy_warm_up,
         isolate=isolate,
         import_rows=options.import_rows,
         list_pdf_households=options.list_pdf_households,

@@ -51,10 +51,12 @@ def _database_url() -> str:
 
 
 def _server_env() -> dict[str, str]:
+    from django.conf import settings
+
     env = os.environ.copy()
     env.update(production_env(_database_url()))
-    if os.environ.get("SECRET_KEY"):
-        env["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    # This process's key: the session cookie it made must sign the server's requests in.
+    env["SECRET_KEY"] = settings.SECRET_KEY
     return env
 
 

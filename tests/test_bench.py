@@ -66,6 +66,7 @@ def _options(tmp_path: Path, names: list[str]) -> Any:
         [
             "--repeat",
             "1",
+            "--no-heavy-warm-up",
             "--import-rows",
             "24",
             "--list-pdf-households",
