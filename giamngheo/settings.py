@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "programs",
     "reports",
     "audit",
+    "django_tasks",
+    "django_tasks_db",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +174,21 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+
+# Background jobs (jobs app; docs/deploy.md "Background jobs"): django-tasks with its database
+# backend, run by `manage.py db_worker` (`make run` starts one). Results live in JOBS_DIR, a
+# private folder served only through the job's scoped download, for JOBS_KEEP_HOURS.
+TASKS = {
+    "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
+}
+JOBS_DIR = env.path("JOBS_DIR", default=Path(str(MEDIA_ROOT)) / "jobs")
+JOBS_KEEP_HOURS = env.int("JOBS_KEEP_HOURS", default=24)
+JOBS_MAX_PER_USER = env.int("JOBS_MAX_PER_USER", default=3)
+# Above these sizes the work goes to a job: the household list's Excel export (households),
+# the household import (member rows of the checked file). The list PDF goes to a job above the
+# size its view makes while the officer waits (reports.views.pdf).
+JOBS_XLSX_MIN_HOUSEHOLDS = env.int("JOBS_XLSX_MIN_HOUSEHOLDS", default=5000)
+JOBS_IMPORT_MIN_ROWS = env.int("JOBS_IMPORT_MIN_ROWS", default=1000)
 
 # Production hardening: on by default whenever DEBUG is off.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

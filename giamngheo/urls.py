@@ -34,6 +34,7 @@ urlpatterns = [
     path("households/", include("households.urls")),
     path("programs/", include("programs.urls")),
     path("reports/", include("reports.urls")),
+    path("jobs/", include("jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

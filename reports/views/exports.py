@@ -32,8 +32,11 @@ from giamngheo import uploads
 from households import access, selectors
 from households.forms.lists import HouseholdFilterForm
 from households.models import Ward
+from jobs.models import Job
+from jobs.views import start_job
 from programs.excel import xlsx_response
 from reports import households_export, imports
+from reports import jobs as reports_jobs
 from reports.imports import LAYOUT, MAX_ROWS, ImportResult, Problem, example_rows
 
 TOKEN_SALT = "reports.import"
@@ -57,6 +60,17 @@ def household_list_xlsx(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     ward = next((w for w in wards if w.pk == filters.ward), wards[0] if len(wards) == 1 else None)
     review_round = next((r for r in rounds if r.pk == filters.review_round), None)
+    if reports_jobs.list_is_larger_than(
+        user=user, filters=filters, limit=settings.JOBS_XLSX_MIN_HOUSEHOLDS
+    ):  # too long to write while the officer waits: a background job (issue 11 §4)
+        record_view(request=request, action="export_households", detail=describe_query(request))
+        return start_job(
+            request,
+            kind=Job.Kind.HOUSEHOLD_XLSX,
+            parameters={"query": request.GET.urlencode()},
+            ward=ward,
+            back=f"{reverse('households:list')}?{request.GET.urlencode()}",
+        )
     sheet = households_export.household_sheet(
         user=user,
         filters=filters,

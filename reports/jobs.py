@@ -1,0 +1,180 @@
+"""The reports' long work as background jobs (issue 11 §4): see `jobs.runner` for the contract.
+
+Each runner reads what the request asked for from `job.parameters` (the household list's query
+string, the waiting import file), checks it again through the same form and selectors as the
+page, for `job.owner`, and calls the same functions as the synchronous view: a job sees what
+its owner would see now, never more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from households import selectors as household_selectors
+from households.forms.lists import HouseholdFilterForm
+from households.models import Member, PovertyStatus, Ward
+from jobs import storage
+from jobs.models import Job
+from jobs.runner import JobFailed, Outcome, Progress
+from programs.excel import XLSX_CONTENT_TYPE, write_xlsx
+from reports import households_export, imports, pdf
+
+# Rows between two progress reports while a sheet is written.
+PROGRESS_EVERY = 500
+
+
+def _list_form(job: Job) -> HouseholdFilterForm:
+    return HouseholdFilterForm.for_user(QueryDict(job.parameters.get("query", "")), job.owner)
+
+
+def _counted(rows: Iterable[Any], progress: Progress, total: int | None) -> Iterator[Any]:
+    done = 0
+    for row in rows:
+        yield row
+        done += 1
+        if done % PROGRESS_EVERY == 0:
+            progress(done, total if total is None else max(total, done))
+    progress(done, done)
+
+
+def household_list_xlsx(job: Job, *, target: Path, progress: Progress) -> Outcome:
+    """The household list's Excel export (`reports:household_list_xlsx`), as a file."""
+    user = job.owner
+    query = QueryDict(job.parameters.get("query", ""))
+    form = _list_form(job)
+    wards, rounds = form.wards, form.rounds
+    filters = form.filters()
+    # The sheet's heading names the ward and round as the synchronous export does.
+    ward = next((w for w in wards if w.pk == filters.ward), wards[0] if len(wards) == 1 else None)
+    review_round = next((r for r in rounds if r.pk == filters.review_round), None)
+    sort = household_selectors.parse_sort(query.get("sort"))
+    with_members = query.get("members") == "1"
+    sheet = households_export.household_sheet(
+        user=user,
+        filters=filters,
+        sort=sort,
+        ward=ward,
+        review_round=review_round,
+        with_members=with_members,
+    )
+    households = household_selectors.household_list(user=user, filters=filters, sort=sort)
+    if with_members:
+        total = Member.objects.filter(household__in=households.values("pk")).count()
+    else:
+        total = households.count()
+    progress(0, total)
+    count = write_xlsx(
+        target,
+        sheet_title=sheet.sheet_title,
+        title=sheet.title,
+        columns=sheet.columns,
+        rows=_counted(sheet.rows, progress, total),
+    )
+    return Outcome(
+        message=_("%(count)s rows exported.") % {"count": _number(count)},
+        filename=sheet.filename,
+        content_type=XLSX_CONTENT_TYPE,
+    )
+
+
+def household_list_pdf(job: Job, *, target: Path, progress: Progress) -> Outcome:
+    """The household list by status as a landscape PDF (`reports:household_list_pdf`)."""
+    user = job.owner
+    form = _list_form(job)
+    wards, rounds = form.wards, form.rounds
+    filters = form.filters()
+    households = household_selectors.household_list(user=user, filters=filters, sort="status")
+    limit = job.parameters.get("limit")
+    rows = list(households[: limit + 1] if isinstance(limit, int) else households)
+    if isinstance(limit, int) and len(rows) > limit:
+        raise JobFailed(
+            _(
+                "This list has more than %(limit)s households, too many for one PDF. Choose a "
+                "ward or commune (or a status) to print it in parts, or export it to Excel."
+            )
+            % {"limit": _number(limit)}
+        )
+    progress(0, None)  # WeasyPrint lays the document out in one go: no steps to count
+    ward = next((w for w in wards if w.pk == filters.ward), None)
+    if ward is None and len(wards) == 1:
+        ward = wards[0]
+    review_round = next((r for r in rounds if r.pk == filters.review_round), None)
+    status = PovertyStatus(filters.status).label if filters.status in PovertyStatus else ""
+    title = (
+        _("List of %(status)s") % {"status": str(status).lower()}
+        if status
+        else _("List of households by status")
+    )
+    parts = [str(ward) if ward else _("Phan Thiet city")]
+    if review_round:
+        parts.append(review_round.name)
+    content = pdf.render_household_list(
+        rows, title=title, subtitle=" – ".join(parts), ward=ward, show_ward=ward is None
+    )
+    target.write_bytes(content)
+    progress(len(rows), len(rows))
+    year = review_round.year if review_round else ""
+    filename = pdf.ascii_filename(
+        "danh-sach-ho", ward.name if ward else "thanh-pho", filters.status, year
+    )
+    return Outcome(
+        message=_("%(count)s households printed.") % {"count": _number(len(rows))},
+        filename=filename,
+        content_type="application/pdf",
+    )
+
+
+def import_households(job: Job, *, target: Path, progress: Progress) -> Outcome:
+    """The confirmed import of a checked file (`reports:import`): everything saved, or nothing."""
+    path = storage.result_path(job.parameters.get("file", ""))
+    if path is None or not path.exists():
+        raise JobFailed(
+            _("This preview has expired or was already imported: upload the file again.")
+        )
+    ward = Ward.objects.get(pk=job.parameters["ward"])
+    try:
+        result = imports.import_households(path, user=job.owner, ward=ward, commit=True)
+    finally:
+        path.unlink(missing_ok=True)  # imported or not, the file is spent
+    if not result.saved:
+        # Something changed since the preview (another officer, another import): say what.
+        raise JobFailed(
+            _("Nothing was imported: the file no longer passes the check.")
+            if result.problems
+            else _("Nothing was imported."),
+            details=[
+                {"row": p.row, "column": p.column, "message": str(p.message)}
+                for p in result.problems[:MAX_DETAILS]
+            ],
+        )
+    progress(result.rows, result.rows)
+    return Outcome(
+        message=_("%(households)s households with %(members)s members were imported into %(ward)s.")
+        % {
+            "households": _number(len(result.households)),
+            "members": _number(result.member_count),
+            "ward": ward,
+        },
+        link=f"{reverse('households:list')}?ward={ward.pk}",
+    )
+
+
+# The problems listed on a failed import's page (the rest are counted in the message).
+MAX_DETAILS = 500
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def list_is_larger_than(*, user: Any, filters: Any, limit: int) -> bool:
+    """Whether the household list `filters` gives `user` has more than `limit` households:
+    reads at most limit + 1 keys, however long the list."""
+    households = household_selectors.household_list(user=user, filters=filters, sort="code")
+    return households.order_by().values("pk")[: limit + 1].count() > limit
