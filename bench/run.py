@@ -147,6 +147,7 @@ def ensure_households(wanted: int | None) -> int:
             "--seed",
             "2017",
             "--wipe",
+            "--force",  # bench runs with DEBUG off, as production does
         ],
         cwd=environment.ROOT,
         env=os.environ.copy(),

@@ -56,7 +56,9 @@ def _tiny_data() -> None:
     """A few dozen households with both periodic reviews recognised and the demo logins."""
     out = io.StringIO()
     if "generate_synthetic" in get_commands():
-        call_command("generate_synthetic", households=40, seed=2017, stdout=out, stderr=out)
+        call_command(
+            "generate_synthetic", households=40, seed=2017, force=True, stdout=out, stderr=out
+        )
     else:
         call_command("seed_demo", households=40, force=True, stdout=out, stderr=out)
 
