@@ -27,6 +27,7 @@ timestamps (`created_at`, review steps' `at`) are the time of the run.
 from __future__ import annotations
 
 import datetime
+import functools
 import itertools
 import json
 import operator
@@ -39,7 +40,7 @@ from typing import Any
 from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
-from django.db.models import Max
+from django.db.models import ForeignObjectRel, Max
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
@@ -84,6 +85,7 @@ from households.models import (
 from households.models.registry import fold_name
 from households.roster import ROSTER_INDICATORS
 from households.services.assessments import RECORD_LANGUAGE, assessment_apply_result
+from households.services.registry import MEMBER_FIELDS
 from programs.models import Benefit, HouseholdAssignment, Loan, LoanCheck, Programme
 
 CHUNK_SIZE = 10_000
@@ -118,7 +120,6 @@ class SyntheticResult:
     loans: int = 0
     users: int = 0
     review_rounds: int = 0
-    spans_refreshed: bool = False
     seconds: float = 0.0
 
 
@@ -190,6 +191,25 @@ class BulkWriter:
             for obj in objs:
                 copy.write_row([get(obj) for get in getters])
 
+    def put_rows(
+        self, model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        """Rows as tuples of `columns` (attribute names): no model instance per row on
+        PostgreSQL, where most rows go."""
+        if not rows:
+            return
+        if not self.copy:
+            self.put(model, [model(**dict(zip(columns, row, strict=True))) for row in rows])
+            return
+        self.written.add(model)
+        quote = connection.ops.quote_name
+        column = {f.attname: f.column for f in model._meta.concrete_fields}
+        names = ", ".join(quote(column[c]) for c in columns)
+        sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+
     def reset_sequences(self) -> None:
         """Move each table's id sequence past the ids written explicitly."""
         statements = connection.ops.sequence_reset_sql(no_style(), list(self.written))
@@ -250,14 +270,18 @@ def wipe() -> None:
     cascaded: list[type[models.Model]] = []
     nulled: list[tuple[type[models.Model], str]] = []
     for model in wiped:
-        for relation in model._meta.related_objects:
+        relations = model._meta.get_fields(include_hidden=True)
+        for relation in (r for r in relations if isinstance(r, ForeignObjectRel)):
             other = relation.related_model
-            if other in wiped or other in cascaded or not relation.concrete:
+            if other in wiped or other in cascaded or relation.on_delete is models.DO_NOTHING:
                 continue
             if relation.on_delete is models.SET_NULL:
                 nulled.append((other, relation.field.name))
-            else:
+            elif relation.on_delete is models.CASCADE:
                 cascaded.append(other)
+            else:
+                # Data that protects a household (or a member, a result) is not ours to delete.
+                raise RuntimeError(f"{other.__name__} refers to {model.__name__}: not wiped.")
     with transaction.atomic():
         for other, name in nulled:
             other._default_manager.filter(**{f"{name}__isnull": False}).update(**{name: None})
@@ -266,10 +290,14 @@ def wipe() -> None:
             truncated = [m for m in [*cascaded, *wiped] if m is not Household]
             tables = ", ".join(quote(m._meta.db_table) for m in truncated)
             with connection.cursor() as cursor:
+                # TRUNCATE refuses tables with foreign-key checks still pending in this
+                # transaction (Django's are deferred): run them now.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"TRUNCATE {tables} CASCADE")
                 # Households stay out of the TRUNCATE: it would empty every table pointing at
                 # them (the view log) instead of clearing the pointer.
                 cursor.execute(f"DELETE FROM {quote(Household._meta.db_table)}")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
             for model in [*cascaded, *wiped]:
                 model._default_manager.all()._raw_delete(connection.alias)
@@ -299,11 +327,11 @@ class _Context:
 @dataclass
 class _Rows:
     households: list[Household] = field(default_factory=list)
-    members: list[Member] = field(default_factory=list)
+    members: list[tuple[Any, ...]] = field(default_factory=list)
     assessments: list[Assessment] = field(default_factory=list)
-    causes: list[models.Model] = field(default_factory=list)
-    needs: list[models.Model] = field(default_factory=list)
-    events: list[ReviewEvent] = field(default_factory=list)
+    causes: list[tuple[int, int]] = field(default_factory=list)
+    needs: list[tuple[int, int]] = field(default_factory=list)
+    events: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 def _slots(wards: Sequence[Ward], total: int) -> Iterator[tuple[Ward, str]]:
@@ -318,6 +346,11 @@ def _slots(wards: Sequence[Ward], total: int) -> Iterator[tuple[Ward, str]]:
 
 def _at(day: datetime.date, hour: int = 8) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=LOCAL)
+
+
+@functools.cache
+def _posting_end(start: datetime.date) -> datetime.date:
+    return review_rules.earliest_posting_end(start)
 
 
 def _review(
@@ -354,7 +387,7 @@ def _review(
         steps.append((Action.MEETING, ReviewState.SUBMITTED, ReviewState.MEETING_HELD, ""))
     if upto in (ReviewState.POSTED, ReviewState.RECOGNISED):
         assessment.posted_from = posted_from
-        assessment.posted_to = review_rules.earliest_posting_end(posted_from)
+        assessment.posted_to = _posting_end(posted_from)
         steps.append((Action.POSTING, ReviewState.MEETING_HELD, ReviewState.POSTED, ""))
     if upto == ReviewState.RECOGNISED:
         signer = chairman(ward)
@@ -369,18 +402,10 @@ def _review(
     assessment.state = upto
     assessment.version = 1 + len(steps)
     officer_id = officer.pk if officer else None
-    for action, before, after, note in steps:
-        rows.events.append(
-            ReviewEvent(
-                assessment_id=assessment.pk,
-                action=action,
-                from_state=before,
-                to_state=after,
-                note=note,
-                by_id=officer_id,
-                at=ctx.now,
-            )
-        )
+    rows.events.extend(
+        (assessment.pk, action, before, after, note, officer_id, ctx.now)
+        for action, before, after, note in steps
+    )
 
 
 def _assessment(
@@ -426,26 +451,17 @@ def _assessment(
                 f"{review_round.year} but the engine gave {reached}."
             )
     rows.assessments.append(assessment)
-    causes_through = Assessment.causes.through
-    needs_through = Assessment.needs.through
-    rows.causes.extend(
-        causes_through(assessment_id=assessment.pk, povertycause_id=ctx.causes[c])
-        for c in survey.causes
-        if c in ctx.causes
-    )
-    rows.needs.extend(
-        needs_through(assessment_id=assessment.pk, supportneed_id=ctx.needs[n])
-        for n in survey.needs
-        if n in ctx.needs
-    )
+    rows.causes.extend((assessment.pk, ctx.causes[c]) for c in survey.causes if c in ctx.causes)
+    rows.needs.extend((assessment.pk, ctx.needs[n]) for n in survey.needs if n in ctx.needs)
     rows.events.append(
-        ReviewEvent(
-            assessment_id=assessment.pk,
-            action=ReviewEvent.Action.CREATE,
-            to_state=ReviewState.DRAFT,
-            note=ctx.request_labels.get(request_kind, ""),
-            by_id=officer.pk if officer else None,
-            at=ctx.now,
+        (
+            assessment.pk,
+            ReviewEvent.Action.CREATE,
+            "",
+            ReviewState.DRAFT,
+            ctx.request_labels.get(request_kind, ""),
+            officer.pk if officer else None,
+            ctx.now,
         )
     )
     return assessment
@@ -476,15 +492,16 @@ def _plan_chunk(ctx: _Context, slots: Sequence[tuple[Ward, str]], index: int) ->
             **planned.household_fields(),
         )
         rows.households.append(household)
-        rows.members.extend(
-            Member(
-                id=ctx.ids.take(Member),
-                household=household,
-                full_name_folded=fold_name(member.full_name),
-                **member.fields(),
+        for member in planned.members:
+            fields = member.fields()
+            rows.members.append(
+                (
+                    ctx.ids.take(Member),
+                    household.pk,
+                    fold_name(member.full_name),
+                    *(fields[name] for name in MEMBER_COLUMNS[3:]),
+                )
             )
-            for member in planned.members
-        )
         officer = ctx.officers.get(ward.pk)
         number = ctx.ward_index[ward.pk] + 101
         by_year: dict[int, PlannedAssessment] = {}
@@ -562,13 +579,41 @@ def _adhoc(
     )
 
 
+MEMBER_COLUMNS = ("id", "household_id", "full_name_folded", *sorted(MEMBER_FIELDS))
+EVENT_COLUMNS = ("assessment_id", "action", "from_state", "to_state", "note", "by_id", "at")
+BENEFIT_COLUMNS = (
+    "id",
+    "programme_id",
+    "household_id",
+    "member_id",
+    "date",
+    "amount",
+    "quantity",
+    "reference",
+    "note",
+    "override_reason",
+    "recorded_by_id",
+    "recorded_at",
+)
+LOAN_COLUMNS = (
+    "id",
+    "benefit_id",
+    "purpose",
+    "term_months",
+    "outstanding",
+    "is_overdue",
+    "balance_on",
+)
+CHECK_COLUMNS = ("loan_id", "checked_on", "used_as_intended", "note", "checked_by_id")
+
+
 def _write_rows(writer: BulkWriter, rows: _Rows) -> None:
     writer.put(Household, rows.households)
-    writer.put(Member, rows.members)
+    writer.put_rows(Member, MEMBER_COLUMNS, rows.members)
     writer.put(Assessment, rows.assessments)
-    writer.put(Assessment.causes.through, rows.causes)
-    writer.put(Assessment.needs.through, rows.needs)
-    writer.put(ReviewEvent, rows.events)
+    writer.put_rows(Assessment.causes.through, ("assessment_id", "povertycause_id"), rows.causes)
+    writer.put_rows(Assessment.needs.through, ("assessment_id", "supportneed_id"), rows.needs)
+    writer.put_rows(ReviewEvent, EVENT_COLUMNS, rows.events)
 
 
 # --- Phase 2: benefits and loans -----------------------------------------------------------
@@ -589,15 +634,17 @@ class _ChunkDeliveries(demo_programs._Deliveries):
         ids: Ids,
         loans_before: int,
         agency_users: Mapping[int, User],
+        now: datetime.datetime,
     ) -> None:
         super().__init__(cases, officers, seed=seed)
         self.rng = random.Random(f"{seed}:synthetic-benefits:{index}")
         self.agency_users = dict(agency_users)
         self.ids = ids
         self.loans = loans_before
-        self.benefit_rows: list[Benefit] = []
-        self.loan_rows: list[Loan] = []
-        self.check_rows: list[LoanCheck] = []
+        self.now = now
+        self.benefit_rows: list[tuple[Any, ...]] = []
+        self.loan_rows: list[tuple[Any, ...]] = []
+        self.check_rows: list[tuple[Any, ...]] = []
 
     def run(self) -> tuple[int, int]:
         for case in self.cases:
@@ -641,23 +688,26 @@ class _ChunkDeliveries(demo_programs._Deliveries):
         note: str = "",
         reference: str = "",
         override_reason: str = "",
-    ) -> Benefit:
+    ) -> int:
         if amount is None and quantity is None:
             quantity = 1  # as `programs.services.benefit_record`: one card, one course
-        benefit = Benefit(
-            id=self.ids.take(Benefit),
-            programme=self.programmes[code],
-            household=household,
-            member=member,
-            date=day,
-            amount=amount,
-            quantity=quantity,
-            reference=reference,
-            note=note,
-            override_reason=override_reason,
-            recorded_by=by,
+        benefit = self.ids.take(Benefit)
+        self.benefit_rows.append(
+            (
+                benefit,
+                self.programmes[code].pk,
+                household.pk,
+                member.pk if member else None,
+                day,
+                amount,
+                quantity,
+                reference,
+                note,
+                override_reason,
+                by.pk,
+                self.now,
+            )
         )
-        self.benefit_rows.append(benefit)
         return benefit
 
     def _day(self, month: int, first: int = 1, last: int = 28) -> datetime.date:
@@ -738,29 +788,19 @@ class _ChunkDeliveries(demo_programs._Deliveries):
         months = (balance_on.year - day.year) * 12 + balance_on.month - day.month
         overdue = self.rng.random() < demo_programs.OVERDUE_SHARE
         repaid = 0 if overdue else (months // 3) * 3 * amount // term // 100_000 * 100_000
-        loan = Loan(
-            id=self.ids.take(Loan),
-            benefit=benefit,
-            purpose=purpose,
-            term_months=term,
-            outstanding=amount - repaid,
-            is_overdue=overdue,
-            balance_on=balance_on,
-        )
-        self.loan_rows.append(loan)
+        loan = self.ids.take(Loan)
+        self.loan_rows.append((loan, benefit, purpose, term, amount - repaid, overdue, balance_on))
         if self.rng.random() < demo_programs.CHECKED_SHARE:
             used = self.rng.random() >= 0.1
             self.check_rows.append(
-                LoanCheck(
-                    loan=loan,
-                    checked_on=min(day + datetime.timedelta(days=45), balance_on),
-                    used_as_intended=used,
-                    note=(
-                        "Tổ tiết kiệm và vay vốn kiểm tra: hộ sử dụng vốn đúng mục đích."
-                        if used
-                        else demo_programs.MISUSED_NOTE
-                    ),
-                    checked_by=by,
+                (
+                    loan,
+                    min(day + datetime.timedelta(days=45), balance_on),
+                    used,
+                    "Tổ tiết kiệm và vay vốn kiểm tra: hộ sử dụng vốn đúng mục đích."
+                    if used
+                    else demo_programs.MISUSED_NOTE,
+                    by.pk,
                 )
             )
 
@@ -772,16 +812,6 @@ def _chunks(iterable: Iterable[Any], size: int) -> Iterator[list[Any]]:
     iterator = iter(iterable)
     while chunk := list(itertools.islice(iterator, size)):
         yield chunk
-
-
-def refresh_standing() -> bool:
-    """Rebuild the stored standings (`households.standing`) after a bulk load, if this
-    version of the module keeps them; False when it computes them on the fly."""
-    refresh = getattr(standing, "refresh_spans", None) or getattr(standing, "rebuild_spans", None)
-    if refresh is None:
-        return False
-    refresh()
-    return True
 
 
 def generate(
@@ -847,7 +877,9 @@ def generate(
         writer.reset_sequences()
 
         report("standing", 0, 1)
-        result.spans_refreshed = refresh_standing()
+        # The stored standings are derived from the recognised results: rebuilt once, before
+        # the benefits, which are judged on them.
+        standing.refresh_spans()
         report("standing", 1, 1)
 
         result.benefits, result.loans = _deliver(ctx, first_id, households, chunk_size, report)
@@ -888,11 +920,12 @@ def _deliver(
             ids=ctx.ids,
             loans_before=loans,
             agency_users=agency_users,
+            now=ctx.now,
         )
         deliveries.run()
-        ctx.writer.put(Benefit, deliveries.benefit_rows)
-        ctx.writer.put(Loan, deliveries.loan_rows)
-        ctx.writer.put(LoanCheck, deliveries.check_rows)
+        ctx.writer.put_rows(Benefit, BENEFIT_COLUMNS, deliveries.benefit_rows)
+        ctx.writer.put_rows(Loan, LOAN_COLUMNS, deliveries.loan_rows)
+        ctx.writer.put_rows(LoanCheck, CHECK_COLUMNS, deliveries.check_rows)
         benefits += len(deliveries.benefit_rows)
         loans = deliveries.loans
         self_cases.extend(

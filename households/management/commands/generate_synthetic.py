@@ -139,7 +139,3 @@ class Command(BaseCommand):
                 "loans": result.loans,
             }
         )
-        if not result.spans_refreshed:
-            self.stdout.write(
-                _("The standings are computed on the fly: nothing stored to refresh.")
-            )
