@@ -41,7 +41,12 @@ run: install
 	@echo "    tienloi   – officer of Tiến Lợi commune   code without dashes, e.g. phuthuy, phongnam)"
 	@echo "    bcd_ducthang – Steering Committee member of Đức Thắng: the households they manage"
 	@echo "    nhcsxh    – Social Policy Bank: records loans (also yte – health, giaoduc – education)"
+	@echo "  Large exports, PDFs and imports run as background jobs: a job worker"
+	@echo "  (manage.py db_worker) runs beside the server and stops with it."
 	@echo ""
+# The job worker polls the database for jobs; the trap stops it when the server stops (Ctrl-C).
+	@$(BIN)/python manage.py db_worker --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # A trial of the production setup on this machine, over plain HTTP: DEBUG off, static files

@@ -189,6 +189,8 @@ JOBS_MAX_PER_USER = env.int("JOBS_MAX_PER_USER", default=3)
 # size its view makes while the officer waits (reports.views.pdf).
 JOBS_XLSX_MIN_HOUSEHOLDS = env.int("JOBS_XLSX_MIN_HOUSEHOLDS", default=5000)
 JOBS_IMPORT_MIN_ROWS = env.int("JOBS_IMPORT_MIN_ROWS", default=1000)
+# The longest household-list PDF a job lays out (WeasyPrint holds the whole document in memory).
+JOBS_PDF_MAX_HOUSEHOLDS = env.int("JOBS_PDF_MAX_HOUSEHOLDS", default=10000)
 
 # Production hardening: on by default whenever DEBUG is off.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

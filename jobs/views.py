@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -72,7 +73,7 @@ def job_status(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
-def job_download(request: HttpRequest, pk: Any) -> HttpResponse:
+def job_download(request: HttpRequest, pk: Any) -> HttpResponseBase:
     """The finished file, as an attachment; never kept by the browser or a proxy."""
     job = selectors.job_for(user=request.user, pk=pk)
     path = storage.result_path(job.file) if job.has_file else None

@@ -211,7 +211,10 @@ def _post(request: HttpRequest, limiter: uploads.LimitedUploadHandler) -> HttpRe
     try:
         result = imports.import_households(path, user=user, ward=ward, commit=False)
         if result.is_valid:
-            token = signing.dumps({"file": name, "user": user.pk, "ward": ward.pk}, salt=TOKEN_SALT)
+            token = signing.dumps(
+                {"file": name, "user": user.pk, "ward": ward.pk, "rows": result.rows},
+                salt=TOKEN_SALT,
+            )
     finally:
         if not token:  # only a file that passed waits for its confirmation
             path.unlink(missing_ok=True)
@@ -243,6 +246,16 @@ def _confirm(request: HttpRequest) -> HttpResponse:
         )
         return redirect("reports:import")
     ward = Ward.objects.get(pk=data["ward"])
+    rows = data.get("rows")
+    if isinstance(rows, int) and rows >= settings.JOBS_IMPORT_MIN_ROWS:
+        # Saved row by row in a background job with its progress (issue 11 §4).
+        return start_job(
+            request,
+            kind=Job.Kind.IMPORT,
+            parameters={"file": reports_jobs.keep_for_job(path), "ward": ward.pk, "rows": rows},
+            ward=ward,
+            back=reverse("reports:import"),
+        )
     try:
         result = imports.import_households(path, user=user, ward=ward, commit=True)
     finally:

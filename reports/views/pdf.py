@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -29,8 +30,11 @@ from households.models import (
     User,
     Ward,
 )
+from jobs.models import Job
+from jobs.views import start_job
 from programs import selectors as program_selectors
 from programs.models import Benefit, HouseholdAssignment
+from reports import jobs as reports_jobs
 from reports import pdf
 from reports import selectors as report_selectors
 from reports.forms import PeriodicReportForm
@@ -129,6 +133,22 @@ def household_list_pdf(request: HttpRequest) -> HttpResponse:
     households = household_selectors.household_list(user=user, filters=filters, sort="status")
     # One row past the limit tells whether it is over, without counting (or loading) them all.
     rows = list(households[: PDF_MAX_HOUSEHOLDS + 1])
+    query = request.GET.urlencode()
+    back = f"{reverse('households:list')}?{query}" if query else reverse("households:list")
+    limit = settings.JOBS_PDF_MAX_HOUSEHOLDS
+    if len(rows) > PDF_MAX_HOUSEHOLDS and not reports_jobs.list_is_larger_than(
+        user=user, filters=filters, limit=limit
+    ):  # too long to lay out while the officer waits: a background job (issue 11 §4)
+        record_view(
+            request=request, action=ViewLog.Action.EXPORT_REPORT, detail=describe_query(request)
+        )
+        return start_job(
+            request,
+            kind=Job.Kind.HOUSEHOLD_PDF,
+            parameters={"query": query, "limit": limit},
+            ward=next((w for w in wards if w.pk == filters.ward), None),
+            back=back,
+        )
     if len(rows) > PDF_MAX_HOUSEHOLDS:
         messages.error(
             request,
@@ -136,10 +156,9 @@ def household_list_pdf(request: HttpRequest) -> HttpResponse:
                 "This list has more than %(limit)s households, too many for one PDF. Choose a "
                 "ward or commune (or a status) to print it in parts, or export it to Excel."
             )
-            % {"limit": f"{PDF_MAX_HOUSEHOLDS:,}".replace(",", ".")},
+            % {"limit": f"{limit:,}".replace(",", ".")},
         )
-        query = request.GET.urlencode()
-        return redirect(f"{reverse('households:list')}?{query}" if query else "households:list")
+        return redirect(back)
     ward = next((w for w in wards if w.pk == filters.ward), None)
     if ward is None and len(wards) == 1:
         ward = wards[0]

@@ -312,10 +312,13 @@ def test_a_household_list_past_the_limit_is_refused_with_a_way_out(
     households: dict[str, Household],
     monkeypatch: pytest.MonkeyPatch,
     duc_thang: Any,
+    settings: Any,
 ) -> None:
     # The city's whole list outlived the worker's timeout (issue 10): past PDF_MAX_HOUSEHOLDS
-    # the PDF is refused, before any is laid out, with the filters kept.
+    # the PDF is a background job (tests/jobs/test_pdf_job.py), and past the job's own limit
+    # it is refused, before any is laid out, with the filters kept.
     monkeypatch.setattr("reports.views.pdf.PDF_MAX_HOUSEHOLDS", 3)
+    settings.JOBS_PDF_MAX_HOUSEHOLDS = 3
     client.force_login(city_reviewer)
 
     response = client.get(LIST, {"status": ""}, follow=True)
