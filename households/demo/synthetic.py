@@ -710,8 +710,10 @@ class _ChunkDeliveries(demo_programs._Deliveries):
         )
         return benefit
 
+    # Days snap to the 15th of the month: each distinct day costs every chunk a read of the
+    # standings (`programs.selectors.facts_on`).
     def _day(self, month: int, first: int = 1, last: int = 28) -> datetime.date:
-        return datetime.date(demo_programs.YEAR, month, (first + last) // 2)
+        return datetime.date(demo_programs.YEAR, month, 15 if first <= 15 <= last else first)
 
     def _ward_day(self, case: demo_programs._Case, month: int, first: int) -> datetime.date:
         return datetime.date(demo_programs.YEAR, month, first)
@@ -719,9 +721,9 @@ class _ChunkDeliveries(demo_programs._Deliveries):
     def _loan_day(self, case: demo_programs._Case) -> datetime.date:
         earliest = max(case.known_from, datetime.date(demo_programs.YEAR, 3, 1))
         days = [
-            datetime.date(demo_programs.YEAR, month, 1)
+            datetime.date(demo_programs.YEAR, month, 15)
             for month in range(earliest.month, 12)
-            if datetime.date(demo_programs.YEAR, month, 1) >= earliest
+            if datetime.date(demo_programs.YEAR, month, 15) >= earliest
         ]
         return self.rng.choice(days) if days else earliest
 
