@@ -1,0 +1,71 @@
+"""Issue 11 §4 in Chromium: a long export becomes a background job; its page waits for the
+worker, follows the job by polling, and offers the download when the worker is done."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django_tasks_db.management.commands.db_worker import Worker
+from playwright.sync_api import Page, expect
+
+from households.models import User, Ward
+from jobs.models import Job
+from tests.browser.pages import log_in
+from tests.factories import PASSWORD, make_household, make_member, make_user
+
+pytestmark = [
+    pytest.mark.browser,
+    # The live server reads from its own thread: the data must be committed.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def run_worker() -> None:
+    """What `manage.py db_worker --batch` does: run every waiting task, then stop."""
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="browser-test",
+        excluded_queue_names=[],
+    ).run()
+
+
+def test_a_long_export_is_followed_on_its_page_and_downloaded(
+    page: Page, settings: Any, tmp_path: Path
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.JOBS_DIR = tmp_path / "jobs"
+    settings.JOBS_XLSX_MIN_HOUSEHOLDS = 1
+    officer = make_user(
+        "ducthang", role=User.Role.WARD_OFFICER, ward=Ward.objects.get(code="duc-thang")
+    )
+    for number in (1, 2):
+        make_member(make_household(code=f"DT-000{number}", head_name=f"Hộ {number}"))
+    log_in(page, officer.username, PASSWORD)
+
+    page.goto(reverse("reports:household_list_xlsx"))
+
+    job = Job.objects.get()
+    expect(page).to_have_url(reverse("jobs:detail", args=[job.pk]))
+    expect(page.get_by_role("heading", name="Danh sách hộ (Excel)")).to_be_visible()
+    expect(page.get_by_test_id("job-status")).to_have_text("Đang chờ")
+    expect(page.get_by_label("Tiến độ")).to_be_visible()
+
+    run_worker()  # the page notices by itself and shows the result
+
+    expect(page.get_by_test_id("job-status")).to_have_text("Hoàn thành")
+    expect(page.get_by_test_id("job-message")).to_have_text("2 dòng đã được xuất.")
+    with page.expect_download() as download:
+        page.get_by_test_id("job-download").click()
+    assert download.value.suggested_filename == "danh-sach-ho.xlsx"
+    assert Path(download.value.path()).read_bytes().startswith(b"PK")
+
+    page.goto(reverse("jobs:list"))
+    expect(page.get_by_test_id("job-list")).to_contain_text("Hoàn thành")
