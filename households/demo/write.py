@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,15 +49,31 @@ class SeedResult:
     created: bool
 
 
+Progress = Callable[[str, int, int], None]
+"""Called with (phase, done, total) as the seeding goes: "households" counts the households
+written; the other phases ("plan", "review", "programmes", "history") report 0/1 when they
+start and 1/1 when they end."""
+
+# Households written between two progress reports.
+PROGRESS_EVERY = 50
+
+
+def _no_progress(phase: str, done: int, total: int) -> None:
+    pass
+
+
 @transaction.atomic
-def seed_demo(*, households: int = 3000, seed: int = 2017) -> SeedResult:
+def seed_demo(
+    *, households: int = 3000, seed: int = 2017, progress: Progress | None = None
+) -> SeedResult:
     """Load the demo users, the 2016 and 2017 periodic rounds and about `households` households.
 
     Safe to run again: existing users (and their passwords) and rounds are left alone, and no
-    household is created once any demo household exists.
+    household is created once any demo household exists. `progress` hears how far it got.
     """
     if households < 1:
         raise ValueError("households must be at least 1")
+    report = progress or _no_progress
     wards = list(Ward.objects.order_by("display_order", "name").prefetch_related("quarters"))
     users_created = _seed_users(wards, seed=seed)
     rounds, rounds_created = _seed_rounds()
@@ -70,9 +86,11 @@ def seed_demo(*, households: int = 3000, seed: int = 2017) -> SeedResult:
         for national_id in Member.objects.values_list("national_id", flat=True)
         if national_id
     }
+    report("plan", 0, 1)
     plan = plan_households(
         wards, households=households, seed=seed, prefixes=prefixes, used_ids=used_ids
     )
+    report("plan", 1, 1)
     officers = {
         u.ward_id: u
         for u in User.objects.filter(
@@ -82,8 +100,9 @@ def seed_demo(*, households: int = 3000, seed: int = 2017) -> SeedResult:
     # The audit trail is written once at the end, in bulk: recording each of the tens of
     # thousands of saves one by one would make `make run` minutes slower.
     with override_settings(SIMPLE_HISTORY_ENABLED=False):
-        members, assessments, created = _write_plan(plan, rounds, officers)
+        members, assessments, created = _write_plan(plan, rounds, officers, report)
         city = User.objects.get(username="thanhpho")
+        report("review", 0, 1)
         seed_review(
             wards=wards,
             rounds=rounds,
@@ -93,19 +112,28 @@ def seed_demo(*, households: int = 3000, seed: int = 2017) -> SeedResult:
                 wards=undecided, officers=officers, periodic=rounds[max(rounds)]
             ),
         )
+        report("review", 1, 1)
+        report("programmes", 0, 1)
         seed_programmes(wards=wards, rounds=rounds, officers=officers, city=city, seed=seed)
+        report("programmes", 1, 1)
+    report("history", 0, 1)
     _record_history(Household.objects.filter(pk__in=created))
     record_programmes_history(Household.objects.filter(pk__in=created))
+    report("history", 1, 1)
     return SeedResult(len(plan), members, assessments, users_created, rounds_created, True)
 
 
 def _write_plan(
-    plan: Sequence[Any], rounds: Mapping[int, ReviewRound], officers: Mapping[int, User]
+    plan: Sequence[Any],
+    rounds: Mapping[int, ReviewRound],
+    officers: Mapping[int, User],
+    report: Progress = _no_progress,
 ) -> tuple[int, int, list[int]]:
     causes = {c.code: c for c in PovertyCause.objects.all()}
     needs = {n.code: n for n in SupportNeed.objects.all()}
     members = assessments = 0
     created: list[int] = []
+    report("households", 0, len(plan))
     for planned in plan:
         household = services.household_create(**planned.household_fields())
         created.append(household.pk)
@@ -127,6 +155,8 @@ def _write_plan(
             )
             _check_reached(assessment, planned_assessment.target)
             assessments += 1
+        if len(created) % PROGRESS_EVERY == 0 or len(created) == len(plan):
+            report("households", len(created), len(plan))
     return members, assessments, created
 
 

@@ -6,56 +6,15 @@ Bulk data has no audit trail: django-simple-history rows are not written for it.
 
 from __future__ import annotations
 
-import time
-from typing import Any, TextIO
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from households.demo import synthetic
+from households.demo.progress import ProgressBar
 from households.models import Household
-
-
-class ProgressBar:
-    """A text progress bar on a stream (stderr): counts, rate and time left, one line a phase."""
-
-    WIDTH = 30
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.phase = ""
-        self.started = 0.0
-        self.interactive = stream.isatty()
-
-    def __call__(self, phase: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if phase != self.phase:
-            if self.phase and self.interactive:
-                self.stream.write("\n")
-            self.phase, self.started = phase, now
-        elapsed = now - self.started
-        filled = self.WIDTH * done // total if total else self.WIDTH
-        rate = done / elapsed if elapsed > 0 else 0.0
-        left = (total - done) / rate if rate > 0 else 0.0
-        line = (
-            f"{phase:<10} [{'#' * filled}{'.' * (self.WIDTH - filled)}] "
-            f"{done:>9,}/{total:,}  {rate:>8,.0f}/s  "
-            f"{_clock(elapsed)} elapsed, ETA {_clock(left)}"
-        )
-        # A terminal redraws one line; a log file gets one line per chunk.
-        self.stream.write(("\r" + line) if self.interactive else (line + "\n"))
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.phase and self.interactive:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(int(seconds), 60)
-    return f"{minutes}m{secs:02d}s"
 
 
 class Command(BaseCommand):

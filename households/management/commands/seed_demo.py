@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from households.demo import seed_demo
+from households.demo.progress import ProgressBar
 
 
 class Command(BaseCommand):
@@ -33,7 +34,12 @@ class Command(BaseCommand):
             )
         if households < 1:
             raise CommandError(_("The number of households must be at least 1."))
-        result = seed_demo(households=households, seed=seed)
+        # Seeding takes minutes: show how far it got on stderr (stdout keeps the summary).
+        bar = ProgressBar(self.stderr._out)
+        try:
+            result = seed_demo(households=households, seed=seed, progress=bar)
+        finally:
+            bar.close()
         if not result.created and not (result.users or result.review_rounds):
             self.stdout.write(_("Demo data is already present; nothing was created."))
             return
