@@ -189,6 +189,9 @@ JOBS_MAX_PER_USER = env.int("JOBS_MAX_PER_USER", default=3)
 # size its view makes while the officer waits (reports.views.pdf).
 JOBS_XLSX_MIN_HOUSEHOLDS = env.int("JOBS_XLSX_MIN_HOUSEHOLDS", default=5000)
 JOBS_IMPORT_MIN_ROWS = env.int("JOBS_IMPORT_MIN_ROWS", default=1000)
+# The import's check (nothing saved) goes to a job for files of this many KB or more (a member
+# row takes about 80 bytes: 100 KB is some 1,200 rows).
+JOBS_IMPORT_CHECK_MIN_KB = env.int("JOBS_IMPORT_CHECK_MIN_KB", default=100)
 # The longest household-list PDF a job lays out (WeasyPrint holds the whole document in memory).
 JOBS_PDF_MAX_HOUSEHOLDS = env.int("JOBS_PDF_MAX_HOUSEHOLDS", default=10000)
 

@@ -32,6 +32,8 @@ class JobAdmin(admin.ModelAdmin):
         "message",
         "details",
         "link",
+        "action_url",
+        "action_label",
         "file",
         "filename",
         "content_type",

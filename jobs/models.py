@@ -21,6 +21,7 @@ class Job(models.Model):
         HOUSEHOLD_XLSX = "household_xlsx", _("Household list (Excel)")
         HOUSEHOLD_PDF = "household_pdf", _("Household list (PDF)")
         IMPORT = "import", _("Household import from Excel")
+        IMPORT_CHECK = "import_check", _("Check of a household import file")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting")
@@ -59,6 +60,9 @@ class Job(models.Model):
     # Row-by-row reasons a job was refused (an import's problems), shown as a table.
     details = models.JSONField(_("details"), default=list, blank=True)
     link = models.CharField(_("link"), max_length=500, blank=True)
+    # A next step the user confirms with a button (a checked import: "Confirm import").
+    action_url = models.CharField(_("next step"), max_length=500, blank=True)
+    action_label = models.CharField(_("next step's button"), max_length=100, blank=True)
     file = models.CharField(_("stored file"), max_length=100, blank=True)
     filename = models.CharField(_("file name"), max_length=150, blank=True)
     content_type = models.CharField(_("content type"), max_length=100, blank=True)

@@ -30,6 +30,9 @@ class Outcome:
     content_type: str = ""
     # Where to go next (the imported households).
     link: str = ""
+    # A next step posted with a button (with the CSRF token) from the job's page.
+    action_url: str = ""
+    action_label: str = ""
 
 
 class JobFailed(Exception):

@@ -27,6 +27,7 @@ RUNNERS = {
     Job.Kind.HOUSEHOLD_XLSX: "reports.jobs.household_list_xlsx",
     Job.Kind.HOUSEHOLD_PDF: "reports.jobs.household_list_pdf",
     Job.Kind.IMPORT: "reports.jobs.import_households",
+    Job.Kind.IMPORT_CHECK: "reports.jobs.check_import",
 }
 
 UNFINISHED = (Job.Status.QUEUED, Job.Status.RUNNING)
@@ -64,10 +65,9 @@ def job_enqueue(
     button pressed again and again does not fill the queue.
     """
     jobs_remove_expired()
-    if (
-        Job.objects.select_for_update().filter(owner=owner, status__in=UNFINISHED).count()
-        >= settings.JOBS_MAX_PER_USER
-    ):
+    # The user's row is locked so that two requests at once cannot both pass the count.
+    User.objects.select_for_update().filter(pk=owner.pk).first()
+    if Job.objects.filter(owner=owner, status__in=UNFINISHED).count() >= settings.JOBS_MAX_PER_USER:
         raise TooManyJobs
     now = timezone.now()
     job = Job(
@@ -115,6 +115,8 @@ def job_run(*, job_id: str) -> None:
                 Job.Status.DONE,
                 message=outcome.message,
                 link=outcome.link,
+                action_url=outcome.action_url,
+                action_label=outcome.action_label,
                 file=stored,
                 filename=outcome.filename if stored else "",
                 content_type=outcome.content_type if stored else "",

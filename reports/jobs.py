@@ -15,9 +15,11 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from households import selectors as household_selectors
 from households.forms.lists import HouseholdFilterForm
@@ -26,7 +28,7 @@ from jobs import storage
 from jobs.models import Job
 from jobs.runner import JobFailed, Outcome, Progress
 from programs.excel import XLSX_CONTENT_TYPE, write_xlsx
-from reports import households_export, imports, pdf
+from reports import households_export, imports, pdf, xlsx_guard
 
 # Rows between two progress reports while a sheet is written.
 PROGRESS_EVERY = 500
@@ -159,10 +161,7 @@ def import_households(job: Job, *, target: Path, progress: Progress) -> Outcome:
             _("Nothing was imported: the file no longer passes the check.")
             if result.problems
             else _("Nothing was imported."),
-            details=[
-                {"row": p.row, "column": p.column, "message": str(p.message)}
-                for p in result.problems[:MAX_DETAILS]
-            ],
+            details=_problems(result),
         )
     progress(result.rows, result.rows)
     return Outcome(
@@ -174,6 +173,62 @@ def import_households(job: Job, *, target: Path, progress: Progress) -> Outcome:
         },
         link=f"{reverse('households:list')}?ward={ward.pk}",
     )
+
+
+def check_import(job: Job, *, target: Path, progress: Progress) -> Outcome:
+    """The check of an uploaded import file (`reports:import`'s preview): nothing is saved.
+
+    A file without problems waits in the jobs' folder for "Confirm import"
+    (`reports:import_check_confirm`), which saves it in another job; a file with problems is
+    removed, and the problems are listed by row on the job's page."""
+    path = storage.result_path(job.parameters.get("file", ""))
+    if path is None or not path.exists():
+        raise JobFailed(
+            _("This preview has expired or was already imported: upload the file again.")
+        )
+    ward = Ward.objects.get(pk=job.parameters["ward"])
+    by_row = _progress_for(imports.import_households, progress)
+    progress(0, None)
+    try:
+        result = imports.import_households(path, user=job.owner, ward=ward, commit=False, **by_row)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    if not result.is_valid:
+        path.unlink(missing_ok=True)
+        raise JobFailed(
+            ngettext(
+                "%(count)s problem: nothing was saved. Correct every row listed below in the "
+                "file, then upload it again.",
+                "%(count)s problems: nothing was saved. Correct every row listed below in the "
+                "file, then upload it again.",
+                len(result.problems),
+            )
+            % {"count": _number(len(result.problems))},
+            details=_problems(result),
+        )
+    progress(result.rows, result.rows)
+    return Outcome(
+        message=_(
+            "Check of %(name)s: no problem found. %(households)s households with %(members)s "
+            "members will be added to or updated in %(ward)s. Nothing has been saved yet."
+        )
+        % {
+            "name": job.parameters.get("filename", ""),
+            "households": _number(len(result.households)),
+            "members": _number(result.member_count),
+            "ward": ward,
+        },
+        action_url=reverse("reports:import_check_confirm", args=[job.pk]),
+        action_label=_("Confirm import"),
+    )
+
+
+def _problems(result: imports.ImportResult) -> list[dict[str, Any]]:
+    return [
+        {"row": p.row, "column": p.column, "message": str(p.message)}
+        for p in result.problems[:MAX_DETAILS]
+    ]
 
 
 # The problems listed on a failed import's page (the rest are counted in the message).
@@ -189,6 +244,19 @@ def list_is_larger_than(*, user: Any, filters: Any, limit: int) -> bool:
     reads at most limit + 1 keys, however long the list."""
     households = household_selectors.household_list(user=user, filters=filters, sort="code")
     return households.order_by().values("pk")[: limit + 1].count() > limit
+
+
+def check_in_background(path: Path) -> bool:
+    """Whether an uploaded import file is large enough for its check to be a job: one of
+    JOBS_IMPORT_CHECK_MIN_KB or more that `xlsx_guard` accepts (a refused file is refused at
+    once, on the import page, as before)."""
+    if path.stat().st_size < settings.JOBS_IMPORT_CHECK_MIN_KB * 1024:
+        return False
+    try:
+        xlsx_guard.check_workbook(path, max_bytes=imports.max_file_bytes())
+    except xlsx_guard.WorkbookRefused:
+        return False
+    return True
 
 
 def keep_for_job(path: Path) -> str:

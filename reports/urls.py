@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports.views import dashboard, exports, pdf
+from reports.views import dashboard, exports, import_jobs, pdf
 
 app_name = "reports"
 
@@ -18,4 +18,9 @@ urlpatterns = [
     path("households.xlsx", exports.household_list_xlsx, name="household_list_xlsx"),
     path("import/", exports.import_households, name="import"),
     path("import/template.xlsx", exports.import_template, name="import_template"),
+    path(
+        "import/checked/<uuid:pk>/confirm/",
+        import_jobs.confirm_checked_import,
+        name="import_check_confirm",
+    ),
 ]

@@ -207,6 +207,19 @@ def _post(request: HttpRequest, limiter: uploads.LimitedUploadHandler) -> HttpRe
     ward = _import_ward(user, form)
     name = _store(form.cleaned_data["file"])
     path = _uploads() / name
+    if reports_jobs.check_in_background(path):
+        # A long check: a background job, whose page offers the confirmation (issue 11 §4).
+        return start_job(
+            request,
+            kind=Job.Kind.IMPORT_CHECK,
+            parameters={
+                "file": reports_jobs.keep_for_job(path),
+                "ward": ward.pk,
+                "filename": form.cleaned_data["file"].name[:150],
+            },
+            ward=ward,
+            back=reverse("reports:import"),
+        )
     token = ""
     try:
         result = imports.import_households(path, user=user, ward=ward, commit=False)

@@ -1,7 +1,7 @@
 /*
  * A background job's page: asks the server for the job's status every second and moves the
- * progress bar; once the job has finished, reloads the page, which then shows the download or
- * the message. Without JavaScript the page says to refresh it.
+ * progress bar; once the job has finished, loads the job's page again, which then shows the
+ * download or the message. Without JavaScript the page says to refresh it.
  */
 (function () {
   "use strict";
@@ -16,7 +16,8 @@
 
   function show(state) {
     if (state.finished) {
-      window.location.reload();
+      // The job's own address: the import page shows this one in place of its own.
+      window.location.assign(box.dataset.pageUrl);
       return false;
     }
     label.textContent = state.label;

@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from django_tasks_db.management.commands.db_worker import Worker
+from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
-from households.models import User, Ward
+from households.models import Household, User, Ward
 from jobs.models import Job
+from reports.imports import LAYOUT
 from tests.browser.pages import log_in
 from tests.factories import PASSWORD, make_household, make_member, make_user
 
@@ -69,3 +71,69 @@ def test_a_long_export_is_followed_on_its_page_and_downloaded(
 
     page.goto(reverse("jobs:list"))
     expect(page.get_by_test_id("job-list")).to_contain_text("Hoàn thành")
+
+
+def import_file(path: Path) -> Path:
+    """Three member rows of two Đức Thắng households, in the import layout."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Danh sách"])
+    sheet.append([str(column.header) for column in LAYOUT])
+    ward = Ward.objects.get(code="duc-thang")
+    quarter = ward.quarters.order_by("display_order").first()
+    assert quarter is not None
+    for code, name, relation, sex, year in (
+        ("DT-0100", "Phạm Văn Dũng", "Chủ hộ", "Nam", "1968"),
+        ("DT-0100", "Phạm Thị Em", "Con", "Nữ", "2006"),
+        ("DT-0101", "Lê Văn Giang", "Chủ hộ", "Nam", "1975"),
+    ):
+        values = {
+            "code": code,
+            "ward": ward.name,
+            "quarter": quarter.name,
+            "address": "5 Lê Lợi",
+            "full_name": name,
+            "relation": relation,
+            "sex": sex,
+            "birth_year": year,
+        }
+        sheet.append([values.get(column.field, "") for column in LAYOUT])
+    book.save(path)
+    return path
+
+
+def test_a_large_import_is_checked_confirmed_and_saved_by_jobs(
+    page: Page, settings: Any, tmp_path: Path
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.JOBS_DIR = tmp_path / "jobs"
+    settings.JOBS_IMPORT_CHECK_MIN_KB = 1
+    officer = make_user(
+        "ducthang", role=User.Role.WARD_OFFICER, ward=Ward.objects.get(code="duc-thang")
+    )
+    log_in(page, officer.username, PASSWORD)
+    page.goto(reverse("reports:import"))
+
+    page.get_by_label("Tệp Excel (.xlsx)").set_input_files(import_file(tmp_path / "ho-lon.xlsx"))
+    page.get_by_role("button", name="Kiểm tra tệp").click()
+
+    # The upload's answer (the check job's page) replaces the import page.
+    expect(page.get_by_test_id("job-status")).to_have_text("Đang chờ")
+    run_worker()
+    check = Job.objects.get()
+    expect(page).to_have_url(reverse("jobs:detail", args=[check.pk]))
+    expect(page.get_by_test_id("job-message")).to_contain_text(
+        "Kiểm tra tệp ho-lon.xlsx: không có lỗi."
+    )
+    assert not Household.objects.exists()
+
+    page.get_by_test_id("job-action").click()
+
+    expect(page.get_by_test_id("job-status")).to_have_text("Đang chờ")
+    run_worker()
+    expect(page.get_by_test_id("job-status")).to_have_text("Hoàn thành")
+    expect(page.get_by_test_id("job-message")).to_have_text(
+        "Đã nhập 2 hộ với 3 thành viên vào Phường Đức Thắng."
+    )
+    page.get_by_role("link", name="Mở danh sách hộ").click()
+    expect(page.get_by_text("DT-0101")).to_be_visible()

@@ -3,6 +3,7 @@ the imported households to open when it is done, or the problems when it is refu
 
 from __future__ import annotations
 
+import datetime
 import io
 from pathlib import Path
 from typing import Any
@@ -157,3 +158,103 @@ def test_another_officer_cannot_follow_the_import(
 
     assert client.get(reverse("jobs:detail", args=[job.pk])).status_code == 404
     assert client.get(reverse("jobs:status", args=[job.pk])).status_code == 404
+
+
+# --- the check of a large file (the preview) -----------------------------------------------------
+
+
+def upload(client: Client, content: bytes) -> Any:
+    return client.post(URL, {"file": SimpleUploadedFile("ho-lon.xlsx", content)})
+
+
+def test_a_large_files_check_runs_as_a_job_then_confirm_imports_it(
+    client: Client,
+    ducthang_officer: User,
+    duc_thang: Ward,
+    three_rows: bytes,
+    settings: Any,
+    _jobs_settings: Path,
+) -> None:
+    settings.JOBS_IMPORT_CHECK_MIN_KB = 1
+    settings.JOBS_IMPORT_MIN_ROWS = 1000  # the confirmation is a job anyway: the file is large
+    client.force_login(ducthang_officer)
+
+    response = upload(client, three_rows)
+
+    check = Job.objects.get()
+    assert response["Location"] == reverse("jobs:detail", args=[check.pk])
+    check.refresh_from_db()
+    assert (check.kind, check.status, check.ward) == (Job.Kind.IMPORT_CHECK, "done", duc_thang)
+    assert check.message == (
+        "Kiểm tra tệp ho-lon.xlsx: không có lỗi. 2 hộ với 3 thành viên sẽ được thêm mới hoặc "
+        "cập nhật vào Phường Đức Thắng. Chưa có dữ liệu nào được lưu."
+    )
+    assert not Household.objects.exists()
+    page = client.get(reverse("jobs:detail", args=[check.pk])).content.decode()
+    confirm = reverse("reports:import_check_confirm", args=[check.pk])
+    assert f'action="{confirm}"' in page
+    assert "Xác nhận nhập" in page
+
+    response = client.post(confirm)
+
+    imported = Job.objects.exclude(pk=check.pk).get()
+    assert response["Location"] == reverse("jobs:detail", args=[imported.pk])
+    imported.refresh_from_db()
+    assert (imported.kind, imported.status) == (Job.Kind.IMPORT, Job.Status.DONE)
+    assert sorted(Household.objects.values_list("code", flat=True)) == ["DT-0100", "DT-0101"]
+    assert not list(_jobs_settings.glob("import-*"))
+    # Pressing the button again imports nothing more.
+    again = client.post(confirm, follow=True)
+    assert "Bản xem trước đã hết hạn" in again.content.decode()
+    assert Job.objects.count() == 2
+
+
+def test_a_large_file_with_problems_lists_them_on_the_jobs_page(
+    client: Client, ducthang_officer: User, settings: Any, _jobs_settings: Path
+) -> None:
+    settings.JOBS_IMPORT_CHECK_MIN_KB = 1
+    client.force_login(ducthang_officer)
+
+    upload(client, workbook([member_row("DT-0100", "Phạm Văn Dũng", sex="?", birth_year="")]))
+
+    check = Job.objects.get()
+    assert check.status == Job.Status.FAILED
+    assert check.message.startswith("1 lỗi: không có gì được lưu.")
+    assert [problem["column"] for problem in check.details] == ["Giới tính"]
+    page = client.get(reverse("jobs:detail", args=[check.pk])).content.decode()
+    assert 'data-testid="job-details"' in page
+    assert "reports/import/checked" not in page  # nothing to confirm
+    assert not list(_jobs_settings.glob("import-*"))
+    assert client.post(reverse("reports:import_check_confirm", args=[check.pk])).status_code == 302
+    assert not Household.objects.exists()
+
+
+def test_only_the_uploader_confirms_and_only_within_the_hour(
+    client: Client,
+    ducthang_officer: User,
+    tienloi_officer: User,
+    administrator: User,
+    three_rows: bytes,
+    settings: Any,
+) -> None:
+    settings.JOBS_IMPORT_CHECK_MIN_KB = 1
+    client.force_login(ducthang_officer)
+    upload(client, three_rows)
+    check = Job.objects.get()
+    confirm = reverse("reports:import_check_confirm", args=[check.pk])
+
+    client.force_login(tienloi_officer)
+    assert client.post(confirm).status_code == 404
+    client.force_login(administrator)
+    assert client.post(confirm).status_code == 404
+    client.logout()
+    assert client.post(confirm)["Location"].startswith(reverse("login"))
+    client.force_login(ducthang_officer)
+    assert client.get(confirm).status_code == 405
+    Job.objects.filter(pk=check.pk).update(
+        finished_at=check.finished_at - datetime.timedelta(hours=2)  # type: ignore[operator]
+    )
+    response = client.post(confirm, follow=True)
+    assert "Bản xem trước đã hết hạn" in response.content.decode()
+    assert Job.objects.count() == 1
+    assert not Household.objects.exists()
