@@ -14,6 +14,7 @@ import io
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -142,8 +143,12 @@ def run_measure(item: Measure, ctx: Context) -> Result:
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def _get(client: Client, url: str, *, content_type: str = "text/html") -> Any:
-    response = client.get(url)
+def _get(client: Client, url: str, *, content_type: str = "text/html", keep: bool = False) -> Any:
+    """GET `url`, check it is a 200 of `content_type`; its size (`keep`: its bytes)."""
+    return _body(client.get(url), url, content_type, keep)
+
+
+def _body(response: Any, url: str, content_type: str, keep: bool) -> Any:
     if response.status_code != 200:
         where = response.get("Location", "")
         raise MeasureError(
@@ -151,12 +156,66 @@ def _get(client: Client, url: str, *, content_type: str = "text/html") -> Any:
         )
     if not response.get("Content-Type", "").startswith(content_type):
         raise MeasureError(f"GET {url} answered {response.get('Content-Type')}, not {content_type}")
-    if getattr(response, "streaming", False):
-        size = sum(len(chunk) for chunk in response.streaming_content)
+    if keep:
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+    elif response.streaming:
+        content = sum(len(chunk) for chunk in response.streaming_content)
     else:
-        size = len(response.content)
+        content = len(response.content)
     response.close()
-    return size
+    return content
+
+
+JOB_PATH = re.compile(r"/jobs/(?P<pk>[0-9a-f-]{36})/$")
+
+
+def _fetch_file(
+    client: Client, url: str, *, content_type: str, extra: dict[str, Any], keep: bool = False
+) -> Any:
+    """The file `url` gives, as the user gets it: straight from the response, or — when the
+    view hands the work to a background job (issue 11 §4) and redirects to its page — by
+    running that job here as the worker would (`jobs.services.job_run`), then downloading it.
+    The job, its file and its task are removed afterwards. Returns the file's size (`keep`:
+    its bytes)."""
+    response = client.get(url)
+    location = response.get("Location", "") if response.status_code == 302 else ""
+    match = JOB_PATH.search(location.split("?")[0])
+    if match is None:
+        return _body(response, url, content_type, keep)
+    from jobs import services as job_services
+    from jobs.models import Job
+
+    pk = match.group("pk")
+    extra["via"] = "background job, run in the measuring process as the worker would"
+    try:
+        job_services.job_run(job_id=pk)
+        job = Job.objects.get(pk=pk)
+        if job.status != Job.Status.DONE:
+            raise MeasureError(f"the job of {url} ended {job.status}: {job.message}")
+        download = reverse("jobs:download", args=[pk])
+        return _get(client, download, content_type=content_type, keep=keep)
+    finally:
+        _remove_job(pk)
+
+
+def _remove_job(pk: str) -> None:
+    from jobs import storage
+    from jobs.models import Job
+
+    job = Job.objects.filter(pk=pk).first()
+    if job is None:
+        return
+    path = storage.result_path(job.file) if job.file else None
+    if path is not None:
+        path.unlink(missing_ok=True)
+    if job.task_id:
+        try:
+            from django_tasks_db.models import DBTaskResult
+
+            DBTaskResult.objects.filter(pk=job.task_id).delete()
+        except (ImportError, ValueError):
+            pass
+    job.delete()
 
 
 def _page(ctx: Context, username: str, url: str, **kind: str) -> Callable[[], Any]:
@@ -482,13 +541,14 @@ def _export_part(ctx: Context) -> Part:
     sizes: list[int] = []
     client = ctx.client(ctx.city_user)
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    extra: dict[str, Any] = {"url": url}
     timing = _heavy(
         ctx,
-        lambda: sizes.append(_get(client, url, content_type=xlsx)),
+        lambda: sizes.append(_fetch_file(client, url, content_type=xlsx, extra=extra)),
         # One ward's export loads the code paths without the city's cost.
         lambda: _get(client, f"{url}?ward={ward.pk}", content_type=xlsx) if ward else None,
     )
-    return Part(timing, extra={"url": url, "bytes": sizes[-1]})
+    return Part(timing, extra={**extra, "bytes": sizes[-1]})
 
 
 @part("export_baseline")
@@ -732,12 +792,13 @@ def _pdf_year_end_part(ctx: Context) -> Part:
     url = f"{reverse('reports:periodic_pdf')}?year={year}"
     client = ctx.client(ctx.city_user)
     sizes: list[int] = []
-    timing = _heavy(
-        ctx,
-        lambda: sizes.append(_get(client, url, content_type="application/pdf")),
-        lambda: _get(client, url, content_type="application/pdf"),
-    )
-    return Part(timing, extra={"url": url, "bytes": sizes[-1], **probe.extra})
+    extra: dict[str, Any] = {"url": url, **probe.extra}
+
+    def fetch() -> None:
+        sizes.append(_fetch_file(client, url, content_type="application/pdf", extra=extra))
+
+    timing = _heavy(ctx, fetch, fetch)
+    return Part(timing, extra={**extra, "bytes": sizes[-1]})
 
 
 @part("pdf_one_page")
@@ -815,11 +876,9 @@ def _pdf_list_part(ctx: Context) -> Part:
     contents: list[bytes] = []
 
     def fetch(url: str) -> None:
-        answer = client.get(url)
-        if answer.status_code != 200 or answer["Content-Type"] != "application/pdf":
-            where = answer.get("Location", "")
-            raise MeasureError(f"GET {url} answered {answer.status_code} {where}".strip())
-        contents[:] = [answer.content]
+        contents[:] = [
+            _fetch_file(client, url, content_type="application/pdf", extra=extra, keep=True)
+        ]
 
     url = f"{base}?{urlencode(params)}"
     try:

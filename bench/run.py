@@ -76,7 +76,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 class Footprint:
     """What reading pages as a user writes (view-log rows of exports and PDFs, the sign-in's
-    last_login and axes log), put back as it was when the run ends. The import is rolled back
+    last_login and axes log, background jobs left by a failed measure), put back as it was
+    when the run ends. The import is rolled back
     by its measure; sessions are removed by signing out."""
 
     def __init__(self, usernames: list[str]) -> None:
@@ -102,6 +103,17 @@ class Footprint:
         AccessLog.objects.filter(
             username__in=self.usernames, attempt_time__gte=self.started
         ).delete()
+        try:
+            from jobs.models import Job
+        except ImportError:
+            pass
+        else:
+            from bench.measures import _remove_job
+
+            for pk in Job.objects.filter(
+                owner__username__in=self.usernames, created_at__gte=self.started
+            ).values_list("pk", flat=True):
+                _remove_job(str(pk))
         for username, last_login in self.last_login.items():
             User.objects.filter(username=username).update(last_login=last_login)
 

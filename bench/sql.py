@@ -220,3 +220,20 @@ def members_extremes() -> tuple[int, int]:
         cursor.execute(sql.format(order="DESC"))
         big = cursor.fetchone()[0]
     return small, big
+
+
+def typical_household() -> int:
+    """A household of the register with the median number of members (and assessments): the
+    page most requests are for."""
+    t = tables()
+    sql = (
+        f"WITH sized AS (SELECT h.id, "
+        f"(SELECT count(*) FROM {t['member']} m WHERE m.household_id = h.id) AS members, "
+        f"(SELECT count(*) FROM {t['assessment']} a WHERE a.household_id = h.id) AS results "
+        f"FROM {t['household']} h WHERE h.archived_at IS NULL) "
+        f"SELECT id FROM sized ORDER BY members, results, id "
+        f"LIMIT 1 OFFSET (SELECT count(*) / 2 FROM sized)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return int(cursor.fetchone()[0])

@@ -16,6 +16,7 @@ from django.core.management import call_command, get_commands
 
 from bench import measures, run
 from households.models import Household, User
+from jobs.models import Job
 from tests.factories import make_household, make_member, make_user
 
 # transaction=True: the heavy measures roll their own transactions back (the import) and the
@@ -99,7 +100,10 @@ def _check_shape(report: dict[str, Any], tmp_path: Path, names: list[str]) -> No
         assert measure["target"], measure["name"]
 
 
-def test_every_measure_runs_and_reports_its_figures(tmp_path: Path) -> None:
+def test_every_measure_runs_and_reports_its_figures(tmp_path: Path, settings: Any) -> None:
+    # The whole city's export goes to a background job, as at full size: bench follows it.
+    settings.JOBS_XLSX_MIN_HOUSEHOLDS = 10
+    settings.JOBS_DIR = tmp_path / "jobs"
     _tiny_data()
     households_before = Household.objects.count()
     names = [m.name for m in measures.selected(None) if not m.needs_postgres_server]
@@ -111,9 +115,12 @@ def test_every_measure_runs_and_reports_its_figures(tmp_path: Path) -> None:
     assert by_name["import_households"]["extra"]["rows"] == 24
     assert by_name["import_households"]["extra"]["rows_per_s"] > 0
     assert by_name["export_households"]["extra"]["rows"] > 0
+    assert by_name["export_households"]["extra"]["via"].startswith("background job")
     assert by_name["pdf_household_list"]["extra"]["pages"] >= 1
-    # Writing measures leave the database as they found it; so does signing in.
+    # Writing measures leave the database as they found it; so do signing in and the job.
     assert Household.objects.count() == households_before
+    assert not Job.objects.exists()
+    assert not list(settings.JOBS_DIR.iterdir())
 
 
 @pytest.mark.skipif(
