@@ -168,6 +168,15 @@ def ensure_households(wanted: int | None) -> int:
     return household_count()
 
 
+def unapplied_migrations() -> list[str]:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+
+
 # --- the machine ---------------------------------------------------------------------------------
 
 
@@ -344,6 +353,14 @@ def main(argv: list[str] | None = None) -> int:
             "the targets, and the gunicorn measure is skipped.",
             file=sys.stderr,
         )
+    pending = unapplied_migrations()
+    if pending:
+        print(
+            f"The database lacks {len(pending)} migration(s) ({', '.join(pending[:3])}…): run "
+            "manage.py migrate on it first.",
+            file=sys.stderr,
+        )
+        return 2
     environment.collect_static()
     report = run(options)
     print(table(report))
