@@ -27,8 +27,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from households.models import Assessment, Household, Member, ReviewState, User, Ward
+from jobs import storage
+from jobs.models import Job
 from programs.models import (
     Agency,
     Benefit,
@@ -99,6 +102,10 @@ PATH_OBJECT = {
     "programs:assign": "household",
     "programs:training_detail": "training",
     "reports:household_profile_pdf": "household",
+    "jobs:detail": "job",
+    "jobs:status": "job",
+    "jobs:download": "job",
+    "reports:import_check_confirm": "import_check",
 }
 
 # Routes whose argument is not a primary key.
@@ -116,6 +123,8 @@ PATH_QUERY = {
 
 # Objects that belong to no ward: every officer may read them.
 UNSCOPED_OBJECTS = {"training"}
+# Objects scoped by who asked for them, not by ward: background jobs (tests/jobs).
+OWNED_OBJECTS = {"job", "import_check"}
 
 # fmt: off
 # GET                          anonymous ducthang tienloi city agency committee admin
@@ -172,6 +181,14 @@ GET_ROWS: dict[str, tuple[Any, ...]] = {
     # Importing writes households: the officers of a ward and administrators only.
     "reports:import":                  (LOGIN, 200, 200, 403, 403, 403, 200),
     "reports:import_template":         (LOGIN, 200, 200, 403, 403, 403, 200),
+    # Confirming a checked import file is a POST (below).
+    "reports:import_check_confirm":    (LOGIN, 405, 405, 405, 405, 405, 405),
+    # Background jobs (issue 11 §4): the world's job is the Đức Thắng officer's; only they and
+    # administrators see it, its status and its file.
+    "jobs:list":                       (LOGIN, 200, 200, 200, 200, 200, 200),
+    "jobs:detail":                     (LOGIN, 200, 404, 404, 404, 404, 200),
+    "jobs:status":                     (LOGIN, 200, 404, 404, 404, 404, 200),
+    "jobs:download":                   (LOGIN, 200, 404, 404, 404, 404, 200),
 }
 
 # POST with an empty form: the persona allowed gets the form back with its errors (200) or,
@@ -207,6 +224,9 @@ POST_ROWS: dict[str, tuple[Any, ...]] = {
     "programs:targets":                (LOGIN, 403, 403, DONE, 403, 403, DONE),
     # No file: the form comes back with its error and nothing is imported.
     "reports:import":                  (LOGIN, 200, 200, 403, 403, 403, 200),
+    # The uploader confirms their checked file: a job saves it. Importing is writing (403); an
+    # administrator sees the job but does not confirm another's file (404).
+    "reports:import_check_confirm":    (LOGIN, DONE, 404, 403, 403, 403, 404),
 }
 # fmt: on
 
@@ -276,10 +296,27 @@ def _loan(programme: Programme, household: Household) -> Loan:
     )
 
 
+def _finished_job(owner: User, kind: str, **fields: Any) -> Job:
+    for name in (fields.get("file"), fields.get("parameters", {}).get("file")):
+        if name:
+            storage.jobs_dir().joinpath(name).write_bytes(b"PK")
+    now = timezone.now()
+    return Job.objects.create(
+        kind=kind,
+        owner=owner,
+        ward=owner.ward,
+        status=Job.Status.DONE,
+        finished_at=now,
+        expires_at=now + datetime.timedelta(days=1),
+        **fields,
+    )
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     # The world's minutes file is written here, not into the project's media folder.
     settings.MEDIA_ROOT = tmp_path
+    settings.JOBS_DIR = tmp_path / "jobs"
 
 
 @pytest.fixture
@@ -350,6 +387,15 @@ def world(
     )
     objects["training"] = Training.objects.create(
         date=datetime.date(2017, 6, 1), topic="Nghiệp vụ rà soát", organiser=agency
+    )
+    # A finished export and a checked import file of the Đức Thắng officer (issue 11 §4).
+    objects["job"] = _finished_job(
+        ducthang_officer, Job.Kind.HOUSEHOLD_XLSX, file="matrix.xlsx", filename="danh-sach.xlsx"
+    )
+    objects["import_check"] = _finished_job(
+        ducthang_officer,
+        Job.Kind.IMPORT_CHECK,
+        parameters={"file": "import-matrix.xlsx", "ward": ducthang_officer.ward_id},
     )
     # The meeting's signed minutes, as an upload leaves them.
     minutes = default_storage.save("minutes/2017/duc-thang/bien-ban.pdf", ContentFile(b"%PDF-"))
@@ -462,7 +508,8 @@ def test_matrix(
 
 
 @pytest.mark.parametrize(
-    "name", sorted(n for n, key in PATH_OBJECT.items() if key not in UNSCOPED_OBJECTS)
+    "name",
+    sorted(n for n, key in PATH_OBJECT.items() if key not in UNSCOPED_OBJECTS | OWNED_OBJECTS),
 )
 def test_an_officer_never_reaches_another_wards_objects(
     client: Client, name: str, world: dict[str, Any], ducthang_officer: User
