@@ -267,7 +267,7 @@ def keep_for_job(path: Path) -> str:
     return name
 
 
-def _progress_for(function: Callable[..., Any], progress: Progress) -> dict[str, Progress]:
+def _progress_for(function: Callable[..., Any], progress: Progress) -> dict[str, Any]:
     # The import and the PDF take `progress(done, total)` once their rework lands (issue 11 §3);
     # until then they run without it and the bar shows the work as under way.
     if "progress" in inspect.signature(function).parameters:
