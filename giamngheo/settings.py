@@ -184,6 +184,8 @@ TASKS = {
 JOBS_DIR = env.path("JOBS_DIR", default=Path(str(MEDIA_ROOT)) / "jobs")
 JOBS_KEEP_HOURS = env.int("JOBS_KEEP_HOURS", default=24)
 JOBS_MAX_PER_USER = env.int("JOBS_MAX_PER_USER", default=3)
+# A job still running this long after it started lost its worker: shown as not completed.
+JOBS_RUNNING_HOURS = env.int("JOBS_RUNNING_HOURS", default=2)
 # Above these sizes the work goes to a job: the household list's Excel export (households),
 # the household import (member rows of the checked file). The list PDF goes to a job above the
 # size its view makes while the officer waits (reports.views.pdf).

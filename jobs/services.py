@@ -167,8 +167,21 @@ def _finish(
 
 def jobs_remove_expired(*, dry_run: bool = False) -> int:
     """Remove jobs past their `expires_at` with their files, and files no job names that are
-    older than JOBS_KEEP_HOURS (left by a worker that was killed); return how many jobs."""
+    older than JOBS_KEEP_HOURS (left by a worker that was killed); return how many jobs.
+
+    A job still running JOBS_RUNNING_HOURS after it started lost its worker (killed, or its
+    host restarted): it is marked as not completed, so its page stops waiting."""
     now = timezone.now()
+    if not dry_run:
+        with translation.override(settings.LANGUAGE_CODE):
+            interrupted = _(
+                "The job was interrupted before it finished (the job worker stopped). "
+                "Start it again."
+            )
+        Job.objects.filter(
+            status=Job.Status.RUNNING,
+            started_at__lt=now - datetime.timedelta(hours=settings.JOBS_RUNNING_HOURS),
+        ).update(status=Job.Status.FAILED, message=interrupted, finished_at=now)
     expired = Job.objects.filter(expires_at__lt=now)
     names = list(expired.values_list("pk", "file"))
     if dry_run:

@@ -208,3 +208,27 @@ def test_the_admin_is_read_only_for_administrators(
     assert client.get(reverse("admin:jobs_job_changelist")).status_code == 200
     assert client.get(reverse("admin:jobs_job_change", args=[job.pk])).status_code == 200
     assert client.get(reverse("admin:jobs_job_add")).status_code == 403
+
+
+def test_a_job_whose_worker_died_stops_waiting(
+    client: Client, ducthang_officer: User, settings: Any
+) -> None:
+    settings.TASKS = DATABASE
+    job = enqueue(ducthang_officer)
+    started = timezone.now() - datetime.timedelta(hours=settings.JOBS_RUNNING_HOURS, minutes=1)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=started)
+    recent = enqueue(ducthang_officer)
+    Job.objects.filter(pk=recent.pk).update(status=Job.Status.RUNNING, started_at=timezone.now())
+
+    call_command("cleanup_jobs", stdout=StringIO())
+
+    job.refresh_from_db()
+    recent.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert job.message == (
+        "Công việc bị gián đoạn trước khi hoàn thành (tiến trình xử lý công việc đã dừng). "
+        "Hãy thực hiện lại."
+    )
+    assert recent.status == Job.Status.RUNNING
+    client.force_login(ducthang_officer)
+    assert client.get(reverse("jobs:status", args=[job.pk])).json()["finished"] is True
