@@ -35,7 +35,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.core.management.color import no_style
@@ -272,7 +272,7 @@ def wipe() -> None:
     for model in wiped:
         relations = model._meta.get_fields(include_hidden=True)
         for relation in (r for r in relations if isinstance(r, ForeignObjectRel)):
-            other = relation.related_model
+            other = cast(type[models.Model], relation.related_model)
             if other in wiped or other in cascaded or relation.on_delete is models.DO_NOTHING:
                 continue
             if relation.on_delete is models.SET_NULL:
@@ -638,7 +638,7 @@ class _ChunkDeliveries(demo_programs._Deliveries):
     ) -> None:
         super().__init__(cases, officers, seed=seed)
         self.rng = random.Random(f"{seed}:synthetic-benefits:{index}")
-        self.agency_users = dict(agency_users)
+        self.agency_users = {pk: user for pk, user in agency_users.items()}
         self.ids = ids
         self.loans = loans_before
         self.now = now
@@ -841,6 +841,7 @@ def generate(
             for u in User.objects.filter(
                 role=User.Role.WARD_OFFICER, username__in=[_officer_username(w) for w in wards]
             )
+            if u.ward_id is not None
         }
         writer = BulkWriter(now)
         with translation.override(RECORD_LANGUAGE):
@@ -905,6 +906,7 @@ def _deliver(
             username__in=[spec[0] for spec in demo_programs.AGENCY_USERS],
             is_active=True,
         )
+        if u.agency_id is not None
     }
     benefits = loans = done = 0
     # SQLite limits the number of parameters of one query: smaller chunks there.

@@ -6,6 +6,7 @@ Bulk data has no audit trail: django-simple-history rows are not written for it.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -75,7 +76,7 @@ class Command(BaseCommand):
                     )
                 )
             synthetic.wipe()
-        bar = ProgressBar(self.stderr._out)
+        bar = ProgressBar(options.get("stderr") or sys.stderr)
         try:
             result = synthetic.generate(
                 households=households, seed=seed, chunk_size=chunk_size, progress=bar

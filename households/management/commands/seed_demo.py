@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         if households < 1:
             raise CommandError(_("The number of households must be at least 1."))
         # Seeding takes minutes: show how far it got on stderr (stdout keeps the summary).
-        bar = ProgressBar(self.stderr._out)
+        bar = ProgressBar(options.get("stderr") or sys.stderr)
         try:
             result = seed_demo(households=households, seed=seed, progress=bar)
         finally:
