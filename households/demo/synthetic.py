@@ -39,7 +39,7 @@ from typing import Any, cast
 
 from django.apps import apps
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import connection, models, reset_queries, transaction
 from django.db.models import ForeignObjectRel, Max
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -877,6 +877,9 @@ def generate(
             result.assessments += len(rows.assessments)
             result.review_events += len(rows.events)
             report("households", result.households, households)
+            # With DEBUG on Django keeps the last 9,000 queries' SQL: with chunk-sized lists
+            # of ids that alone would grow to hundreds of megabytes.
+            reset_queries()
         writer.reset_sequences()
 
         report("standing", 0, 1)
@@ -909,8 +912,9 @@ def _deliver(
         if u.agency_id is not None
     }
     benefits = loans = done = 0
-    # SQLite limits the number of parameters of one query: smaller chunks there.
-    size = chunk_size if connection.vendor == "postgresql" else min(chunk_size, 2_000)
+    # Half-size chunks: each holds its households' members, results and facts on every
+    # delivery day; SQLite also limits the number of parameters of one query.
+    size = min(chunk_size, 5_000 if connection.vendor == "postgresql" else 2_000)
     report("benefits", 0, total)
     self_cases: list[demo_programs._Case] = []
     for index, start in enumerate(range(first_id, first_id + total, size)):
@@ -937,6 +941,7 @@ def _deliver(
         )
         done += len(ids)
         report("benefits", done, total)
+        reset_queries()
     ctx.expected_cases = self_cases  # type: ignore[attr-defined]
     return benefits, loans
 
