@@ -68,6 +68,15 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         help="Households in the list PDF (2000).",
     )
     parser.add_argument("--list", action="store_true", help="List the measures and stop.")
+    parser.add_argument(
+        "--markdown", action="store_true", help="Print the table as Markdown (for the docs)."
+    )
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        metavar="PATH",
+        help="Print the table of a saved run (with --markdown: as Markdown) and stop.",
+    )
     return parser.parse_args(argv)
 
 
@@ -337,8 +346,41 @@ def table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def markdown(report: dict[str, Any]) -> str:
+    """The report as the table of docs/PERFORMANCE.md (`--markdown`, or `--from-json` to
+    print a saved run)."""
+    facts = report["machine"]
+    load = ", ".join(f"{x:.1f}" for x in facts.get("load_average_start", []))
+    lines = [
+        f"{facts['households']:,} households, {facts['database']}, {facts['cpu_count']} × "
+        f"{facts['cpu_model']}, {facts['ram_gb']} GB RAM, {facts['date']}, commit "
+        f"`{facts['git_commit'][:10]}`{' (modified)' if facts['git_dirty'] else ''}; load "
+        f"average at the start {load}.",
+        "",
+        "| measure | median ms | p95 ms | queries | peak MB | baseline ms | ratio | figures "
+        "| target | result |",
+        "|---|--:|--:|--:|--:|--:|--:|---|---|---|",
+    ]
+    for m in report["measures"]:
+        verdict = {True: "pass", False: "**fail**", None: "-"}[m["pass"]]
+        if m["failed_checks"] and not m["error"]:
+            verdict += f" ({', '.join(m['failed_checks'])})"
+        figures = m["error"] or _key_figure(m)
+        lines.append(
+            f"| `{m['name']}` | {_number(m['median_ms'])} | {_number(m['p95_ms'])} "
+            f"| {_number(m['queries'])} | {_number(m['peak_mb'])} "
+            f"| {_number(m['baseline_median_ms'], 1)} | {_number(m['ratio'], 1)} | {figures} "
+            f"| {m['target']} | {verdict} |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     options = parse(argv)
+    if options.from_json:
+        saved = json.loads(options.from_json.read_text())
+        print(markdown(saved) if options.markdown else table(saved))
+        return 0
     environment.setup(options.database)
     from django.db import connection
 
@@ -363,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     environment.collect_static()
     report = run(options)
-    print(table(report))
+    print(markdown(report) if options.markdown else table(report))
     print(f"\nWritten to {options.json}")
     return 0 if all(m["pass"] for m in report["measures"]) else 1
 

@@ -110,6 +110,7 @@ def test_every_measure_runs_and_reports_its_figures(tmp_path: Path, settings: An
     # In this process (the test's data is in its database only), Python's client for load.
     report = run.run(_options(tmp_path, names), isolate=False)
     _check_shape(report, tmp_path, names)
+    assert run.markdown(report).count("\n| `") == len(names)
     by_name = {m["name"]: m for m in report["measures"]}
     assert by_name["household_page"]["extra"]["queries_small"] is not None
     assert by_name["import_households"]["extra"]["rows"] == 24
