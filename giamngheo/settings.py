@@ -144,7 +144,7 @@ AXES_LOCKOUT_CALLABLE = "giamngheo.views.lockout"
 # Uploaded meeting minutes: at most this many megabytes.
 UPLOAD_MAX_MEGABYTES = env.int("UPLOAD_MAX_MEGABYTES", default=10)
 # Largest Excel file the household import takes, in MB (refused before the body is read).
-IMPORT_MAX_MEGABYTES = env.int("IMPORT_MAX_MEGABYTES", default=5)
+IMPORT_MAX_MEGABYTES = env.int("IMPORT_MAX_MEGABYTES", default=10)
 # Where `manage.py backup` writes its archives.
 BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 

@@ -17,31 +17,57 @@ of birth) or adds one, and members the file does not list are kept: an import de
 from __future__ import annotations
 
 import datetime
+import functools
+import operator
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
-from django.db import transaction
-from django.utils import translation
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from giamngheo.formatting import fold_text
 from households import access
 from households.ethnicities import Ethnicity
-from households.models import Household, Member, Quarter, User, Ward
-from households.services.registry import HouseholdRegisterError, household_register
+from households.models import EDITABLE_STATES, Assessment, Household, Member, Quarter, User, Ward
+from households.models.registry import fold_name
+from households.services.assessments import assessment_reclassify
+from households.services.registry import (
+    HOUSEHOLD_ATTNAMES,
+    MEMBER_ATTNAMES,
+    HouseholdRegisterError,
+    _identity_changed,
+    _the_head,
+    _values,
+    archived_message,
+    national_id_taken_message,
+    roster_problems,
+)
 from programs.excel import Column
 from reports import xlsx_guard
 from reports.xlsx_guard import MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, WorkbookRefused
 
-MAX_ROWS = 5000
-# The upload limit when settings.IMPORT_MAX_MEGABYTES is not set.
-DEFAULT_MAX_MEGABYTES = 5
+# Member rows a file may hold (issue 11: a ward's whole register in one file).
+MAX_ROWS = 50_000
+# The upload limit when settings.IMPORT_MAX_MEGABYTES is not set: a 50,000-row file exported
+# with members is about 5 MB.
+DEFAULT_MAX_MEGABYTES = 10
+# Rows between two calls of `progress` (a background job's progress bar).
+PROGRESS_EVERY = 500
+# Rows a bulk insert or update sends at once.
+BATCH = 1000
+
+# (rows done, rows in all).
+Progress = Callable[[int, int], None]
 
 
 def max_megabytes() -> int:
@@ -264,7 +290,9 @@ def _text(value: Any) -> str:
 def _bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    folded = fold_text(_text(value))
+    if value is None:
+        return False
+    folded = _folded(_text(value))
     if folded in _TRUE:
         return True
     if folded in _FALSE:
@@ -298,6 +326,12 @@ def _year(value: Any) -> int | None:
     return int(text)
 
 
+@functools.lru_cache(maxsize=4096)
+def _folded(text: str) -> str:
+    """`fold_text`, remembered: a column of choices or yes/no repeats a few texts."""
+    return fold_text(text)
+
+
 def _choice_reader(choices: Any) -> Callable[[Any], str]:
     known: dict[str, str] = {}
     for value, label in choices.choices:
@@ -309,7 +343,7 @@ def _choice_reader(choices: Any) -> Callable[[Any], str]:
         text = _text(cell)
         if not text:
             return ""
-        value = known.get(fold_text(text))
+        value = known.get(_folded(text))
         if value is None:
             raise CellError(
                 _("“%(value)s” is not one of: %(choices)s.") % {"value": text, "choices": names}
@@ -331,11 +365,12 @@ class _Row:
     failed: bool
 
 
-def _open(source: str | os.PathLike[str] | IO[bytes]) -> Any:
-    """The workbook, read-only, once `xlsx_guard` has measured the file; else WorkbookRefused."""
-    xlsx_guard.check_workbook(source, max_bytes=max_file_bytes())
+def _open(source: str | os.PathLike[str] | IO[bytes]) -> tuple[Any, int]:
+    """The workbook, read-only, once `xlsx_guard` has measured the file, and the rows its
+    sheets hold; else WorkbookRefused."""
+    rows = xlsx_guard.check_workbook(source, max_bytes=max_file_bytes())
     try:
-        return load_workbook(source, read_only=True, data_only=True)
+        return load_workbook(source, read_only=True, data_only=True), rows
     except Exception as exc:
         # openpyxl reports a malformed part with whatever its parser raised (XML ParseError,
         # KeyError, ValueError, TypeError, ...): every one of them is the file's fault here.
@@ -391,28 +426,48 @@ def import_households(
     user: User | None,
     ward: Ward | None,
     commit: bool,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Check the workbook `source` and, with `commit` and no problem at all, save it.
 
     `ward` is where the rows go (an officer's own ward; the administrator's choice); a row
     naming another ward is an error. Without `ward` (the command without --unit), each row
-    names its ward. `user` is who imports: the service checks they may edit the ward.
+    names its ward. `user` is who imports: they must be allowed to edit the ward, and the
+    audit trail names them. `progress(rows checked, rows in the sheet)` is called every
+    PROGRESS_EVERY rows, and once more with both equal when the import is done.
     """
     result = ImportResult()
     try:
-        workbook = _open(source)
+        workbook, sheet_rows = _open(source)
         try:
-            _check_and_save(workbook, result, user=user, ward=ward, commit=commit)
+            _check_and_save(
+                workbook,
+                result,
+                user=user,
+                ward=ward,
+                commit=commit,
+                progress=progress,
+                sheet_rows=sheet_rows,
+            )
         finally:
             workbook.close()
     except WorkbookRefused as refused:
         # Refused before any row was saved (every row is read before the first write).
         return ImportResult(problems=[Problem(0, "", refused.message)])
+    if progress is not None:
+        progress(result.rows, result.rows)
     return result
 
 
 def _check_and_save(
-    workbook: Any, result: ImportResult, *, user: User | None, ward: Ward | None, commit: bool
+    workbook: Any,
+    result: ImportResult,
+    *,
+    user: User | None,
+    ward: Ward | None,
+    commit: bool,
+    progress: Progress | None,
+    sheet_rows: int,
 ) -> None:
     numbered = _rows(workbook)
     header = _find_header(numbered)
@@ -426,7 +481,7 @@ def _check_and_save(
             )
         )
         return
-    _header_row, positions = header
+    header_row, positions = header
     missing = [str(c.header) for c in LAYOUT if c.field not in positions]
     if missing:
         result.problems.append(
@@ -438,7 +493,48 @@ def _check_and_save(
             )
         )
         return
+    # The rows after the header, blank ones included: the progress bar's length.
+    declared = max((sheet_rows or 0) - header_row, 0)
+    rows = _read_rows(
+        numbered, positions, result, user=user, ward=ward, progress=progress, declared=declared
+    )
+    if rows is None:
+        return
+    result.rows = len(rows)
+    if not rows:
+        result.problems.append(Problem(0, "", _("The file has no member rows.")))
+        return
 
+    groups: dict[tuple[int | None, str], list[_Row]] = {}
+    for row in rows:
+        code = row.household.get("code", "")
+        if code:
+            groups.setdefault((row.ward.pk if row.ward else None, code.upper()), []).append(row)
+    try:
+        with transaction.atomic():
+            plans = _Planner(groups, result, user=user, lock=commit).plans()
+            if result.problems or not commit:
+                raise _Rollback
+            _save(plans, result, user=user)
+            if result.problems:
+                raise _Rollback
+            result.saved = True
+    except _Rollback:
+        pass
+    result.problems.sort(key=lambda p: (p.row, p.column))
+
+
+def _read_rows(
+    numbered: Iterator[tuple[int, tuple[Any, ...]]],
+    positions: dict[str, int],
+    result: ImportResult,
+    *,
+    user: User | None,
+    ward: Ward | None,
+    progress: Progress | None,
+    declared: int,
+) -> list[_Row] | None:
+    """Every member row, each cell read and checked (None: too many rows, nothing else said)."""
     wards = {w.pk: w for w in Ward.objects.all()}
     ward_by_name: dict[str, Ward] = {}
     for candidate in wards.values():
@@ -454,10 +550,23 @@ def _check_and_save(
         "year": _year,
     }
     choice_readers = {c.field: _choice_reader(c.choices) for c in LAYOUT if c.kind == "choice"}
+    # The columns read cell by cell, with where each goes.
+    read_columns = [
+        (
+            column,
+            positions[column.field],
+            choice_readers.get(column.field) or readers[column.kind],
+            column.part == HOUSEHOLD,
+        )
+        for column in LAYOUT
+        if column.field in positions and column.kind not in ("ward", "quarter")
+    ]
+    ward_at, quarter_at = positions.get("ward"), positions.get("quarter")
+    may_edit: dict[int, bool] = {}
 
     rows: list[_Row] = []
     for number, values in numbered:
-        if not any(_text(v) for v in values):
+        if values.count(None) == len(values) or not any(_text(v) for v in values):
             continue
         if len(rows) >= MAX_ROWS:
             result.problems.append(
@@ -468,31 +577,25 @@ def _check_and_save(
                     % {"max": MAX_ROWS},
                 )
             )
-            return
+            return None
         row = _Row(number, {}, {}, None, failed=False)
 
         def problem(column: LayoutColumn, message: str, row: _Row = row) -> None:
             result.problems.append(Problem(row.number, str(column.header), message))
             row.failed = True
 
-        cells = {
-            name: (values[index] if index < len(values) else None)
-            for name, index in positions.items()
-        }
-        for column in LAYOUT:
-            if column.field not in positions or column.kind in ("ward", "quarter"):
-                continue
-            read = choice_readers.get(column.field) or readers[column.kind]
+        width = len(values)
+        for column, index, read, of_household in read_columns:
             try:
-                value = read(cells[column.field])
+                value = read(values[index] if index < width else None)
             except CellError as exc:
                 problem(column, str(exc))
                 continue
             if column.kind == "choice" and not value:
                 continue  # the model's default (or its "required" error) applies
-            (row.household if column.part == HOUSEHOLD else row.member)[column.field] = value
+            (row.household if of_household else row.member)[column.field] = value
 
-        ward_text = _text(cells.get("ward"))
+        ward_text = _text(values[ward_at]) if ward_at is not None and ward_at < width else ""
         row_ward = ward_by_name.get(fold_text(ward_text)) if ward_text else ward
         if ward_text and row_ward is None:
             problem(
@@ -506,7 +609,9 @@ def _check_and_save(
                 _("This row is for %(row_ward)s: this import is only for %(ward)s.")
                 % {"row_ward": row_ward, "ward": ward},
             )
-        elif user is not None and not access.can_edit_ward(user, row_ward):
+        elif user is not None and not may_edit.setdefault(
+            row_ward.pk, access.can_edit_ward(user, row_ward)
+        ):
             problem(
                 BY_FIELD["ward"],
                 _("You may import households of your own ward only, not of %(ward)s.")
@@ -514,7 +619,9 @@ def _check_and_save(
             )
         else:
             row.ward = row_ward
-            quarter_text = _text(cells.get("quarter"))
+            quarter_text = (
+                _text(values[quarter_at]) if quarter_at is not None and quarter_at < width else ""
+            )
             quarter = quarters.get((row_ward.pk, fold_text(quarter_text)))
             if not quarter_text:
                 problem(BY_FIELD["quarter"], _("Enter the quarter or hamlet."))
@@ -529,107 +636,312 @@ def _check_and_save(
         if not row.household.get("code"):
             problem(BY_FIELD["code"], _("Enter the household code."))
         rows.append(row)
-
-    result.rows = len(rows)
-    if not rows:
-        result.problems.append(Problem(0, "", _("The file has no member rows.")))
-        return
-
-    groups: dict[tuple[int | None, str], list[_Row]] = {}
-    for row in rows:
-        code = row.household.get("code", "")
-        if code:
-            groups.setdefault((row.ward.pk if row.ward else None, code.upper()), []).append(row)
-
-    used = {
-        (ward_id, code.upper())
-        for ward_id, code in Household.objects.filter(
-            ward_id__in={key[0] for key in groups if key[0] is not None}
-        ).values_list("ward_id", "code")
-    }
-    try:
-        with transaction.atomic():
-            for (ward_id, _code), group in groups.items():
-                _register_group(group, result, used=(ward_id, _code) in used, user=user)
-            if result.problems or not commit:
-                raise _Rollback
-            result.saved = True
-    except _Rollback:
-        pass
-    result.problems.sort(key=lambda p: (p.row, p.column))
+        if progress is not None and len(rows) % PROGRESS_EVERY == 0 and len(rows) < declared:
+            # Checked, not yet saved: the last step is reported once the import is done.
+            progress(len(rows), declared)
+    return rows
 
 
-def _register_group(
-    group: list[_Row], result: ImportResult, *, used: bool, user: User | None
-) -> None:
-    first = group[0]
-    for row in group[1:]:
-        for name in sorted(set(first.household) | set(row.household)):
-            if row.household.get(name) != first.household.get(name):
+# --- Checking every household before the first write ------------------------------------------
+
+
+@dataclass
+class _Plan:
+    """One household of the file, checked: what is saved if the whole file is valid."""
+
+    group: list[_Row]
+    household: Household
+    # The roster after the import: the file's rows in order, then the members it keeps.
+    members: list[Member]
+    # What the registry holds now (an update), by attname; None for a new household.
+    stored: dict[str, Any] | None
+    stored_members: dict[int, dict[str, Any]]
+    roster_changed: bool = False
+
+
+HOUSEHOLD_SAVED = [*HOUSEHOLD_ATTNAMES, "head_name_folded", "version", "updated_at"]
+MEMBER_SAVED = [*MEMBER_ATTNAMES, "full_name_folded"]
+
+
+class _Planner:
+    """The checks of `household_register`, for every household of the file at once.
+
+    `household_register` saves one household and looks up, for it, the household it may
+    update, its members, the ID numbers already held and the households with the same head;
+    here each of these is one query for the whole file, and every household is checked in
+    memory in the file's order. A household checked earlier counts as saved for those that
+    follow (an ID number or a head twice in the file is found as if the first were saved), as
+    when the file was saved household by household; nothing is written until every household
+    has passed.
+    """
+
+    def __init__(
+        self,
+        groups: dict[tuple[int | None, str], list[_Row]],
+        result: ImportResult,
+        *,
+        user: User | None,
+        lock: bool,
+    ) -> None:
+        self.groups = groups
+        self.result = result
+        self.user = user
+        ward_ids = {ward_id for ward_id, _code in groups if ward_id is not None}
+        # The households of the file already in their ward (an update), locked until the save
+        # as `household_register` locks the one it saves, with their members.
+        codes = {key for key in groups if key[0] is not None}
+        used: dict[tuple[int, str], int] = {}
+        for pk, ward_id, code in (
+            Household.objects.filter(ward_id__in=ward_ids)
+            .order_by("pk")
+            .values_list("pk", "ward_id", "code")
+        ):
+            if (ward_id, code.upper()) in codes:
+                used.setdefault((ward_id, code.upper()), pk)
+        stored = Household.objects.filter(pk__in=list(used.values())).order_by("pk")
+        if lock:
+            stored = stored.select_for_update()
+        self.stored = {household.pk: household for household in stored} if used else {}
+        self.used = used
+        self.stored_members: dict[int, list[Member]] = {}
+        if self.stored:
+            for member in Member.objects.filter(household_id__in=list(self.stored)).order_by(
+                "household_id", "pk"
+            ):
+                self.stored_members.setdefault(member.household_id, []).append(member)
+
+        # ID numbers the file gives, as the registry holds them now.
+        numbers = {row.member.get("national_id") for group in groups.values() for row in group}
+        numbers.discard(None)
+        numbers.discard("")
+        self.holders: dict[str, Member] = (
+            {
+                member.national_id: member
+                for member in Member.objects.filter(national_id__in=numbers).select_related(
+                    "household__ward"
+                )
+                if member.national_id
+            }
+            if numbers
+            else {}
+        )
+        holder_households = {member.household_id for member in self.holders.values()}
+        if user is not None and holder_households:
+            self.named = set(
+                Household.objects.visible_to(user)
+                .filter(pk__in=holder_households)
+                .values_list("pk", flat=True)
+            )
+        else:
+            self.named = holder_households
+
+        # Households whose head has a name the file gives a head (a possible duplicate is one
+        # of these with the same year of birth).
+        heads = {
+            fold_name(row.member.get("full_name", ""))
+            for group in groups.values()
+            for row in group
+            if row.member.get("relation") == Member.Relation.HEAD
+        }
+        heads |= {fold_name(group[0].member.get("full_name", "")) for group in groups.values()}
+        heads.discard("")
+        self.same_head: dict[tuple[int, str, int], list[Household]] = {}
+        if heads and ward_ids:
+            for household in (
+                Household.objects.filter(
+                    ward_id__in=ward_ids,
+                    head_name_folded__in=heads,
+                    members__relation=Member.Relation.HEAD,
+                )
+                .select_related("ward", "quarter")
+                .annotate(head_year=F("members__birth_year"))
+                .order_by("code", "pk")
+            ):
+                year = household.head_year  # type: ignore[attr-defined]
+                key = (household.ward_id, household.head_name_folded, year)
+                self.same_head.setdefault(key, []).append(household)
+
+        # What the households checked so far change for the ones after them.
+        self.planned_ids: dict[str, Member] = {}
+        self.planned_heads: dict[tuple[int, str, int], list[Household]] = {}
+        self.replaced_members: set[int] = set()
+        self.replaced_households: set[int] = set()
+
+    def plans(self) -> list[_Plan]:
+        plans = []
+        for (ward_id, code), group in self.groups.items():
+            pk = self.used.get((ward_id, code)) if ward_id is not None else None
+            plan = self._plan(group, self.stored.get(pk) if pk is not None else None)
+            if plan is not None:
+                plans.append(plan)
+        return plans
+
+    def _plan(self, group: list[_Row], existing: Household | None) -> _Plan | None:
+        result = self.result
+        first = group[0]
+        for row in group[1:]:
+            for name in sorted(set(first.household) | set(row.household)):
+                if row.household.get(name) != first.household.get(name):
+                    result.problems.append(
+                        Problem(
+                            row.number,
+                            str(BY_FIELD[name].header),
+                            _("Rows of one household must agree: row %(row)s says otherwise.")
+                            % {"row": first.number},
+                        )
+                    )
+                    row.failed = True
+        if any(row.failed for row in group) or first.ward is None:
+            return None
+
+        heads = [row for row in group if row.member.get("relation") == Member.Relation.HEAD]
+        head_row = heads[0] if heads else first
+        stored: dict[str, Any] | None = None
+        stored_members: dict[int, dict[str, Any]] = {}
+        if existing is None:
+            household = Household(
+                ward=first.ward, head_name=head_row.member.get("full_name", ""), **first.household
+            )
+            members = [Member(**row.member) for row in group]
+        else:
+            if existing.archived_at is not None:
                 result.problems.append(
                     Problem(
-                        row.number,
-                        str(BY_FIELD[name].header),
-                        _("Rows of one household must agree: row %(row)s says otherwise.")
-                        % {"row": first.number},
+                        first.number,
+                        str(BY_FIELD["code"].header),
+                        archived_message(existing.archived_at, existing.archive_reason),
                     )
                 )
-                row.failed = True
-    if any(row.failed for row in group) or first.ward is None:
-        return
+                return None
+            household = existing
+            stored = _values(household, HOUSEHOLD_ATTNAMES)
+            current = self.stored_members.get(household.pk, [])
+            stored_members = {m.pk: _values(m, MEMBER_ATTNAMES) for m in current}
+            for name, value in first.household.items():
+                setattr(household, name, value)
+            household.ward = first.ward
+            household.head_name = head_row.member.get("full_name", "")
+            household.version += 1  # the row is locked: as `check_and_bump_version` does
+            members = _matched_members(household, current, group)
+        problems = self._problems(household, members, stored, stored_members)
+        if problems.messages_found():
+            _add_register_problems(problems, group, head_row, result)
+            return None
 
-    heads = [row for row in group if row.member.get("relation") == Member.Relation.HEAD]
-    head_row = heads[0] if heads else first
-    existing = (
-        Household.objects.filter(ward=first.ward, code__iexact=first.household["code"])
-        .prefetch_related("members")
-        .first()
-        if used
-        else None
-    )
-    if existing is None:
-        household = Household(
-            ward=first.ward, head_name=head_row.member.get("full_name", ""), **first.household
-        )
-        members = [Member(**row.member) for row in group]
-    else:
-        household = existing
-        for name, value in first.household.items():
-            setattr(household, name, value)
-        household.head_name = head_row.member.get("full_name", "")
-        members = _matched_members(existing, group)
-    planned = PlannedHousehold(
-        row=first.number,
-        code=household.code,
-        head_name=household.head_name,
-        ward=str(first.ward),
-        quarter=household.quarter.name,
-        members=len(members),
-        updated=existing is not None,
-    )
-    try:
-        household_register(household=household, members=members, by=user)
-    except HouseholdRegisterError as exc:
-        _add_register_problems(exc, group, head_row, result)
-        return
-    except PermissionDenied:
-        result.problems.append(
-            Problem(
-                first.number,
-                str(BY_FIELD["ward"].header),
-                _("You may import households of your own ward only, not of %(ward)s.")
-                % {"ward": first.ward},
+        result.households.append(
+            PlannedHousehold(
+                row=first.number,
+                code=household.code,
+                head_name=household.head_name,
+                ward=str(first.ward),
+                quarter=household.quarter.name,
+                members=len(members),
+                updated=existing is not None,
             )
         )
-        return
-    result.households.append(planned)
+        # From here on the file's later households see this one as saved.
+        if existing is not None:
+            self.replaced_households.add(household.pk)
+            self.replaced_members.update(stored_members)
+        for member in members:
+            if member.national_id:
+                self.planned_ids[member.national_id] = member
+        head = _the_head(members)
+        if head is not None:
+            key = (household.ward_id, household.head_name_folded, head.birth_year)
+            self.planned_heads.setdefault(key, []).append(household)
+        return _Plan(group, household, members, stored, stored_members)
+
+    def _problems(
+        self,
+        household: Household,
+        members: list[Member],
+        stored: dict[str, Any] | None,
+        stored_members: dict[int, dict[str, Any]],
+    ) -> HouseholdRegisterError:
+        """What `household_register` would refuse, read from the lookups made once."""
+        problems = HouseholdRegisterError()
+        try:
+            # The ward and quarter were looked up above (no query each); the one constraint,
+            # the code unique in the ward, holds by construction: a code already in the ward
+            # updates that household.
+            household.full_clean(
+                exclude={"ward", "quarter"}, validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as exc:
+            problems.household_errors = exc.message_dict
+        for index, member in enumerate(members):
+            member.household = household
+            try:
+                # The roster checks below see every row at once; the database has the old rows.
+                member.full_clean(
+                    exclude={"household"}, validate_unique=False, validate_constraints=False
+                )
+            except ValidationError as exc:
+                problems.member_errors[index] = exc.message_dict
+        rows = [
+            _values(member, ("full_name", "birth_year", "date_of_birth", "national_id", "relation"))
+            for member in members
+        ]
+        row_errors, problems.roster_errors = roster_problems(rows, require_head=True)
+        for index, errors in row_errors.items():
+            for name, message in errors.items():
+                problems.add_member_error(index, name, message)
+        head = _the_head(members)
+        if (
+            head is not None
+            and household.head_name_folded
+            and fold_name(head.full_name) != household.head_name_folded
+        ):
+            problems.add_member_error(
+                members.index(head),
+                "full_name",
+                _("The head of household is “%(name)s” above: enter the same name on this row.")
+                % {"name": household.head_name},
+            )
+        own = {member.pk for member in members if member.pk is not None}
+        for index, member in enumerate(members):
+            holder, named = self._holder(member.national_id, own)
+            if holder is not None:
+                problems.add_member_error(
+                    index, "national_id", national_id_taken_message(holder, named=named)
+                )
+        if head is not None and _identity_changed(household, head, stored, stored_members):
+            problems.possible_duplicates = self._same_head(household, head)
+        return problems
+
+    def _holder(self, number: str | None, own: set[int]) -> tuple[Member | None, bool]:
+        """Who else holds the ID number `number`: a household checked earlier in the file, or
+        one in the registry (unless the file has given that member another number)."""
+        if not number:
+            return None, False
+        planned = self.planned_ids.get(number)
+        if planned is not None:
+            # Of the file's ward, which the importer may edit: it is named.
+            return planned, True
+        holder = self.holders.get(number)
+        if holder is None or holder.pk in own or holder.pk in self.replaced_members:
+            return None, False
+        return holder, holder.household_id in self.named
+
+    def _same_head(self, household: Household, head: Member) -> list[Household]:
+        """As `possible_duplicate_households`, with the file's earlier households."""
+        if not household.head_name_folded or not head.birth_year:
+            return []
+        key = (household.ward_id, household.head_name_folded, head.birth_year)
+        found = [
+            other
+            for other in self.same_head.get(key, [])
+            if other.pk != household.pk and other.pk not in self.replaced_households
+        ]
+        found += [other for other in self.planned_heads.get(key, []) if other is not household]
+        return sorted(found, key=lambda other: other.code)
 
 
-def _matched_members(household: Household, group: list[_Row]) -> list[Member]:
+def _matched_members(household: Household, stored: list[Member], group: list[_Row]) -> list[Member]:
     """The roster after the import: each row updates the member it matches (by national ID
     number, else by name and year of birth) or adds a new one; members the file does not
     list are kept as they are (an import never deletes anyone)."""
-    stored = list(household.members.all())
     by_id = {m.national_id: m for m in stored if m.national_id}
     by_name = {(fold_text(m.full_name), m.birth_year): m for m in stored}
     matched: set[int] = set()
@@ -676,3 +988,156 @@ def _add_register_problems(
     if exc.possible_duplicates:
         message = exc.messages_found()[-1]
         result.problems.append(Problem(head_row.number, header("full_name"), message))
+
+
+# --- Saving, in bulk ---------------------------------------------------------------------------
+
+
+def _save(plans: list[_Plan], result: ImportResult, *, user: User | None) -> None:
+    """Write every checked household: new ones and their members in bulk inserts, changed ones
+    in bulk updates, each with its audit-trail row (`simple_history`) naming `user`; drafts of
+    a changed roster classified again, as `household_register` does."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            _write(plans, user=user, now=now)
+    except IntegrityError:
+        # Checked a moment ago; another officer saved the same code or ID number since.
+        if not _taken_meanwhile(plans, result):
+            raise
+        return
+    changed_rosters = [plan for plan in plans if plan.stored is not None and plan.roster_changed]
+    if not changed_rosters:
+        return
+    households = {plan.household.pk: plan for plan in changed_rosters}
+    editable = Assessment.objects.filter(
+        household_id__in=list(households), state__in=EDITABLE_STATES
+    ).select_related("round")
+    for assessment in editable:
+        plan = households[assessment.household_id]
+        # A fresh instance: the roster is read as just saved.
+        assessment.household = Household.objects.get(pk=plan.household.pk)
+        try:
+            assessment_reclassify(assessment=assessment)
+        except ValidationError as exc:
+            for message in exc.messages:
+                result.problems.append(Problem(plan.group[0].number, "", message))
+
+
+def _write(plans: list[_Plan], *, user: User | None, now: datetime.datetime) -> None:
+    new_households = [plan.household for plan in plans if plan.stored is None]
+    if new_households:
+        bulk_create_with_history(
+            new_households, Household, batch_size=BATCH, default_user=user, default_date=now
+        )
+    changed_households: list[Household] = []
+    roster_only: list[int] = []
+    new_members: list[Member] = []
+    changed_members: list[Member] = []
+    changed_heads: list[Member] = []
+    for plan in plans:
+        household = plan.household
+        roster = [
+            member
+            for member in plan.members
+            if member.pk is None
+            or _values(member, MEMBER_ATTNAMES) != plan.stored_members.get(member.pk)
+        ]
+        plan.roster_changed = bool(roster)
+        for member in roster:
+            member.household = household  # now with its id, for a new household
+            if member.pk is None:
+                new_members.append(member)
+            elif member.relation == Member.Relation.HEAD:
+                changed_heads.append(member)  # after the old head's row has changed
+            else:
+                changed_members.append(member)
+        if plan.stored is None:
+            continue
+        if _values(household, HOUSEHOLD_ATTNAMES) != plan.stored:
+            household.updated_at = now
+            changed_households.append(household)
+        elif roster:
+            roster_only.append(household.pk)
+    if changed_households:
+        bulk_update_with_history(
+            changed_households,
+            Household,
+            HOUSEHOLD_SAVED,
+            batch_size=BATCH,
+            default_user=user,
+            default_date=now,
+        )
+    if roster_only:
+        # The household row is the roster's lock: a change to members alone bumps its version.
+        Household.objects.filter(pk__in=roster_only).update(
+            version=F("version") + 1, updated_at=now
+        )
+    for members in (changed_members, changed_heads):
+        if members:
+            bulk_update_with_history(
+                members,
+                Member,
+                MEMBER_SAVED,
+                batch_size=BATCH,
+                default_user=user,
+                default_date=now,
+            )
+    if new_members:
+        bulk_create_with_history(
+            new_members, Member, batch_size=BATCH, default_user=user, default_date=now
+        )
+
+
+def _taken_meanwhile(plans: list[_Plan], result: ImportResult) -> bool:
+    """After a refused insert: the household codes and ID numbers saved by someone else since
+    the check, each on its row with the registry's own message. False if none is found."""
+    found = False
+    new = [plan for plan in plans if plan.stored is None]
+    taken = set(
+        Household.objects.filter(
+            reduce(
+                operator.or_,
+                (Q(ward_id=p.household.ward_id, code=p.household.code) for p in new),
+                Q(pk__in=[]),
+            )
+        ).values_list("ward_id", "code")
+    )
+    for plan in new:
+        if (plan.household.ward_id, plan.household.code) in taken:
+            found = True
+            result.problems.append(
+                Problem(plan.group[0].number, str(BY_FIELD["code"].header), _code_taken())
+            )
+    rows = {
+        member.national_id: (plan, index)
+        for plan in plans
+        for index, member in enumerate(plan.members)
+        if member.national_id
+    }
+    own = {member.pk for plan in plans for member in plan.members if member.pk is not None}
+    held = Member.objects.filter(national_id__in=list(rows)).exclude(pk__in=own)
+    message = str(Member._meta.get_field("national_id").error_messages["unique"])
+    for number in held.values_list("national_id", flat=True):
+        plan, index = rows[number or ""]
+        found = True
+        row = plan.group[index] if index < len(plan.group) else plan.group[0]
+        result.problems.append(Problem(row.number, str(BY_FIELD["national_id"].header), message))
+    # What was inserted before the refusal was rolled back: it looks unsaved again.
+    for plan in plans:
+        inserted: list[Household | Member] = [
+            m for m in plan.members if m.pk not in plan.stored_members
+        ]
+        if plan.stored is None:
+            inserted.append(plan.household)
+        for instance in inserted:
+            instance.pk = None
+            instance._state.adding = True
+    return found
+
+
+def _code_taken() -> str:
+    constraint = next(
+        c for c in Household._meta.constraints if c.name == "household_code_unique_in_ward"
+    )
+    return str(constraint.violation_error_message)

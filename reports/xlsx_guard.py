@@ -13,9 +13,9 @@ declared row), so nothing here hands a file to openpyxl before it has been measu
    refusing DTDs, and for worksheets counting `<row>`, `<c>` and the highest row and column
    referenced; for the shared-string table, the number of strings.
 
-The limits are generous for the import (5,000 member rows of 24 columns unpack to about
-7 MB of sheet XML) and far below what hurts a worker. Each refusal is a `WorkbookRefused`
-carrying a message for the officer.
+The limits are generous for the import (50,000 member rows of 24 columns, `imports.MAX_ROWS`,
+unpack to about 55 MB of sheet XML) and far below what hurts a worker. Each refusal is a
+`WorkbookRefused` carrying a message for the officer.
 """
 
 from __future__ import annotations
@@ -32,21 +32,20 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
-# Rows a sheet may declare or hold, blank rows included (the import takes 5,000 member rows
+# Rows a sheet may declare or hold, blank rows included (the import takes 50,000 member rows
 # plus a title and a header; blank rows between them are tolerated up to this).
-MAX_SHEET_ROWS = 20_000
+MAX_SHEET_ROWS = 100_000
 # Columns a sheet may declare or use (the layout has 24).
 MAX_SHEET_COLUMNS = 100
-# Cells a sheet may hold: twice a full import (5,000 rows × 24 columns), which openpyxl
-# reads in about a second.
-MAX_SHEET_CELLS = 250_000
-# Entries of the shared-string table (the import's cells are at most 5,000 × 24).
-MAX_SHARED_STRINGS = 200_000
+# Cells a sheet may hold: a full import (50,000 rows × 24 columns) and a quarter more.
+MAX_SHEET_CELLS = 1_500_000
+# Entries of the shared-string table (the import's cells are at most 50,000 × 24).
+MAX_SHARED_STRINGS = 1_500_000
 # Members of the zip (an Excel workbook has about a dozen).
 MAX_MEMBERS = 200
-# Uncompressed bytes of one member, and of all of them (a full 5,000-row import: ~7 MB).
-MAX_MEMBER_BYTES = 30 * 1024 * 1024
-MAX_TOTAL_BYTES = 50 * 1024 * 1024
+# Uncompressed bytes of one member, and of all of them (a full 50,000-row import: ~55 MB).
+MAX_MEMBER_BYTES = 100 * 1024 * 1024
+MAX_TOTAL_BYTES = 120 * 1024 * 1024
 # Uncompressed ÷ compressed, checked on members above RATIO_FLOOR bytes (an honest sheet ~15;
 # deflate tops out near 1,000 on padding).
 MAX_RATIO = 150
@@ -129,8 +128,9 @@ def too_many_rows() -> WorkbookRefused:
 Source = str | os.PathLike[str] | IO[bytes]
 
 
-def check_workbook(source: Source, *, max_bytes: int) -> None:
-    """Raise `WorkbookRefused` unless `source` is an .xlsx small enough to parse safely.
+def check_workbook(source: Source, *, max_bytes: int) -> int:
+    """Raise `WorkbookRefused` unless `source` is an .xlsx small enough to parse safely;
+    return the number of rows its worksheets hold (a progress bar's length).
 
     `max_bytes` bounds the file itself (the upload limit). A file-like `source` is left at
     its start for the parser.
@@ -142,7 +142,7 @@ def check_workbook(source: Source, *, max_bytes: int) -> None:
                 % {"size": max(1, max_bytes // (1024 * 1024))}
             )
         with zipfile.ZipFile(source) as archive:
-            _check_archive(archive)
+            return _check_archive(archive)
     except zipfile.LargeZipFile:
         raise too_much_data() from None
     except (zipfile.BadZipFile, zlib.error, struct.error, EOFError, OSError, ValueError) as exc:
@@ -174,7 +174,7 @@ def _starts_like_zip(source: Source) -> bool:
     return source.read(4) == b"PK\x03\x04"
 
 
-def _check_archive(archive: zipfile.ZipFile) -> None:
+def _check_archive(archive: zipfile.ZipFile) -> int:
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
         raise too_much_data()
@@ -198,14 +198,16 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
         _check_dimension(_head(archive, member))
     # Then every XML member, read in full through a bounded stream.
     budget = [MAX_TOTAL_BYTES]
+    rows = 0
     for member in members:
         if member.filename.endswith((".xml", ".rels")):
             if WORKSHEET.match(member.filename):
-                _check_worksheet(_chunks(archive, member, budget))
+                rows += _check_worksheet(_chunks(archive, member, budget))
             elif member.filename == SHARED_STRINGS:
                 _check_shared_strings(_chunks(archive, member, budget))
             else:
                 _check_xml(_chunks(archive, member, budget))
+    return rows
 
 
 def _head(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
@@ -267,7 +269,7 @@ def _check_xml(chunks: Iterator[bytes]) -> None:
             raise damaged()
 
 
-def _check_worksheet(chunks: Iterator[bytes]) -> None:
+def _check_worksheet(chunks: Iterator[bytes]) -> int:
     rows = cells = 0
     for piece in _tokens(chunks):
         if _DTD.search(piece):
@@ -282,6 +284,7 @@ def _check_worksheet(chunks: Iterator[bytes]) -> None:
         columns = {letters for pattern in _CELL_COLUMN for letters in pattern.findall(piece)}
         if any(_column_index(letters) > MAX_SHEET_COLUMNS for letters in columns):
             raise too_many_rows()
+    return rows
 
 
 def _over_rows(digits: bytes) -> bool:

@@ -36,7 +36,8 @@ URL = reverse("reports:import")
 NOT_EXCEL = "không phải tệp Excel"
 DAMAGED = "bị hỏng"
 TOO_MUCH = "nhiều dữ liệu"
-TOO_MANY_ROWS = "20.000 dòng"
+# The row limit as the message writes it ("100.000 dòng").
+TOO_MANY_ROWS = f"{xlsx_guard.MAX_SHEET_ROWS:,} dòng".replace(",", ".")
 TOO_LARGE = "lớn hơn"
 
 
@@ -106,7 +107,10 @@ DIMENSION_BOMB = crafted(
 )  # 16,384 × 1,048,576 cells declared in a few kilobytes
 BLANK_ROWS_FAR_AWAY = crafted(sheet(header_rows() + '<row r="300000000"/>'))
 BLANK_ROWS_MANY = crafted(
-    sheet(header_rows() + "".join(f'<row r="{n}"/>' for n in range(3, 30_003)))
+    sheet(
+        header_rows()
+        + "".join(f'<row r="{n}"/>' for n in range(3, xlsx_guard.MAX_SHEET_ROWS + 10_003))
+    )
 )
 SHARED_STRING_BOMB = crafted(
     sheet(header_rows()),
@@ -135,15 +139,18 @@ TOO_MANY_CELLS = crafted(
             f'<row r="{n}">'
             + "".join(f'<c r="{column_letters(c)}{n}"/>' for c in range(1, 101))
             + "</row>"
-            for n in range(1, 3001)
+            for n in range(1, xlsx_guard.MAX_SHEET_CELLS // 100 + 1001)
         )
     )
-)  # 300,000 cells, each within the row and column limits
+)  # 100,000 cells more than the limit, each within the row and column limits
 PREFIXED_ROWS = crafted(
     b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
     b'<x:sheetData><x:row r="1"/><x:row r="300000000"/></x:sheetData></x:worksheet>'
 )  # the same rows under a namespace prefix, which openpyxl reads just as well
-HUGE_MEMBER = crafted(sheet(header_rows()), extra={"xl/media/padding.bin": b"\0" * (35 << 20)})
+HUGE_MEMBER = crafted(
+    sheet(header_rows()),
+    extra={"xl/media/padding.bin": b"\0" * (xlsx_guard.MAX_MEMBER_BYTES + (5 << 20))},
+)
 
 
 @pytest.mark.parametrize(
@@ -151,12 +158,12 @@ HUGE_MEMBER = crafted(sheet(header_rows()), extra={"xl/media/padding.bin": b"\0"
     [
         pytest.param(DIMENSION_BOMB, TOO_MANY_ROWS, id="dimension-bomb"),
         pytest.param(BLANK_ROWS_FAR_AWAY, TOO_MANY_ROWS, id="row-300-million"),
-        pytest.param(BLANK_ROWS_MANY, TOO_MANY_ROWS, id="30000-blank-rows"),
+        pytest.param(BLANK_ROWS_MANY, TOO_MANY_ROWS, id="10000-blank-rows-past-the-limit"),
         pytest.param(SHARED_STRING_BOMB, TOO_MUCH, id="shared-string-bomb"),
         pytest.param(ENTITY_BOMB, DAMAGED, id="entity-expansion"),
         pytest.param(PREFIXED_ROWS, TOO_MANY_ROWS, id="prefixed-rows"),
-        pytest.param(TOO_MANY_CELLS, TOO_MUCH, id="300000-cells"),
-        pytest.param(HUGE_MEMBER, TOO_MUCH, id="35-MB-member"),
+        pytest.param(TOO_MANY_CELLS, TOO_MUCH, id="100000-cells-past-the-limit"),
+        pytest.param(HUGE_MEMBER, TOO_MUCH, id="member-5-MB-past-the-limit"),
         pytest.param(
             declare_size(crafted(sheet(header_rows())), "xl/worksheets/sheet1.xml", 0xFFFF_FFF0),
             TOO_MUCH,
