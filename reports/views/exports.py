@@ -80,13 +80,7 @@ def household_list_xlsx(request: HttpRequest) -> HttpResponse:
         with_members=request.GET.get("members") == "1",
     )
     record_view(request=request, action="export_households", detail=describe_query(request))
-    return xlsx_response(
-        filename=sheet.filename,
-        sheet_title=sheet.sheet_title,
-        title=sheet.title,
-        columns=sheet.columns,
-        rows=sheet.rows,
-    )
+    return households_export.xlsx_response(sheet)
 
 
 # --- Import ------------------------------------------------------------------------------------

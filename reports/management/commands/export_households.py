@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from households import standing
 from households.models import PovertyStatus, User, Ward
 from households.selectors import NOT_ASSESSED, HouseholdFilters
-from programs.excel import write_xlsx
 from reports import households_export
 
 
@@ -66,7 +65,8 @@ class Command(BaseCommand):
             )
             count = len(households)
         else:
-            sheet = households_export.household_sheet(
+            count = households_export.write_household_xlsx(
+                output,
                 user=system,
                 filters=filters,
                 sort="code",
@@ -74,12 +74,4 @@ class Command(BaseCommand):
                 review_round=review_round,
                 with_members=options["members"],
             )
-            with output.open("wb") as target:
-                count = write_xlsx(
-                    target,
-                    sheet_title=sheet.sheet_title,
-                    title=sheet.title,
-                    columns=sheet.columns,
-                    rows=sheet.rows,
-                )
         self.stdout.write(_("Wrote %(count)s rows to %(file)s.") % {"count": count, "file": output})
