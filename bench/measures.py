@@ -218,9 +218,10 @@ def _remove_job(pk: str) -> None:
     job.delete()
 
 
-def _page(ctx: Context, username: str, url: str, **kind: str) -> Callable[[], Any]:
+def _page(ctx: Context, username: str, url: str) -> Callable[[], Any]:
+    """A request for the HTML page `url`, signed in as `username`."""
     client = ctx.client(username)
-    return lambda: _get(client, url, **kind)
+    return lambda: _get(client, url)
 
 
 def _user(username: str) -> Any:

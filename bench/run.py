@@ -221,7 +221,8 @@ def machine(households: int) -> dict[str, Any]:
             cursor.execute("SHOW server_version")
             database = f"PostgreSQL {cursor.fetchone()[0]}"
         else:
-            database = f"{connection.vendor} {connection.Database.sqlite_version}"
+            cursor.execute("SELECT sqlite_version()")
+            database = f"SQLite {cursor.fetchone()[0]}"
     git = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=environment.ROOT, capture_output=True, text=True
     ).stdout.strip()

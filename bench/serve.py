@@ -129,7 +129,7 @@ def gunicorn(workers: int) -> Iterator[str]:
 
 def _get(url: str, cookie: str | None) -> tuple[int, bytes]:
     parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
     try:
         conn.request(
             "GET",
@@ -199,10 +199,13 @@ def _python_worker(args: tuple[str, str | None, int, float]) -> tuple[int, int, 
     totals = {"ok": 0, "errors": 0}
     latencies: list[float] = []
 
+    def connect() -> http.client.HTTPConnection:
+        return http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
+
     def loop() -> None:
         ok = errors = 0
         mine: list[float] = []
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        conn = connect()
         while time.time() < deadline:
             start = time.perf_counter()
             try:
@@ -216,11 +219,11 @@ def _python_worker(args: tuple[str, str | None, int, float]) -> tuple[int, int, 
                     errors += 1
                 if response.will_close:
                     conn.close()
-                    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+                    conn = connect()
             except (OSError, http.client.HTTPException):
                 errors += 1
                 conn.close()
-                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+                conn = connect()
         conn.close()
         with lock:
             totals["ok"] += ok
