@@ -52,6 +52,9 @@ from households.models import (
 NOT_ASSESSED = "none"
 
 HOUSEHOLDS_PER_PAGE = 50
+# A search ("nguyen van" matches one household in five) counts at most this many matches; more
+# are "more than 1,000", to be narrowed with another word or a filter.
+SEARCH_COUNT_LIMIT = 1000
 
 # The columns a list may be sorted by (the `sort` parameter, "-" for descending).
 SORT_KEYS = ("code", "head", "quarter", "members", "income", "status")
@@ -250,21 +253,27 @@ def _ordering(sort: str, *, by_round: bool) -> list[OrderBy]:
         "income": [F("round_income")],
         "status": [F("status_rank"), F("round_group")],
     }
+    # Only the round's columns can be empty (not assessed): they go last either way. The
+    # others are never NULL, and a plain ASC/DESC is what their indexes hold, read either way.
+    nulls_last = True if key in ("income", "status") else None
     ordering = [
-        e.desc(nulls_last=True) if descending else e.asc(nulls_last=True) for e in expressions[key]
+        e.desc(nulls_last=nulls_last) if descending else e.asc(nulls_last=nulls_last)
+        for e in expressions[key]
     ]
     # A fixed tie-break keeps the pages stable: no household on two pages or on none.
     return [*ordering, F("ward__display_order").asc(), F("code").asc(), F("pk").asc()]
 
 
-def household_list(*, user: Any, filters: HouseholdFilters, sort: str) -> QuerySet[Household]:
+def household_list(
+    *, user: Any, filters: HouseholdFilters, sort: str, search_by_row: bool = False
+) -> QuerySet[Household]:
     """The households `user` may see that match `filters`, in `sort` order.
 
     Each row carries `member_count` and `round_assessments`: a list whose first item is the
     household's assessment in `filters.review_round` — or, for official figures
     (`filters.standing_day`), its recognised result in effect that day — or empty. A page costs
-    the same number of queries whatever its length: the count, the rows, and one for their
-    assessments.
+    the same number of queries whatever its length (`households.pagination`). `search_by_row`:
+    see `HouseholdQuerySet.search`.
     """
     households = Household.objects.visible_to(user)
     period = filters.movement_period
@@ -278,9 +287,8 @@ def household_list(*, user: Any, filters: HouseholdFilters, sort: str) -> QueryS
             standing.not_archived_on(day) if day is not None else Q(archived_at__isnull=True)
         )
     if filters.q:
-        # The search joins the members and needs DISTINCT: narrowing by id keeps both out of
-        # the list's own query (and out of its member count).
-        households = households.filter(pk__in=households.search(filters.q).values("pk"))
+        # Members are searched in a subquery: no join, no DISTINCT, one row per household.
+        households = households.search(filters.q, by_row=search_by_row)
     if filters.ward is not None and day is None:
         # Official figures count a household in the unit its result in effect was made in
         # (`Assessment.ward`), not today's ward: see below.

@@ -356,6 +356,12 @@ class Assessment(models.Model):
         ]
         indexes = [
             models.Index(fields=["round", "status", "poor_group"]),
+            # The household list's row of a round, read without the wide table (issue 11).
+            models.Index(
+                fields=["round", "household"],
+                include=["status", "poor_group", "income_per_capita"],
+                name="assessment_round_row_idx",
+            ),
             models.Index(fields=["round", "state"], name="assessment_round_state_idx"),
             models.Index(
                 fields=["household", "effective_from"],

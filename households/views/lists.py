@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
@@ -14,6 +13,7 @@ from audit.models import ViewLog
 from audit.services import record_view
 from households import access, selectors
 from households.forms.lists import HouseholdFilterForm
+from households.pagination import household_list_page
 
 # A search for a person by their national ID number (CMND: 9 digits, CCCD: 12) is logged.
 NATIONAL_ID_RE = re.compile(r"[0-9]{9}|[0-9]{12}")
@@ -28,10 +28,11 @@ def household_list(request: HttpRequest) -> HttpResponse:
     wards = form.wards
     filters = form.filters()
     sort = selectors.parse_sort(request.GET.get("sort"))
-    households = selectors.household_list(user=user, filters=filters, sort=sort)
-    paginator = Paginator(households, selectors.HOUSEHOLDS_PER_PAGE)
     # A page past the end (an old bookmark, a narrower filter) shows the last page.
-    page = paginator.get_page(request.GET.get("page"))
+    page = household_list_page(
+        user=user, filters=filters, sort=sort, number=request.GET.get("page")
+    )
+    paginator = page.paginator
     if NATIONAL_ID_RE.fullmatch(filters.q.strip()):
         record_view(
             request=request,
