@@ -52,6 +52,9 @@ def seed_adhoc(
             standing.with_standing(
                 Assessment.objects.filter(round=periodic, household__ward=ward),
                 start,
+                # Not the default "standing": `Assessment.standing_span` is a field, and the
+                # annotation `<prefix>_span` would clash with it.
+                prefix="listed",
                 household_ref="household_id",
             )
             .select_related("household", "household__ward")
@@ -60,13 +63,13 @@ def seed_adhoc(
         escapes = [
             a
             for a in surveys
-            if a.standing_status == PovertyStatus.POOR
+            if a.listed_status == PovertyStatus.POOR
             and a.status in (PovertyStatus.AVERAGE_LIVING, PovertyStatus.NOT_POOR)
         ][-ESCAPES_PER_WARD:]
         additions = [
             a
             for a in surveys
-            if a.standing_status in (PovertyStatus.AVERAGE_LIVING, PovertyStatus.NOT_POOR)
+            if a.listed_status in (PovertyStatus.AVERAGE_LIVING, PovertyStatus.NOT_POOR)
             and a.status == PovertyStatus.POOR
         ][-ADDITIONS_PER_WARD:]
         for requests, kind, dates, number in (

@@ -97,6 +97,23 @@ def test_it_creates_households_in_every_ward_and_commune() -> None:
         assert not ward.households.exclude(quarter__ward=ward).exists()
 
 
+def test_it_prints_its_progress_on_stderr() -> None:
+    err = StringIO()
+    with translation.override("en"):
+        out = StringIO()
+        call_command("seed_demo", households=SMALL, stdout=out, stderr=err)
+
+    lines = err.getvalue().splitlines()
+    phases = list(dict.fromkeys(line.split()[0] for line in lines))
+    assert phases == ["plan", "households", "review", "programmes", "history"]
+    households = [line for line in lines if line.startswith("households")]
+    assert f"{SMALL:>9,}/{SMALL:,}" in households[-1]
+    assert "ETA" in households[-1]
+    assert lines[-1].endswith("done")
+    # The summary stays alone on stdout.
+    assert out.getvalue().startswith("Demo data created")
+
+
 def test_it_creates_the_named_users_and_one_officer_per_ward() -> None:
     seed()
 
