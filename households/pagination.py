@@ -12,7 +12,7 @@ page of 300,000 households reads all of them. Here:
 - a search that matches many households ("nguyen van": one in five) is counted only up to
   `selectors.SEARCH_COUNT_LIMIT` ("more than 1,000"), looking households up one after another
   in the list's order (`HouseholdQuerySet.search(by_row=True)`), so that it stops early; a rarer
-  search is counted exactly, from the trigram index (`household_list_page`).
+  search finds all its matches once, through the trigram indexes (`household_list_page`).
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ INDEXED_SORTS = frozenset({"code", "-code", "head", "-head"})
 class HouseholdPaginator(Paginator):
     """`object_list` finds and orders the households; `rows` (default: the same) reads a
     page's households by id with what the table shows. `count` may be given already counted,
-    with `truncated` when it is a limit rather than the total."""
+    with `truncated` when it is a limit rather than the total; or `ids`, every household of
+    the list in order, already read."""
 
     def __init__(
         self,
@@ -50,11 +51,13 @@ class HouseholdPaginator(Paginator):
         rows: QuerySet[Any] | None = None,
         count: int | None = None,
         truncated: bool = False,
+        ids: list[int] | None = None,
     ) -> None:
         super().__init__(object_list, per_page)
         self.rows = object_list if rows is None else rows
-        self.known_count = count
+        self.known_count = len(ids) if ids is not None else count
         self.truncated = truncated
+        self.ids = ids
 
     @cached_property
     def count(self) -> int:
@@ -71,12 +74,17 @@ class HouseholdPaginator(Paginator):
     def _page_rows(self, bottom: int, top: int) -> list[Any]:
         if top <= bottom:
             return []
+        if self.ids is not None:
+            return self._read(self.ids[bottom:top])
         ids = self.object_list.prefetch_related(None).values_list("pk", flat=True)
         if not self.truncated and bottom > self.count - top:
             # Nearer the end: the same households, counted from the end in the reverse order.
             pks = list(ids.reverse()[self.count - top : self.count - bottom])[::-1]
         else:
             pks = list(ids[bottom:top])
+        return self._read(pks)
+
+    def _read(self, pks: list[int]) -> list[Any]:
         found = {row.pk: row for row in self.rows.filter(pk__in=pks).order_by()}
         return [found[pk] for pk in pks if pk in found]
 
@@ -93,27 +101,28 @@ def household_list_page(
     by_row = selectors.household_list(user=user, filters=filters, sort=sort, search_by_row=True)
     unsearched = (
         selectors.household_list(user=user, filters=replace(filters, q=""), sort=sort)
-        .order_by()
-        .values("pk")
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    if unsearched[: SEARCH_SCAN + 1].count() <= SEARCH_SCAN:
+    # The SEARCH_SCAN-th listed household by id: counting looks no further.
+    bound = list(unsearched[SEARCH_SCAN - 1 : SEARCH_SCAN])
+    if not bound:
         # Few households to search (a ward, a filter): each is looked at, and counted exactly.
         return HouseholdPaginator(by_row, per_page).get_page(number)
 
     limit = selectors.SEARCH_COUNT_LIMIT
-
-    def matches_among(first: int, at_most: int) -> int:
-        scanned = Household.objects.filter(pk__in=unsearched[:first]).order_by()
-        return scanned.search(filters.q, by_row=True).values("pk")[:at_most].count()
-
+    sample = Household.objects.filter(pk__in=unsearched[:SEARCH_SAMPLE]).order_by()
+    hits = sample.search(filters.q, by_row=True).count()
     # A glance at a few households tells common words from rare ones; a wrong guess only costs
     # time, never a wrong count.
-    common = matches_among(SEARCH_SAMPLE, SEARCH_SAMPLE) * SEARCH_SCAN >= limit * SEARCH_SAMPLE
-    if common and matches_among(SEARCH_SCAN, limit + 1) > limit:
-        # Common words: count up to the limit and read the page in the index's order.
-        walk = by_row if sort in INDEXED_SORTS else listed
-        return HouseholdPaginator(
-            walk, per_page, rows=by_row, count=limit, truncated=True
-        ).get_page(number)
-    # Rare words: the trigram index finds every match.
-    return HouseholdPaginator(listed, per_page, rows=by_row).get_page(number)
+    if hits * SEARCH_SCAN >= limit * SEARCH_SAMPLE:
+        scanned = by_row.filter(pk__lte=bound[0]).order_by().values("pk")
+        if scanned[: limit + 1].count() > limit:
+            # Common words: count up to the limit and read the page in the index's order.
+            walk = by_row if sort in INDEXED_SORTS else listed
+            return HouseholdPaginator(
+                walk, per_page, rows=by_row, count=limit, truncated=True
+            ).get_page(number)
+    # Rarer words: the indexes find every match, once, in the list's order.
+    ids = list(listed.prefetch_related(None).values_list("pk", flat=True))
+    return HouseholdPaginator(listed, per_page, rows=by_row, ids=ids).get_page(number)
