@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from households.models import Household, Member, User
+from reports import imports
 from reports.imports import BATCH, MAX_ROWS, PROGRESS_EVERY, import_households
 from tests.factories import make_household, make_member
 from tests.reports.test_import import row, xlsx
@@ -191,3 +192,28 @@ def test_progress_is_reported_by_rows(ducthang_officer: User) -> None:
     imported(xlsx(households(600)), ducthang_officer, progress=lambda *c: calls.append(c))
 
     assert calls == [(PROGRESS_EVERY, 1200), (2 * PROGRESS_EVERY, 1200), (1200, 1200)]
+
+
+def test_a_code_saved_by_someone_else_meanwhile_is_a_problem(
+    ducthang_officer: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another officer saves DT-00001 between the check and the bulk insert: the database
+    # refuses the insert, and the import says which row, saving nothing.
+    checked = imports._Planner.plans
+
+    def plans_then_a_rival(planner: Any) -> Any:
+        found = checked(planner)
+        make_household(code="DT-00001", head_name="Người Khác")
+        return found
+
+    monkeypatch.setattr(imports._Planner, "plans", plans_then_a_rival)
+
+    result = imported(xlsx(households(3)), ducthang_officer)
+
+    assert not result.saved
+    assert [(p.row, p.column, p.message) for p in result.problems] == [
+        (5, "Mã hộ", "Mã hộ này đã được dùng trong phường/xã này.")
+    ]
+    # (The rival was saved inside the import's transaction here, so it is rolled back too.)
+    assert Household.objects.count() == 0
+    assert Member.objects.count() == 0
