@@ -63,8 +63,10 @@ MAX_ROWS = 50_000
 DEFAULT_MAX_MEGABYTES = 10
 # Rows between two calls of `progress` (a background job's progress bar).
 PROGRESS_EVERY = 500
-# Rows a bulk insert or update sends at once.
+# Rows a bulk insert sends at once, and a bulk update (whose statement has a CASE over its
+# rows for each column: PostgreSQL reads it row by row, so smaller batches are faster).
 BATCH = 1000
+UPDATE_BATCH = 200
 
 # (rows done, rows in all).
 Progress = Callable[[int, int], None]
@@ -659,10 +661,6 @@ class _Plan:
     roster_changed: bool = False
 
 
-HOUSEHOLD_SAVED = [*HOUSEHOLD_ATTNAMES, "head_name_folded", "version", "updated_at"]
-MEMBER_SAVED = [*MEMBER_ATTNAMES, "full_name_folded"]
-
-
 class _Planner:
     """The checks of `household_register`, for every household of the file at once.
 
@@ -1035,14 +1033,21 @@ def _write(plans: list[_Plan], *, user: User | None, now: datetime.datetime) -> 
     new_members: list[Member] = []
     changed_members: list[Member] = []
     changed_heads: list[Member] = []
+    # Only the columns some row changes are updated: each is a CASE over the batch's rows.
+    household_fields: set[str] = set()
+    member_fields: set[str] = set()
     for plan in plans:
         household = plan.household
-        roster = [
-            member
-            for member in plan.members
-            if member.pk is None
-            or _values(member, MEMBER_ATTNAMES) != plan.stored_members.get(member.pk)
-        ]
+        roster = []
+        for member in plan.members:
+            if member.pk is None:
+                roster.append(member)
+                continue
+            stored = plan.stored_members[member.pk]
+            changed = {n for n, v in _values(member, MEMBER_ATTNAMES).items() if stored[n] != v}
+            if changed:
+                member_fields |= changed
+                roster.append(member)
         plan.roster_changed = bool(roster)
         for member in roster:
             member.household = household  # now with its id, for a new household
@@ -1054,17 +1059,21 @@ def _write(plans: list[_Plan], *, user: User | None, now: datetime.datetime) -> 
                 changed_members.append(member)
         if plan.stored is None:
             continue
-        if _values(household, HOUSEHOLD_ATTNAMES) != plan.stored:
+        values = _values(household, HOUSEHOLD_ATTNAMES)
+        changed = {name for name, value in values.items() if plan.stored[name] != value}
+        if changed:
+            household_fields |= changed
             household.updated_at = now
             changed_households.append(household)
         elif roster:
             roster_only.append(household.pk)
     if changed_households:
+        folded = ["head_name_folded"] if "head_name" in household_fields else []
         bulk_update_with_history(
             changed_households,
             Household,
-            HOUSEHOLD_SAVED,
-            batch_size=BATCH,
+            [*sorted(household_fields), *folded, "version", "updated_at"],
+            batch_size=UPDATE_BATCH,
             default_user=user,
             default_date=now,
         )
@@ -1073,13 +1082,14 @@ def _write(plans: list[_Plan], *, user: User | None, now: datetime.datetime) -> 
         Household.objects.filter(pk__in=roster_only).update(
             version=F("version") + 1, updated_at=now
         )
+    folded = ["full_name_folded"] if "full_name" in member_fields else []
     for members in (changed_members, changed_heads):
         if members:
             bulk_update_with_history(
                 members,
                 Member,
-                MEMBER_SAVED,
-                batch_size=BATCH,
+                [*sorted(member_fields), *folded],
+                batch_size=UPDATE_BATCH,
                 default_user=user,
                 default_date=now,
             )
