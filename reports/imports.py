@@ -410,7 +410,7 @@ def _find_header(rows: Iterable[tuple[int, tuple[Any, ...]]]) -> tuple[int, dict
         with translation.override("en"):  # a sheet made in English reads too
             wanted[fold_text(str(column.header))] = column.field
     for number, values in rows:
-        found = {}
+        found: dict[str, int] = {}
         for index, value in enumerate(values):
             name = wanted.get(fold_text(_text(value)))
             if name is not None:
@@ -941,7 +941,9 @@ def _matched_members(household: Household, stored: list[Member], group: list[_Ro
     number, else by name and year of birth) or adds a new one; members the file does not
     list are kept as they are (an import never deletes anyone)."""
     by_id = {m.national_id: m for m in stored if m.national_id}
-    by_name = {(fold_text(m.full_name), m.birth_year): m for m in stored}
+    by_name: dict[tuple[str, int | None], Member] = {
+        (fold_text(m.full_name), m.birth_year): m for m in stored
+    }
     matched: set[int] = set()
     members: list[Member] = []
     for row in group:
