@@ -8,21 +8,34 @@ views (or the commands) already scoped to the user, renders a template and retur
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from html import escape
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from weasyprint import HTML
 
-from giamngheo.formatting import fold_text
+from giamngheo.formatting import fold_text, format_vnd
 from households import standing
-from households.models import Assessment, Household, Member, PovertyStatus, Ward
+from households.models import (
+    Assessment,
+    Household,
+    Member,
+    PoorGroupChoice,
+    PovertyStatus,
+    Ward,
+)
 from households.privacy import mask_national_id
 from households.selectors import assessment_dimensions
+from reports import pdf_grid
 from reports.selectors import DEPRIVATION_GROUPS, period_text
 
 if TYPE_CHECKING:
@@ -177,12 +190,35 @@ def render_periodic_report(data: ReportData, *, place: str = CITY_PLACE, number:
 # The household list by status (landscape)
 # ---------------------------------------------------------------------------------------------
 
+# Landscape A4 less the list's margins (12 mm each side).
+LIST_WIDTH_MM = 297 - 2 * 12
+# Assessments read per query: a bounded IN list on every database.
+_ASSESSMENTS_PER_QUERY = 2000
+
+
+class TooManyHouseholds(Exception):
+    """The list is longer than the caller's limit; nothing was read past it."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"more than {limit} households")
+        self.limit = limit
+
 
 @dataclass(frozen=True)
 class ListRow:
-    number: int
-    household: Household
-    assessment: Assessment | None
+    """What the list prints of one household, and of its assessment in the list's round (or
+    its recognised result in effect, for official figures): blank when it has none."""
+
+    code: str
+    head_name: str
+    address: str
+    quarter: str
+    ward: str
+    members: int
+    status: str = ""
+    poor_group: str = ""
+    income: int | None = None
+    deprivations: int | None = None
 
 
 @dataclass(frozen=True)
@@ -191,34 +227,159 @@ class StatusGroup:
     rows: list[ListRow]
 
 
-def _group_label(assessment: Assessment | None) -> str:
-    if assessment is None:
+def _group_label(status: str, poor_group: str) -> str:
+    if not status:
         return _("Not assessed in this round")
-    if assessment.status == PovertyStatus.POOR and assessment.poor_group:
-        return f"{assessment.get_status_display()} – {assessment.poor_group}"
-    return str(assessment.get_status_display())
+    label = str(PovertyStatus(status).label)
+    return f"{label} – {poor_group}" if status == PovertyStatus.POOR and poor_group else label
 
 
-def group_by_status(households: Iterable[Household]) -> list[StatusGroup]:
+_ASSESSMENT_COLUMNS = ("pk", "status", "poor_group", "income_per_capita", "deprivation_count")
+
+
+def _assessments(ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+    found: dict[int, tuple[Any, ...]] = {}
+    for start in range(0, len(ids), _ASSESSMENTS_PER_QUERY):
+        batch = ids[start : start + _ASSESSMENTS_PER_QUERY]
+        # order_by(): the model's ordering would join the round and the household.
+        rows = Assessment.objects.filter(pk__in=batch).order_by().values_list(*_ASSESSMENT_COLUMNS)
+        found.update((row[0], row[1:]) for row in rows)
+    return found
+
+
+def household_list_rows(
+    households: QuerySet[Household] | Iterable[Household], *, limit: int | None = None
+) -> list[ListRow]:
+    """The rows of the list PDF, in the list's order, in two queries (one more per 2,000
+    assessed households): the households' columns, then their assessments' four.
+
+    `households` is `households.selectors.household_list(...)` — its queryset is best: only
+    the printed columns are read, no model is built — or households already read from it (each
+    with its `round_assessments`). Past `limit` households, `TooManyHouseholds` is raised after
+    reading at most limit + 1 of them and no assessment.
+    """
+    if isinstance(households, QuerySet):
+        columns = ["code", "head_name", "address", "quarter__name", "ward__name", "member_count"]
+        # The list's assessment (its round's, or the result in effect) is an alias of the
+        # selector; without a round there is none.
+        if "round_assessment_id" in households.query.annotations:
+            households = households.annotate(list_assessment=F("round_assessment_id"))
+            columns.append("list_assessment")
+        query = households.prefetch_related(None).values_list(*columns)
+        read = list(query[: limit + 1] if limit is not None else query)
+        records = [(*row[:6], row[6] if len(row) > 6 else None) for row in read]
+    else:
+        records = []
+        for household in households if limit is None else itertools.islice(households, limit + 1):
+            assessments = getattr(household, "round_assessments", [])
+            records.append(
+                (
+                    household.code,
+                    household.head_name,
+                    household.address,
+                    household.quarter.name if household.quarter_id else "",
+                    household.ward.name,
+                    getattr(household, "member_count", 0),
+                    assessments[0].pk if assessments else None,
+                )
+            )
+    if limit is not None and len(records) > limit:
+        raise TooManyHouseholds(limit)
+    assessments = _assessments([r[6] for r in records if r[6] is not None])
+    rows = []
+    for code, head_name, address, quarter, ward_name, members, assessment_id in records:
+        status, poor_group, income, deprivations = assessments.get(
+            assessment_id, ("", "", None, None)
+        )
+        rows.append(
+            ListRow(
+                code=code,
+                head_name=head_name,
+                address=address,
+                quarter=quarter or "",
+                ward=ward_name,
+                members=members or 0,
+                status=status,
+                poor_group=poor_group,
+                income=income,
+                deprivations=deprivations,
+            )
+        )
+    return rows
+
+
+def group_by_status(rows: Iterable[ListRow]) -> list[StatusGroup]:
     """Consecutive households of the same status (and poor group) under one heading.
 
-    `households` comes from `households.selectors.household_list` sorted by status, each with
-    its `round_assessments`; numbering (STT) restarts in every group, as the printed lists do.
+    The rows come sorted by status (`household_list(..., sort="status")`); numbering (STT)
+    restarts in every group, as the printed lists do.
     """
     groups: list[StatusGroup] = []
-    for household in households:
-        assessments = getattr(household, "round_assessments", [])
-        assessment = assessments[0] if assessments else None
-        label = _group_label(assessment)
+    for row in rows:
+        label = _group_label(row.status, row.poor_group)
         if not groups or groups[-1].label != label:
             groups.append(StatusGroup(label=label, rows=[]))
-        rows = groups[-1].rows
-        rows.append(ListRow(number=len(rows) + 1, household=household, assessment=assessment))
+        groups[-1].rows.append(row)
     return groups
 
 
+def _status_labels() -> list[str]:
+    labels = [_group_label(s, "") for s in PovertyStatus.values]
+    return [*labels, *(_group_label(PovertyStatus.POOR, g) for g in PoorGroupChoice.values)]
+
+
+def _list_grid(rows: Sequence[ListRow], *, show_ward: bool) -> pdf_grid.Grid:
+    """The list's columns: codes, names, quarters and wards as wide as this list's longest
+    (within bounds), the address what is left, the figures fixed."""
+
+    def fitting(texts: Iterable[str], low: float, high: float) -> float:
+        return min(max(pdf_grid.width_mm(list(set(texts))), low), high)
+
+    columns = [
+        pdf_grid.Column(_("No."), 10, "right"),
+        pdf_grid.Column(_("Household code"), fitting((r.code for r in rows), 14, 26)),
+        pdf_grid.Column(_("Head of household"), fitting((r.head_name for r in rows), 26, 42)),
+        pdf_grid.Column(_("Address"), 0),
+        pdf_grid.Column(_("Quarter / hamlet"), fitting((r.quarter for r in rows), 16, 26)),
+    ]
+    if show_ward:
+        columns.append(
+            pdf_grid.Column(_("Ward / commune"), fitting((r.ward for r in rows), 16, 28))
+        )
+    columns += [
+        pdf_grid.Column(pgettext("report", "Members"), 11, "right"),
+        # As wide as the longest status ("Hộ có mức sống trung bình"), on one line.
+        pdf_grid.Column(_("Status / group"), pdf_grid.width_mm(_status_labels())),
+        pdf_grid.Column(_("Income per person per month"), 22, "right"),
+        pdf_grid.Column(_("Deprived indicators"), 17, "right"),
+    ]
+    return pdf_grid.Grid.build(columns, width_mm=LIST_WIDTH_MM)
+
+
+def _list_body(groups: Sequence[StatusGroup], grid: pdf_grid.Grid, *, show_ward: bool) -> str:
+    """The table's rows as HTML: a heading row per group, then one cell per household."""
+    out: list[str] = []
+    for group in groups:
+        count = ngettext("%(counter)s household", "%(counter)s households", len(group.rows)) % {
+            "counter": len(group.rows)
+        }
+        out.append(f'<tr class="group"><td>{escape(group.label)}: {escape(count)}</td></tr>')
+        for number, row in enumerate(group.rows, start=1):
+            cells: list[object] = [number, row.code, row.head_name, row.address, row.quarter]
+            if show_ward:
+                cells.append(row.ward)
+            cells += [
+                row.members,
+                _group_label(row.status, row.poor_group) if row.status else "—",
+                format_vnd(row.income) if row.income is not None else "—",
+                row.deprivations if row.deprivations is not None else "—",
+            ]
+            out.append(f"<tr><td>{escape(grid.lines(cells))}</td></tr>")
+    return "".join(out)
+
+
 def render_household_list(
-    households: Iterable[Household],
+    households: QuerySet[Household] | Iterable[Household] | Sequence[ListRow],
     *,
     title: str,
     subtitle: str = "",
@@ -226,20 +387,45 @@ def render_household_list(
     show_ward: bool = False,
     place: str = CITY_PLACE,
     on: datetime.date | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> bytes:
-    """The households grouped by status, landscape A4, with the officer's signature line."""
-    groups = group_by_status(households)
+    """The households grouped by status as a compact table on landscape A4 (a line a
+    household, `thead` on every page), with the preparer's and signer's lines.
+
+    `households`: `household_list_rows`' rows, or what it reads them from. `progress(done,
+    total)` is told the households laid out: 0 before WeasyPrint starts, all when the PDF is
+    written (WeasyPrint lays the document out in one go).
+    """
+    if isinstance(households, QuerySet):
+        rows = household_list_rows(households)
+    else:
+        given = list(households)
+        rows = (
+            household_list_rows(given)  # type: ignore[arg-type]
+            if given and not isinstance(given[0], ListRow)
+            else given  # type: ignore[assignment]
+        )
+    if progress:
+        progress(0, len(rows))
+    groups = group_by_status(rows)
+    grid = _list_grid(rows, show_ward=show_ward)
     context = {
         "title": title,
         "subtitle": subtitle,
-        "groups": groups,
-        "total": sum(len(g.rows) for g in groups),
+        "grid": grid,
+        "header": grid.header(),
+        "rules": grid.rules(),
+        # Every text in it went through html.escape.
+        "body": mark_safe(_list_body(groups, grid, show_ward=show_ward)),
+        "total": len(rows),
         "issuer": issuer_for(ward),
-        "show_ward": show_ward,
         "date_line": date_line(place, on or timezone.localdate()),
         "document_title": title,
     }
-    return _render("reports/pdf/household_list.html", context)
+    content = _render("reports/pdf/household_list.html", context)
+    if progress:
+        progress(len(rows), len(rows))
+    return content
 
 
 # ---------------------------------------------------------------------------------------------

@@ -39,11 +39,11 @@ from reports import pdf
 from reports import selectors as report_selectors
 from reports.forms import PeriodicReportForm
 
-# The most households one list PDF holds. WeasyPrint lays the whole table out in one go, in
-# time growing with the rows: on the demo (2 CPUs, busy) 250 households took 7 s, 500 took 17 s,
-# 1,000 took 37 s and the city's 3,000 outlived any worker timeout (issue 10). 500 keeps a PDF
-# near 20 s; the largest demo ward has 300. A ward, a status or the Excel export is the way out.
-PDF_MAX_HOUSEHOLDS = 500
+# The most households a list PDF lays out while the officer waits; a longer list is printed by
+# a background job (up to settings.JOBS_PDF_MAX_HOUSEHOLDS). Laid out as a compact table (a line
+# a household, reports.pdf_grid), 2,000 households take about 4 s of CPU and 150 MB here
+# (docs/PERFORMANCE.md), where the old table took 31–50 s and 491 MB.
+PDF_MAX_HOUSEHOLDS = 2000
 
 # The review steps after which a household is on the posted list (Circular 17 Art. 5.4).
 POSTED_STATES = (ReviewState.MEETING_HELD, ReviewState.POSTED, ReviewState.RECOGNISED)
@@ -131,25 +131,25 @@ def household_list_pdf(request: HttpRequest) -> HttpResponse:
         raise Http404  # another ward's list: as if it did not exist (STYLE.md §3)
     filters = form.filters()
     households = household_selectors.household_list(user=user, filters=filters, sort="status")
-    # One row past the limit tells whether it is over, without counting (or loading) them all.
-    rows = list(households[: PDF_MAX_HOUSEHOLDS + 1])
     query = request.GET.urlencode()
     back = f"{reverse('households:list')}?{query}" if query else reverse("households:list")
     limit = settings.JOBS_PDF_MAX_HOUSEHOLDS
-    if len(rows) > PDF_MAX_HOUSEHOLDS and not reports_jobs.list_is_larger_than(
-        user=user, filters=filters, limit=limit
-    ):  # too long to lay out while the officer waits: a background job (issue 11 §4)
-        record_view(
-            request=request, action=ViewLog.Action.EXPORT_REPORT, detail=describe_query(request)
-        )
-        return start_job(
-            request,
-            kind=Job.Kind.HOUSEHOLD_PDF,
-            parameters={"query": query, "limit": limit},
-            ward=next((w for w in wards if w.pk == filters.ward), None),
-            back=back,
-        )
-    if len(rows) > PDF_MAX_HOUSEHOLDS:
+    try:
+        # Reads at most one household past the limit, and no assessment when over it.
+        rows = pdf.household_list_rows(households, limit=PDF_MAX_HOUSEHOLDS)
+    except pdf.TooManyHouseholds:
+        if not reports_jobs.list_is_larger_than(user=user, filters=filters, limit=limit):
+            # Too long to lay out while the officer waits: a background job (issue 11 §4).
+            record_view(
+                request=request, action=ViewLog.Action.EXPORT_REPORT, detail=describe_query(request)
+            )
+            return start_job(
+                request,
+                kind=Job.Kind.HOUSEHOLD_PDF,
+                parameters={"query": query, "limit": limit},
+                ward=next((w for w in wards if w.pk == filters.ward), None),
+                back=back,
+            )
         messages.error(
             request,
             _(
