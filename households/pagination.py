@@ -94,24 +94,22 @@ def household_list_page(
 ) -> Page:
     """The page `number` of `selectors.household_list` (the last page if out of range)."""
     per_page = selectors.HOUSEHOLDS_PER_PAGE
-    listed = selectors.household_list(user=user, filters=filters, sort=sort)
+    unsearched = selectors.household_list(user=user, filters=replace(filters, q=""), sort=sort)
     if not filters.q:
-        return HouseholdPaginator(listed, per_page).get_page(number)
+        return HouseholdPaginator(unsearched, per_page).get_page(number)
 
-    by_row = selectors.household_list(user=user, filters=filters, sort=sort, search_by_row=True)
-    unsearched = (
-        selectors.household_list(user=user, filters=replace(filters, q=""), sort=sort)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    # The list's own search (`household_list` with `q`), in each of its two shapes.
+    listed = unsearched.search(filters.q)
+    by_row = unsearched.search(filters.q, by_row=True)
+    ids = unsearched.order_by("pk").values_list("pk", flat=True)
     # The SEARCH_SCAN-th listed household by id: counting looks no further.
-    bound = list(unsearched[SEARCH_SCAN - 1 : SEARCH_SCAN])
+    bound = list(ids[SEARCH_SCAN - 1 : SEARCH_SCAN])
     if not bound:
         # Few households to search (a ward, a filter): each is looked at, and counted exactly.
         return HouseholdPaginator(by_row, per_page).get_page(number)
 
     limit = selectors.SEARCH_COUNT_LIMIT
-    sample = Household.objects.filter(pk__in=unsearched[:SEARCH_SAMPLE]).order_by()
+    sample = Household.objects.filter(pk__in=ids[:SEARCH_SAMPLE]).order_by()
     hits = sample.search(filters.q, by_row=True).count()
     # A glance at a few households tells common words from rare ones; a wrong guess only costs
     # time, never a wrong count.
@@ -124,5 +122,5 @@ def household_list_page(
                 walk, per_page, rows=by_row, count=limit, truncated=True
             ).get_page(number)
     # Rarer words: the indexes find every match, once, in the list's order.
-    ids = list(listed.prefetch_related(None).values_list("pk", flat=True))
-    return HouseholdPaginator(listed, per_page, rows=by_row, ids=ids).get_page(number)
+    found = list(listed.prefetch_related(None).values_list("pk", flat=True))
+    return HouseholdPaginator(listed, per_page, rows=by_row, ids=found).get_page(number)

@@ -264,16 +264,13 @@ def _ordering(sort: str, *, by_round: bool) -> list[OrderBy]:
     return [*ordering, F("ward__display_order").asc(), F("code").asc(), F("pk").asc()]
 
 
-def household_list(
-    *, user: Any, filters: HouseholdFilters, sort: str, search_by_row: bool = False
-) -> QuerySet[Household]:
+def household_list(*, user: Any, filters: HouseholdFilters, sort: str) -> QuerySet[Household]:
     """The households `user` may see that match `filters`, in `sort` order.
 
     Each row carries `member_count` and `round_assessments`: a list whose first item is the
     household's assessment in `filters.review_round` — or, for official figures
     (`filters.standing_day`), its recognised result in effect that day — or empty. A page costs
-    the same number of queries whatever its length (`households.pagination`). `search_by_row`:
-    see `HouseholdQuerySet.search`.
+    the same number of queries whatever its length (`households.pagination`).
     """
     households = Household.objects.visible_to(user)
     period = filters.movement_period
@@ -288,7 +285,7 @@ def household_list(
         )
     if filters.q:
         # Members are searched in a subquery: no join, no DISTINCT, one row per household.
-        households = households.search(filters.q, by_row=search_by_row)
+        households = households.search(filters.q)
     if filters.ward is not None and day is None:
         # Official figures count a household in the unit its result in effect was made in
         # (`Assessment.ward`), not today's ward: see below.

@@ -8,6 +8,7 @@ from django import template
 from django.utils.html import format_html
 
 from giamngheo.formatting import format_vnd
+from households.templatetags.choices import choice_label
 
 register = template.Library()
 
@@ -41,7 +42,7 @@ def status_badge(assessment: Any) -> str:
     """The engine's result as a coloured badge: "Hộ nghèo – N2"."""
     if assessment is None:
         return ""
-    label = assessment.get_status_display()
+    label = choice_label(assessment, "status")
     if assessment.poor_group:
         label = f"{label} – {assessment.poor_group}"
     colour = STATUS_COLOURS.get(assessment.status, "secondary")
@@ -58,7 +59,7 @@ def state_badge(assessment: Any) -> str:
     return format_html(
         '<span class="badge rounded-pill text-bg-{}">{}</span>',
         colour,
-        assessment.get_state_display(),
+        choice_label(assessment, "state"),
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -47,9 +47,12 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     archived = household.archived_at is not None
     # An archived household is kept as it was: no edit, survey or review step (issue 10).
     can_edit = access.can_edit_household(user, household) and not archived
-    members = [_member_row(m, today) for m in household.members.all()]
+    # Explicit orders: the models' default ones join the household and the ward.
+    members = [_member_row(m, today) for m in household.members.order_by("id")]
     assessments = list(
-        household.assessments.select_related("round", "corrects__round")
+        household.assessments.select_related("round")
+        # The corrected assessment is only named: its round's name, not its ~50 columns.
+        .annotate(corrects_round_name=F("corrects__round__name"))
         .prefetch_related(
             "causes",
             "needs",

@@ -19,6 +19,7 @@ from households.models import (
     Household,
     Member,
     PovertyCause,
+    RequestKind,
     ReviewRound,
     SupportNeed,
     User,
@@ -489,3 +490,21 @@ def test_review_buttons_follow_the_state_and_the_role(
     assert step("recognise", posted) not in body
     assert step("return", posted) in body
     assert step("submit", assessments["adhoc"]) not in body
+
+
+def test_a_correction_names_the_round_of_the_assessment_it_corrects(
+    client: Client, ducthang_officer: User
+) -> None:
+    household = make_household()
+    make_member(household)
+    corrected = make_assessment(household, review_round=make_round(2017))
+    make_assessment(
+        household,
+        review_round=make_round(2018, kind=ReviewRound.Kind.AD_HOC),
+        request_kind=RequestKind.CORRECTION,
+        request_date=datetime.date(2018, 3, 1),
+        corrects=corrected,
+    )
+    client.force_login(ducthang_officer)
+    page = text(client.get(url(household)))
+    assert "Điều chỉnh phiếu của Rà soát định kỳ năm 2017" in page
