@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import F, QuerySet
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -36,7 +38,7 @@ from households.models import (
 from households.privacy import mask_national_id
 from households.selectors import assessment_dimensions
 from reports import pdf_grid
-from reports.selectors import DEPRIVATION_GROUPS, period_text
+from reports.selectors import DEPRIVATION_GROUPS, SUBTOTAL, TOTAL, FormTable, period_text
 
 if TYPE_CHECKING:
     from reports.selectors import ReportData
@@ -154,6 +156,80 @@ def deprivation_table(data: ReportData) -> list[DeprivationLine]:
     return lines
 
 
+# The report forms (Biểu) on the report's landscape pages (A4 less 15 + 12 mm), in 7.5 pt type.
+FORM_WIDTH_MM = 297 - 15 - 12
+FORM_SIZE_PT = 7.5
+# Flows into a list shaded green, flows out red, as on the dashboard.
+_ROLE_SHADES = {
+    "in": "#e6f0e6",
+    "in_total": "#e6f0e6",
+    "out": "#f3e6e6",
+    "out_total": "#f3e6e6",
+    "of_which": "#f3e6e6",
+}
+
+
+@dataclass(frozen=True)
+class PrintedForm:
+    """A report form laid out by `reports.pdf_grid`: a line a ward, as the household list."""
+
+    code: str
+    number: str
+    title: str
+    note: str
+    width_mm: float
+    rules: str  # the column rules (a data URL)
+    shading: str  # the header's column shades (a data URL), "" for none
+    header: str
+    body: str  # HTML, escaped
+
+
+def _form_cell(cell: Any) -> str:
+    if cell is None or cell.value is None:
+        return "—"
+    return floatformat(cell.value, "2") if cell.rate else intcomma(cell.value)
+
+
+def printed_form(table: FormTable) -> PrintedForm:
+    """`table` as the periodic report prints it: the unit column as wide as its longest name,
+    the figures sharing the rest; subtotals bold italic, the total bold."""
+    unit_label = _("Ward / commune")
+    unit_width = pdf_grid.width_mm(
+        [unit_label, *(row.label for row in table.rows)], size_pt=FORM_SIZE_PT, bold=True
+    )
+    columns = [pdf_grid.Column(unit_label, unit_width)]
+    columns += [pdf_grid.Column(column.label, 0, "right") for column in table.columns]
+    grid = pdf_grid.Grid.build(columns, width_mm=FORM_WIDTH_MM, size_pt=FORM_SIZE_PT)
+    shades = {
+        index: _ROLE_SHADES[column.role]
+        for index, column in enumerate(table.columns, start=1)
+        if column.role in _ROLE_SHADES
+    }
+    body = "".join(
+        f'<tr class="{escape(row.level)}"><td>'
+        + escape(
+            grid.lines(
+                [row.label, *(_form_cell(cell) for cell in row.cells)],
+                bold=row.level in (SUBTOTAL, TOTAL),
+                italic=row.level == SUBTOTAL,
+            )
+        )
+        + "</td></tr>"
+        for row in table.rows
+    )
+    return PrintedForm(
+        code=table.code,
+        number=table.number,
+        title=table.title,
+        note=table.note,
+        width_mm=grid.width_mm,
+        rules=grid.rules(),
+        shading=grid.shading(shades) if shades else "",
+        header=grid.header(),
+        body=mark_safe(body),  # every text in it went through html.escape
+    )
+
+
 def render_periodic_report(data: ReportData, *, place: str = CITY_PLACE, number: str = "") -> bytes:
     """The six-month (sơ kết, 1 January – 30 June) or year-end (tổng kết) report of the plan
     for `data`'s unit and period, dated `data.report_date`, with the report forms of Circular
@@ -181,6 +257,18 @@ def render_periodic_report(data: ReportData, *, place: str = CITY_PLACE, number:
             for group in DEPRIVATION_GROUPS
         ],
         "deprivation_table": deprivation_table(data),
+        "forms": {
+            name: printed_form(getattr(data, name))
+            for name in (
+                "results",
+                "poor_movements",
+                "near_poor_movements",
+                "poor_groups",
+                "poor_deprivations",
+                "near_poor_deprivations",
+                "in_review",
+            )
+        },
         "document_title": f"{_('Report')}: {title} – {unit}",
     }
     return _render("reports/pdf/periodic_report.html", context)

@@ -30,58 +30,58 @@ from typing import Literal
 from fontTools.ttLib import TTFont
 
 FAMILY = "DejaVu Sans"
-FONT_SIZE_PT = 8.0
 POINTS_PER_MM = 72 / 25.4
-# Where the font lives when fontconfig's command is not installed (Debian, Fedora, Arch).
+# Where the faces live when fontconfig's command is not installed (Debian, Fedora, Arch).
 _FONT_FILES = {
-    False: ("truetype/dejavu/DejaVuSans.ttf", "dejavu/DejaVuSans.ttf", "TTF/DejaVuSans.ttf"),
-    True: (
-        "truetype/dejavu/DejaVuSans-Bold.ttf",
-        "dejavu/DejaVuSans-Bold.ttf",
-        "TTF/DejaVuSans-Bold.ttf",
-    ),
+    (False, False): "DejaVuSans.ttf",
+    (True, False): "DejaVuSans-Bold.ttf",
+    (False, True): "DejaVuSans-Oblique.ttf",
+    (True, True): "DejaVuSans-BoldOblique.ttf",
 }
+_FONT_FOLDERS = ("truetype/dejavu", "dejavu", "TTF")
 # The spaces that fill a gap, widest first: em, en, three-per-em, four-per-em, thin, six-per-em,
 # hair. Their widths are read from the font.
 _SPACES = ("\u2003", "\u2002", "\u2004", "\u2005", "\u2009", "\u2006", "\u200a")
-
-# How far a column's text may stand from its place, for fewer spaces: 0.08 mm, below what a
-# printer or an eye resolves.
-_TOLERANCE_MM = 0.08
+# How far a column's text may stand from its place, for fewer spaces: 0.028 em (0.08 mm at
+# 8 pt), below what a printer or an eye resolves.
+_TOLERANCE_EM = 0.028
 
 Align = Literal["left", "right", "center"]
+VAlign = Literal["top", "bottom"]
 
 
 class FontMissing(RuntimeError):
     """The table's font is not installed (the `fonts-dejavu-core` package, README)."""
 
 
-def _font_path(*, bold: bool) -> Path:
+def _font_path(*, bold: bool, italic: bool) -> Path:
     if shutil.which("fc-match"):
-        pattern = f"{FAMILY}:weight={'bold' if bold else 'regular'}"
+        pattern = (
+            f"{FAMILY}:weight={'bold' if bold else 'regular'}:slant={'italic' if italic else 0}"
+        )
         found = subprocess.run(
             ["fc-match", "--format=%{file}", pattern], capture_output=True, text=True, check=False
         ).stdout.strip()
         if found and Path(found).is_file():
             return Path(found)
     for root in (Path("/usr/share/fonts"), Path("/usr/local/share/fonts")):
-        for relative in _FONT_FILES[bold]:
-            if (root / relative).is_file():
-                return root / relative
+        for folder in _FONT_FOLDERS:
+            path = root / folder / _FONT_FILES[bold, italic]
+            if path.is_file():
+                return path
     raise FontMissing(f"The font {FAMILY!r} is not installed (package fonts-dejavu-core).")
 
 
 @dataclass(frozen=True)
 class Font:
-    """Advance widths of one face, in font units at `FONT_SIZE_PT`."""
+    """Advance widths of one face, in font units."""
 
     widths: dict[int, int]
     units_per_em: int
     missing: int  # the width assumed for a character the face does not have
 
-    @property
-    def units_per_mm(self) -> float:
-        return self.units_per_em / FONT_SIZE_PT * POINTS_PER_MM
+    def units_per_mm(self, size_pt: float) -> float:
+        return self.units_per_em / size_pt * POINTS_PER_MM
 
     def width(self, text: str) -> int:
         widths, missing = self.widths, self.missing
@@ -89,8 +89,8 @@ class Font:
 
 
 @functools.cache
-def font(*, bold: bool = False) -> Font:
-    face = TTFont(_font_path(bold=bold), lazy=True)
+def font(*, bold: bool = False, italic: bool = False) -> Font:
+    face = TTFont(_font_path(bold=bold, italic=italic), lazy=True)
     metrics = face["hmtx"].metrics
     widths = {code: metrics[glyph][0] for code, glyph in face.getBestCmap().items()}
     units_per_em = face["head"].unitsPerEm
@@ -99,17 +99,12 @@ def font(*, bold: bool = False) -> Font:
 
 
 @functools.cache
-def _space_widths(bold: bool) -> tuple[tuple[str, int], ...]:
-    face = font(bold=bold)
-    return tuple((space, face.widths[ord(space)]) for space in _SPACES if ord(space) in face.widths)
-
-
-@functools.cache
-def _small_gaps(bold: bool) -> tuple[str, ...]:
-    """For every gap below two em, the fewest spaces within `_TOLERANCE_MM` of it (the nearest
+def _small_gaps(bold: bool, italic: bool) -> tuple[str, ...]:
+    """For every gap below two em, the fewest spaces within `_TOLERANCE_EM` of it (the nearest
     string of spaces when none is): WeasyPrint draws glyph by glyph, spaces included."""
-    face = font(bold=bold)
-    tolerance = round(_TOLERANCE_MM * face.units_per_mm)
+    face = font(bold=bold, italic=italic)
+    widths = [(space, face.widths[ord(space)]) for space in _SPACES if ord(space) in face.widths]
+    tolerance = round(_TOLERANCE_EM * face.units_per_em)
     limit = 2 * face.units_per_em
     # The fewest spaces reaching each total, breadth first.
     fewest: dict[int, str] = {0: ""}
@@ -117,7 +112,7 @@ def _small_gaps(bold: bool) -> tuple[str, ...]:
     while frontier:
         following: dict[int, str] = {}
         for total, text in frontier.items():
-            for space, width in _space_widths(bold):
+            for space, width in widths:
                 reached = total + width
                 if reached <= limit + tolerance and reached not in fewest:
                     following.setdefault(reached, text + space)
@@ -134,14 +129,14 @@ def _small_gaps(bold: bool) -> tuple[str, ...]:
     return tuple(chosen)
 
 
-def spaces(gap: int, *, bold: bool = False) -> tuple[str, int]:
+def spaces(gap: int, *, bold: bool = False, italic: bool = False) -> tuple[str, int]:
     """Spaces as wide as `gap` font units (to a hair space), and how wide they are."""
     if gap <= 0:
         return "", 0
-    face = font(bold=bold)
+    face = font(bold=bold, italic=italic)
     em = face.units_per_em
     ems = max(0, gap // em - 1)  # the last one or two em go to the table of small gaps
-    text = "\u2003" * ems + _small_gaps(bold)[gap - ems * em]
+    text = "\u2003" * ems + _small_gaps(bold, italic)[gap - ems * em]
     return text, face.width(text)
 
 
@@ -152,11 +147,13 @@ def clean(value: object) -> str:
     return " ".join("".join(" " if unicodedata.category(c)[0] == "C" else c for c in text).split())
 
 
-def width_mm(texts: Sequence[str], *, padding_mm: float = 1.0) -> float:
+def width_mm(
+    texts: Sequence[str], *, size_pt: float = 8.0, bold: bool = False, padding_mm: float = 1.0
+) -> float:
     """The width of a column holding the widest of `texts` on one line, its padding included."""
-    face = font()
+    face = font(bold=bold)
     widest = max((face.width(clean(text)) for text in texts), default=0)
-    return round(widest / face.units_per_mm + 2 * padding_mm + 0.5, 1)
+    return round(widest / face.units_per_mm(size_pt) + 2 * padding_mm + 0.5, 1)
 
 
 def wrap(text: str, width: int, face: Font) -> list[str]:
@@ -189,22 +186,30 @@ def wrap(text: str, width: int, face: Font) -> list[str]:
 @dataclass(frozen=True)
 class Column:
     label: str
-    width_mm: float  # 0: takes what the others leave
+    width_mm: float  # 0: shares what the others leave
     align: Align = "left"
 
 
 @dataclass(frozen=True)
 class Grid:
-    """Columns resolved to font units over a table `width_mm` wide."""
+    """Columns resolved to font units over a table `width_mm` wide, in `size_pt` type."""
 
     columns: tuple[Column, ...]
     edges: tuple[int, ...]  # the left edge of each column, then the right edge of the last
     edges_mm: tuple[float, ...]
     padding: int
     width_mm: float
+    size_pt: float
 
     @classmethod
-    def build(cls, columns: Sequence[Column], *, width_mm: float, padding_mm: float = 1.0) -> Grid:
+    def build(
+        cls,
+        columns: Sequence[Column],
+        *,
+        width_mm: float,
+        size_pt: float = 8.0,
+        padding_mm: float = 1.0,
+    ) -> Grid:
         fixed = sum(c.width_mm for c in columns)
         flexible = [c for c in columns if not c.width_mm]
         rest = (width_mm - fixed) / len(flexible) if flexible else 0.0
@@ -213,32 +218,42 @@ class Grid:
         edges_mm = [0.0]
         for column in columns:
             edges_mm.append(edges_mm[-1] + (column.width_mm or rest))
-        per_mm = font().units_per_mm
+        per_mm = font().units_per_mm(size_pt)
         return cls(
             columns=tuple(columns),
             edges=tuple(round(edge * per_mm) for edge in edges_mm),
             edges_mm=tuple(edges_mm),
             padding=round(padding_mm * per_mm),
             width_mm=edges_mm[-1],
+            size_pt=size_pt,
         )
 
     def lines(
-        self, cells: Sequence[object], *, bold: bool = False, align: Align | None = None
+        self,
+        cells: Sequence[object],
+        *,
+        bold: bool = False,
+        italic: bool = False,
+        align: Align | None = None,
+        valign: VAlign = "top",
     ) -> str:
-        """One row: each cell wrapped to its column, placed by spaces (`align`, else each
-        column's own); its lines joined by "\\n"."""
-        face = font(bold=bold)
+        """One row: each cell wrapped to its column and placed by spaces (`align`, else each
+        column's own; a cell of fewer lines at the row's top or bottom); lines joined by "\\n".
+        """
+        face = font(bold=bold, italic=italic)
         wrapped = []
         for index, value in enumerate(cells):
             inner = self.edges[index + 1] - self.edges[index] - 2 * self.padding
             wrapped.append(wrap(clean(value), inner, face) if value not in (None, "") else [])
         height = max((len(w) for w in wrapped), default=0) or 1
+        if valign == "bottom":
+            wrapped = [[""] * (height - len(w)) + w for w in wrapped]
         printed = []
         for number in range(height):
             parts: list[str] = []
             cursor = 0
             for index, column_lines in enumerate(wrapped):
-                if number >= len(column_lines):
+                if number >= len(column_lines) or not column_lines[number]:
                     continue
                 text = column_lines[number]
                 text_width = face.width(text)
@@ -250,14 +265,26 @@ class Grid:
                     start = (left + right - text_width) // 2
                 else:
                     start = left
-                gap, gap_width = spaces(start - cursor, bold=bold)
+                gap, gap_width = spaces(start - cursor, bold=bold, italic=italic)
                 parts += (gap, text)
                 cursor += gap_width + text_width
             printed.append("".join(parts))
         return "\n".join(printed)
 
     def header(self) -> str:
-        return self.lines([c.label for c in self.columns], bold=True, align="center")
+        """The column labels, bold, centred, each ending on the header's last line."""
+        return self.lines(
+            [c.label for c in self.columns], bold=True, align="center", valign="bottom"
+        )
+
+    def _svg(self, body: str, *, height: float, stretch: bool = False) -> str:
+        aspect = ' preserveAspectRatio="none"' if stretch else ""
+        svg = (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width_mm:.3f}mm" '
+            f'height="{height:g}mm" viewBox="0 0 {self.width_mm:.3f} {height:g}"{aspect}>'
+            f"{body}</svg>"
+        )
+        return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
     def rules(self, *, height_mm: float = 300.0, stroke_pt: float = 0.5) -> str:
         """The column rules as a data URL: an SVG the table repeats down its height."""
@@ -266,9 +293,17 @@ class Grid:
         xs[0] += stroke / 2
         xs[-1] -= stroke / 2
         path = "".join(f"M{x:.3f} 0V{height_mm:g}" for x in xs)
-        svg = (
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width_mm:.3f}mm" '
-            f'height="{height_mm:g}mm" viewBox="0 0 {self.width_mm:.3f} {height_mm:g}">'
-            f'<path d="{path}" stroke="#000" stroke-width="{stroke:.3f}" fill="none"/></svg>'
+        return self._svg(
+            f'<path d="{path}" stroke="#000" stroke-width="{stroke:.3f}" fill="none"/>',
+            height=height_mm,
         )
-        return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+    def shading(self, colours: dict[int, str]) -> str:
+        """Backgrounds of whole columns (by index) as a data URL, stretched to the box it is
+        drawn in (a header)."""
+        rects = "".join(
+            f'<rect x="{self.edges_mm[i]:.3f}" y="0" '
+            f'width="{self.edges_mm[i + 1] - self.edges_mm[i]:.3f}" height="1" fill="{colour}"/>'
+            for i, colour in sorted(colours.items())
+        )
+        return self._svg(rects, height=1, stretch=True)

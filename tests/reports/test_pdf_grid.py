@@ -27,7 +27,7 @@ def test_the_font_is_the_one_fontconfig_gives(face: pdf_grid.Font) -> None:
 def test_spaces_fill_a_gap_to_a_tenth_of_a_millimetre(face: pdf_grid.Font, gap: int) -> None:
     text, width = pdf_grid.spaces(gap)
     assert width == face.width(text)
-    assert abs(width - gap) <= 0.15 * face.units_per_mm
+    assert abs(width - gap) <= 0.15 * face.units_per_mm(8)
     assert not text.strip()  # only spaces: nothing is drawn
     assert " " not in text  # never a plain space, which CSS could collapse or stretch
 
@@ -79,7 +79,7 @@ def test_a_row_places_each_cell_in_its_column(face: pdf_grid.Font) -> None:
     assert grid.edges_mm == (0.0, 10.0, 70.0, 100.0, 120.0)
     line = grid.lines([7, "Lê Thị Hường", "700.000 đ", "x"])
     assert "\n" not in line
-    tolerance = 0.15 * face.units_per_mm
+    tolerance = 0.15 * face.units_per_mm(8)
     # Right-aligned: the text ends a padding before the column's right edge.
     end_of_number = face.width(line[: line.index("7") + 1])
     assert abs(end_of_number - (grid.edges[1] - grid.padding)) <= tolerance
@@ -111,7 +111,7 @@ def test_the_header_is_bold_and_centred() -> None:
     assert [" ".join(line.split()) for line in header.split("\n")] == ["STT Tên Số tiền Giữa"]
     bold = pdf_grid.font(bold=True)
     centre = bold.width(header[: header.index("Tên")]) + bold.width("Tên") / 2
-    assert abs(centre - (grid.edges[1] + grid.edges[2]) / 2) <= 0.15 * bold.units_per_mm
+    assert abs(centre - (grid.edges[1] + grid.edges[2]) / 2) <= 0.15 * bold.units_per_mm(8)
 
 
 def test_fixed_columns_must_leave_room_for_the_others() -> None:
@@ -130,5 +130,5 @@ def test_the_rules_are_one_svg_line_per_column_edge() -> None:
 
 def test_width_mm_fits_the_widest_text(face: pdf_grid.Font) -> None:
     width = pdf_grid.width_mm(["Hộ cận nghèo", "Hộ có mức sống trung bình"])
-    text = face.width("Hộ có mức sống trung bình") / face.units_per_mm
+    text = face.width("Hộ có mức sống trung bình") / face.units_per_mm(8)
     assert text + 2 <= width <= text + 3

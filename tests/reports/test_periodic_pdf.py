@@ -3,10 +3,12 @@ poppler: the official figures, the forms, the six-month report, the date line, t
 
 from __future__ import annotations
 
+import base64
 import re
 import shutil
 import subprocess
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,8 @@ from django.test import Client
 from django.urls import reverse
 
 from households.models import User
+from reports.pdf import printed_form
+from reports.selectors import SUBTOTAL, TOTAL, UNIT, Cell, FormColumn, FormRow, FormTable
 from tests.reports.history import History, build_history
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +34,10 @@ def _poppler(tool: str, content: bytes) -> str:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "doc.pdf"
         path.write_bytes(content)
-        args = [tool, str(path), *(["-"] if tool == "pdftotext" else [])]
+        # -raw: the text in the order it is drawn, a form's row as one line (reports.pdf_grid
+        # places its figures far apart, which pdftotext would otherwise read as columns).
+        args = [tool, *(["-raw"] if tool == "pdftotext" else []), str(path)]
+        args += ["-"] if tool == "pdftotext" else []
         return subprocess.run(args, capture_output=True, check=True).stdout.decode()
 
 
@@ -109,3 +116,67 @@ def test_the_pdf_title_is_vietnamese(
     assert title[1] == (
         "Báo cáo: Sơ kết 6 tháng đầu năm thực hiện Kế hoạch giảm nghèo năm 2017 – Phường Đức Thắng"
     )
+
+
+def test_a_form_is_printed_a_line_a_ward_its_flows_shaded() -> None:
+    table = FormTable(
+        code="bieu-2a",
+        number="Biểu 2a",
+        title="Diễn biến hộ nghèo",
+        columns=[
+            FormColumn("start", "Hộ nghèo đầu kỳ", "start"),
+            FormColumn("new", "Hộ nghèo phát sinh", "in"),
+            FormColumn("out_total", "Tổng số hộ giảm", "out_total"),
+            FormColumn("rate", "Tỷ lệ (%)", rate_of=("start", "new")),
+        ],
+        rows=[
+            FormRow(
+                "Đức Thắng",
+                UNIT,
+                None,
+                {
+                    "start": Cell(1281),
+                    "new": Cell(112),
+                    "out_total": Cell(0),
+                    "rate": Cell(Decimal("8.74"), rate=True),
+                },
+            ),
+            FormRow(
+                "Cộng các phường",
+                SUBTOTAL,
+                None,
+                {
+                    "start": Cell(20506),
+                    "new": Cell(1799),
+                    "out_total": Cell(0),
+                    "rate": Cell(None, rate=True),
+                },
+            ),
+            FormRow(
+                "Tổng cộng",
+                TOTAL,
+                None,
+                {
+                    "start": Cell(25921),
+                    "new": Cell(2325),
+                    "out_total": Cell(0),
+                    "rate": Cell(Decimal("8.97"), rate=True),
+                },
+            ),
+        ],
+    )
+
+    form = printed_form(table)
+
+    rows = re.findall(r'<tr class="(\w+)"><td>([^<]*)</td></tr>', form.body)
+    assert [(level, " ".join(text.split())) for level, text in rows] == [
+        ("unit", "Đức Thắng 1.281 112 0 8,74"),
+        ("subtotal", "Cộng các phường 20.506 1.799 0 —"),
+        ("total", "Tổng cộng 25.921 2.325 0 8,97"),
+    ]
+    assert all("\n" not in text for _level, text in rows)
+    assert form.width_mm == pytest.approx(270)
+    # The flow columns' headers are shaded: in green, out red.
+    shading = base64.b64decode(form.shading.split(",", 1)[1]).decode()
+    assert shading.count("<rect") == 2
+    assert "#e6f0e6" in shading and "#f3e6e6" in shading
