@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import bisect
 import functools
+import itertools
 import shutil
 import subprocess
 import unicodedata
@@ -99,34 +100,34 @@ def font(*, bold: bool = False, italic: bool = False) -> Font:
 
 
 @functools.cache
-def _small_gaps(bold: bool, italic: bool) -> tuple[str, ...]:
-    """For every gap below two em, the fewest spaces within `_TOLERANCE_EM` of it (the nearest
-    string of spaces when none is): WeasyPrint draws glyph by glyph, spaces included."""
+def _space_sums(bold: bool, italic: bool) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """Every string of at most six spaces (as a multiset), sorted by width: the widths, and
+    the strings."""
     face = font(bold=bold, italic=italic)
-    widths = [(space, face.widths[ord(space)]) for space in _SPACES if ord(space) in face.widths]
-    tolerance = round(_TOLERANCE_EM * face.units_per_em)
-    limit = 2 * face.units_per_em
-    # The fewest spaces reaching each total, breadth first.
-    fewest: dict[int, str] = {0: ""}
-    frontier = {0: ""}
-    while frontier:
-        following: dict[int, str] = {}
-        for total, text in frontier.items():
-            for space, width in widths:
-                reached = total + width
-                if reached <= limit + tolerance and reached not in fewest:
-                    following.setdefault(reached, text + space)
-        fewest.update(following)
-        frontier = following
-    totals = sorted(fewest)
-    chosen: list[str] = []
-    for gap in range(limit):
-        low = bisect.bisect_left(totals, gap - tolerance)
-        high = bisect.bisect_right(totals, gap + tolerance)
-        near = totals[low:high] or totals[max(0, low - 1) : low + 1]
-        best = min(near, key=lambda t: (len(fewest[t]), abs(t - gap)))
-        chosen.append(fewest[best])
-    return tuple(chosen)
+    available = [s for s in _SPACES if ord(s) in face.widths]
+    sums = sorted(
+        (face.width("".join(combination)), len(combination), "".join(combination))
+        for count in range(7)
+        for combination in itertools.combinations_with_replacement(available, count)
+    )
+    return tuple(width for width, _n, _t in sums), tuple(text for _w, _n, text in sums)
+
+
+@functools.lru_cache(maxsize=16384)
+def _small_gap(gap: int, bold: bool, italic: bool) -> str:
+    """The fewest spaces within `_TOLERANCE_EM` of `gap` (below two em), else the nearest:
+    WeasyPrint draws glyph by glyph, spaces included."""
+    widths, texts = _space_sums(bold, italic)
+    tolerance = round(_TOLERANCE_EM * font(bold=bold, italic=italic).units_per_em)
+    low = bisect.bisect_left(widths, gap - tolerance)
+    high = bisect.bisect_right(widths, gap + tolerance)
+    if low < high:
+        best = min(range(low, high), key=lambda i: (len(texts[i]), abs(widths[i] - gap)))
+    else:
+        best = min(
+            range(max(0, low - 1), min(low + 1, len(widths))), key=lambda i: abs(widths[i] - gap)
+        )
+    return texts[best]
 
 
 def spaces(gap: int, *, bold: bool = False, italic: bool = False) -> tuple[str, int]:
@@ -136,7 +137,7 @@ def spaces(gap: int, *, bold: bool = False, italic: bool = False) -> tuple[str, 
     face = font(bold=bold, italic=italic)
     em = face.units_per_em
     ems = max(0, gap // em - 1)  # the last one or two em go to the table of small gaps
-    text = "\u2003" * ems + _small_gaps(bold, italic)[gap - ems * em]
+    text = "\u2003" * ems + _small_gap(gap - ems * em, bold, italic)
     return text, face.width(text)
 
 
