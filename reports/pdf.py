@@ -629,7 +629,7 @@ def render_household_profile(
     ethnic-minority flag (`households.privacy.can_see_traits`).
     """
     flags = [
-        str(Household._meta.get_field(name).verbose_name).capitalize()
+        str(getattr(Household._meta.get_field(name), "verbose_name", name)).capitalize()
         for name in (
             "is_merit_family",
             "is_social_protection",
