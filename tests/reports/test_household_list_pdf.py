@@ -203,3 +203,15 @@ def test_an_empty_list_says_so(client: Client, ducthang_officer: User) -> None:
     text = " ".join(_pdf("pdftotext", client.get(LIST).content).split())
     assert "Không có hộ nào trong danh sách này." in text
     assert "Tổng cộng: 0 hộ." in text
+
+
+def test_the_official_list_of_a_day_reads_the_results_in_effect(
+    client: Client, ducthang_officer: User, ward_list: list[Household]
+) -> None:
+    # No result of the fixture is recognised: on any day, every household is without one.
+    client.force_login(ducthang_officer)
+    response = client.get(LIST, {"on": "2018-06-30"})
+    assert response.status_code == 200
+    text = " ".join(_pdf("pdftotext", response.content).split())
+    assert all(text.count(household.code) == 1 for household in ward_list)
+    assert "Hộ nghèo – N1" not in text
