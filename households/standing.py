@@ -189,6 +189,12 @@ def _span_on(day: datetime.date, household_ref: str) -> FilteredRelation:
     )
 
 
+def _span_alias(prefix: str) -> str:
+    """The join of `with_standing(prefix=prefix)`'s span: a name no model field has (an
+    Assessment has a `standing_span`)."""
+    return f"_{prefix}_span_in_force"
+
+
 def with_standing(
     qs: QuerySet[Any], day: datetime.date, *, prefix: str = "standing", household_ref: str = "pk"
 ) -> QuerySet[Any]:
@@ -202,8 +208,8 @@ def with_standing(
 
     Read from the stored spans (`StandingSpan`, kept by `refresh_spans`): one join per day.
     """
-    span = f"{prefix}_span"
-    then = f"{prefix}_span_then"
+    span = _span_alias(prefix)
+    then = f"_{prefix}_span_then"
     qs = qs.annotate(
         **{
             span: _span_on(day, household_ref),
@@ -465,7 +471,9 @@ def with_movement(qs: QuerySet[Any], period: Period, *, household_ref: str = "pk
     # Every span of a household carries its first "poor" day: read it from either end.
     qs = qs.alias(
         first_poor_from=Coalesce(
-            F("start_span__first_poor_from"), F("end_span__first_poor_from"), Value(OPEN_END)
+            F(f"{_span_alias('start')}__first_poor_from"),
+            F(f"{_span_alias('end')}__first_poor_from"),
+            Value(OPEN_END),
         )
     )
     return qs.annotate(

@@ -12,7 +12,15 @@ import zoneinfo
 import pytest
 
 from households import services, standing
-from households.models import Assessment, Household, ReviewRound, ReviewState, User
+from households.models import (
+    OPEN_END,
+    Assessment,
+    Household,
+    ReviewRound,
+    ReviewState,
+    StandingSpan,
+    User,
+)
 from tests.factories import make_assessment_in_state, make_household, make_member, make_round
 
 pytestmark = pytest.mark.django_db
@@ -273,3 +281,54 @@ def test_archiving_is_an_outflow_and_the_movement_table_still_balances(
     ).get()
     assert (first_half.start_status, first_half.end_status) == ("poor", None)
     assert standing.standing(old, datetime.date(2017, 6, 19)).status == "poor"
+
+
+def _spans() -> list[tuple[object, ...]]:
+    return sorted(
+        StandingSpan.objects.values_list(
+            "household_id",
+            "assessment_id",
+            "valid_from",
+            "valid_until",
+            "status",
+            "first_poor_from",
+        )
+    )
+
+
+def test_the_stored_spans_follow_each_decision_and_a_full_rebuild_gives_the_same(
+    ducthang_officer: User, city_reviewer: User
+) -> None:
+    household = household_with_head()
+    periodic = recognised(household, 2016, POOR_INCOME, ducthang_officer, city_reviewer)
+    adhoc = recognised(
+        household,
+        2017,
+        ABOVE_INCOME,
+        ducthang_officer,
+        city_reviewer,
+        kind=ReviewRound.Kind.AD_HOC,
+        decision_date=datetime.date(2017, 4, 10),
+    )
+    # The periodic result counts from 1/1/2017 until the ad-hoc decision of 10/4/2017 replaces it.
+    assert _spans() == [
+        (
+            household.pk,
+            periodic.pk,
+            datetime.date(2017, 1, 1),
+            datetime.date(2017, 4, 10),
+            "poor",
+            datetime.date(2017, 1, 1),
+        ),
+        (
+            household.pk,
+            adhoc.pk,
+            datetime.date(2017, 4, 10),
+            OPEN_END,
+            "average_living",
+            datetime.date(2017, 1, 1),
+        ),
+    ]
+    kept = _spans()
+    assert standing.refresh_spans() == 2  # what bulk loaders call
+    assert _spans() == kept

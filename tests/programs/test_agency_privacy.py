@@ -311,8 +311,9 @@ def test_the_export_with_members_is_narrowed_and_masked_for_an_agency(
     assert [row[headers.index("Họ và tên")] for row in rows] == ["Học sinh DT-0002"]
     row = rows[0]
     assert row[headers.index("Số CMND/CCCD")] == "060*******76"
-    assert row[headers.index("Dân tộc")] == ""
-    assert row[headers.index("Khuyết tật")] == ""
+    # Hidden: the cells are left empty (the member is Chăm and has a disability).
+    assert row[headers.index("Dân tộc")] is None
+    assert row[headers.index("Khuyết tật")] is None
 
 
 # --- queries --------------------------------------------------------------------------------
