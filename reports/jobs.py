@@ -8,10 +8,8 @@ its owner would see now, never more.
 
 from __future__ import annotations
 
-import inspect
 import shutil
 import uuid
-from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,29 +21,16 @@ from django.utils.translation import ngettext
 
 from households import selectors as household_selectors
 from households.forms.lists import HouseholdFilterForm
-from households.models import Member, PovertyStatus, Ward
+from households.models import PovertyStatus, Ward
 from jobs import storage
 from jobs.models import Job
 from jobs.runner import JobFailed, Outcome, Progress
-from programs.excel import XLSX_CONTENT_TYPE, write_xlsx
+from programs.excel import XLSX_CONTENT_TYPE
 from reports import households_export, imports, pdf, xlsx_guard
-
-# Rows between two progress reports while a sheet is written.
-PROGRESS_EVERY = 500
 
 
 def _list_form(job: Job) -> HouseholdFilterForm:
     return HouseholdFilterForm.for_user(QueryDict(job.parameters.get("query", "")), job.owner)
-
-
-def _counted(rows: Iterable[Any], progress: Progress, total: int | None) -> Iterator[Any]:
-    done = 0
-    for row in rows:
-        yield row
-        done += 1
-        if done % PROGRESS_EVERY == 0:
-            progress(done, total if total is None else max(total, done))
-    progress(done, done)
 
 
 def household_list_xlsx(job: Job, *, target: Path, progress: Progress) -> Outcome:
@@ -68,19 +53,7 @@ def household_list_xlsx(job: Job, *, target: Path, progress: Progress) -> Outcom
         review_round=review_round,
         with_members=with_members,
     )
-    households = household_selectors.household_list(user=user, filters=filters, sort=sort)
-    if with_members:
-        total = Member.objects.filter(household__in=households.values("pk")).count()
-    else:
-        total = households.count()
-    progress(0, total)
-    count = write_xlsx(
-        target,
-        sheet_title=sheet.sheet_title,
-        title=sheet.title,
-        columns=sheet.columns,
-        rows=_counted(sheet.rows, progress, total),
-    )
+    count = households_export.write_sheet(target, sheet, progress=progress)
     return Outcome(
         message=_("%(count)s rows exported.") % {"count": _number(count)},
         filename=sheet.filename,
@@ -125,7 +98,7 @@ def household_list_pdf(job: Job, *, target: Path, progress: Progress) -> Outcome
         subtitle=" – ".join(parts),
         ward=ward,
         show_ward=ward is None,
-        **_progress_for(pdf.render_household_list, progress),
+        progress=progress,
     )
     target.write_bytes(content)
     progress(len(rows), len(rows))
@@ -149,10 +122,11 @@ def import_households(job: Job, *, target: Path, progress: Progress) -> Outcome:
         )
     ward = Ward.objects.get(pk=job.parameters["ward"])
     total = job.parameters.get("rows")
-    by_row = _progress_for(imports.import_households, progress)
-    progress(0, total if by_row and isinstance(total, int) else None)
+    progress(0, total if isinstance(total, int) else None)
     try:
-        result = imports.import_households(path, user=job.owner, ward=ward, commit=True, **by_row)
+        result = imports.import_households(
+            path, user=job.owner, ward=ward, commit=True, progress=progress
+        )
     finally:
         path.unlink(missing_ok=True)  # imported or not, the file is spent
     if not result.saved:
@@ -187,10 +161,11 @@ def check_import(job: Job, *, target: Path, progress: Progress) -> Outcome:
             _("This preview has expired or was already imported: upload the file again.")
         )
     ward = Ward.objects.get(pk=job.parameters["ward"])
-    by_row = _progress_for(imports.import_households, progress)
     progress(0, None)
     try:
-        result = imports.import_households(path, user=job.owner, ward=ward, commit=False, **by_row)
+        result = imports.import_households(
+            path, user=job.owner, ward=ward, commit=False, progress=progress
+        )
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -265,11 +240,3 @@ def keep_for_job(path: Path) -> str:
     name = f"import-{uuid.uuid4().hex}.xlsx"
     shutil.move(path, storage.jobs_dir() / name)
     return name
-
-
-def _progress_for(function: Callable[..., Any], progress: Progress) -> dict[str, Any]:
-    # The import and the PDF take `progress(done, total)` once their rework lands (issue 11 §3);
-    # until then they run without it and the bar shows the work as under way.
-    if "progress" in inspect.signature(function).parameters:
-        return {"progress": progress}
-    return {}
