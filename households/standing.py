@@ -42,6 +42,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -180,12 +181,26 @@ def _span_path(household_ref: str) -> str:
     return f"{household_ref.removesuffix('_id')}__standing_spans"
 
 
+def in_force_q(day: datetime.date, prefix: str = "") -> Q:
+    """Stored spans (`StandingSpan`, through `prefix`, e.g. "standing_span__") in force on
+    `day`: the one test of which result counts on a day, once the spans are stored."""
+    return Q(**{f"{prefix}valid_from__lte": day, f"{prefix}valid_until__gt": day})
+
+
 def _span_on(day: datetime.date, household_ref: str) -> FilteredRelation:
     """The household's stored span in force on `day` (`StandingSpan`): at most one, so the
     join never repeats a row."""
     path = _span_path(household_ref)
-    return FilteredRelation(
-        path, condition=Q(**{f"{path}__valid_from__lte": day, f"{path}__valid_until__gt": day})
+    return FilteredRelation(path, condition=in_force_q(day, f"{path}__"))
+
+
+def _status_on(day: datetime.date, household_ref: str) -> Subquery:
+    """The household's status on `day` as a correlated subquery: computed only for the rows
+    that read it (a join would be paid by every query of the annotated rows)."""
+    return Subquery(
+        StandingSpan.objects.filter(in_force_q(day), household=OuterRef(household_ref)).values(
+            "status"
+        )[:1]
     )
 
 
@@ -209,13 +224,7 @@ def with_standing(
     Read from the stored spans (`StandingSpan`, kept by `refresh_spans`): one join per day.
     """
     span = _span_alias(prefix)
-    then = f"_{prefix}_span_then"
-    qs = qs.annotate(
-        **{
-            span: _span_on(day, household_ref),
-            then: _span_on(_years_before(day, ESCAPED_YEARS), household_ref),
-        }
-    )
+    qs = qs.annotate(**{span: _span_on(day, household_ref)})
     annotations: dict[str, Any] = {
         f"{prefix}_{name}": F(f"{span}__{field}")
         for name, field in (
@@ -229,7 +238,9 @@ def with_standing(
             ("standard", "standard"),
         )
     }
-    annotations[f"{prefix}_status_then"] = F(f"{then}__status")
+    annotations[f"{prefix}_status_then"] = _status_on(
+        _years_before(day, ESCAPED_YEARS), household_ref
+    )
     qs = qs.annotate(**annotations)
     # Above the near-poverty line now, and on a list then or since.
     escaped = Q(**{f"{prefix}_status__in": ABOVE}) & (
@@ -487,12 +498,30 @@ def _same_unit() -> Q:
     return Q(start_ward=F("end_ward"))
 
 
-def movement_q(key: str, *, ward_id: int | None = None) -> Q:
+# Flows a unit counts where the household started (the others: where it ended).
+_FLOWS_AT_START = (
+    ESCAPED_POVERTY,
+    ESCAPED_TO_NEAR_POOR,
+    ESCAPED_NEAR_POOR,
+    OTHER_OUT,
+    NEAR_POOR_TO_POOR_OUT,
+    MOVED_OUT,
+)
+
+
+def movement_unit(key: str) -> str:
+    """The annotation ("start_ward" or "end_ward") naming the unit that counts movement `key`."""
+    return "start_ward" if key in _FLOWS_AT_START else "end_ward"
+
+
+def movement_q(key: str, *, ward_id: int | F | None = None) -> Q:
     """Rows annotated by `with_movement` that made movement `key`.
 
     With `ward_id`, the movement as that unit counts it: a household recognised in another unit
     at the start than at the end has moved out of one and into the other (on the list it is on
     at both ends) and makes no other flow there; without, units are ignored (the city).
+    `ward_id=F(movement_unit(key))`: each row as its own unit counts it (to count every unit
+    at once, grouped by that annotation).
     """
     start_poor, end_poor = Q(start_status=POOR), Q(end_status=POOR)
     start_near, end_near = Q(start_status=NEAR_POOR), Q(end_status=NEAR_POOR)
@@ -514,16 +543,11 @@ def movement_q(key: str, *, ward_id: int | None = None) -> Q:
         if key in (MOVED_IN, MOVED_OUT):
             return Q(pk__in=[])
         return flows[key]
-    at_start, at_end = Q(start_ward=ward_id), Q(end_ward=ward_id)
+    # Counted where the household ends (flows in) or started (flows out).
+    here = Q(**{movement_unit(key): ward_id})
     moved = Q(start_ward__isnull=False) & Q(end_ward__isnull=False) & ~_same_unit()
-    if key == MOVED_IN:
-        return at_end & moved
-    if key == MOVED_OUT:
-        return at_start & moved
-    # A flow of this unit: counted where the household ends (flows in) or started (flows out).
-    flows_out = (ESCAPED_POVERTY, ESCAPED_TO_NEAR_POOR, ESCAPED_NEAR_POOR, OTHER_OUT)
-    flows_out += (NEAR_POOR_TO_POOR_OUT,)
-    here = at_start if key in flows_out else at_end
+    if key in (MOVED_IN, MOVED_OUT):
+        return here & moved
     unmoved = Q(start_ward__isnull=True) | Q(end_ward__isnull=True) | _same_unit()
     return here & unmoved & flows[key]
 
@@ -536,7 +560,7 @@ NEAR_POOR_FLOWS_IN = (NEWLY_NEAR_POOR, POOR_TO_NEAR_POOR, MOVED_IN)
 NEAR_POOR_FLOWS_OUT = (ESCAPED_NEAR_POOR, NEAR_POOR_TO_POOR_OUT, MOVED_OUT, OTHER_OUT)
 
 
-def list_movement_q(status: str, key: str, *, ward_id: int | None = None) -> Q:
+def list_movement_q(status: str, key: str, *, ward_id: int | F | None = None) -> Q:
     """Movement `key` on the list of `status` (poor or near-poor): MOVED_IN, MOVED_OUT and
     OTHER_OUT are restricted to households on that list at the relevant end."""
     condition = movement_q(key, ward_id=ward_id)

@@ -32,7 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, F, Q, QuerySet, Sum, Value, When
 from django.db.models import Count as DbCount
 from django.urls import reverse
 from django.utils import timezone
@@ -395,8 +395,11 @@ def _standing_assessments(
     """The recognised results in effect on `day` (`households.standing`) of `households`, made
     in the wards covered: one per household at most. Grouped by `ward_id`, they count each
     household in the unit of its result, as the movement table does."""
-    in_effect = standing.with_standing(households.order_by(), day).values("standing_id")
-    return Assessment.objects.filter(pk__in=in_effect, ward_id__in=ward_ids).order_by()
+    return Assessment.objects.filter(
+        standing.in_force_q(day, "standing_span__"),
+        household__in=households.order_by().values("pk"),
+        ward_id__in=ward_ids,
+    ).order_by()
 
 
 def _standing_buckets(standard_code: str) -> list[tuple[str, Q, dict[str, Any]]]:
@@ -474,7 +477,8 @@ def _counts_by_ward(
 def _persons_by_ward(assessments: QuerySet[Assessment]) -> dict[int, dict[str, int]]:
     """Per ward id, the members (nhân khẩu) of the poor and of the near-poor households. The
     member roster is today's: a household's members are not kept by date. One query."""
-    rows = assessments.values("ward_id").annotate(
+    listed = assessments.filter(status__in=(POOR, NEAR_POOR))
+    rows = listed.values("ward_id").annotate(
         poor_persons=DbCount("household__members", filter=Q(status=POOR)),
         near_poor_persons=DbCount("household__members", filter=Q(status=NEAR_POOR)),
     )
@@ -512,10 +516,6 @@ def _movement_columns(status: str) -> list[FormColumn]:
     return columns
 
 
-# "All rows" as a LIMIT (see `_movement_counts`).
-_NO_LIMIT = 2**31 - 1
-
-
 def _movement_counts(
     households: QuerySet[Household],
     period: standing.Period,
@@ -525,50 +525,68 @@ def _movement_counts(
 ) -> dict[int | None, dict[str, int]]:
     """Per ward id (and None: the city, when `whole_city`), for each list the start and end
     balances and every flow of Biểu 2, as `standing.list_movement_q` counts them: at a ward,
-    by the unit each result was made in; for the city, units ignored. One query (the
-    standings are computed once per household: the counts read them from a subquery)."""
-    aggregates: dict[str, Any] = {
-        "known_start": DbCount("pk", filter=Q(start_id__isnull=False)),
-        "known_end": DbCount("pk", filter=Q(end_id__isnull=False)),
-    }
+    by the unit each result was made in; for the city, units ignored.
+
+    One query: the households grouped by what the flows read (status and unit at both ends,
+    poor before: a few hundred groups), each group with a flag per flow, the flow as the
+    group's own unit counts it (`standing.movement_unit`) and as the city does; the groups
+    are then summed by unit here. Counting each flow of each unit in SQL would compile
+    thousands of conditional aggregates (a second of Python at every report)."""
     units: list[int | None] = [*ward_ids, *([None] if whole_city else [])]
-    for unit in units:
-        for status, flows_in, flows_out in _MOVEMENT_LISTS:
-            at_start = Q(start_ward=unit) if unit is not None else Q()
-            at_end = Q(end_ward=unit) if unit is not None else Q()
-            prefix = f"{unit}:{status}"
-            aggregates[f"{prefix}:start"] = DbCount("pk", filter=Q(start_status=status) & at_start)
-            aggregates[f"{prefix}:end"] = DbCount("pk", filter=Q(end_status=status) & at_end)
-            keys = [*flows_in, *flows_out]
-            if status == POOR:
-                keys.append(standing.ESCAPED_TO_NEAR_POOR)
-            for key in keys:
-                aggregates[f"{prefix}:{key}"] = _count_where(
-                    standing.list_movement_q(status, key, ward_id=unit)
-                )
-    # Django counts over a subquery holding each household's standings; PostgreSQL would pull
-    # a plain subquery up and evaluate every standing subquery again in each of the hundreds
-    # of counts (minutes on the demo). A LIMIT keeps it a subquery, computed once per household.
-    moved = standing.with_movement(households.order_by(), period)[:_NO_LIMIT]
-    totals = moved.aggregate(**aggregates)
-    counts: dict[int | None, dict[str, int]] = {unit: {} for unit in units}
-    for name, value in totals.items():
-        if name.startswith("known_"):
-            continue
-        unit_text, status, key = name.split(":", 2)
-        unit_key = None if unit_text == "None" else int(unit_text)
-        counts[unit_key][f"{status}:{key}"] = value
+    flags: dict[str, Any] = {}
+    # (flag, the count it adds to, the annotation naming the unit; None: the city's count)
+    plan: list[tuple[str, str, str | None]] = []
+    for status, flows_in, flows_out in _MOVEMENT_LISTS:
+        balances = (("start", Q(start_status=status)), ("end", Q(end_status=status)))
+        for side, condition in balances:
+            flag = f"f{len(flags)}"
+            flags[flag] = _flag(condition)
+            plan.append((flag, f"{status}:{side}", f"{side}_ward"))
+            if whole_city:
+                plan.append((flag, f"{status}:{side}", None))
+        keys = [*flows_in, *flows_out]
+        if status == POOR:
+            keys.append(standing.ESCAPED_TO_NEAR_POOR)
+        for key in keys:
+            unit = standing.movement_unit(key)
+            flag = f"f{len(flags)}"
+            flags[flag] = _flag(standing.list_movement_q(status, key, ward_id=F(unit)))
+            plan.append((flag, f"{status}:{key}", unit))
+            if whole_city:
+                flag = f"f{len(flags)}"
+                flags[flag] = _flag(standing.list_movement_q(status, key))
+                plan.append((flag, f"{status}:{key}", None))
+    groups = (
+        standing.with_movement(households.order_by(), period)
+        .filter(Q(start_status__isnull=False) | Q(end_status__isnull=False))
+        .values("start_status", "start_ward", "end_status", "end_ward", "was_poor_before")
+        .annotate(households=DbCount("pk"))
+        .annotate(**flags)
+    )
+    counts: dict[int | None, dict[str, int]] = {
+        unit: {name: 0 for _flag_name, name, _unit in plan} for unit in units
+    }
+    known_start = known_end = 0
+    for group in groups:
+        n = group["households"]
+        known_start += n if group["start_status"] is not None else 0
+        known_end += n if group["end_status"] is not None else 0
+        for flag, name, unit in plan:
+            if not group[flag]:
+                continue
+            where = None if unit is None else group[unit]
+            if where in counts:
+                counts[where][name] += n
     counts.setdefault(None, {})
-    counts[None]["known_start"] = totals["known_start"]
-    counts[None]["known_end"] = totals["known_end"]
+    counts[None]["known_start"] = known_start
+    counts[None]["known_end"] = known_end
     return counts
 
 
-def _count_where(condition: Q) -> DbCount:
-    """Rows matching `condition`, which may match nothing by construction (the city has no
-    moves in or out): as a CASE, which Django compiles to 0 then, where a FILTER clause would
-    empty the whole aggregate query."""
-    return DbCount(Case(When(condition, then=Value(1))))
+def _flag(condition: Q) -> Case:
+    """True on the rows matching `condition`, which may match nothing by construction (the
+    city has no moves in or out: Django then compiles the CASE to its default)."""
+    return Case(When(condition, then=Value(True)), default=Value(False))
 
 
 def _check_reconciles(table: FormTable) -> None:
@@ -719,27 +737,35 @@ def _code_rows(
     ward: int | None,
 ) -> list[CodeRow]:
     """Each active cause (or need) and the poor / near-poor households whose result in effect
-    cites it. One query."""
-    counted = Q(assessments__in=assessments)
-    rows = model.objects.filter(is_active=True).annotate(
-        n_poor=DbCount("assessments", filter=counted & Q(assessments__status=POOR)),
-        n_near=DbCount("assessments", filter=counted & Q(assessments__status=NEAR_POOR)),
-    )
-    return [
-        CodeRow(
-            code=row.code,
-            label=str(row),
-            poor=Count(
-                row.n_poor,  # type: ignore[attr-defined]
-                standing_list_url(day, ward=ward, status=POOR, **{param: row.code}),
-            ),
-            near_poor=Count(
-                row.n_near,  # type: ignore[attr-defined]
-                standing_list_url(day, ward=ward, status=NEAR_POOR, **{param: row.code}),
-            ),
+    cites it. Two queries: the codes, and the counts read from the listed results alone."""
+    field = "causes" if model is PovertyCause else "needs"
+    counts = {
+        row[field]: row
+        for row in assessments.filter(status__in=(POOR, NEAR_POOR), **{f"{field}__isnull": False})
+        .values(field)
+        .annotate(
+            n_poor=DbCount("pk", filter=Q(status=POOR)),
+            n_near=DbCount("pk", filter=Q(status=NEAR_POOR)),
         )
-        for row in rows
-    ]
+    }
+    rows = []
+    for code in model.objects.filter(is_active=True):
+        counted = counts.get(code.pk, {})
+        rows.append(
+            CodeRow(
+                code=code.code,
+                label=str(code),
+                poor=Count(
+                    counted.get("n_poor", 0),
+                    standing_list_url(day, ward=ward, status=POOR, **{param: code.code}),
+                ),
+                near_poor=Count(
+                    counted.get("n_near", 0),
+                    standing_list_url(day, ward=ward, status=NEAR_POOR, **{param: code.code}),
+                ),
+            )
+        )
+    return rows
 
 
 def _supports(households: QuerySet[Household], period: standing.Period) -> list[SupportRow]:
