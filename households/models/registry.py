@@ -159,14 +159,20 @@ class Household(models.Model):
         ]
         # The household list (`households.pagination`): its default order read from an index
         # either way (first and last page alike), its count from a small index of the register,
-        # a code typed in any case. The trigram indexes of the folded names exist on PostgreSQL
-        # only (migration 0010).
+        # a code typed in any case; a ward's households in the order of a status run
+        # (`households.pagination.StatusWalk`). The trigram indexes of the folded names exist
+        # on PostgreSQL only (migration 0010).
         indexes = [
             models.Index(fields=["code", "id"], name="household_code_order_idx"),
             models.Index(
                 fields=["ward"],
                 condition=Q(archived_at__isnull=True),
                 name="household_in_register_idx",
+            ),
+            models.Index(
+                fields=["ward", "code", "id"],
+                condition=Q(archived_at__isnull=True),
+                name="household_ward_code_order_idx",
             ),
             models.Index(Upper("code"), name="household_code_upper_idx"),
         ]
