@@ -60,13 +60,17 @@ SEARCH_COUNT_LIMIT = 1000
 SORT_KEYS = ("code", "head", "quarter", "members", "income", "status")
 DEFAULT_SORT = "code"
 
-# Poorest first when sorting by status; households not assessed in the round come last.
+# Poorest first when sorting by status; households not assessed in the round come last
+# (rank len(STATUS_ORDER)). `households.pagination` walks the same order through the indexes.
+STATUS_ORDER = (
+    PovertyStatus.POOR,
+    PovertyStatus.NEAR_POOR,
+    PovertyStatus.AVERAGE_LIVING,
+    PovertyStatus.NOT_POOR,
+)
 _STATUS_RANK = Case(
-    When(round_status=PovertyStatus.POOR, then=Value(0)),
-    When(round_status=PovertyStatus.NEAR_POOR, then=Value(1)),
-    When(round_status=PovertyStatus.AVERAGE_LIVING, then=Value(2)),
-    When(round_status=PovertyStatus.NOT_POOR, then=Value(3)),
-    default=Value(4),
+    *(When(round_status=status, then=Value(rank)) for rank, status in enumerate(STATUS_ORDER)),
+    default=Value(len(STATUS_ORDER)),
 )
 
 
