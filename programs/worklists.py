@@ -193,7 +193,10 @@ def school_support_gaps(user: Any, year: int) -> QuerySet[Member]:
 def credit_candidates(user: Any, year: int) -> QuerySet[Household]:
     """Poor, near-poor and newly escaped households (Decision 28/2015: `standing.escaped`)
     whose recognised survey in force asks for credit (the reports' credit denominator)."""
-    asked = Assessment.objects.filter(pk=OuterRef("year_id"), needs__code=CREDIT_NEED)
+    # The survey's needs read from the link table alone (no join to every assessment).
+    asked = Assessment.needs.through.objects.filter(
+        assessment_id=OuterRef("year_id"), supportneed__code=CREDIT_NEED
+    )
     return (
         _households(user, year)
         .filter(Exists(asked))

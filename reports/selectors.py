@@ -538,20 +538,20 @@ def _movement_counts(
     plan: list[tuple[str, str, str | None]] = []
     for status, flows_in, flows_out in _MOVEMENT_LISTS:
         balances = (("start", Q(start_status=status)), ("end", Q(end_status=status)))
-        for side, condition in balances:
+        for end, condition in balances:
             flag = f"f{len(flags)}"
             flags[flag] = _flag(condition)
-            plan.append((flag, f"{status}:{side}", f"{side}_ward"))
+            plan.append((flag, f"{status}:{end}", f"{end}_ward"))
             if whole_city:
-                plan.append((flag, f"{status}:{side}", None))
+                plan.append((flag, f"{status}:{end}", None))
         keys = [*flows_in, *flows_out]
         if status == POOR:
             keys.append(standing.ESCAPED_TO_NEAR_POOR)
         for key in keys:
-            unit = standing.movement_unit(key)
+            unit_of = standing.movement_unit(key)
             flag = f"f{len(flags)}"
-            flags[flag] = _flag(standing.list_movement_q(status, key, ward_id=F(unit)))
-            plan.append((flag, f"{status}:{key}", unit))
+            flags[flag] = _flag(standing.list_movement_q(status, key, ward_id=F(unit_of)))
+            plan.append((flag, f"{status}:{key}", unit_of))
             if whole_city:
                 flag = f"f{len(flags)}"
                 flags[flag] = _flag(standing.list_movement_q(status, key))
@@ -571,10 +571,10 @@ def _movement_counts(
         n = group["households"]
         known_start += n if group["start_status"] is not None else 0
         known_end += n if group["end_status"] is not None else 0
-        for flag, name, unit in plan:
+        for flag, name, side in plan:
             if not group[flag]:
                 continue
-            where = None if unit is None else group[unit]
+            where = None if side is None else group[side]
             if where in counts:
                 counts[where][name] += n
     counts.setdefault(None, {})

@@ -6,6 +6,8 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
+
 from households import services
 from households.models import (
     Assessment,
@@ -323,3 +325,8 @@ def make_recognised(
         income_per_capita=income,
         **extra,
     )
+
+
+# The queries `reports.figures.stored` adds to a request that computes a result and stores it
+# (looking it up, storing it): on PostgreSQL only, where figures are stored.
+STORING = 2 if connection.vendor == "postgresql" else 0

@@ -24,7 +24,8 @@ from households.models import Ward
 from programs import access, services
 from programs.forms_committee import TargetForm
 from programs.models import WardTarget
-from reports.selectors import TargetFigures, target_figures
+from reports import figures as stored_figures
+from reports.selectors import TargetFigures
 
 
 @dataclass
@@ -96,7 +97,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
 
     ward_ids = [w.pk for w in wards]
     targets = {t.ward_id: t for t in WardTarget.objects.filter(year=year, ward_id__in=ward_ids)}
-    figures, total = target_figures(user=user, year=year)
+    figures, total = stored_figures.target_figures(user=user, year=year)
     by_ward = {f.ward.pk: f for f in figures if f.ward is not None}
     rows = []
     for ward in wards:

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -18,6 +19,7 @@ from households import standing
 from households.models import ward_scope
 from programs import worklists
 from programs.excel import xlsx_response
+from reports import figures
 
 
 def _worklist(key: str) -> worklists.Worklist:
@@ -58,15 +60,29 @@ def worklist_index(request: HttpRequest) -> HttpResponse:
     cards = [
         {
             "worklist": worklist,
-            "count": worklist.build(request.user, year).count() if year is not None else None,
+            "count": figures.worklist_count(user=request.user, key=key, year=year)
+            if year is not None
+            else None,
         }
-        for worklist in worklists.WORKLISTS.values()
+        for key, worklist in worklists.WORKLISTS.items()
     ]
     return render(
         request,
         "programs/worklist_index.html",
         {"nav": "worklists", "cards": cards, "year": year},
     )
+
+
+class _CountedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator told its count (a stored one) instead of counting the rows again."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
 
 
 @login_required
@@ -81,7 +97,14 @@ def worklist_detail(request: HttpRequest, key: str) -> HttpResponse:
         rows = worklists.worklist_rows(
             worklist, user=request.user, year=year, filters=form.filters()
         )
-        paginator = Paginator(rows, worklists.PER_PAGE)
+        paginator: Paginator[Any] = Paginator(rows, worklists.PER_PAGE)
+        if form.filters() == worklists.WorklistFilters():
+            # Unfiltered: the count the index shows, stored until the data changes.
+            paginator = _CountedPaginator(
+                rows,
+                worklists.PER_PAGE,
+                count=figures.worklist_count(user=request.user, key=key, year=year),
+            )
         page = paginator.get_page(request.GET.get("page"))
         page_range = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     school_start, school_end = worklists.school_year(year) if year else (None, None)

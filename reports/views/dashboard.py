@@ -19,8 +19,8 @@ from giamngheo.forms import BootstrapFormMixin
 from households import access, standing
 from households.models import Ward
 from programs.excel import XLSX_CONTENT_TYPE, write_xlsx_sheets
+from reports import figures, selectors
 from reports import forms as report_forms
-from reports import selectors
 from reports.sheets import report_sheets
 
 
@@ -133,7 +133,7 @@ def _report(request: HttpRequest, form: DashboardForm) -> selectors.ReportData |
     year, ward = form.chosen()
     if year is None or form.errors.get("date"):
         return None
-    return selectors.report_data(
+    return figures.report(
         user=request.user,
         year=year,
         ward=ward,

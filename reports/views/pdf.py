@@ -34,8 +34,8 @@ from jobs.models import Job
 from jobs.views import start_job
 from programs import selectors as program_selectors
 from programs.models import Benefit, HouseholdAssignment
+from reports import figures, pdf
 from reports import jobs as reports_jobs
-from reports import pdf
 from reports import selectors as report_selectors
 from reports.forms import PeriodicReportForm
 
@@ -102,7 +102,7 @@ def periodic_pdf(request: HttpRequest) -> HttpResponse:
     ward = _ward_by_code(user, form.cleaned_data["unit"])
     year = form.cleaned_data["year"]
     period = form.cleaned_data["period"] or pdf.PERIOD_ANNUAL
-    report = report_selectors.report_data(
+    report = figures.report(
         user=user, year=year, ward=ward, period=period, report_date=form.cleaned_data["date"]
     )
     content = pdf.render_periodic_report(report, number=form.cleaned_data["number"])

@@ -1,0 +1,150 @@
+"""Stored figures (reports.figures): a report is computed once per figures version and served
+from storage until a write to a table it reads; never across scopes; never for users whose
+scope is more than whole wards. PostgreSQL only (the triggers); on SQLite nothing is stored."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from households.models import Household, Member, User, Ward
+from programs.models import WardTarget
+from reports import figures, selectors
+from reports.models import FiguresChange, FiguresSnapshot
+from tests.factories import make_member
+from tests.reports.history import History, build_history
+
+pytestmark = pytest.mark.django_db
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="figures are stored on PostgreSQL only"
+)
+
+
+@pytest.fixture
+def history(ducthang_officer: User, city_reviewer: User, tienloi_officer: User) -> History:
+    return build_history(ducthang_officer, city_reviewer, tienloi_officer)
+
+
+def _city_figures(data: selectors.ReportData, ward: Ward) -> tuple[Any, ...]:
+    row = data.results.row(ward)
+    return row.value("poor"), row.value("near_poor"), row.value("poor_persons")
+
+
+@postgres_only
+def test_every_table_the_reports_read_has_its_triggers() -> None:
+    tables = {
+        model._meta.db_table
+        for app in ("households", "programs")
+        for model in apps.get_app_config(app).get_models(include_auto_created=True)
+        if not model._meta.db_table.startswith(f"{app}_historical")
+        and not model._meta.db_table.startswith("households_user_")
+    }
+    assert tables == set(figures.WATCHED_TABLES), "watch the new table (and add its triggers)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname LIKE 'reports_figures_%%'"
+        )
+        found = set(cursor.fetchall())
+    for table in tables:
+        assert (table, "reports_figures_changed") in found
+        assert (table, "reports_figures_truncated") in found
+
+
+@postgres_only
+def test_each_write_statement_moves_the_version_and_pruning_keeps_it(
+    history: History,
+) -> None:
+    before = figures.version()
+    assert before is not None
+    Household.objects.filter(code="nobody").update(phone="0")  # no row: still a write
+    Household.objects.filter(pk=history.households["A"].pk).update(phone="0903")
+    assert figures.version() == before + 2
+    Household.objects.filter(pk=history.households["A"].pk).first()  # a read: no change
+    assert figures.version() == before + 2
+
+    old = timezone.now() - figures.PRUNE_AFTER - datetime.timedelta(minutes=1)
+    FiguresChange.objects.bulk_create(
+        [FiguresChange(at=old) for _ in range(figures.PRUNE_ABOVE + 1)]
+    )
+    grown = figures.version()
+    assert grown == before + 2 + figures.PRUNE_ABOVE + 1
+    figures.prune()
+    assert figures.version() == grown
+    assert FiguresChange.objects.count() <= figures.PRUNE_ABOVE
+
+
+@postgres_only
+def test_a_stored_report_is_served_until_the_data_changes(
+    history: History, city_reviewer: User, duc_thang: Ward
+) -> None:
+    first = figures.report(user=city_reviewer, year=2017)
+    assert FiguresSnapshot.objects.count() == 1
+    with CaptureQueriesContext(connection) as served:
+        again = figures.report(user=city_reviewer, year=2017)
+    assert len(served.captured_queries) == 1  # the version and the stored report
+    assert _city_figures(again, duc_thang) == _city_figures(first, duc_thang) == (2, 3, 6)
+
+    # A member added to poor household B (2 persons): the next report counts 7 poor persons.
+    make_member(
+        history.households["B"],
+        full_name="Cháu mới",
+        birth_year=2015,
+        relation=Member.Relation.GRANDCHILD,
+    )
+    live = selectors.report_data(user=city_reviewer, year=2017)
+    stored = figures.report(user=city_reviewer, year=2017)
+    assert _city_figures(stored, duc_thang) == _city_figures(live, duc_thang) == (2, 3, 7)
+
+
+@postgres_only
+def test_a_target_entered_is_read_by_the_next_report(
+    history: History, city_reviewer: User, duc_thang: Ward
+) -> None:
+    before = figures.report(user=city_reviewer, year=2017).results.row(duc_thang).value("total")
+    WardTarget.objects.filter(ward=duc_thang, year=2017).update(total_households=400)
+    after = figures.report(user=city_reviewer, year=2017).results.row(duc_thang).value("total")
+    assert (before, after) == (300, 400)
+
+
+@postgres_only
+def test_stored_results_never_cross_scopes(
+    history: History,
+    city_reviewer: User,
+    ducthang_officer: User,
+    duc_thang: Ward,
+    tien_loi: Ward,
+) -> None:
+    city_view = figures.report(user=city_reviewer, year=2017, ward=tien_loi)
+    assert city_view.ward == tien_loi
+    # The city's stored report of Tiến Lợi is not the officer of Đức Thắng's to read.
+    with pytest.raises(Ward.DoesNotExist):
+        figures.report(user=ducthang_officer, year=2017, ward=tien_loi)
+    own = figures.report(user=ducthang_officer, year=2017)
+    assert [w.pk for w in own.wards] == [duc_thang.pk]
+    keys = set(FiguresSnapshot.objects.values_list("key", flat=True))
+    assert len(keys) == 2
+    assert any(key.split(":")[5] == str(duc_thang.pk) for key in keys)
+
+
+@postgres_only
+def test_committee_members_and_agencies_are_always_computed(
+    history: History, committee_member: User, agency_user: User
+) -> None:
+    assert figures.scope_key(committee_member) is None
+    assert figures.scope_key(agency_user) is None
+    figures.worklist_count(user=agency_user, key="bhyt", year=2017)
+    assert not FiguresSnapshot.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite only")
+def test_on_sqlite_nothing_is_stored(history: History, city_reviewer: User) -> None:
+    assert figures.version() is None
+    figures.report(user=city_reviewer, year=2017)
+    assert not FiguresSnapshot.objects.exists()
