@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from django.db import connection
 from django.http import HttpRequest
 
 from audit.models import ViewLog
@@ -31,6 +32,12 @@ def record_view(
     if action not in ViewLog.Action.values:
         raise ValueError(f"Unknown view-log action: {action!r}")
     user: Any = request.user if getattr(request.user, "is_authenticated", False) else None
+    if request.method in ("GET", "HEAD") and connection.vendor == "postgresql":
+        # A page that only reads: its transaction's one write is this row, committed without
+        # waiting for the disk (a server crash may lose the last fraction of a second of the
+        # log, never a half-written row). The COMMIT's flush was 6 ms of each household page.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
     return ViewLog.objects.create(
         user=user,
         username=user.get_username() if user is not None else "",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from households import standing
-from households.models import Household
+from households.models import Household, Member
 from programs import selectors
 from programs.access import can_assign, can_record_benefit
 from programs.models import Benefit, HouseholdAssignment, Loan, Programme
@@ -42,16 +42,22 @@ class ProgrammesSection:
     can_record_loan: bool
 
 
-def programmes_section(user: Any, household: Household) -> ProgrammesSection:
+def programmes_section(
+    user: Any, household: Household, *, members: list[Member] | None = None
+) -> ProgrammesSection:
     """What the section shows `user`: a partner-agency user sees only their own agency's
-    benefits, loans and entitlements (`selectors.agency_only`), not other agencies'."""
+    benefits, loans and entitlements (`selectors.agency_only`), not other agencies'.
+    `members`: the household's, when the page has read them. The programmes and the benefits
+    are read once for every part of the section."""
     agency_id = selectors.agency_only(user)
     latest = standing.latest_periodic_round()
     year = latest.year if latest is not None else None
+    programmes = list(Programme.objects.filter(is_active=True).select_related("agency"))
+    benefits = selectors.household_benefits(household)
     # Who may record depends on the programme only through its agency: ask once per agency.
     allowed: dict[int, bool] = {}
     recordable: list[Programme] = []
-    for programme in Programme.objects.filter(is_active=True):
+    for programme in programmes:
         if programme.agency_id not in allowed:
             allowed[programme.agency_id] = can_record_benefit(user, household, programme)
         if allowed[programme.agency_id]:
@@ -59,7 +65,9 @@ def programmes_section(user: Any, household: Household) -> ProgrammesSection:
     missing = (
         [
             MissingRow(row, allowed.get(row.programme.agency_id, False))
-            for row in selectors.entitlements(household, year)
+            for row in selectors.entitlements(
+                household, year, programmes=programmes, members=members, benefits=benefits
+            )
             if not row.received and (agency_id is None or row.programme.agency_id == agency_id)
         ]
         if year is not None
@@ -72,7 +80,9 @@ def programmes_section(user: Any, household: Household) -> ProgrammesSection:
         can_assign=can_assign(user, household),
         year=year or 0,
         day=standing.reference_day(year) if year is not None else None,
-        benefits_by_year=selectors.benefits_by_year(household, agency_id=agency_id),
+        benefits_by_year=selectors.benefits_by_year(
+            household, agency_id=agency_id, benefits=benefits
+        ),
         open_loans=selectors.open_loans(household, agency_id=agency_id),
         missing=missing,
         can_record_benefit=any(not p.is_credit for p in recordable),

@@ -54,6 +54,18 @@ def household_facts(
     )
 
 
+def _facts_of(household: Household, day: datetime.date) -> HouseholdFacts:
+    """`facts_on` of one household whose ward is loaded already: one query."""
+    if "ward" not in household._state.fields_cache:
+        return facts_on([household.pk], day)[household.pk]
+    found = standings_module.standings([household.pk], day).get(household.pk)
+    return household_facts(
+        found or Standing(household.pk, day, None, None, "", "", None, False),
+        ward_kind=household.ward.kind,
+        is_social_protection=household.is_social_protection,
+    )
+
+
 def facts_on(household_ids: Iterable[int], day: datetime.date) -> dict[int, HouseholdFacts]:
     """The facts of each household on `day`. Two queries."""
     ids = list(household_ids)
@@ -150,20 +162,36 @@ class Entitlement:
     benefits: list[Benefit] = field(default_factory=list)
 
 
-def entitlements(household: Household, year: int) -> list[Entitlement]:
+def entitlements(
+    household: Household,
+    year: int,
+    *,
+    programmes: list[Programme] | None = None,
+    members: list[Member] | None = None,
+    benefits: list[Benefit] | None = None,
+) -> list[Entitlement]:
     """Every active programme the household or its members are owed in `year` — judged on the
     year's reference day (`households.standing.reference_day`: the list in force that year,
     ages on that day) — with the benefits of that year: `received` is False for what is still
-    owed. Rules for any household are left out (`eligibility.owed_by_status`). Six queries."""
+    owed. Rules for any household are left out (`eligibility.owed_by_status`). Five queries
+    (six when the household's ward is not loaded); two when the caller has read the active
+    `programmes` (with their agency), the household's `members` and all its `benefits` already
+    (the household page)."""
     day = standings_module.reference_day(year)
-    facts = facts_on([household.pk], day)[household.pk]
-    programmes = list(Programme.objects.filter(is_active=True).select_related("agency"))
+    facts = _facts_of(household, day)
+    if programmes is None:
+        programmes = list(Programme.objects.filter(is_active=True).select_related("agency"))
     rules = rules_of(programmes)
-    members = list(household.members.order_by("id"))
+    if members is None:
+        members = list(household.members.order_by("id"))
+    if benefits is None:
+        of_year = list(
+            Benefit.objects.filter(household=household, date__year=year).order_by("date", "id")
+        )
+    else:
+        of_year = sorted((b for b in benefits if b.date.year == year), key=lambda b: (b.date, b.pk))
     received: dict[tuple[int, int | None], list[Benefit]] = {}
-    for benefit in Benefit.objects.filter(household=household, date__year=year).order_by(
-        "date", "id"
-    ):
+    for benefit in of_year:
         received.setdefault((benefit.programme_id, benefit.member_id), []).append(benefit)
         if benefit.member_id is not None:
             # A member-level delivery also counts for the household as a whole.
@@ -184,18 +212,29 @@ def entitlements(household: Household, year: int) -> list[Entitlement]:
     return rows
 
 
+def household_benefits(household: Household) -> list[Benefit]:
+    """All the household's benefits, latest first, with what the page shows of them. One
+    query."""
+    return list(
+        Benefit.objects.filter(household=household)
+        .select_related("programme", "member", "recorded_by", "loan")
+        .order_by("-date", "-id")
+    )
+
+
 def benefits_by_year(
-    household: Household, *, agency_id: int | None = None
+    household: Household,
+    *,
+    agency_id: int | None = None,
+    benefits: list[Benefit] | None = None,
 ) -> list[tuple[int, list[Benefit]]]:
-    """The household's benefits grouped by year, latest year first; with `agency_id`, only
-    that agency's (`agency_only`). One query."""
+    """The household's benefits (`household_benefits`, or `benefits` read by it) grouped by
+    year, latest year first; with `agency_id`, only that agency's (`agency_only`). One query
+    (none given `benefits`)."""
     grouped: dict[int, list[Benefit]] = {}
-    benefits = Benefit.objects.filter(household=household)
-    if agency_id is not None:
-        benefits = benefits.filter(programme__agency_id=agency_id)
-    for benefit in benefits.select_related("programme", "member", "recorded_by", "loan").order_by(
-        "-date", "-id"
-    ):
+    for benefit in benefits if benefits is not None else household_benefits(household):
+        if agency_id is not None and benefit.programme.agency_id != agency_id:
+            continue
         grouped.setdefault(benefit.date.year, []).append(benefit)
     return list(grouped.items())
 

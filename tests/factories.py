@@ -330,3 +330,7 @@ def make_recognised(
 # The queries `reports.figures.stored` adds to a request that computes a result and stores it
 # (looking it up, storing it): on PostgreSQL only, where figures are stored.
 STORING = 2 if connection.vendor == "postgresql" else 0
+
+# The `SET LOCAL synchronous_commit` a page that only reads sends before its view-log row
+# (audit.services.record_view), on PostgreSQL only.
+ASYNC_COMMIT = 1 if connection.vendor == "postgresql" else 0

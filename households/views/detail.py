@@ -80,7 +80,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": (
             household_history(household) if access.can_see_history(user, household) else None
         ),
-        "programmes": programmes_section(user, household),
+        "programmes": programmes_section(user, household, members=[row.member for row in members]),
     }
     record_view(request=request, action="household_page", household=household)
     return render(request, "households/household_detail.html", context)

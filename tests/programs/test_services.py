@@ -901,9 +901,9 @@ def test_entitlements_show_what_is_owed_then_received(
     def row(rows: list[selectors.Entitlement], code: str, member: Member | None) -> object:
         return next(r for r in rows if r.programme.code == code and r.member == member)
 
-    # The standing on 31/12/2017, the household's ward and flag, the programmes, their rules,
-    # the members, the year's benefits.
-    with django_assert_num_queries(6):  # type: ignore[operator]
+    # The standing on 31/12/2017 (the household's ward is loaded: its kind is read from it),
+    # the programmes, their rules, the members, the year's benefits.
+    with django_assert_num_queries(5):  # type: ignore[operator]
         rows = selectors.entitlements(household, 2017)
     tuition = row(rows, "mien-hoc-phi", pupil)
     assert tuition.received is False and tuition.benefits == []  # type: ignore[attr-defined]
