@@ -10,6 +10,7 @@ urlpatterns = [
     path("", lists.household_list, name="list"),
     path("new/", registry.household_create, name="create"),
     path("<int:pk>/", detail.household_detail, name="detail"),
+    path("<int:pk>/history/", detail.household_history_page, name="history"),
     path("<int:pk>/edit/", registry.household_edit, name="edit"),
     path("<int:pk>/archive/", registry.household_archive_view, name="archive"),
     path("<int:pk>/survey/", survey.assessment_create, name="assessment_create"),

@@ -83,6 +83,7 @@ SKIPPED_PREFIXES = (
 PATH_OBJECT = {
     "households:detail": "household",
     "households:edit": "household",
+    "households:history": "household",
     "households:archive": "household",
     "households:adhoc_open": "household",
     "households:assessment_create": "fresh_household",
@@ -138,6 +139,7 @@ GET_ROWS: dict[str, tuple[Any, ...]] = {
     "households:create":               (LOGIN, 200, 200, 403, 403, 403, 200),
     "households:detail":               (LOGIN, 200, 404, 200, 200, 200, 200),
     "households:edit":                 (LOGIN, 200, 404, 403, 403, 403, 200),
+    "households:history":              (LOGIN, 200, 404, 200, 403, 403, 200),
     # Archiving (issue 10): the ward's officer or an administrator, with a reason.
     "households:archive":              (LOGIN, 200, 404, 403, 403, 403, 200),
     "households:adhoc_open":           (LOGIN, 200, 404, 403, 403, 403, 200),

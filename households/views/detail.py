@@ -1,4 +1,5 @@
-"""The household page (issue 3 §4, §8): roster, every assessment and its review, the audit trail."""
+"""The household page (issue 3 §4): roster, every assessment and its review, the programmes;
+and its change history (§8) on a page of its own."""
 
 from __future__ import annotations
 
@@ -77,13 +78,35 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "recognised": standing.latest_recognised(household),
         "can_edit": can_edit,
         "can_archive": not archived and access.can_archive(user, household),
-        "history": (
-            household_history(household) if access.can_see_history(user, household) else None
-        ),
+        # The trail is a page of its own (`household_history_page`): read on demand, it no
+        # longer costs every look at the household its five queries and its rendering.
+        "can_see_history": access.can_see_history(user, household),
         "programmes": programmes_section(user, household, members=[row.member for row in members]),
     }
     record_view(request=request, action="household_page", household=household)
     return render(request, "households/household_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def household_history_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The household's change history (issue 3 §8), for those who may see it
+    (`access.can_see_history`); its personal data is masked like the page's
+    (`households.privacy`), and each look is in the view log."""
+    user = request.user
+    household = get_object_or_404(
+        # The ward and quarter: the trail names them without a query of its own.
+        Household.objects.visible_to(user).select_related("ward", "quarter__ward"),
+        pk=pk,
+    )
+    access.require(access.can_see_history(user, household))
+    context: dict[str, Any] = {
+        "nav": "households",
+        "household": household,
+        "history": household_history(household),
+    }
+    record_view(request=request, action="household_page", household=household, detail="history")
+    return render(request, "households/household_history.html", context)
 
 
 def _member_row(member: Member, today: datetime.date) -> MemberRow:

@@ -67,6 +67,26 @@ def test_the_household_page_is_logged(
     assert row.ip_address == "127.0.0.1"
 
 
+def test_the_change_history_is_logged(
+    client: Client, ducthang_officer: User, household: Household
+) -> None:
+    client.force_login(ducthang_officer)
+
+    assert client.get(reverse("households:history", args=[household.pk])).status_code == 200
+
+    assert logged() == [("alice", "household_page", "DT-0001", "history")]
+
+
+def test_a_history_refused_logs_nothing(
+    client: Client, tienloi_officer: User, household: Household
+) -> None:
+    client.force_login(tienloi_officer)
+
+    assert client.get(reverse("households:history", args=[household.pk])).status_code == 404
+
+    assert logged() == []
+
+
 def test_a_page_refused_logs_nothing(
     client: Client, tienloi_officer: User, household: Household
 ) -> None:

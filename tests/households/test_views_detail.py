@@ -1,4 +1,5 @@
-"""The household page `/households/<id>/` (issue 3 §4) and its change history (§8)."""
+"""The household page `/households/<id>/` (issue 3 §4) and its change history (§8) at
+`/households/<id>/history/`."""
 
 from __future__ import annotations
 
@@ -38,6 +39,10 @@ pytestmark = pytest.mark.django_db
 
 def url(household: Household) -> str:
     return reverse("households:detail", args=[household.pk])
+
+
+def history_url(household: Household) -> str:
+    return reverse("households:history", args=[household.pk])
 
 
 def text(response: HttpResponse) -> str:
@@ -320,7 +325,7 @@ def test_the_change_history_shows_who_changed_what(
     services.member_delete(member=household.members.get(full_name="Nguyễn Thị Cháu 0"))
     client.force_login(ducthang_officer)
 
-    page = text(client.get(url(household)))
+    page = text(client.get(history_url(household)))
     history = page[page.index("Lịch sử thay đổi") :]
 
     assert "alice Sửa Hộ Địa chỉ: 12 Trần Hưng Đạo → 14 Trần Hưng Đạo" in history
@@ -341,6 +346,19 @@ def test_the_change_history_shows_who_changed_what(
     assert re.search(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2} alice Sửa Hộ", history)
 
 
+def test_the_household_page_links_to_the_history_and_does_not_read_it(
+    client: Client, ducthang_officer: User, surveyed: tuple[Household, dict[str, Assessment]]
+) -> None:
+    household, _ = surveyed
+    client.force_login(ducthang_officer)
+
+    response = client.get(url(household))
+
+    assert f'href="{history_url(household)}"' in response.content.decode()
+    assert "Xem lịch sử thay đổi" in text(response)
+    assert 'data-testid="history-entry"' not in response.content.decode()
+
+
 def test_the_history_is_capped_with_a_note(client: Client, ducthang_officer: User) -> None:
     household = make_household()
     member = make_member(household)
@@ -348,10 +366,21 @@ def test_the_history_is_capped_with_a_note(client: Client, ducthang_officer: Use
         services.member_update(member=member, occupation=f"Nghề {n}")
     client.force_login(ducthang_officer)
 
-    response = client.get(url(household))
+    response = client.get(history_url(household))
 
     assert response.content.decode().count('data-testid="history-entry"') == 100
     assert "Hiển thị 100 thay đổi gần nhất trong tổng số 102 thay đổi." in text(response)
+
+
+def test_a_household_without_changes_says_so(client: Client, ducthang_officer: User) -> None:
+    household = make_household()
+    household.history.all().delete()  # type: ignore[attr-defined]
+    client.force_login(ducthang_officer)
+
+    response = client.get(history_url(household))
+
+    assert response.status_code == 200
+    assert "Chưa ghi nhận thay đổi nào." in text(response)
 
 
 def test_the_city_reviewer_sees_the_page_and_history_but_cannot_edit(
@@ -364,10 +393,26 @@ def test_the_city_reviewer_sees_the_page_and_history_but_cannot_edit(
 
     assert response.status_code == 200
     page = text(response)
-    assert "Lịch sử thay đổi" in page
+    assert "Xem lịch sử thay đổi" in page
     assert "Sửa hộ và thành viên" not in page
     assert "Nhập phiếu khảo sát" not in page
     assert "Sửa phiếu" not in page
+    history = client.get(history_url(household))
+    assert history.status_code == 200
+    assert "Tạo Hộ" in text(history)
+
+
+def test_the_history_of_an_archived_household_is_kept(
+    client: Client, ducthang_officer: User
+) -> None:
+    household = make_household()
+    services.household_archive(household=household, by=ducthang_officer, reason="Chuyển đi")
+    client.force_login(ducthang_officer)
+
+    response = client.get(history_url(household))
+
+    assert response.status_code == 200
+    assert "Tạo Hộ" in text(response)
 
 
 # --- Access ------------------------------------------------------------------------------------
@@ -424,6 +469,39 @@ def test_an_inactive_officer_is_sent_to_login(client: Client) -> None:
     assert client.get(url(household)).status_code == 302
 
 
+def test_anonymous_is_sent_to_login_from_the_history(client: Client) -> None:
+    household = make_household()
+
+    response = client.get(history_url(household))
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={history_url(household)}"
+
+
+def test_the_history_checks_the_ward(client: Client, tienloi_officer: User) -> None:
+    household = make_household()
+    client.force_login(tienloi_officer)
+
+    assert client.get(history_url(household)).status_code == 404
+
+
+def test_the_history_of_an_unknown_household_is_404(client: Client, ducthang_officer: User) -> None:
+    client.force_login(ducthang_officer)
+
+    assert client.get(reverse("households:history", args=[999_999])).status_code == 404
+
+
+def test_the_history_is_read_only(client: Client, ducthang_officer: User) -> None:
+    household = make_household()
+    versions = household.history.count()  # type: ignore[attr-defined]
+    client.force_login(ducthang_officer)
+
+    response = client.post(history_url(household), {"address": "Địa chỉ khác"})
+
+    assert response.status_code == 405
+    assert household.history.count() == versions  # type: ignore[attr-defined]
+
+
 # --- Queries -----------------------------------------------------------------------------------
 
 
@@ -442,11 +520,33 @@ def test_the_number_of_queries_does_not_grow(
 
     # Session and user; the savepoint of the request's transaction; the household; members;
     # assessments with their rounds, causes, needs and review steps; the latest recognised;
-    # the history (3 tables, 2 snapshot tables); the programmes section (programmes, the
-    # household's benefits, its standing, the programmes' dated rules, assignments, loans);
-    # the user's ward in the menu; the view-log row of this look (audit.ViewLog, issue 10).
-    with django_assert_num_queries(25 + ASYNC_COMMIT):
+    # the programmes section (programmes, the household's benefits, its standing, the
+    # programmes' dated rules, assignments, loans); the user's ward in the menu; the view-log
+    # row of this look (audit.ViewLog, issue 10). The change history is a page of its own.
+    with django_assert_num_queries(20 + ASYNC_COMMIT):
         response = client.get(url(household))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("members", [2, 8])
+def test_the_history_queries_do_not_grow(
+    client: Client,
+    django_assert_num_queries: Any,
+    ducthang_officer: User,
+    reviewer: User,
+    members: int,
+) -> None:
+    household, _ = build(members=members, officer=ducthang_officer, reviewer=reviewer)
+    for member in household.members.all():
+        services.member_update(member=member, occupation="Ngư dân")
+    client.force_login(ducthang_officer)
+
+    # Session and user; the savepoint of the request's transaction and its release; the
+    # household with its ward and quarter; the history (3 tables, 2 snapshot tables); the
+    # user's ward in the menu; the view-log row of this look.
+    with django_assert_num_queries(12 + ASYNC_COMMIT):
+        response = client.get(history_url(household))
 
     assert response.status_code == 200
     # The household, each member created and changed, 3 surveys created and 6 review steps.

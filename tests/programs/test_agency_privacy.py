@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import ViewLog
 from households.models import Household, Member, User
 from households.selectors import HouseholdFilters
 from programs import selectors, services, worklists
@@ -350,10 +351,14 @@ def test_an_agency_users_page_runs_fixed_queries(
         response = client.get(reverse("households:detail", args=[household.pk]))
 
     assert response.status_code == 200
+    # The change history is for the ward's officers and the city (`access.can_see_history`).
+    assert 'data-testid="history-link"' not in response.content.decode()
+    assert client.get(reverse("households:history", args=[household.pk])).status_code == 403
+    assert not ViewLog.objects.filter(detail="history").exists()
 
 
 # The page as tests/households/test_views_detail.py counts it for an officer (the view log's
-# insert included), less the history (not shown to agencies), plus, for the members section
-# (`households.privacy.shown_members`), the agency's rules in force and the ids of the members
-# they concern: two queries, whatever the number of members.
+# insert included; the change history is a page of its own, never shown to agencies), plus,
+# for the members section (`households.privacy.shown_members`), the agency's rules in force
+# and the ids of the members they concern: two queries, whatever the number of members.
 QUERIES_AGENCY_PAGE = 24 + ASYNC_COMMIT
