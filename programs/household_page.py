@@ -48,7 +48,8 @@ def programmes_section(
     """What the section shows `user`: a partner-agency user sees only their own agency's
     benefits, loans and entitlements (`selectors.agency_only`), not other agencies'.
     `members`: the household's, when the page has read them. The programmes and the benefits
-    are read once for every part of the section."""
+    (with their loans) are read once for every part of the section; the assignment comes with
+    the household when the page read them together."""
     agency_id = selectors.agency_only(user)
     latest = standing.latest_periodic_round()
     year = latest.year if latest is not None else None
@@ -74,17 +75,30 @@ def programmes_section(
         else []
     )
     return ProgrammesSection(
-        assignment=HouseholdAssignment.objects.filter(household=household)
-        .select_related("member__agency")
-        .first(),
+        assignment=_assignment(household),
         can_assign=can_assign(user, household),
         year=year or 0,
         day=standing.reference_day(year) if year is not None else None,
         benefits_by_year=selectors.benefits_by_year(
             household, agency_id=agency_id, benefits=benefits
         ),
-        open_loans=selectors.open_loans(household, agency_id=agency_id),
+        open_loans=selectors.open_loans(household, agency_id=agency_id, benefits=benefits),
         missing=missing,
         can_record_benefit=any(not p.is_credit for p in recordable),
         can_record_loan=any(p.is_credit for p in recordable),
     )
+
+
+def _assignment(household: Household) -> HouseholdAssignment | None:
+    """Who manages the household: read with it when the page asked for it
+    (`select_related("assignment__member__agency")`), else one query."""
+    if not Household.assignment.is_cached(household):  # type: ignore[attr-defined]
+        return (
+            HouseholdAssignment.objects.filter(household=household)
+            .select_related("member__agency")
+            .first()
+        )
+    try:
+        return household.assignment  # type: ignore[attr-defined]
+    except HouseholdAssignment.DoesNotExist:
+        return None

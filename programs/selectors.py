@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 
 from households import standing as standings_module
 from households.models import Household, Member, User, Ward
@@ -239,9 +239,26 @@ def benefits_by_year(
     return list(grouped.items())
 
 
-def open_loans(household: Household, *, agency_id: int | None = None) -> list[Loan]:
+def open_loans(
+    household: Household,
+    *,
+    agency_id: int | None = None,
+    benefits: list[Benefit] | None = None,
+) -> list[Loan]:
     """Loans with money still owed, oldest first, with their use checks; with `agency_id`,
-    only that agency's. Two queries."""
+    only that agency's. Two queries; given the household's `benefits` read by
+    `household_benefits` (with their loans), one: the checks (none without an open loan)."""
+    if benefits is not None:
+        found = [
+            loan
+            for loan in (_loan_of(b) for b in benefits)
+            if loan is not None
+            and loan.outstanding > 0
+            and (agency_id is None or loan.benefit.programme.agency_id == agency_id)
+        ]
+        found.sort(key=lambda loan: (loan.benefit.date, loan.pk))
+        prefetch_related_objects(found, "checks")
+        return found
     loans = Loan.objects.filter(benefit__household=household, outstanding__gt=0)
     if agency_id is not None:
         loans = loans.filter(benefit__programme__agency_id=agency_id)
@@ -250,6 +267,13 @@ def open_loans(household: Household, *, agency_id: int | None = None) -> list[Lo
         .prefetch_related("checks")
         .order_by("benefit__date", "pk")
     )
+
+
+def _loan_of(benefit: Benefit) -> Loan | None:
+    try:
+        return benefit.loan
+    except Loan.DoesNotExist:
+        return None
 
 
 # --- What a partner agency's programmes concern ----------------------------------------------

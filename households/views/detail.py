@@ -41,7 +41,13 @@ class MemberRow:
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     household = get_object_or_404(
-        Household.objects.visible_to(user).select_related("ward", "quarter__ward", "archived_by"),
+        Household.objects.visible_to(user).select_related(
+            # The programmes section's officer comes with the household: no query of its own.
+            "ward",
+            "quarter__ward",
+            "archived_by",
+            "assignment__member__agency",
+        ),
         pk=pk,
     )
     today = timezone.localdate()

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from households.models import Household, Member, User
-from programs import services
+from programs import selectors, services
 from programs.models import Agency, CommitteeMember, HouseholdAssignment, Programme
 from tests.factories import ASYNC_COMMIT, make_household, make_member, make_recognised, make_round
 
@@ -276,11 +276,11 @@ def test_the_section_runs_a_fixed_number_of_queries(
 
     # The whole household page: 17 before issue 4 (see tests/households/test_views_detail.py)
     # with one survey, less the change history's 5 (a page of its own now), plus the
-    # section's 8: the latest periodic round, the programmes (read once), the household's
-    # benefits (read once), the entitlements (the standing on the year's reference day; the
-    # programmes' rules), the assignment, the open loans and their checks; and the view-log
-    # row of the look (audit.ViewLog, issue 10).
-    with django_assert_num_queries(21 + ASYNC_COMMIT):
+    # section's 6: the latest periodic round, the programmes (read once), the household's
+    # benefits with their loans (read once), the entitlements (the standing on the year's
+    # reference day; the programmes' rules), the open loans' checks (the assignment comes
+    # with the household); and the view-log row of the look (audit.ViewLog, issue 10).
+    with django_assert_num_queries(19 + ASYNC_COMMIT):
         response = client.get(url(household))
 
     assert response.status_code == 200
@@ -299,3 +299,39 @@ def test_supports_recorded_by_a_removed_account_still_show(
 
     assert response.status_code == 200
     assert "Hỗ trợ tiền điện" in part(response, "benefits-2017")
+
+
+def test_open_loans_read_from_the_benefits_are_the_ones_the_loans_query_finds(
+    ducthang_officer: User, family: tuple[Household, Member], django_assert_num_queries: Any
+) -> None:
+    # The page takes the open loans from the benefits it has read (`household_benefits`, with
+    # their loans): the same loans, in the same order, with the same agency filter.
+    household, _ = family
+    later = services.loan_record(
+        programme=programme("vay-ho-ngheo"),
+        household=household,
+        date=datetime.date(2018, 3, 1),
+        amount=10_000_000,
+        purpose="Mua lưới",
+        term_months=24,
+        by=ducthang_officer,
+    )
+    earlier = lend(household, ducthang_officer, reference="KU-1")
+    repaid = lend(household, ducthang_officer, reference="KU-2")
+    services.loan_update(
+        loan=repaid,
+        outstanding=0,
+        is_overdue=False,
+        balance_on=datetime.date(2018, 1, 1),
+        by=ducthang_officer,
+    )
+    bank = programme("vay-ho-ngheo").agency_id
+    other = Agency.objects.exclude(pk=bank).values_list("pk", flat=True).first()
+
+    for agency_id in (None, bank, other):
+        expected = selectors.open_loans(household, agency_id=agency_id)
+        benefits = selectors.household_benefits(household)
+        with django_assert_num_queries(1 if expected else 0):  # the checks
+            found = selectors.open_loans(household, agency_id=agency_id, benefits=benefits)
+        assert [loan.pk for loan in found] == [loan.pk for loan in expected]
+    assert [loan.pk for loan in selectors.open_loans(household)] == [earlier.pk, later.pk]
