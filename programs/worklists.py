@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +30,7 @@ from households.models import (
     Member,
     PovertyStatus,
     Quarter,
+    SupportNeed,
     User,
     Ward,
     ward_scope,
@@ -134,10 +135,11 @@ def risk_deprivations(standard_code: str) -> int:
 def members_in_year(user: Any, year: int) -> QuerySet[Member]:
     """Members of the households `user` sees, with their household's standing in `year`; for
     a partner-agency user, the members its programmes concern (as on the household page)."""
-    visible = Household.objects.visible_to(user).values("pk")
-    qs = Member.objects.filter(household__in=visible).select_related(
-        "household__ward", "household__quarter"
-    )
+    qs = Member.objects.select_related("household__ward", "household__quarter")
+    # Every ward (`ward_scope` None): every household is visible, no semi-join to them all
+    # (0.1 s of every list of members at 300,000 households).
+    if ward_scope(user) is not None:
+        qs = qs.filter(household__in=Household.objects.visible_to(user).values("pk"))
     concerned = selectors.concerned_members_q(user, timezone.localdate())
     if concerned is not None:
         qs = qs.filter(concerned)
@@ -190,12 +192,28 @@ def school_support_gaps(user: Any, year: int) -> QuerySet[Member]:
     )
 
 
-def credit_candidates(user: Any, year: int) -> QuerySet[Household]:
-    """Poor, near-poor and newly escaped households (Decision 28/2015: `standing.escaped`)
-    whose recognised survey in force asks for credit (the reports' credit denominator)."""
+def _credit_ids() -> tuple[int | None, list[int]]:
+    """The credit need's id (None: no survey can ask for it) and the credit programmes' ids,
+    in one query. The credit lists test them by id: joined to the needs and programmes by
+    code, PostgreSQL takes them for average ones (70,000 of the 236,773 links of the credit
+    need at 300,000 households; 395,000 benefits of the year for 72,000 loans), then tests each
+    candidate's loans in a loop or reads every benefit of the year (credit list 1.1 s; 0.55 s
+    by id, the loans hashed once from the credit programmes' own)."""
+    needs = SupportNeed.objects.filter(code=CREDIT_NEED).order_by().annotate(kind=Value(0))
+    programmes = Programme.objects.filter(is_credit=True).order_by().annotate(kind=Value(1))
+    rows = list(
+        needs.values_list("kind", "pk").union(programmes.values_list("kind", "pk"), all=True)
+    )
+    need = next((pk for kind, pk in rows if kind == 0), None)
+    return need, [pk for kind, pk in rows if kind == 1]
+
+
+def _credit_candidates(user: Any, year: int, need: int | None) -> QuerySet[Household]:
+    if need is None:  # no survey can ask for credit
+        return _households(user, year).none()
     # The survey's needs read from the link table alone (no join to every assessment).
     asked = Assessment.needs.through.objects.filter(
-        assessment_id=OuterRef("year_id"), supportneed__code=CREDIT_NEED
+        assessment_id=OuterRef("year_id"), supportneed_id=need
     )
     return (
         _households(user, year)
@@ -204,13 +222,21 @@ def credit_candidates(user: Any, year: int) -> QuerySet[Household]:
     )
 
 
+def credit_candidates(user: Any, year: int) -> QuerySet[Household]:
+    """Poor, near-poor and newly escaped households (Decision 28/2015: `standing.escaped`)
+    whose recognised survey in force asks for credit (the reports' credit denominator)."""
+    need, _programmes = _credit_ids()
+    return _credit_candidates(user, year, need)
+
+
 def credit_gaps(user: Any, year: int) -> QuerySet[Household]:
     """Poor, near-poor and newly escaped households whose survey in force asks for credit and
     that received no loan (a benefit of a credit programme) in the year."""
+    need, programmes = _credit_ids()
     loan = Benefit.objects.filter(
-        household=OuterRef("pk"), programme__is_credit=True, date__year=year
+        household=OuterRef("pk"), programme_id__in=programmes, date__year=year
     )
-    return credit_candidates(user, year).exclude(Exists(loan))
+    return _credit_candidates(user, year, need).exclude(Exists(loan))
 
 
 def unsupported_households(user: Any, year: int) -> QuerySet[Household]:

@@ -421,8 +421,11 @@ def test_query_count_does_not_grow_with_rows(
     client.force_login(ducthang_officer)
     make_round(2017)
     _rows_for_counts(0, 5)
-    with django_assert_num_queries(11 + STORING):
+    # The credit list reads the credit need's and programmes' ids first (`_credit_ids`), for
+    # its rows and for its count.
+    queries = 11 + STORING + (2 if key == "tin-dung" else 0)
+    with django_assert_num_queries(queries):
         assert len(client.get(url).context["rows"]) >= 5
     _rows_for_counts(5, 30)
-    with django_assert_num_queries(11 + STORING):
+    with django_assert_num_queries(queries):
         assert len(client.get(url).context["rows"]) >= 30
