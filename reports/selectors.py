@@ -32,7 +32,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, F, Q, QuerySet, Sum, Value, When
+from django.db import connection
+from django.db.models import Case, F, ManyToManyField, Q, QuerySet, Sum, Value, When
 from django.db.models import Count as DbCount
 from django.urls import reverse
 from django.utils import timezone
@@ -44,6 +45,7 @@ from households.classification import DEFAULT_STANDARD, Area, get_standard
 from households.models import (
     Assessment,
     Household,
+    Member,
     PovertyCause,
     PovertyStatus,
     ReviewRound,
@@ -497,19 +499,46 @@ def _counts_by_ward(
     return {row.pop("ward_id"): row for row in rows}
 
 
+def _listed_counts(
+    spans: QuerySet[StandingSpan], key: str, table: str, column: str, group: str
+) -> dict[Any, tuple[int, int]]:
+    """Per value of `group`, the rows of `table` whose `column` is the `key` of a listed span
+    (poor, near-poor), counted by the span's status: (poor, near-poor). One query, the spans
+    joined to `table` alone: through the ORM, the spans reached another table through the
+    household or the assessment row, which it joined as well (0.1–0.25 s a count at 300,000
+    households)."""
+    listed = spans.filter(status__in=standing.LISTED).values(key, "ward_id", "status")
+    source, params = listed.query.sql_with_params()
+    quote = connection.ops.quote_name
+    by = f"s.{quote(group)}" if group == "ward_id" else f"t.{quote(group)}"
+    status = f"s.{quote('status')}"
+    sql = (
+        f"SELECT {by}, COUNT(CASE WHEN {status} = %s THEN 1 END), "
+        f"COUNT(CASE WHEN {status} = %s THEN 1 END) "
+        f"FROM ({source}) s INNER JOIN {quote(table)} t ON t.{quote(column)} = s.{quote(key)} "
+        f"GROUP BY {by}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [POOR, NEAR_POOR, *params])
+        return {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
+
+
 def _persons_by_ward(spans: QuerySet[StandingSpan]) -> dict[int, dict[str, int]]:
     """Per ward id, the members (nhân khẩu) of the poor and of the near-poor households. The
     member roster is today's: a household's members are not kept by date. One query: the
-    listed spans joined to their household's members (no assessment row is read)."""
-    rows = (
-        spans.filter(status__in=standing.LISTED)
-        .values("ward_id")
-        .annotate(
-            poor_persons=DbCount("household__members", filter=Q(status=POOR)),
-            near_poor_persons=DbCount("household__members", filter=Q(status=NEAR_POOR)),
-        )
+    listed spans joined to the members (no household or assessment row is read)."""
+    members = Member._meta
+    counts = _listed_counts(
+        spans,
+        "household_id",
+        members.db_table,
+        members.get_field("household").column,
+        "ward_id",
     )
-    return {row.pop("ward_id"): row for row in rows}
+    return {
+        ward_id: {"poor_persons": poor, "near_poor_persons": near}
+        for ward_id, (poor, near) in counts.items()
+    }
 
 
 # --- the movement table (Biểu 2) ------------------------------------------------------------
@@ -774,30 +803,29 @@ def _code_rows(
 ) -> list[CodeRow]:
     """Each active cause (or need) and the poor / near-poor households whose result in effect
     cites it. Two queries: the codes, and the counts read from the listed results' spans and
-    the link table (the status is the span's)."""
-    field = "assessment__causes" if model is PovertyCause else "assessment__needs"
-    counts = {
-        row[field]: row
-        for row in spans.filter(status__in=standing.LISTED, **{f"{field}__isnull": False})
-        .values(field)
-        .annotate(
-            n_poor=DbCount("pk", filter=Q(status=POOR)),
-            n_near=DbCount("pk", filter=Q(status=NEAR_POOR)),
-        )
-    }
+    the link table (`_listed_counts`: the status is the span's)."""
+    link = Assessment._meta.get_field("causes" if model is PovertyCause else "needs")
+    assert isinstance(link, ManyToManyField)
+    counts = _listed_counts(
+        spans,
+        "assessment_id",
+        link.m2m_db_table(),
+        link.m2m_column_name(),
+        link.m2m_reverse_name(),
+    )
     rows = []
     for code in model.objects.filter(is_active=True):
-        counted = counts.get(code.pk, {})
+        n_poor, n_near = counts.get(code.pk, (0, 0))
         rows.append(
             CodeRow(
                 code=code.code,
                 label=str(code),
                 poor=Count(
-                    counted.get("n_poor", 0),
+                    n_poor,
                     standing_list_url(day, ward=ward, status=POOR, **{param: code.code}),
                 ),
                 near_poor=Count(
-                    counted.get("n_near", 0),
+                    n_near,
                     standing_list_url(day, ward=ward, status=NEAR_POOR, **{param: code.code}),
                 ),
             )
