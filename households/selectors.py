@@ -37,10 +37,12 @@ from households.models import (
     Assessment,
     Household,
     Member,
+    PovertyCause,
     PovertyStatus,
     Quarter,
     ReviewRound,
     ReviewState,
+    SupportNeed,
     Ward,
 )
 
@@ -641,6 +643,28 @@ class IndicatorRow:
 class DimensionRow:
     label: str
     indicators: list[IndicatorRow]
+
+
+def causes_and_needs(
+    assessment_ids: list[int],
+) -> tuple[dict[int, list[PovertyCause]], dict[int, list[SupportNeed]]]:
+    """The causes of poverty and the support needs of each assessment, in their lists' order,
+    by assessment id: what `prefetch_related("causes", "needs")` reads, from the link tables
+    directly (two queries, each a third of the prefetch's Python)."""
+    causes: dict[int, list[PovertyCause]] = {pk: [] for pk in assessment_ids}
+    needs: dict[int, list[SupportNeed]] = {pk: [] for pk in assessment_ids}
+    for found, link, target in (
+        (causes, Assessment.causes.through, "povertycause"),
+        (needs, Assessment.needs.through, "supportneed"),
+    ):
+        rows = (
+            link.objects.filter(assessment_id__in=assessment_ids)
+            .select_related(target)
+            .order_by(f"{target}__display_order", f"{target}__code")
+        )
+        for row in rows:
+            found[row.assessment_id].append(getattr(row, target))
+    return causes, needs
 
 
 def assessment_dimensions(assessment: Assessment) -> list[DimensionRow]:

@@ -91,7 +91,7 @@ def programmes_section(
 
 def _assignment(household: Household) -> HouseholdAssignment | None:
     """Who manages the household: read with it when the page asked for it
-    (`select_related("assignment__member__agency")`), else one query."""
+    (`select_related("assignment__member")`), else one query."""
     if not Household.assignment.is_cached(household):  # type: ignore[attr-defined]
         return (
             HouseholdAssignment.objects.filter(household=household)

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import datetime
 import unicodedata
 from decimal import Decimal
 
 import pytest
+from django.template import Context, Template
+from django.utils import translation
 
 from giamngheo.formatting import fold_text, format_vnd, parse_vnd
 
@@ -92,3 +95,34 @@ def test_fold_text_lets_an_unaccented_query_match_an_accented_name() -> None:
 )
 def test_parse_vnd_reads_amounts_typed_the_vietnamese_way(text: str, amount: int | None) -> None:
     assert parse_vnd(text) == amount
+
+
+DAYS_AND_MOMENTS = [
+    datetime.date(2017, 1, 2),
+    datetime.date(1999, 12, 31),
+    datetime.datetime(2017, 1, 2, 23, 30, tzinfo=datetime.UTC),  # 3 January in Vietnam
+    datetime.datetime(2017, 6, 30, 17, 5, tzinfo=datetime.UTC),
+    None,
+    "",
+]
+
+
+@pytest.mark.parametrize("value", DAYS_AND_MOMENTS)
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_dmy_filters_read_as_the_date_filter(value: object, language: str) -> None:
+    # The household page's fast filters: the same text as `date` with the project's formats
+    # (`dmy_hm` is for moments: the date filter refuses hours of a day).
+    context = Context({"value": value})
+    with_hours = not isinstance(value, datetime.date) or isinstance(value, datetime.datetime)
+    with translation.override(language):
+        assert render("{% load giamngheo %}{{ value|dmy }}", context) == render(
+            '{{ value|date:"d/m/Y" }}', context
+        )
+        if with_hours:
+            assert render("{% load giamngheo %}{{ value|dmy_hm }}", context) == render(
+                '{{ value|date:"d/m/Y H:i" }}', context
+            )
+
+
+def render(source: str, context: Context) -> str:
+    return Template(source).render(context)

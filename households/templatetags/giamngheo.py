@@ -37,6 +37,19 @@ def vnd(amount: Any) -> str:
     return format_vnd(int(amount))
 
 
+@register.filter(expects_localtime=True)
+def dmy(value: Any) -> str:
+    """``{{ day|dmy }}`` → ``02/01/2020``, as ``|date:"d/m/Y"`` (a datetime in local time),
+    without the date filter's format machinery: a page of dates pays a tenth of it."""
+    return value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else ""
+
+
+@register.filter(expects_localtime=True)
+def dmy_hm(value: Any) -> str:
+    """``{{ moment|dmy_hm }}`` → ``02/01/2020 14:05`` in local time, as ``|date:"d/m/Y H:i"``."""
+    return value.strftime("%d/%m/%Y %H:%M") if hasattr(value, "strftime") else ""
+
+
 @register.simple_tag
 def status_badge(assessment: Any) -> str:
     """The engine's result as a coloured badge: "Hộ nghèo – N2"."""
