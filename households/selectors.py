@@ -40,6 +40,7 @@ from households.models import (
     PovertyCause,
     PovertyStatus,
     Quarter,
+    ReviewEvent,
     ReviewRound,
     ReviewState,
     SupportNeed,
@@ -643,6 +644,19 @@ class IndicatorRow:
 class DimensionRow:
     label: str
     indicators: list[IndicatorRow]
+
+
+def review_events(assessment_ids: list[int]) -> dict[int, list[ReviewEvent]]:
+    """The review steps of each assessment, oldest first, with who took them, by assessment
+    id: what `prefetch_related("events")` reads, without its machinery. One query."""
+    found: dict[int, list[ReviewEvent]] = {pk: [] for pk in assessment_ids}
+    for event in (
+        ReviewEvent.objects.filter(assessment_id__in=assessment_ids)
+        .select_related("by")
+        .order_by("at", "id")
+    ):
+        found[event.assessment_id].append(event)
+    return found
 
 
 def causes_and_needs(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -34,6 +34,7 @@ class AssessmentCard:
     dimensions: list[selectors.DimensionRow]
     causes: list[PovertyCause]
     needs: list[SupportNeed]
+    events: list[ReviewEvent]
     actions: list[str]
     can_edit: bool
 
@@ -68,16 +69,18 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         household.assessments.select_related("round")
         # The corrected assessment is only named: its round's name, not its ~50 columns.
         .annotate(corrects_round_name=F("corrects__round__name"))
-        .prefetch_related(Prefetch("events", queryset=ReviewEvent.objects.select_related("by")))
         .order_by("-round__reference_date", "-round__starts_on", "-pk")
     )
-    causes, needs = selectors.causes_and_needs([a.pk for a in assessments])
+    ids = [a.pk for a in assessments]
+    causes, needs = selectors.causes_and_needs(ids)
+    events = selectors.review_events(ids)
     cards = [
         AssessmentCard(
             assessment=a,
             dimensions=selectors.assessment_dimensions(a),
             causes=causes[a.pk],
             needs=needs[a.pk],
+            events=events[a.pk],
             actions=[] if archived else services.allowed_actions(user, a),
             can_edit=can_edit and a.is_editable,
         )
