@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -35,6 +34,7 @@ class AssessmentCard:
     causes: list[PovertyCause]
     needs: list[SupportNeed]
     events: list[ReviewEvent]
+    corrects_round_name: str | None
     actions: list[str]
     can_edit: bool
 
@@ -66,12 +66,12 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Explicit orders: the models' default ones join the household and the ward.
     members = [_member_row(m, today) for m in household.members.order_by("id")]
     assessments = list(
-        household.assessments.select_related("round")
-        # The corrected assessment is only named: its round's name, not its ~50 columns.
-        .annotate(corrects_round_name=F("corrects__round__name"))
-        .order_by("-round__reference_date", "-round__starts_on", "-pk")
+        household.assessments.select_related("round").order_by(
+            "-round__reference_date", "-round__starts_on", "-pk"
+        )
     )
     ids = [a.pk for a in assessments]
+    corrected = _corrected_round_names(assessments)
     causes, needs = selectors.causes_and_needs(ids)
     events = selectors.review_events(ids)
     cards = [
@@ -81,6 +81,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             causes=causes[a.pk],
             needs=needs[a.pk],
             events=events[a.pk],
+            corrects_round_name=corrected.get(a.corrects_id) if a.corrects_id else None,
             actions=[] if archived else services.allowed_actions(user, a),
             can_edit=can_edit and a.is_editable,
         )
@@ -123,6 +124,17 @@ def household_history_page(request: HttpRequest, pk: int) -> HttpResponse:
     }
     record_view(request=request, action="household_page", household=household, detail="history")
     return render(request, "households/household_history.html", context)
+
+
+def _corrected_round_names(assessments: list[Assessment]) -> dict[int, str]:
+    """The round's name of each assessment an ad-hoc review corrects, by id: one of the
+    household's own (`services.assessment_open_adhoc` corrects its latest recognised result), so
+    already read; a query only for one that is not (none on the page as it is used)."""
+    names = {a.pk: a.round.name for a in assessments}
+    others = {a.corrects_id for a in assessments if a.corrects_id and a.corrects_id not in names}
+    if others:
+        names.update(Assessment.objects.filter(pk__in=others).values_list("pk", "round__name"))
+    return names
 
 
 def _member_row(member: Member, today: datetime.date) -> MemberRow:

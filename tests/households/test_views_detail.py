@@ -615,3 +615,27 @@ def test_a_correction_names_the_round_of_the_assessment_it_corrects(
     client.force_login(ducthang_officer)
     page = text(client.get(url(household)))
     assert "Điều chỉnh phiếu của Rà soát định kỳ năm 2017" in page
+
+
+def test_a_correction_of_an_assessment_the_page_did_not_read_is_named_too(
+    client: Client, ducthang_officer: User
+) -> None:
+    # The page names corrected assessments from the ones it read (the household's own); one
+    # written otherwise (the admin, an import) is looked up.
+    other = make_household(code="DT-0002")
+    make_member(other)
+    corrected = make_assessment(other, review_round=make_round(2017))
+    household = make_household()
+    make_member(household)
+    make_assessment(
+        household,
+        review_round=make_round(2018, kind=ReviewRound.Kind.AD_HOC),
+        request_kind=RequestKind.CORRECTION,
+        request_date=datetime.date(2018, 3, 1),
+        corrects=corrected,
+    )
+    client.force_login(ducthang_officer)
+
+    page = text(client.get(url(household)))
+
+    assert "Điều chỉnh phiếu của Rà soát định kỳ năm 2017" in page
