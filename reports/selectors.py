@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection
 from django.db.models import Case, F, ManyToManyField, Q, QuerySet, Sum, Value, When
 from django.db.models import Count as DbCount
@@ -508,7 +508,10 @@ def _listed_counts(
     household or the assessment row, which it joined as well (0.1–0.25 s a count at 300,000
     households)."""
     listed = spans.filter(status__in=standing.LISTED).values(key, "ward_id", "status")
-    source, params = listed.query.sql_with_params()
+    try:
+        source, params = listed.query.sql_with_params()
+    except EmptyResultSet:  # nothing by construction (a scope without a ward): nothing counted
+        return {}
     quote = connection.ops.quote_name
     by = f"s.{quote(group)}" if group == "ward_id" else f"t.{quote(group)}"
     status = f"s.{quote('status')}"
