@@ -6,8 +6,8 @@ the data it reads changes (`reports.models`).
   statement, it counts exactly the writes committed by then; a write committed while a report
   is computed moves it, so that report is computed again on its next request — a stored result
   is never newer than its version says, and never served once a later write has committed.
-- `stored(key, compute)` returns the result stored under `key` at the current version, or
-  computes it, stores it and returns it.
+- `stored(user, key, compute)` returns the result stored under `key` for `user`'s scope at
+  the current version, or computes it, stores it and returns it.
 - On SQLite (the development default) there are no triggers: nothing is stored, everything is
   computed on each request.
 
@@ -76,6 +76,8 @@ KEEP_SNAPSHOTS = datetime.timedelta(days=2)
 
 _CHANGES = FiguresChange._meta.db_table
 _SNAPSHOTS = FiguresSnapshot._meta.db_table
+# The figures version and the number of change rows behind it, in one statement.
+_VERSION_SQL = f"SELECT COALESCE(SUM(weight), 0) AS version, count(*) AS changes FROM {_CHANGES}"
 
 
 def enabled() -> bool:
@@ -87,7 +89,7 @@ def version() -> int | None:
     if not enabled():
         return None
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(SUM(weight), 0) FROM {FiguresChange._meta.db_table}")
+        cursor.execute(_VERSION_SQL)
         return int(cursor.fetchone()[0])
 
 
@@ -104,17 +106,19 @@ def scope_key(user: Any) -> str | None:
     return "all" if scope is None else ",".join(str(pk) for pk in sorted(scope))
 
 
-def stored(key: str, compute: Callable[[], T]) -> T:
-    """The result stored under `key` at the current figures version, else `compute()`'s,
-    stored for the next request (`key`: see the module's docstring). One query when stored,
-    two besides the computation when not."""
-    if not enabled():
+def stored(user: Any, key: str, compute: Callable[[], T]) -> T:
+    """The result stored under `key` (what was asked) for `user`'s scope at the current
+    figures version, else `compute()`'s, stored for the next request. One query when stored,
+    two besides the computation when not. Computed every time where nothing is stored (SQLite)
+    and for users whose scope is more than whole wards (`scope_key`)."""
+    scope = scope_key(user)
+    if not enabled() or scope is None:
         return compute()
-    full_key = f"{key}:{translation.get_language()}:{timezone.localdate().isoformat()}"
+    day = timezone.localdate().isoformat()
+    full_key = f"{key}:{scope}:{translation.get_language()}:{day}"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT v.version, v.changes, s.data FROM (SELECT COALESCE(SUM(weight), 0) "
-            f"AS version, count(*) AS changes FROM {_CHANGES}) v "
+            f"SELECT v.version, v.changes, s.data FROM ({_VERSION_SQL}) v "
             f"LEFT JOIN {_SNAPSHOTS} s ON s.key = %s AND s.version = v.version",
             [full_key],
         )
@@ -182,12 +186,9 @@ def report(
             user=user, year=year, ward=ward, period=period, report_date=report_date
         )
 
-    scope = scope_key(user)
-    if scope is None:
-        return compute()
     unit = ward.pk if ward is not None else "-"
     day = report_date.isoformat() if report_date is not None else "-"
-    return stored(f"report:{year}:{period}:{unit}:{day}:{scope}", compute)
+    return stored(user, f"report:{year}:{period}:{unit}:{day}", compute)
 
 
 def target_figures(*, user: Any, year: int) -> Any:
@@ -196,10 +197,7 @@ def target_figures(*, user: Any, year: int) -> Any:
     def compute() -> Any:
         return selectors.target_figures(user=user, year=year)
 
-    scope = scope_key(user)
-    if scope is None:
-        return compute()
-    return stored(f"targets:{year}:{scope}", compute)
+    return stored(user, f"targets:{year}", compute)
 
 
 def worklist_count(*, user: Any, key: str, year: int) -> int:
@@ -211,7 +209,4 @@ def worklist_count(*, user: Any, key: str, year: int) -> int:
     def compute() -> int:
         return worklists.WORKLISTS[key].build(user, year).count()
 
-    scope = scope_key(user)
-    if scope is None:
-        return compute()
-    return stored(f"worklist:{key}:{year}:{scope}", compute)
+    return stored(user, f"worklist:{key}:{year}", compute)
