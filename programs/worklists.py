@@ -544,6 +544,11 @@ class WorklistFilterForm(BootstrapFormMixin, forms.Form):
         wards: list[Ward],
         quarters: list[Quarter],
     ) -> None:
+        self.default_year = default_year(years)
+        if not (data or {}).get("year") and self.default_year is not None:
+            # The select shows the year the list is built for, not the first year offered.
+            data = data.copy()
+            data["year"] = str(self.default_year)
         super().__init__(data)
         self.worklist = worklist
         self.fields["year"].choices = [(y, str(y)) for y in years]
@@ -563,7 +568,6 @@ class WorklistFilterForm(BootstrapFormMixin, forms.Form):
         self.show_ward = len(wards) > 1
         self.show_quarter = worklist.subject != "officer"
         self.show_status = len(worklist.statuses) > 1
-        self.default_year = default_year(years)
 
     def clean_year(self) -> int | None:
         return self.cleaned_data.get("year") or self.default_year

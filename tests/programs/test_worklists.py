@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from typing import Any
 
 import pytest
@@ -331,7 +332,10 @@ def test_detail_year_and_bad_filters(client: Any, city_reviewer: User) -> None:
     client.force_login(city_reviewer)
     url = reverse("programs:worklist", args=["chua-ho-tro"])
     # The year of the latest review by default: 2017's list is the 2016 review's.
-    assert [r["household_id"] for r in client.get(url).context["rows"]] == [first.pk]
+    default = client.get(url)
+    assert [r["household_id"] for r in default.context["rows"]] == [first.pk]
+    # ... and the year select shows it (it showed the first year offered, 2018).
+    assert re.search(r'<option value="2017" selected>', default.content.decode())
     response = client.get(url, {"year": "2018"})
     assert [r["household_id"] for r in response.context["rows"]] == [first.pk, later.pk]
     # No list was in force in 2016 (nothing recognised before 1 January 2017).
