@@ -30,6 +30,7 @@ in the database in a fixed number of queries; `standing()` reads one household t
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -432,11 +433,20 @@ def latest_recognised(household: Household) -> Assessment | None:
     """The household's latest recognised result, in effect or about to be (a year-end decision
     of December takes effect on 1 January): what an ad-hoc review starts from and what the
     household page shows as its recognised status. One query."""
-    return (
-        household.assessments.filter(state=ReviewState.RECOGNISED)
-        .select_related("round")
-        .order_by(*IN_EFFECT_ORDER)
-        .first()
+    return latest_recognised_of(
+        household.assessments.filter(state=ReviewState.RECOGNISED).select_related("round")
+    )
+
+
+def latest_recognised_of(assessments: Iterable[Assessment]) -> Assessment | None:
+    """`latest_recognised` of a household whose assessments are read already (the household
+    page reads them all): the recognised one first in `IN_EFFECT_ORDER`. A recognised result
+    always has its effective day and decision date (the model's check constraints)."""
+    recognised = [a for a in assessments if a.state == ReviewState.RECOGNISED]
+    return max(
+        recognised,
+        key=lambda a: (a.effective_from, a.decision_date, a.pk),
+        default=None,
     )
 
 

@@ -212,14 +212,34 @@ def entitlements(
     return rows
 
 
-def household_benefits(household: Household) -> list[Benefit]:
+def household_benefits(
+    household: Household,
+    *,
+    programmes: Iterable[Programme] = (),
+    members: Iterable[Member] = (),
+) -> list[Benefit]:
     """All the household's benefits, latest first, with what the page shows of them. One
-    query."""
-    return list(
+    query. The `programmes` and the household's `members` the caller has read already are
+    attached to the benefits instead of being joined to each row again (a programme not among
+    them, one no longer active, is read in a second query)."""
+    benefits = list(
         Benefit.objects.filter(household=household)
-        .select_related("programme", "member", "recorded_by", "loan")
+        .select_related("recorded_by", "loan")
         .order_by("-date", "-id")
     )
+    by_id = {p.pk: p for p in programmes}
+    others = {b.programme_id for b in benefits} - by_id.keys()
+    if others:
+        by_id.update(Programme.objects.select_related("agency").in_bulk(others))
+    of_household = {m.pk: m for m in members}
+    missing = {b.member_id for b in benefits if b.member_id is not None} - of_household.keys()
+    if missing:
+        of_household.update(Member.objects.in_bulk(missing))
+    for benefit in benefits:
+        benefit.programme = by_id[benefit.programme_id]
+        if benefit.member_id is not None:
+            benefit.member = of_household[benefit.member_id]
+    return benefits
 
 
 def benefits_by_year(

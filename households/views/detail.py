@@ -92,7 +92,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "household": household,
         "members": members,
         "cards": cards,
-        "recognised": standing.latest_recognised(household),
+        "recognised": standing.latest_recognised_of(assessments),
         "can_edit": can_edit,
         "can_archive": not archived and access.can_archive(user, household),
         # The trail is a page of its own (`household_history_page`): read on demand, it no

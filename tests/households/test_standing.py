@@ -123,6 +123,55 @@ def test_a_later_ad_hoc_decision_replaces_the_periodic_result_from_its_date(
     assert standing.standing(household, datetime.date(2017, 5, 10)).status == "near_poor"
 
 
+def test_the_latest_recognised_result_is_the_same_read_or_taken_from_the_page(
+    ducthang_officer: User, city_reviewer: User
+) -> None:
+    # The household page takes it from the assessments it has read; the review services ask
+    # the database: the same answer.
+    household = household_with_head()
+    assert standing.latest_recognised(household) is None
+    periodic = recognised(household, 2016, POOR_INCOME, ducthang_officer, city_reviewer)
+    adhoc = recognised(
+        household,
+        2017,
+        NEAR_INCOME,
+        ducthang_officer,
+        city_reviewer,
+        kind=ReviewRound.Kind.AD_HOC,
+        decision_date=datetime.date(2017, 5, 10),
+    )
+    draft = make_assessment_in_state(
+        household,
+        ReviewState.DRAFT,
+        officer=ducthang_officer,
+        reviewer=city_reviewer,
+        review_round=make_round(2017),
+    )
+
+    assert standing.latest_recognised(household) == adhoc
+    assert standing.latest_recognised_of(household.assessments.all()) == adhoc
+    assert standing.latest_recognised_of([periodic, draft]) == periodic
+    assert standing.latest_recognised_of([draft]) is None
+    assert standing.latest_recognised_of([]) is None
+
+
+def test_of_results_taking_effect_the_same_day_the_later_decision_then_the_later_one_counts() -> (
+    None
+):
+    def result(pk: int, effective: int, decided: int) -> Assessment:
+        return Assessment(
+            pk=pk,
+            state=ReviewState.RECOGNISED,
+            effective_from=datetime.date(2017, 5, effective),
+            decision_date=datetime.date(2017, 5, decided),
+        )
+
+    first, later_decision, later_made = result(1, 10, 8), result(2, 10, 9), result(3, 10, 9)
+    assert standing.latest_recognised_of([later_made, first, later_decision]) == later_made
+    assert standing.latest_recognised_of([first, later_decision]) == later_decision
+    assert standing.latest_recognised_of([first, result(4, 11, 1)]).pk == 4
+
+
 def test_escaped_within_three_years_of_leaving_the_list(
     ducthang_officer: User, city_reviewer: User
 ) -> None:

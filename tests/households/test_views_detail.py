@@ -519,12 +519,12 @@ def test_the_number_of_queries_does_not_grow(
     client.force_login(ducthang_officer)
 
     # Session and user; the savepoint of the request's transaction; the household; members;
-    # assessments with their rounds, causes, needs and review steps; the latest recognised;
-    # the programmes section (programmes, the household's benefits with their loans, its
-    # standing, the programmes' dated rules; the assigned officer comes with the household); the
+    # assessments with their rounds, causes, needs and review steps (the latest recognised is
+    # taken from them: `standing.latest_recognised_of`); the programmes section (programmes,
+    # the household's benefits with their loans, its standing, the programmes' dated rules; the assigned officer comes with the household); the
     # user's ward in the menu; the view-log row of this look (audit.ViewLog, issue 10). The
     # change history is a page of its own.
-    with django_assert_num_queries(18 + ASYNC_COMMIT):
+    with django_assert_num_queries(17 + ASYNC_COMMIT):
         response = client.get(url(household))
 
     assert response.status_code == 200
