@@ -30,8 +30,10 @@ from django.utils.translation import gettext_noop, ngettext
 from giamngheo.formatting import format_vnd
 from households import services
 from households.access import is_administrator
+from households.classification import get_standard
 from households.forms import AssessmentAdminForm, MemberFormSet
 from households.models import (
+    DEPRIVATION_COLUMNS,
     EDITABLE_STATES,
     Assessment,
     District,
@@ -40,9 +42,13 @@ from households.models import (
     PovertyCause,
     Quarter,
     ReviewRound,
+    Standard,
+    StandardIndicator,
+    StandardLine,
     SupportNeed,
     User,
     Ward,
+    _standard_choices,
 )
 from households.services.deletion import assessment_delete, assessment_is_deletable
 
@@ -496,12 +502,59 @@ class ReviewRoundAdmin(admin.ModelAdmin):
     list_display = ["name", "year", "kind", "standard", "starts_on", "ends_on", "assessment_count"]
     list_filter = ["kind", "year"]
 
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "standard":
+            # The standards of the database (the model field declares no choices).
+            return forms.ChoiceField(
+                label=capfirst(db_field.verbose_name), choices=_standard_choices
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[ReviewRound]:
         return super().get_queryset(request).annotate(assessment_total=Count("assessments"))
 
     @admin.display(description=_("assessments"), ordering="assessment_total")
     def assessment_count(self, obj: ReviewRound) -> int:
         return obj.assessment_total  # type: ignore[attr-defined]
+
+
+# --- Poverty standards: read only (they change by data migration, households.standards) ----
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class StandardLineInline(_ReadOnlyInline):
+    model = StandardLine
+    fields = ["area", "poverty_line", "near_poverty_line", "average_living_line"]
+
+
+class StandardIndicatorInline(_ReadOnlyInline):
+    model = StandardIndicator
+    fields = ["order", "dimension", "key", "label", "threshold_text", "derivation"]
+
+
+@admin.register(Standard)
+class StandardAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "valid_from", "valid_to", "rule", "figures_confirmed"]
+    inlines = [StandardLineInline, StandardIndicatorInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 REVIEW_FIELDS = [
@@ -576,7 +629,11 @@ class AssessmentAdmin(KeepsRecordsMixin, ScopedChoicesMixin, FoldedSearchMixin, 
         return queryset.filter(household__in=Household.objects.search(term))
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[Any]:
-        survey = [name for name in AssessmentAdminForm.Meta.fields]
+        survey = list(AssessmentAdminForm.Meta.fields)
+        if obj is not None:
+            # A saved survey shows its round's standard's indicators (AssessmentAdminForm).
+            keys = get_standard(obj.round.standard).indicator_keys
+            survey = [name for name in survey if name not in DEPRIVATION_COLUMNS or name in keys]
         result = [
             "status",
             "poor_group",
@@ -587,7 +644,7 @@ class AssessmentAdmin(KeepsRecordsMixin, ScopedChoicesMixin, FoldedSearchMixin, 
         ]
         return [
             (None, {"fields": survey}),
-            (_("Result (computed under Decision 59/2015/QĐ-TTg)"), {"fields": result}),
+            (_("Result (computed under the round's poverty standard)"), {"fields": result}),
             (
                 _("Review (Circular 17/2016), recorded in the workspace"),
                 {"fields": [*REVIEW_FIELDS, "review_steps"]},

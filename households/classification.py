@@ -1,18 +1,27 @@
 """Poverty classification engine: the one place where a household's status is decided.
 
-Implements Article 2 of Decision 59/2015/QĐ-TTg (multidimensional poverty standard 2016–2020),
-as summarised in REFERENCE.md §1.2–1.5, and the N1/N2 split of poor households from
-REFERENCE.md §2.3. Pure code: no ORM, no settings read at import time. A poverty standard is
-data (``PovertyStandard``); a later standard is added by registering another instance in
-``STANDARDS``, not by changing ``classify`` or its callers.
+Implements the two rules national poverty standards have used (``RuleKind``):
+
+- Article 2 of Decision 59/2015/QĐ-TTg (standard 2016–2020, REFERENCE.md §1.2–1.5), with the
+  N1/N2 split of poor households of REFERENCE.md §2.3;
+- Decree 07/2021/NĐ-CP (2022–2025) and Decree 351/2025/NĐ-CP (2026–2030), REFERENCE.md §7:
+  income at or below the line and at least ``min_deprivations`` deprived indicators.
+
+Pure code: no ORM, no settings read at import time. A poverty standard is data
+(``PovertyStandard``): the app keeps its standards in the database (``households.standards``
+loads them and installs them here with ``use_standards`` once Django is set up), so a later
+standard is a data migration, not a change to ``classify`` or its callers. Without Django the
+engine knows only ``STANDARD_2016_2020``, the Decision 59 standard the database's rows were
+copied from (migration 0013; ``tests/households/test_standards.py`` holds them equal).
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from types import MappingProxyType
 from typing import TypeAlias
 
@@ -81,6 +90,24 @@ class PoorGroup(enum.StrEnum):
         return _POOR_GROUP_LABELS[self]
 
 
+class RuleKind(enum.StrEnum):
+    """How a standard turns income and deprivations into a status; each standard names one.
+
+    The engine has one branch per rule kind, never one per year (REFERENCE.md §1.5, §7).
+    """
+
+    # Decision 59/2015/QĐ-TTg: poor by income alone (N1), or in the band up to the near-poverty
+    # line with at least `min_deprivations` deprivations (N2); near-poor in that band with fewer.
+    INCOME_OR_DEPRIVATIONS = "income_or_deprivations"
+    # Decree 07/2021/NĐ-CP on: at or below the one income line, poor with at least
+    # `min_deprivations` deprivations, near-poor with fewer; above it neither (no N1/N2).
+    INCOME_AND_DEPRIVATIONS = "income_and_deprivations"
+
+    @property
+    def label(self) -> Label:
+        return _RULE_LABELS[self]
+
+
 _AREA_VALUES = frozenset(a.value for a in Area)
 _AREA_LABELS: dict[Area, Label] = {Area.URBAN: _("Urban"), Area.RURAL: _("Rural")}
 # Lower-case forms used inside explanation sentences.
@@ -98,18 +125,35 @@ _POOR_GROUP_LABELS: dict[PoorGroup, Label] = {
     PoorGroup.N1: _("Group N1 (income poverty)"),
     PoorGroup.N2: _("Group N2 (multidimensional deprivation)"),
 }
+_RULE_LABELS: dict[RuleKind, Label] = {
+    RuleKind.INCOME_OR_DEPRIVATIONS: _(
+        "2016–2020: poor by income (N1), or income up to the near-poverty line with at least "
+        "the minimum number of deprivations (N2)"
+    ),
+    RuleKind.INCOME_AND_DEPRIVATIONS: _(
+        "2022 on: income up to the poverty line and at least the minimum number of deprivations"
+    ),
+}
 
 
 @dataclass(frozen=True)
 class AreaThresholds:
-    """Income lines in VND per person per month; each line is inclusive (REFERENCE.md §1.3)."""
+    """Income lines in VND per person per month; each line is inclusive (REFERENCE.md §1.3).
+
+    A standard of the ``INCOME_AND_DEPRIVATIONS`` rule has one line for the poor and the
+    near-poor (``near_poverty_line`` None) and an average-living line only where its text
+    sets one (``average_living_line`` None otherwise).
+    """
 
     poverty_line: int
-    near_poverty_line: int
-    average_living_line: int
+    near_poverty_line: int | None = None
+    average_living_line: int | None = None
 
     def __post_init__(self) -> None:
-        if not 0 < self.poverty_line < self.near_poverty_line < self.average_living_line:
+        lines = [self.poverty_line, self.near_poverty_line, self.average_living_line]
+        given = [line for line in lines if line is not None]
+        increasing = all(a < b for a, b in pairwise(given))
+        if not (given[0] > 0 and increasing):
             raise ValueError(f"Income lines must be positive and strictly increasing: {self!r}")
 
 
@@ -123,12 +167,17 @@ class Dimension:
 
 @dataclass(frozen=True)
 class Indicator:
-    """One deprivation indicator; ``dimension`` is the key of its ``Dimension``."""
+    """One deprivation indicator; ``dimension`` is the key of its ``Dimension``.
+
+    ``derivation`` names the rule of ``households.roster`` that derives it from the members
+    ("" when the officer records it).
+    """
 
     key: str
     dimension: str
     label: Label = field(compare=False)
     threshold_text: Label = field(compare=False)
+    derivation: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,6 +193,7 @@ class PovertyStandard:
     dimensions: tuple[Dimension, ...]
     indicators: tuple[Indicator, ...]
     min_deprivations: int = 3
+    rule: RuleKind = RuleKind.INCOME_OR_DEPRIVATIONS
 
     def __post_init__(self) -> None:
         # Freeze the containers so a registered standard cannot be mutated by a caller.
@@ -164,10 +214,41 @@ class PovertyStandard:
             raise ValueError(f"{self.code}: min_deprivations out of range")
         if self.valid_to is not None and self.valid_to < self.valid_from:
             raise ValueError(f"{self.code}: valid_to is before valid_from")
+        object.__setattr__(self, "rule", RuleKind(self.rule))
+        for area, lines in self.thresholds.items():
+            if self.rule is RuleKind.INCOME_OR_DEPRIVATIONS and (
+                lines.near_poverty_line is None or lines.average_living_line is None
+            ):
+                raise ValueError(
+                    f"{self.code}: the {self.rule} rule needs a near-poverty and an "
+                    f"average-living line ({area})"
+                )
+            if self.rule is RuleKind.INCOME_AND_DEPRIVATIONS and lines.near_poverty_line:
+                raise ValueError(
+                    f"{self.code}: the {self.rule} rule has one line for the poor and the "
+                    f"near-poor, not a near-poverty line ({area})"
+                )
 
     @property
     def indicator_keys(self) -> tuple[str, ...]:
         return tuple(i.key for i in self.indicators)
+
+    @property
+    def derived_keys(self) -> frozenset[str]:
+        """The indicators `households.roster` derives from the members under this standard."""
+        return frozenset(i.key for i in self.indicators if i.derivation)
+
+    @property
+    def has_poor_groups(self) -> bool:
+        """Whether poor households are split into N1 and N2 (Decision 59/2015 only)."""
+        return self.rule is RuleKind.INCOME_OR_DEPRIVATIONS
+
+    def statuses(self) -> tuple[Status, ...]:
+        """The statuses this standard can give, in the order of `Status`."""
+        if self.rule is RuleKind.INCOME_OR_DEPRIVATIONS:
+            return tuple(Status)
+        has_average = any(t.average_living_line for t in self.thresholds.values())
+        return tuple(s for s in Status if has_average or s is not Status.AVERAGE_LIVING)
 
     @property
     def dimension_keys(self) -> tuple[str, ...]:
@@ -185,8 +266,11 @@ class PovertyStandard:
 
 
 # --- Decision 59/2015/QĐ-TTg, standard 2016–2020 ------------------------------------------
+# The engine's own copy, for use without a database. The app reads the database's rows
+# (households.standards), which migration 0013 wrote from this; a correction is a data
+# migration, and this copy follows it (tests/households/test_standards.py compares them).
 # Income lines (VND/person/month, REFERENCE.md §1.2). The upper bound of "average living" and
-# its inclusive boundary are UNCONFIRMED (§1.3): change the numbers here and only here.
+# its inclusive boundary are UNCONFIRMED (§1.3).
 THRESHOLDS_2016_2020: Mapping[Area, AreaThresholds] = {
     Area.URBAN: AreaThresholds(
         poverty_line=900_000, near_poverty_line=1_300_000, average_living_line=1_950_000
@@ -227,6 +311,7 @@ STANDARD_2016_2020 = PovertyStandard(
             dimension="health",
             label=_("Health insurance"),
             threshold_text=_("At least one member aged 6 or over has no health-insurance card."),
+            derivation="insurance_6_plus",
         ),
         Indicator(
             key="adult_education",
@@ -236,6 +321,7 @@ STANDARD_2016_2020 = PovertyStandard(
                 "At least one member aged 15 or over, born in 1986 or later, has not finished "
                 "lower-secondary school and is not in school."
             ),
+            derivation="adult_education_born_1986",
         ),
         Indicator(
             key="child_school_attendance",
@@ -244,6 +330,7 @@ STANDARD_2016_2020 = PovertyStandard(
             threshold_text=_(
                 "At least one child of school age (5 to under 15) is not attending school."
             ),
+            derivation="school_5_to_14",
         ),
         Indicator(
             key="housing_quality",
@@ -291,24 +378,84 @@ STANDARD_2016_2020 = PovertyStandard(
     min_deprivations=3,
 )
 
-STANDARDS: dict[str, PovertyStandard] = {s.code: s for s in (STANDARD_2016_2020,)}
+# The standards the engine knows without a database: Decision 59's, for scripts and for use
+# before Django is set up. Once it is, `households.standards` installs the database's.
+BUILT_IN_STANDARDS: Mapping[str, PovertyStandard] = MappingProxyType(
+    {STANDARD_2016_2020.code: STANDARD_2016_2020}
+)
 DEFAULT_STANDARD = "2016-2020"
+
+_source: Callable[[], Mapping[str, PovertyStandard]] | None = None
+
+
+def use_standards(source: Callable[[], Mapping[str, PovertyStandard]] | None) -> None:
+    """Read the standards from ``source`` (code → standard) once Django is set up.
+
+    ``households.apps`` installs the database's loader; ``None`` goes back to the built-in.
+    """
+    global _source
+    _source = source
+
+
+def standards() -> Mapping[str, PovertyStandard]:
+    """Every standard known, by code: the installed source's once Django is set up."""
+    if _source is not None and apps.ready:
+        return _source()
+    return BUILT_IN_STANDARDS
+
+
+class _Standards(Mapping[str, PovertyStandard]):
+    """``STANDARDS``: a read-only live view of ``standards()``."""
+
+    def __getitem__(self, code: str) -> PovertyStandard:
+        return standards()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(standards())
+
+    def __len__(self) -> int:
+        return len(standards())
+
+
+STANDARDS: Mapping[str, PovertyStandard] = _Standards()
 
 
 def get_standard(code: str) -> PovertyStandard:
-    """Return the registered standard with this code, or raise ``ValueError``."""
+    """Return the standard with this code, or raise ``ValueError``."""
+    known = standards()
     try:
-        return STANDARDS[code]
+        return known[code]
     except (KeyError, TypeError):
         raise ValueError(
             gettext("Unknown poverty standard %(code)s; known standards: %(known)s.")
-            % {"code": repr(code), "known": ", ".join(sorted(STANDARDS))}
+            % {"code": repr(code), "known": ", ".join(sorted(known))}
         ) from None
+
+
+def indicators_by_key() -> dict[str, Indicator]:
+    """Every indicator of every standard by key; a key several standards share takes the
+    wording of the latest (they measure the same thing: one assessment column each)."""
+    found: dict[str, Indicator] = {}
+    for standard in sorted(standards().values(), key=lambda s: s.valid_from):
+        found.update((i.key, i) for i in standard.indicators)
+    return found
+
+
+def dimensions_by_key() -> dict[str, tuple[Dimension, frozenset[str]]]:
+    """Every dimension of every standard by key, with the keys of its indicators in any
+    standard; the label is the latest standard's."""
+    found: dict[str, tuple[Dimension, frozenset[str]]] = {}
+    for standard in sorted(standards().values(), key=lambda s: s.valid_from):
+        for dimension in standard.dimensions:
+            keys = {i.key for i in standard.indicators if i.dimension == dimension.key}
+            before = found.get(dimension.key, (dimension, frozenset()))[1]
+            found[dimension.key] = (dimension, before | keys)
+    return found
 
 
 def standard_for_date(day: date) -> PovertyStandard:
     """Return the standard in force on ``day`` (the latest one if several overlap)."""
-    candidates = [s for s in STANDARDS.values() if s.is_valid_on(day)]
+    candidates = [s for s in standards().values() if s.is_valid_on(day)]
     if not candidates:
         raise ValueError(
             gettext("No poverty standard is in force on %(date)s.")
@@ -336,22 +483,34 @@ class Classification:
         return self.status is Status.POOR
 
 
+class _Unset(enum.Enum):
+    UNSET = enum.auto()
+
+
 def classify(
     *,
     area: str,
     income_per_capita: int,
     deprivations: Iterable[str] | Mapping[str, bool],
-    standard: str | PovertyStandard = DEFAULT_STANDARD,
+    standard: str | PovertyStandard | _Unset = _Unset.UNSET,
+    on: date | None = None,
 ) -> Classification:
-    """Classify a household under Decision 59/2015/QĐ-TTg Article 2 (REFERENCE.md §1.5).
+    """Classify a household under a poverty standard (REFERENCE.md §1.5, §7).
 
-    ``deprivations`` is either the keys of the deprived indicators or a mapping
-    ``{key: deprived}``. Lines are inclusive: income ≤ poverty line is poor (N1) whatever the
-    deprivations; income ≤ near-poverty line is poor (N2) with at least ``min_deprivations``
-    deprived indicators, else near-poor; above that, only income counts. Raises ``ValueError``
-    on any invalid input.
+    ``standard`` is a standard or its code, or ``on`` the day whose standard in force applies
+    (``standard_for_date``); with neither, Decision 59/2015's. ``deprivations`` is either the
+    keys of the deprived indicators or a mapping ``{key: deprived}``. Lines are inclusive.
+
+    - ``INCOME_OR_DEPRIVATIONS`` (Decision 59/2015/QĐ-TTg Art. 2): income ≤ poverty line is poor
+      (N1) whatever the deprivations; income ≤ near-poverty line is poor (N2) with at least
+      ``min_deprivations`` deprived indicators, else near-poor; above that, only income counts.
+    - ``INCOME_AND_DEPRIVATIONS`` (Decree 07/2021/NĐ-CP on): income ≤ poverty line is poor with
+      at least ``min_deprivations`` deprived indicators, else near-poor; above it, neither
+      (average living up to that line where the standard has one, else not poor).
+
+    Raises ``ValueError`` on any invalid input.
     """
-    std = standard if isinstance(standard, PovertyStandard) else get_standard(standard)
+    std = _resolve_standard(standard, on)
     area_ = _parse_area(area)
     income = _parse_income(income_per_capita)
     deprived = _parse_deprivations(deprivations, std)
@@ -359,14 +518,22 @@ def classify(
     count = len(deprived)
 
     poor_group: PoorGroup | None = None
-    if income <= lines.poverty_line:
-        status, poor_group = Status.POOR, PoorGroup.N1
-    elif income <= lines.near_poverty_line:
-        if count >= std.min_deprivations:
-            status, poor_group = Status.POOR, PoorGroup.N2
+    if std.rule is RuleKind.INCOME_OR_DEPRIVATIONS:
+        assert lines.near_poverty_line is not None and lines.average_living_line is not None
+        if income <= lines.poverty_line:
+            status, poor_group = Status.POOR, PoorGroup.N1
+        elif income <= lines.near_poverty_line:
+            if count >= std.min_deprivations:
+                status, poor_group = Status.POOR, PoorGroup.N2
+            else:
+                status = Status.NEAR_POOR
+        elif income <= lines.average_living_line:
+            status = Status.AVERAGE_LIVING
         else:
-            status = Status.NEAR_POOR
-    elif income <= lines.average_living_line:
+            status = Status.NOT_POOR
+    elif income <= lines.poverty_line:
+        status = Status.POOR if count >= std.min_deprivations else Status.NEAR_POOR
+    elif lines.average_living_line is not None and income <= lines.average_living_line:
         status = Status.AVERAGE_LIVING
     else:
         status = Status.NOT_POOR
@@ -382,6 +549,30 @@ def classify(
         standard_code=std.code,
         thresholds=lines,
     )
+
+
+def _resolve_standard(standard: str | PovertyStandard | _Unset, on: date | None) -> PovertyStandard:
+    if on is not None:
+        in_force = standard_for_date(on)
+        if standard is not _Unset.UNSET and _code_of(standard) != in_force.code:
+            raise ValueError(
+                gettext(
+                    "Poverty standard %(code)s is not the one in force on %(date)s (%(in_force)s)."
+                )
+                % {
+                    "code": repr(_code_of(standard)),
+                    "date": on.strftime("%d/%m/%Y"),
+                    "in_force": in_force.code,
+                }
+            )
+        return in_force
+    if standard is _Unset.UNSET:
+        standard = DEFAULT_STANDARD
+    return standard if isinstance(standard, PovertyStandard) else get_standard(standard)
+
+
+def _code_of(standard: object) -> object:
+    return standard.code if isinstance(standard, PovertyStandard) else standard
 
 
 def _parse_area(area: object) -> Area:
@@ -449,12 +640,15 @@ def _explain(
     params = {
         "income": format_vnd(income),
         "poverty_line": format_vnd(lines.poverty_line),
-        "near_poverty_line": format_vnd(lines.near_poverty_line),
-        "average_living_line": format_vnd(lines.average_living_line),
+        "near_poverty_line": _vnd_or_dash(lines.near_poverty_line),
+        "average_living_line": _vnd_or_dash(lines.average_living_line),
         "area": gettext(_AREA_IN_SENTENCE[area]),
         "count": count,
         "min": std.min_deprivations,
     }
+    if std.rule is RuleKind.INCOME_AND_DEPRIVATIONS:
+        params |= {"total": len(std.indicators), "standard": str(std.name)}
+        return _explain_income_and_deprivations(status, lines) % params
     if poor_group is PoorGroup.N1:
         template = gettext(
             "Poor household – group N1: income %(income)s ≤ poverty line %(poverty_line)s "
@@ -491,3 +685,36 @@ def _explain(
             "Not poor: income %(income)s > average-living line %(average_living_line)s (%(area)s)"
         )
     return template % params
+
+
+def _vnd_or_dash(amount: int | None) -> str:
+    return "—" if amount is None else format_vnd(amount)
+
+
+def _explain_income_and_deprivations(status: Status, lines: AreaThresholds) -> str:
+    """The sentence of the Decree 07/2021 rule: income against the one line, then the count."""
+    if status is Status.POOR:
+        return gettext(
+            "Income %(income)s ≤ poverty line %(poverty_line)s (%(area)s) and deprived in "
+            "%(count)s/%(total)s indicators ≥ %(min)s → poor household (%(standard)s)"
+        )
+    if status is Status.NEAR_POOR:
+        return gettext(
+            "Income %(income)s ≤ poverty line %(poverty_line)s (%(area)s) and deprived in "
+            "%(count)s/%(total)s indicators < %(min)s → near-poor household (%(standard)s)"
+        )
+    if status is Status.AVERAGE_LIVING:
+        return gettext(
+            "Poverty line %(poverty_line)s < income %(income)s ≤ average-living line "
+            "%(average_living_line)s (%(area)s) → average living standard household; "
+            "deprivations do not count above the poverty line (%(standard)s)"
+        )
+    if lines.average_living_line is not None:
+        return gettext(
+            "Income %(income)s > average-living line %(average_living_line)s (%(area)s) → "
+            "not poor (%(standard)s)"
+        )
+    return gettext(
+        "Income %(income)s > poverty line %(poverty_line)s (%(area)s) → neither poor nor "
+        "near-poor; deprivations do not count above the poverty line (%(standard)s)"
+    )

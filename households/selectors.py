@@ -32,7 +32,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from households import access, standing
-from households.classification import DEFAULT_STANDARD, get_standard
+from households.classification import dimensions_by_key, get_standard
 from households.models import (
     Assessment,
     Household,
@@ -418,12 +418,12 @@ _ROW_FIELDS = ("id", "household_id", "status", "poor_group", "state", "income_pe
 
 
 def _deprived_in_dimension(dimension: str) -> Q:
-    """An assessment deprived in any indicator of `dimension` (of the default standard);
-    nothing if unknown."""
-    indicators = get_standard(DEFAULT_STANDARD).indicators_by_dimension().get(dimension, ())
+    """An assessment deprived in any indicator of `dimension` under any standard (a column a
+    standard does not have stays False: `Assessment`); nothing if unknown."""
+    _dimension, keys = dimensions_by_key().get(dimension, (None, frozenset()))
     condition = Q(pk__in=[])
-    for indicator in indicators:
-        condition |= Q(**{indicator.key: True})
+    for key in sorted(keys):
+        condition |= Q(**{key: True})
     return condition
 
 

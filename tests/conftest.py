@@ -17,6 +17,7 @@ import pytest
 from django.test.utils import override_settings
 from django.utils import translation
 
+from households import standards
 from households.models import User, Ward
 from tests.factories import PASSWORD, make_user
 
@@ -39,6 +40,26 @@ def _vietnamese() -> object:
 def _fast_password_hashing(settings: Any) -> None:
     # PBKDF2 takes half a second per user on a busy machine; tests only need a hash that checks.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+_standards_read_at: list[int] = []
+
+
+@pytest.fixture(autouse=True)
+def _poverty_standards(request: pytest.FixtureRequest) -> None:
+    # The engine reads the poverty standards from the database once per process, as a server
+    # does on its first request (households.standards). A test with the database reads them
+    # before it starts, so no query count includes them, and again after a test changed them
+    # (its rows are rolled back; the cache would keep them).
+    if request.node.get_closest_marker("django_db") is None:
+        uses = [name for name in ("transactional_db", "db") if name in request.fixturenames]
+        if not uses:
+            return
+        request.getfixturevalue(uses[0])
+    if standards.changes not in _standards_read_at or not standards.is_loaded():
+        standards.clear_cache()
+        standards.registry()
+        _standards_read_at[:] = [standards.changes]
 
 
 @pytest.fixture

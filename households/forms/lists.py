@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from giamngheo.forms import BootstrapFormMixin
 from households import selectors, standing
-from households.classification import DEFAULT_STANDARD, get_standard
+from households.classification import dimensions_by_key, indicators_by_key
 from households.models import (
     Assessment,
     PoorGroupChoice,
@@ -30,7 +30,15 @@ from households.models import (
 )
 from households.selectors import IN_REVIEW, NOT_ASSESSED, HouseholdFilters
 
-_STANDARD = get_standard(DEFAULT_STANDARD)
+
+def _indicator_choices() -> list[tuple[str, Any]]:
+    """Every indicator of every standard (an assessment column each), read when used."""
+    return [("", ""), *((key, i.label) for key, i in indicators_by_key().items())]
+
+
+def _dimension_choices() -> list[tuple[str, Any]]:
+    return [("", ""), *((key, d.label) for key, (d, _keys) in dimensions_by_key().items())]
+
 
 _INVALID_CHOICE = _("“%(value)s” is not one of the choices; this filter was ignored.")
 
@@ -217,14 +225,14 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
     deprived = forms.ChoiceField(
         label=_("Deprived in"),
         required=False,
-        choices=[("", ""), *((i.key, i.label) for i in _STANDARD.indicators)],
+        choices=_indicator_choices,
         error_messages={"invalid_choice": _INVALID_CHOICE},
         widget=forms.HiddenInput,
     )
     dimension = forms.ChoiceField(
         label=_("Deprived in the dimension"),
         required=False,
-        choices=[("", ""), *((d.key, d.label) for d in _STANDARD.dimensions)],
+        choices=_dimension_choices,
         error_messages={"invalid_choice": _INVALID_CHOICE},
         widget=forms.HiddenInput,
     )

@@ -17,9 +17,16 @@ from django.utils.translation import gettext_lazy
 
 from giamngheo.forms import BootstrapFormMixin, DateInput
 from households import access, services
-from households.classification import get_standard
-from households.models import Assessment, Household, Member, Quarter, ReviewRound, Ward
-from households.roster import ROSTER_INDICATORS
+from households.classification import get_standard, standards
+from households.models import (
+    DEPRIVATION_COLUMNS,
+    Assessment,
+    Household,
+    Member,
+    Quarter,
+    ReviewRound,
+    Ward,
+)
 from households.services.registry import roster_problems
 
 # The most members one household's form takes (a bound on the work a request can cause).
@@ -251,7 +258,12 @@ class HouseholdArchiveForm(BootstrapFormMixin, forms.Form):
 
 
 class AssessmentAdminForm(forms.ModelForm):
-    """The survey as the admin enters it; the result is computed, never typed."""
+    """The survey as the admin enters it; the result is computed, never typed.
+
+    A saved survey shows the indicators of its round's standard; a new one every deprivation
+    column, and refuses a ticked indicator the chosen round's standard does not have.
+    Indicators derived from the members are shown, not entered.
+    """
 
     class Meta:
         model = Assessment
@@ -259,17 +271,13 @@ class AssessmentAdminForm(forms.ModelForm):
             "household",
             "round",
             "income_per_capita",
-            *(key for key in get_standard("2016-2020").indicator_keys),
+            *DEPRIVATION_COLUMNS,
             "household_type",
             "causes",
             "needs",
             "expected_to_escape",
             "notes",
         ]
-        help_texts = {
-            key: gettext_lazy("Derived from the members; edit the roster to change it.")
-            for key in ROSTER_INDICATORS
-        }
         error_messages = {
             "income_per_capita": {
                 "invalid": gettext_lazy(
@@ -283,13 +291,28 @@ class AssessmentAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # The admin builds this form with only the fields the user may change (none for a
         # reader, who sees the others read-only): touch only the fields it has.
-        disabled = list(ROSTER_INDICATORS)
         if self.instance.pk:
+            standard = get_standard(self.instance.round.standard)
+            derived = set(standard.derived_keys)
+            for name in set(DEPRIVATION_COLUMNS) - set(standard.indicator_keys):
+                self.fields.pop(name, None)
+            for indicator in standard.indicators:
+                if indicator.key in self.fields:
+                    self.fields[indicator.key].label = indicator.label
             # A survey belongs to its household and round; record another one instead.
-            disabled += ["household", "round"]
+            disabled = [*derived, "household", "round"]
+        else:
+            # Derived under every standard; one a standard derives is ignored by the save.
+            derived = set.intersection(*(set(s.derived_keys) for s in standards().values()))
+            disabled = list(derived)
         for name in disabled:
             if name in self.fields:
                 self.fields[name].disabled = True
+        for name in derived:
+            if name in self.fields:
+                self.fields[name].help_text = gettext_lazy(
+                    "Derived from the members; edit the roster to change it."
+                )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -301,6 +324,18 @@ class AssessmentAdminForm(forms.ModelForm):
             raise ValidationError(
                 {"round": _("Open an ad-hoc review from the household's page in the workspace.")}
             )
+        if review_round:
+            standard = get_standard(review_round.standard)
+            foreign = [
+                name
+                for name in DEPRIVATION_COLUMNS
+                if data.get(name) and name not in standard.indicator_keys
+            ]
+            if foreign:
+                raise ValidationError(
+                    _("Not an indicator of the round's poverty standard (%(standard)s): %(keys)s")
+                    % {"standard": standard.name, "keys": ", ".join(foreign)}
+                )
         if household and review_round and data.get("income_per_capita") is not None:
             # Run the same derivation and classification the service will run, so a
             # problem (e.g. an empty roster) shows on the form instead of failing the save.
@@ -325,7 +360,7 @@ class AssessmentAdminForm(forms.ModelForm):
             deprivations={
                 key: bool(data.get(key))
                 for key in standard.indicator_keys
-                if key not in ROSTER_INDICATORS
+                if key not in standard.derived_keys
             },
             household_type=data.get("household_type", ""),
             causes=data.get("causes", ()),

@@ -6,6 +6,7 @@ roster-derived indicators in `households.roster` (pure), and every write in
 """
 
 from households.models.assessments import (
+    DEPRIVATION_COLUMNS,
     EDITABLE_STATES,
     AreaChoice,
     Assessment,
@@ -27,11 +28,19 @@ from households.models.registry import (
     national_id_validator,
     phone_validator,
 )
+from households.models.standards import (
+    RuleChoice,
+    Standard,
+    StandardDimension,
+    StandardIndicator,
+    StandardLine,
+)
 from households.models.standing import OPEN_END, StandingSpan
 from households.models.units import District, Quarter, Ward, WardQuerySet
 from households.models.users import User, household_scope, ward_scope
 
 __all__ = [
+    "DEPRIVATION_COLUMNS",
     "EDITABLE_STATES",
     "OPEN_END",
     "AreaChoice",
@@ -50,6 +59,11 @@ __all__ = [
     "ReviewEvent",
     "ReviewRound",
     "ReviewState",
+    "RuleChoice",
+    "Standard",
+    "StandardDimension",
+    "StandardIndicator",
+    "StandardLine",
     "StandingSpan",
     "SupportNeed",
     "User",

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from households.classification import DEFAULT_STANDARD, STANDARDS, Area, PoorGroup, Status
+from households.classification import Area, PoorGroup, Status, get_standard, standards
 from households.models.reference import PovertyCause, SupportNeed
 from households.models.registry import Household
 from households.models.users import User
@@ -39,11 +39,28 @@ class AreaChoice(models.TextChoices):
     RURAL = Area.RURAL.value, Area.RURAL.label
 
 
-_INDICATOR_LABELS = {i.key: i.label for i in STANDARDS[DEFAULT_STANDARD].indicators}
+# The columns an assessment records deprivations in: every indicator of every standard names
+# one (`StandardIndicator.key`, checked by a constraint there). See `Assessment`.
+DEPRIVATION_COLUMNS = (
+    "health_access",
+    "health_insurance",
+    "adult_education",
+    "child_school_attendance",
+    "housing_quality",
+    "housing_area",
+    "water_source",
+    "sanitation",
+    "telecom",
+    "information_assets",
+    "employment",
+    "dependants",
+    "nutrition",
+)
 
 
 def _standard_choices() -> list[tuple[str, Any]]:
-    return [(code, standard.name) for code, standard in STANDARDS.items()]
+    """The standards of the database (`households.standards`), for forms."""
+    return [(code, standard.name) for code, standard in standards().items()]
 
 
 class ReviewRound(models.Model):
@@ -63,7 +80,10 @@ class ReviewRound(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PERIODIC)
     name = models.CharField(_("name"), max_length=200)
-    standard = models.CharField(_("poverty standard"), max_length=20, choices=_standard_choices)
+    # The code of a `Standard`; its choices are read from the database by the forms
+    # (`_standard_choices`), not declared here: the system checks would read them before
+    # `migrate` has made the table. `clean` refuses an unknown code.
+    standard = models.CharField(_("poverty standard"), max_length=20)
     reference_date = models.DateField(
         _("reference date"), help_text=_("Ages and health-insurance cards are judged on this date.")
     )
@@ -93,8 +113,15 @@ class ReviewRound(models.Model):
         return self.name
 
     def clean(self) -> None:
-        standard = STANDARDS.get(self.standard)
-        if standard is None or self.year is None:
+        if not self.standard:
+            return
+        try:
+            standard = get_standard(self.standard)
+        except ValueError:
+            raise ValidationError(
+                {"standard": _("Choose a poverty standard from the list.")}
+            ) from None
+        if self.year is None:
             return
         last_year = standard.valid_to.year if standard.valid_to else 9999
         if not standard.valid_from.year <= self.year <= last_year:
@@ -138,6 +165,15 @@ def minutes_upload_path(instance: Assessment, filename: str) -> str:
 class Assessment(models.Model):
     """One household's review in one round: the survey, and the result the engine gave.
 
+    Deprivations are one boolean column per indicator concept (`DEPRIVATION_COLUMNS`), shared
+    by every standard that measures it: 2016–2020's ten, and the three 2022–2025 added
+    (employment, dependants, nutrition); the other nine of 2022–2025 measure the same thing as
+    a 2016–2020 indicator and reuse its column, with the wording and threshold of the round's
+    standard (`StandardIndicator`). A column stays False on an assessment whose standard does
+    not have that indicator, so a count over several standards needs no condition on the
+    standard. Only the indicators of the round's standard are counted (`deprivation_count`)
+    and shown. A standard measuring a new concept adds a column here and in its migration.
+
     The result fields (status, poor group, deprivation count, explanation) are written only by
     `households.services.assessment_save`, which calls `households.classification.classify`.
     The review fields (state, meeting, posting, decision) are written only by the review
@@ -177,20 +213,22 @@ class Assessment(models.Model):
         ],
     )
 
-    # The ten deprivation indicators of Decision 59/2015/QĐ-TTg: field names are the engine's
-    # keys and labels its official wording.
-    health_access = models.BooleanField(_INDICATOR_LABELS["health_access"], default=False)
-    health_insurance = models.BooleanField(_INDICATOR_LABELS["health_insurance"], default=False)
-    adult_education = models.BooleanField(_INDICATOR_LABELS["adult_education"], default=False)
-    child_school_attendance = models.BooleanField(
-        _INDICATOR_LABELS["child_school_attendance"], default=False
-    )
-    housing_quality = models.BooleanField(_INDICATOR_LABELS["housing_quality"], default=False)
-    housing_area = models.BooleanField(_INDICATOR_LABELS["housing_area"], default=False)
-    water_source = models.BooleanField(_INDICATOR_LABELS["water_source"], default=False)
-    sanitation = models.BooleanField(_INDICATOR_LABELS["sanitation"], default=False)
-    telecom = models.BooleanField(_INDICATOR_LABELS["telecom"], default=False)
-    information_assets = models.BooleanField(_INDICATOR_LABELS["information_assets"], default=False)
+    # The deprivation indicators (`DEPRIVATION_COLUMNS`): field names are the indicator keys;
+    # the wording shown is the round's standard's, these names only label the columns.
+    health_access = models.BooleanField(_("Access to health services"), default=False)
+    health_insurance = models.BooleanField(_("Health insurance"), default=False)
+    adult_education = models.BooleanField(_("Adult education level"), default=False)
+    child_school_attendance = models.BooleanField(_("School attendance of children"), default=False)
+    housing_quality = models.BooleanField(_("Housing quality"), default=False)
+    housing_area = models.BooleanField(_("Housing area per person"), default=False)
+    water_source = models.BooleanField(_("Domestic water source"), default=False)
+    sanitation = models.BooleanField(_("Hygienic latrine"), default=False)
+    telecom = models.BooleanField(_("Use of telecommunication services"), default=False)
+    information_assets = models.BooleanField(_("Assets for access to information"), default=False)
+    # Added by the 2022–2025 standard (Decree 07/2021/NĐ-CP, REFERENCE.md §7).
+    employment = models.BooleanField(_("Employment"), default=False)
+    dependants = models.BooleanField(_("Dependants in the household"), default=False)
+    nutrition = models.BooleanField(_("Nutrition"), default=False)
     derived_reasons = models.JSONField(
         _("indicators derived from the roster"), default=dict, blank=True, editable=False
     )
@@ -319,12 +357,14 @@ class Assessment(models.Model):
                 violation_error_message=_("The number of people attending is too large."),
             ),
             models.CheckConstraint(
-                condition=Q(deprivation_count__lte=10), name="assessment_deprivation_count_range"
+                condition=Q(deprivation_count__lte=len(DEPRIVATION_COLUMNS)),
+                name="assessment_deprivation_count_range",
             ),
+            # Only a poor household has a group, N1 or N2; a standard of the Decree 07/2021
+            # rule gives none (the engine decides which, by the standard's rule).
             models.CheckConstraint(
-                condition=(Q(status="poor") & Q(poor_group__in=["N1", "N2"]))
-                | (~Q(status="poor") & Q(poor_group="")),
-                name="assessment_poor_group_iff_poor",
+                condition=(Q(status="poor") & Q(poor_group__in=["N1", "N2"])) | Q(poor_group=""),
+                name="assessment_poor_group_only_if_poor",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=PovertyStatus.values), name="assessment_status_valid"
@@ -383,8 +423,6 @@ class Assessment(models.Model):
 
     @property
     def deprivations(self) -> frozenset[str]:
-        from households.classification import get_standard
-
         keys = get_standard(self.round.standard).indicator_keys
         return frozenset(key for key in keys if getattr(self, key))
 

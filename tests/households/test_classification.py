@@ -17,6 +17,7 @@ from django.apps import apps
 from django.utils import translation
 from django.utils.functional import Promise
 
+from households import classification
 from households.classification import (
     DEFAULT_STANDARD,
     STANDARD_2016_2020,
@@ -33,6 +34,9 @@ from households.classification import (
     get_standard,
     standard_for_date,
 )
+
+# Under Django the engine's standards are the database's (households.standards).
+pytestmark = pytest.mark.django_db
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -424,7 +428,7 @@ def test_unknown_indicator_keys_are_listed(deprivations: object, listed: str) ->
         _classify("urban", 1_000_000, deprivations)
 
 
-@pytest.mark.parametrize("code", ["2022-2025", "", None, "2016-2020 "])
+@pytest.mark.parametrize("code", ["2011-2015", "", None, "2016-2020 "])
 def test_unknown_standard_is_rejected(code: object) -> None:
     with pytest.raises(ValueError, match="Unknown poverty standard"):
         classify(area="urban", income_per_capita=1, deprivations=[], standard=code)  # type: ignore[arg-type]
@@ -432,10 +436,10 @@ def test_unknown_standard_is_rejected(code: object) -> None:
         get_standard(code)  # type: ignore[arg-type]
 
 
-def test_registry_holds_only_the_2016_2020_standard() -> None:
+def test_registry_holds_the_standards_of_the_database() -> None:
     assert DEFAULT_STANDARD == "2016-2020"
-    assert list(STANDARDS) == ["2016-2020"]
-    assert get_standard("2016-2020") is STANDARD_2016_2020
+    assert list(STANDARDS) == ["2016-2020", "2022-2025", "2026", "2027-2030"]
+    assert get_standard("2016-2020") == STANDARD_2016_2020
 
 
 def test_2016_2020_standard_data() -> None:
@@ -525,8 +529,9 @@ def test_classify_accepts_a_standard_object() -> None:
 
 
 def test_a_registered_standard_is_found_by_code_and_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    std = _stand_in_standard()
-    monkeypatch.setitem(STANDARDS, std.code, std)
+    std = _stand_in_standard(valid_from=date(2031, 1, 1))
+    only_2016_and_stand_in = {STANDARD_2016_2020.code: STANDARD_2016_2020, std.code: std}
+    monkeypatch.setattr(classification, "_source", lambda: only_2016_and_stand_in)
 
     result = classify(
         area="urban", income_per_capita=2_400_000, deprivations=["employment"], standard="test-2030"
@@ -540,6 +545,8 @@ def test_a_registered_standard_is_found_by_code_and_date(monkeypatch: pytest.Mon
         standard_for_date(date(2015, 12, 31))
     with pytest.raises(ValueError, match="in force on 01/01/2022"):
         standard_for_date(date(2022, 1, 1))
+    with pytest.raises(ValueError, match="in force on 31/12/2030"):
+        standard_for_date(date(2030, 12, 31))
 
 
 @pytest.mark.parametrize(
