@@ -441,15 +441,19 @@ def indicators_by_key() -> dict[str, Indicator]:
     return found
 
 
-def dimensions_by_key() -> dict[str, tuple[Dimension, frozenset[str]]]:
+def dimensions_by_key() -> dict[str, tuple[Dimension, tuple[str, ...]]]:
     """Every dimension of every standard by key, with the keys of its indicators in any
-    standard; the label is the latest standard's."""
-    found: dict[str, tuple[Dimension, frozenset[str]]] = {}
+    standard (the earliest standard's first); the label is the latest standard's."""
+    found: dict[str, tuple[Dimension, tuple[str, ...]]] = {}
     for standard in sorted(standards().values(), key=lambda s: s.valid_from):
         for dimension in standard.dimensions:
-            keys = {i.key for i in standard.indicators if i.dimension == dimension.key}
-            before = found.get(dimension.key, (dimension, frozenset()))[1]
-            found[dimension.key] = (dimension, before | keys)
+            before = found.get(dimension.key, (dimension, ()))[1]
+            added = [
+                i.key
+                for i in standard.indicators
+                if i.dimension == dimension.key and i.key not in before
+            ]
+            found[dimension.key] = (dimension, (*before, *added))
     return found
 
 

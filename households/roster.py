@@ -73,7 +73,6 @@ DECISION_59_RULES: Mapping[str, RosterRule] = {
     "child_school_attendance": RosterRule.SCHOOL_5_TO_14,
     "adult_education": RosterRule.ADULT_EDUCATION_BORN_1986,
 }
-ROSTER_INDICATORS = tuple(DECISION_59_RULES)
 
 
 @dataclass(frozen=True)

@@ -420,9 +420,9 @@ _ROW_FIELDS = ("id", "household_id", "status", "poor_group", "state", "income_pe
 def _deprived_in_dimension(dimension: str) -> Q:
     """An assessment deprived in any indicator of `dimension` under any standard (a column a
     standard does not have stays False: `Assessment`); nothing if unknown."""
-    _dimension, keys = dimensions_by_key().get(dimension, (None, frozenset()))
+    _dimension, keys = dimensions_by_key().get(dimension, (None, ()))
     condition = Q(pk__in=[])
-    for key in sorted(keys):
+    for key in keys:
         condition |= Q(**{key: True})
     return condition
 
@@ -682,7 +682,7 @@ def causes_and_needs(
 
 
 def assessment_dimensions(assessment: Assessment) -> list[DimensionRow]:
-    """The indicators under the five dimensions of Decision 59/2015, in the official order:
+    """The indicators of the round's standard under its dimensions, in the official order:
     the household page and the household's profile sheet show the same grouping."""
     standard = get_standard(assessment.round.standard)
     reasons = assessment.derived_reasons or {}

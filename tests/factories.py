@@ -9,6 +9,7 @@ from typing import Any
 from django.db import connection
 
 from households import services
+from households.classification import standard_for_date
 from households.models import (
     Assessment,
     Household,
@@ -31,7 +32,10 @@ def make_user(username: str, *, role: str, ward: Ward | None = None, **extra: An
     return user
 
 
-def make_round(year: int = 2017, *, kind: str = ReviewRound.Kind.PERIODIC) -> ReviewRound:
+def make_round(
+    year: int = 2017, *, kind: str = ReviewRound.Kind.PERIODIC, standard: str | None = None
+) -> ReviewRound:
+    """The year's round, under the standard in force that year unless `standard` is given."""
     existing = ReviewRound.objects.filter(year=year, kind=kind).first()
     if existing:
         return existing
@@ -42,7 +46,7 @@ def make_round(year: int = 2017, *, kind: str = ReviewRound.Kind.PERIODIC) -> Re
         name=f"Rà soát định kỳ năm {year}"
         if kind == ReviewRound.Kind.PERIODIC
         else f"Rà soát thường xuyên {year}",
-        standard="2016-2020",
+        standard=standard or standard_for_date(datetime.date(year, 1, 1)).code,
         # A periodic review runs from September; an ad-hoc one all year (Circular 17 Art. 4).
         reference_date=datetime.date(year, 9 if periodic else 1, 1),
         starts_on=datetime.date(year, 9 if periodic else 1, 1),

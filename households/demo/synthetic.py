@@ -83,7 +83,6 @@ from households.models import (
     Ward,
 )
 from households.models.registry import fold_name
-from households.roster import ROSTER_INDICATORS
 from households.services.assessments import RECORD_LANGUAGE, assessment_apply_result
 from households.services.registry import MEMBER_FIELDS
 from programs.models import Benefit, HouseholdAssignment, Loan, LoanCheck, Programme
@@ -438,8 +437,9 @@ def _assessment(
         updated_at=ctx.now,
     )
     deprived = set(survey.deprivations)
-    for key in get_standard(review_round.standard).indicator_keys:
-        if key not in ROSTER_INDICATORS:
+    standard = get_standard(review_round.standard)
+    for key in standard.indicator_keys:
+        if key not in standard.derived_keys:
             setattr(assessment, key, key in deprived)
     assessment_apply_result(assessment, [m.roster() for m in planned.members])
     if not adhoc:

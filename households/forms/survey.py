@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from giamngheo.formatting import format_vnd
 from giamngheo.forms import BootstrapFormMixin, DateInput
-from households.classification import PovertyStandard
+from households.classification import PovertyStandard, get_standard
 from households.models import (
     Assessment,
     PovertyCause,
@@ -29,7 +29,7 @@ from households.models import (
     ReviewRound,
     SupportNeed,
 )
-from households.roster import ROSTER_INDICATORS, DerivedIndicator
+from households.roster import DerivedIndicator
 from households.services.assessments import parse_income
 
 
@@ -132,7 +132,7 @@ class SurveyForm(BootstrapFormMixin, forms.Form):
         for indicator in standard.indicators:
             field = forms.BooleanField(label=indicator.label, required=False)  # type: ignore[arg-type]
             field.widget.attrs["class"] = "form-check-input"
-            if indicator.key in ROSTER_INDICATORS:
+            if indicator.key in standard.derived_keys:
                 # Decided by the members: shown as derived; a disabled field ignores the POST.
                 field.disabled = True
                 derived_indicator = self.derived.get(indicator.key)
@@ -159,11 +159,11 @@ class SurveyForm(BootstrapFormMixin, forms.Form):
         return {
             key: bool(self.cleaned_data.get(key))
             for key in self.standard.indicator_keys
-            if key not in ROSTER_INDICATORS
+            if key not in self.standard.derived_keys
         }
 
     def dimension_groups(self) -> list[DimensionGroup]:
-        """The ten indicators under their five dimensions, in the standard's order."""
+        """The standard's indicators under its dimensions, in the standard's order."""
         groups = []
         for dimension in self.standard.dimensions:
             rows = tuple(
@@ -171,7 +171,7 @@ class SurveyForm(BootstrapFormMixin, forms.Form):
                     field=self[indicator.key],
                     threshold_text=indicator.threshold_text,
                     derived=self.derived.get(indicator.key)
-                    if indicator.key in ROSTER_INDICATORS
+                    if indicator.key in self.standard.derived_keys
                     else None,
                 )
                 for indicator in self.standard.indicators
@@ -191,7 +191,8 @@ class SurveyForm(BootstrapFormMixin, forms.Form):
             "notes": assessment.notes,
         }
         # The roster indicators are shown as derived today, as the save will derive them.
-        for key in assessment.deprivations - set(ROSTER_INDICATORS):
+        derived = get_standard(assessment.round.standard).derived_keys
+        for key in assessment.deprivations - derived:
             initial[key] = True
         return initial
 

@@ -1,4 +1,4 @@
-"""Recording a household's survey and classifying it (Decision 59/2015/QĐ-TTg)."""
+"""Recording a household's survey and classifying it under the round's poverty standard."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from giamngheo.formatting import parse_vnd
 from households.classification import classify, get_standard
 from households.models import (
+    DEPRIVATION_COLUMNS,
     EDITABLE_STATES,
     Assessment,
     Household,
@@ -24,7 +25,7 @@ from households.models import (
     SupportNeed,
     User,
 )
-from households.roster import ROSTER_INDICATORS, RosterMember, derive_indicators, roster_member
+from households.roster import RosterMember, derive_indicators, roster_member, rules_of
 from households.services.locking import check_and_bump_version
 
 # Stored explanations are part of the official record, so they are written in the
@@ -59,20 +60,26 @@ def roster_of(household: Household) -> list[RosterMember]:
 def assessment_apply_result(assessment: Assessment, roster: Iterable[RosterMember]) -> None:
     """Derive the roster indicators and classify, writing the result onto `assessment`.
 
-    Does not save: `assessment_save` saves, and the demo seeder saves in bulk.
-    Decision 59/2015/QĐ-TTg Art. 2 via `classify`; indicators per REFERENCE.md §1.4.
+    Under the round's standard: its indicators derived from the members (`households.roster`),
+    its rule and lines (`classify`); a deprivation column the standard does not have is set
+    False (`Assessment`). Does not save: `assessment_save` saves, and the demo seeder saves in
+    bulk.
     """
     household = assessment.household
     review_round = assessment.round
     standard = get_standard(review_round.standard)
     with translation.override(RECORD_LANGUAGE):
         try:
-            derived = derive_indicators(roster, on=review_round.reference_date)
+            derived = derive_indicators(
+                roster, on=review_round.reference_date, rules=rules_of(standard)
+            )
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
         for key, indicator in derived.items():
             setattr(assessment, key, indicator.deprived)
         assessment.derived_reasons = {key: d.reason for key, d in derived.items()}
+        for column in set(DEPRIVATION_COLUMNS) - set(standard.indicator_keys):
+            setattr(assessment, column, False)
         result = classify(
             area=household.ward.area,
             income_per_capita=assessment.income_per_capita,
@@ -174,7 +181,7 @@ def assessment_save(
     check_and_bump_version(assessment, expected_version)
     assessment.income_per_capita = parse_income(income_per_capita)
     for key in standard.indicator_keys:
-        if key not in ROSTER_INDICATORS:
+        if key not in standard.derived_keys:
             setattr(assessment, key, key in deprived)
     assessment.household_type = household_type
     assessment.expected_to_escape = expected_to_escape

@@ -461,7 +461,7 @@ def assessment_open_adhoc(
         household=household,
         round=round,
         income_per_capita=base.income_per_capita if base else 0,
-        deprivations={key: getattr(base, key) for key in _indicator_keys(base)} if base else (),
+        deprivations=_carried_over(base, round) if base else (),
         household_type=base.household_type if base else "",
         causes=list(base.causes.all()) if base else (),
         needs=list(base.needs.all()) if base else (),
@@ -474,7 +474,15 @@ def assessment_open_adhoc(
     )
 
 
-def _indicator_keys(assessment: Assessment) -> tuple[str, ...]:
+def _carried_over(base: Assessment, round: ReviewRound) -> dict[str, bool]:
+    """The recognised survey's answers to the indicators the new round's standard also has
+    (one column, one concept: `Assessment`); an indicator new to that standard starts
+    unticked, one it dropped is left behind."""
     from households.classification import get_standard
 
-    return get_standard(assessment.round.standard).indicator_keys
+    before = set(get_standard(base.round.standard).indicator_keys)
+    return {
+        key: getattr(base, key)
+        for key in get_standard(round.standard).indicator_keys
+        if key in before
+    }

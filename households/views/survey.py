@@ -24,7 +24,7 @@ from households import access, services, standing
 from households.classification import get_standard
 from households.forms.survey import AdhocReviewForm, SurveyForm
 from households.models import Assessment, Household, RequestKind, ReviewEvent, ReviewRound
-from households.roster import DerivedIndicator, RosterMember, derive_indicators
+from households.roster import DerivedIndicator, RosterMember, derive_indicators, rules_of
 from households.views.registry import refuse_archived
 
 SUBMIT = "submit"
@@ -64,8 +64,12 @@ def _round(value: Any, rounds: QuerySet[ReviewRound]) -> ReviewRound | None:
 
 
 def _derived(roster: list[RosterMember], review_round: ReviewRound) -> dict[str, DerivedIndicator]:
-    """The roster indicators on the round's reference date, each with the members who cause it."""
-    return derive_indicators(roster, on=review_round.reference_date) if roster else {}
+    """The roster indicators of the round's standard on its reference date, each with the
+    members who cause it."""
+    if not roster:
+        return {}
+    rules = rules_of(get_standard(review_round.standard))
+    return derive_indicators(roster, on=review_round.reference_date, rules=rules)
 
 
 def _survey_form(

@@ -95,3 +95,56 @@ def test_adult_education(birth_year: int, education: str, attends: bool, deprive
 def test_an_empty_roster_is_an_error() -> None:
     with pytest.raises(ValueError, match="Hộ chưa có thành viên nào"):
         derive_indicators([], on=ON)
+
+
+# --- The rules a standard names (Decree 07/2021/NĐ-CP from 2022: UNCONFIRMED ages) ---------
+
+RULES_2022 = {"health_insurance": "insurance_6_plus", "child_school_attendance": "school_3_to_15"}
+ON_2025 = datetime.date(2025, 9, 1)
+
+
+def test_only_the_indicators_the_standard_derives_are_derived() -> None:
+    derived = derive_indicators(
+        [adult(birth_year=1995, education_level="none")], on=ON_2025, rules=RULES_2022
+    )
+
+    # Born 1995 without lower-secondary school: deprived under 2016–2020, but 2022's adult
+    # education indicator is the officer's, not the roster's.
+    assert {key: d.deprived for key, d in derived.items()} == {
+        "health_insurance": False,
+        "child_school_attendance": False,
+    }
+
+
+@pytest.mark.parametrize(
+    ("child_year", "attends", "deprived"),
+    [
+        (2023, False, False),  # 2 on 01/09/2025: too young
+        (2022, False, True),  # 3 → counted from 2022 on (5 under Decision 59/2015)
+        (2022, True, False),
+        (2010, False, True),  # 15
+        (2009, False, False),  # 16 → no longer counted
+    ],
+)
+def test_school_attendance_from_2022_covers_ages_3_to_15(
+    child_year: int, attends: bool, deprived: bool
+) -> None:
+    child = adult(
+        name="Lê Thị Bé",
+        birth_year=child_year,
+        attends_school=attends,
+        education_level="none",
+        health_insurance_number="TE1",
+    )
+    result = derive_indicators([adult(), child], on=ON_2025, rules=RULES_2022)
+
+    assert result["child_school_attendance"].deprived is deprived
+    if deprived:
+        assert result["child_school_attendance"].reason.startswith(
+            "Trẻ em từ 3 đến 15 tuổi không đi học: Lê Thị Bé ("
+        )
+
+
+def test_an_unknown_rule_is_an_error() -> None:
+    with pytest.raises(ValueError, match="school_4_to_9"):
+        derive_indicators([adult()], on=ON, rules={"child_school_attendance": "school_4_to_9"})
