@@ -46,8 +46,10 @@ from households.models import (
     StandardIndicator,
     StandardLine,
     SupportNeed,
+    UnitMerger,
     User,
     Ward,
+    WardKindPeriod,
     _standard_choices,
 )
 from households.services.deletion import assessment_delete, assessment_is_deletable
@@ -172,7 +174,16 @@ class QuarterInline(admin.TabularInline):
 
 @admin.register(Ward)
 class WardAdmin(FoldedSearchMixin, admin.ModelAdmin):
-    list_display = ["name", "kind", "area_label", "district", "code", "household_count"]
+    list_display = [
+        "name",
+        "kind",
+        "area_label",
+        "district",
+        "code",
+        "valid_from",
+        "valid_to",
+        "household_count",
+    ]
     list_filter = ["kind", "district"]
     search_fields = ["name"]
     inlines = [QuarterInline]
@@ -192,6 +203,33 @@ class WardAdmin(FoldedSearchMixin, admin.ModelAdmin):
     @admin.display(description=_("households"), ordering="household_total")
     def household_count(self, obj: Ward) -> int:
         return obj.household_total  # type: ignore[attr-defined]
+
+
+class UnitHistoryAdmin(admin.ModelAdmin):
+    """Mergers and earlier kinds are facts changed by data migration (`households.units` keeps
+    them in memory): shown here, never edited."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(UnitMerger)
+class UnitMergerAdmin(UnitHistoryAdmin):
+    list_display = ["predecessor", "successor", "effective_from", "basis"]
+    list_filter = ["effective_from", "successor"]
+    list_select_related = ["predecessor", "successor"]
+
+
+@admin.register(WardKindPeriod)
+class WardKindPeriodAdmin(UnitHistoryAdmin):
+    list_display = ["ward", "kind", "valid_from", "valid_to", "basis"]
+    list_select_related = ["ward"]
 
 
 @admin.register(Quarter)

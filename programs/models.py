@@ -367,6 +367,15 @@ class Benefit(models.Model):
         related_name="benefits",
         verbose_name=_("member"),
     )
+    # The ward or commune the benefit was given in: the household's unit on its date
+    # (`households.units.made_in`), kept when the household moves or its unit is merged.
+    ward = models.ForeignKey(
+        Ward,
+        on_delete=models.PROTECT,
+        related_name="benefits",
+        verbose_name=_("ward / commune"),
+        editable=False,
+    )
     date = models.DateField(_("date"))
     amount = models.PositiveBigIntegerField(_("amount (VND)"), null=True, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from households import units
 from households.access import can_oversee
 from households.models import Assessment, Household, Member, User, Ward
 from programs import access, selectors
@@ -139,6 +140,7 @@ def benefit_record(
     benefit = Benefit(
         programme=programme,
         household=household,
+        ward_id=units.made_in(household.ward_id, date),
         member=member,
         date=date,
         amount=amount,
@@ -201,6 +203,7 @@ def loan_record(
     benefit = Benefit(
         programme=programme,
         household=household,
+        ward_id=units.made_in(household.ward_id, date),
         member=member,
         date=date,
         amount=amount,
@@ -518,6 +521,7 @@ def benefits_record_bulk(
         Benefit(
             programme=programme,
             household=household,
+            ward_id=units.made_in(household.ward_id, date),
             member=member,
             date=date,
             amount=amount,

@@ -11,13 +11,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test.utils import override_settings
 from django.utils import translation
 
-from households import standards
+from households import standards, units
 from households.models import User, Ward
 from tests.factories import PASSWORD, make_user
 
@@ -60,6 +61,23 @@ def _poverty_standards(request: pytest.FixtureRequest) -> None:
         standards.clear_cache()
         standards.registry()
         _standards_read_at[:] = [standards.changes]
+
+
+@pytest.fixture(autouse=True)
+def _unit_successions(request: pytest.FixtureRequest) -> Iterator[None]:
+    # `households.units` keeps the successions of units in memory, as a server does from its
+    # first request: each database test reads its database's before it starts (a test's own
+    # mergers are rolled back with it), so no query count includes them.
+    units.forget()
+    if request.node.get_closest_marker("django_db") is None:
+        uses = [name for name in ("transactional_db", "db") if name in request.fixturenames]
+        if not uses:
+            yield
+            return
+        request.getfixturevalue(uses[0])
+    units.successions()
+    yield
+    units.forget()
 
 
 @pytest.fixture

@@ -23,7 +23,17 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 # Reference data loaded by migrations, compared without primary keys (they may be renumbered).
 REFERENCE_TABLES = {
     "households.District": ("code", "name", "province"),
-    "households.Ward": ("code", "name", "name_folded", "kind", "display_order", "district__code"),
+    "households.Ward": (
+        "code",
+        "name",
+        "name_folded",
+        "kind",
+        "display_order",
+        "district__code",
+        "valid_from",
+        "valid_to",
+    ),
+    "households.UnitMerger": ("predecessor__code", "successor__code", "effective_from", "basis"),
     "households.Quarter": ("ward__code", "name", "kind", "display_order"),
     "households.PovertyCause": ("code", "name", "name_en", "display_order"),
     "households.SupportNeed": ("code", "name", "name_en", "display_order"),

@@ -289,6 +289,7 @@ def _loan(programme: Programme, household: Household) -> Loan:
     benefit = Benefit.objects.create(
         programme=programme,
         household=household,
+        ward_id=household.ward_id,
         date=datetime.date(2017, 10, 2),
         amount=30_000_000,
         reference=f"NHCS-{household.code}",

@@ -44,7 +44,7 @@ from django.db.models import ForeignObjectRel, Max
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from households import review_rules, standing
+from households import review_rules, standing, units
 from households.classification import get_standard
 from households.demo import programs as demo_programs
 from households.demo.adhoc import ADDITION_DATES, ESCAPE_DATES
@@ -585,6 +585,7 @@ BENEFIT_COLUMNS = (
     "id",
     "programme_id",
     "household_id",
+    "ward_id",
     "member_id",
     "date",
     "amount",
@@ -697,6 +698,7 @@ class _ChunkDeliveries(demo_programs._Deliveries):
                 benefit,
                 self.programmes[code].pk,
                 household.pk,
+                units.made_in(household.ward_id, day),
                 member.pk if member else None,
                 day,
                 amount,

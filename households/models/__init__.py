@@ -36,7 +36,14 @@ from households.models.standards import (
     StandardLine,
 )
 from households.models.standing import OPEN_END, StandingSpan
-from households.models.units import District, Quarter, Ward, WardQuerySet
+from households.models.units import (
+    District,
+    Quarter,
+    UnitMerger,
+    Ward,
+    WardKindPeriod,
+    WardQuerySet,
+)
 from households.models.users import User, household_scope, ward_scope
 
 __all__ = [
@@ -66,8 +73,10 @@ __all__ = [
     "StandardLine",
     "StandingSpan",
     "SupportNeed",
+    "UnitMerger",
     "User",
     "Ward",
+    "WardKindPeriod",
     "WardQuerySet",
     "_standard_choices",
     "household_code_validator",

@@ -7,11 +7,12 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from giamngheo.formatting import parse_vnd
+from households import units
 from households.classification import classify, get_standard
 from households.models import (
     DEPRIVATION_COLUMNS,
@@ -24,6 +25,7 @@ from households.models import (
     ReviewState,
     SupportNeed,
     User,
+    Ward,
 )
 from households.roster import RosterMember, derive_indicators, roster_member, rules_of
 from households.services.locking import check_and_bump_version
@@ -65,7 +67,6 @@ def assessment_apply_result(assessment: Assessment, roster: Iterable[RosterMembe
     False (`Assessment`). Does not save: `assessment_save` saves, and the demo seeder saves in
     bulk.
     """
-    household = assessment.household
     review_round = assessment.round
     standard = get_standard(review_round.standard)
     with translation.override(RECORD_LANGUAGE):
@@ -81,7 +82,7 @@ def assessment_apply_result(assessment: Assessment, roster: Iterable[RosterMembe
         for column in set(DEPRIVATION_COLUMNS) - set(standard.indicator_keys):
             setattr(assessment, column, False)
         result = classify(
-            area=household.ward.area,
+            area=assessment_area(assessment),
             income_per_capita=assessment.income_per_capita,
             deprivations={key: getattr(assessment, key) for key in standard.indicator_keys},
             standard=standard,
@@ -91,6 +92,25 @@ def assessment_apply_result(assessment: Assessment, roster: Iterable[RosterMembe
         assessment.deprivation_count = result.deprivation_count
         assessment.area = result.area.value
         assessment.explanation = str(result.explanation)
+
+
+def assessment_unit(household: Household, review_round: ReviewRound) -> Ward:
+    """The unit a new survey of `household` in `review_round` is made in: the household's unit
+    on the day it is made (`households.units.made_on`), a merged unit's successor from the day
+    of the merger (issue 12). Kept on the assessment (`Assessment.ward`) once created."""
+    unit = units.made_in(household.ward_id, units.made_on(review_round))
+    return household.ward if unit == household.ward_id else Ward.objects.get(pk=unit)
+
+
+def assessment_area(assessment: Assessment) -> str:
+    """The area whose income lines classify `assessment`: its unit's on the day it was made
+    (`Ward.area_on`, the one rule; a survey not yet saved is made today, in the household's
+    unit that day)."""
+    created = assessment.created_at
+    day = units.made_on(assessment.round, timezone.localdate(created) if created else None)
+    household = assessment.household
+    same = assessment.ward_id is None or assessment.ward_id == household.ward_id
+    return (household.ward if same else assessment.ward).area_on(day).value
 
 
 def ensure_editable(assessment: Assessment) -> None:
@@ -166,7 +186,10 @@ def assessment_save(
     created = assessment is None
     if assessment is None:
         assessment = Assessment(
-            household=household, round=round, ward=household.ward, created_by=by
+            household=household,
+            round=round,
+            ward=assessment_unit(household, round),
+            created_by=by,
         )
     else:
         ensure_editable(assessment)

@@ -370,6 +370,7 @@ def benefit_for(member: Member, day: datetime.date) -> Benefit:
     return Benefit.objects.create(
         programme=Programme.objects.get(code="bhyt-ngheo"),
         household=member.household,
+        ward_id=member.household.ward_id,
         member=member,
         date=day,
         quantity=1,

@@ -711,6 +711,7 @@ def test_removing_a_member_with_benefits_is_refused_on_their_row(
     Benefit.objects.create(
         programme=Programme.objects.get(code="bhyt-ngheo"),
         household=household,
+        ward_id=household.ward_id,
         member=second_child,
         date=datetime.date(2017, 3, 1),
         quantity=1,

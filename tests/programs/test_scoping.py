@@ -167,6 +167,7 @@ def test_an_agency_user_sees_households_delivered_to_or_eligible(
     Benefit.objects.create(
         programme=bank.programmes.get(),
         household=homes["tl3"],
+        ward_id=homes["tl3"].ward_id,
         date=datetime.date(2017, 3, 1),
         amount=10_000_000,
     )
@@ -176,6 +177,7 @@ def test_an_agency_user_sees_households_delivered_to_or_eligible(
             code="scope-other", name="Khác", agency=other, level="household", unit="item"
         ),
         household=homes["dt2"],
+        ward_id=homes["dt2"].ward_id,
         date=datetime.date(2017, 3, 1),
         quantity=1,
     )

@@ -57,6 +57,7 @@ def give(
     return Benefit.objects.create(
         programme=programme(code, level="member" if member else "household", **kw),
         household=household,
+        ward_id=household.ward_id,
         member=member,
         date=day,
         quantity=1,
