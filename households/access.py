@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from households import units
 from households.models import Household, User, Ward
 
 
@@ -32,7 +33,8 @@ def is_city_reviewer(user: Any) -> bool:
 
 
 def can_edit_ward(user: Any, ward: Ward | int | None) -> bool:
-    """Officers enter and change households and surveys of their own ward; administrators too."""
+    """Officers enter and change households and surveys of their own ward (and of the units
+    merged into it: `households.units.lineage`, issue 12); administrators too."""
     if is_administrator(user):
         return True
     ward_id = ward.pk if isinstance(ward, Ward) else ward
@@ -41,7 +43,8 @@ def can_edit_ward(user: Any, ward: Ward | int | None) -> bool:
         and user.is_active
         and user.role == User.Role.WARD_OFFICER
         and ward_id is not None
-        and user.ward_id == ward_id
+        and user.ward_id is not None
+        and ward_id in units.lineage(user.ward_id)
     )
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from households import units
 from households.access import is_administrator
 from households.models import Household, Member, User
 
@@ -51,7 +52,7 @@ def can_see_national_id(user: Any, household: Household | None = None) -> bool:
         return True
     if not _active(user) or user.role != User.Role.WARD_OFFICER or not user.ward_id:
         return False
-    return household is None or household.ward_id == user.ward_id
+    return household is None or household.ward_id in units.lineage(user.ward_id)
 
 
 def national_id_for(user: Any, value: str | None, household: Household | None = None) -> str:

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from households import access, standing
+from households import access, standing, units
 from households.classification import dimensions_by_key, get_standard
 from households.models import (
     Assessment,
@@ -202,7 +202,11 @@ def in_review_list_url(
 
 
 def visible_wards(user: Any) -> list[Ward]:
-    return list(Ward.objects.visible_to(user).only("id", "name", "kind", "display_order"))
+    return list(
+        Ward.objects.visible_to(user).only(
+            "id", "name", "kind", "display_order", "valid_from", "valid_to"
+        )
+    )
 
 
 def visible_quarters(user: Any) -> list[Quarter]:
@@ -293,10 +297,12 @@ def household_list(*, user: Any, filters: HouseholdFilters, sort: str) -> QueryS
     if filters.q:
         # Members are searched in a subquery: no join, no DISTINCT, one row per household.
         households = households.search(filters.q)
+    # A unit's households are those registered in it or in a unit merged into it (issue 12).
+    unit_ids = sorted(units.lineage(filters.ward)) if filters.ward is not None else []
     if filters.ward is not None and day is None:
         # Official figures count a household in the unit its result in effect was made in
         # (`Assessment.ward`), not today's ward: see below.
-        households = households.filter(ward_id=filters.ward)
+        households = households.filter(ward_id__in=unit_ids)
     if filters.quarter is not None:
         households = households.filter(quarter_id=filters.quarter)
     for flag, field_name in (
@@ -333,7 +339,7 @@ def household_list(*, user: Any, filters: HouseholdFilters, sort: str) -> QueryS
         if filters.ward is not None and period is None:
             # Without a recognised result, a household belongs to the unit it is in today.
             households = households.filter(
-                Q(shown_ward=filters.ward) | Q(shown_id__isnull=True, ward_id=filters.ward)
+                Q(shown_ward__in=unit_ids) | Q(shown_id__isnull=True, ward_id__in=unit_ids)
             )
         round_assessments = standing.recognised_by(day).only(*_ROW_FIELDS, "effective_from")
         by_row = True
@@ -577,15 +583,22 @@ class HomeWardRow:
 
 
 def home_ward_rows(*, user: Any, review_round: ReviewRound | None) -> list[HomeWardRow]:
-    """Each visible ward's households on the poor and near-poor lists in force today, those
-    with no recognised result, the round's results in review and those posted and waiting for
-    the chairman's decision. Two queries for all the wards."""
+    """Each visible ward in force today (`households.units.offered`) with its households
+    (registered in it or in a unit merged into it: issue 12) on the poor and near-poor lists
+    in force today, those with no recognised result, the round's results in review and those
+    posted and waiting for the chairman's decision. Two queries for all the wards."""
     day = timezone.localdate()
-    wards = list(Ward.objects.visible_to(user).order_by("display_order", "name"))
+    wards = units.offered(Ward.objects.visible_to(user).order_by("display_order", "name"), day)
+    rows_of = units.row_of(ward.pk for ward in wards)
+
+    def row_of(unit: int) -> int | None:
+        # The unit it is part of today, or itself when that one is not shown.
+        return rows_of.get(units.unit_on(unit, day), rows_of.get(unit))
+
     households = Household.objects.visible_to(user).in_register()
-    listed = {
-        row["ward_id"]: row
-        for row in standing.with_standing(households, day)
+    listed = _summed_by(
+        row_of,
+        standing.with_standing(households, day)
         .order_by()
         .values("ward_id")
         .annotate(
@@ -593,19 +606,21 @@ def home_ward_rows(*, user: Any, review_round: ReviewRound | None) -> list[HomeW
             poor=Count("pk", filter=standing.status_q(PovertyStatus.POOR)),
             near_poor=Count("pk", filter=standing.status_q(PovertyStatus.NEAR_POOR)),
             none=Count("pk", filter=Q(standing_id__isnull=True)),
-        )
-    }
+        ),
+        "ward_id",
+    )
     in_round = Q(round=review_round) if review_round is not None else Q(pk__in=[])
-    reviewing = {
-        row["household__ward_id"]: row
-        for row in Assessment.objects.filter(household__in=households)
+    reviewing = _summed_by(
+        row_of,
+        Assessment.objects.filter(household__in=households)
         .order_by()
         .values("household__ward_id")
         .annotate(
             in_review=Count("pk", filter=in_round & ~Q(state=ReviewState.RECOGNISED)),
             posted=Count("pk", filter=Q(state=ReviewState.POSTED)),
-        )
-    }
+        ),
+        "household__ward_id",
+    )
     rows = []
     for ward in wards:
         counts = listed.get(ward.pk, {})
@@ -628,6 +643,19 @@ def home_ward_rows(*, user: Any, review_round: ReviewRound | None) -> list[HomeW
             )
         )
     return rows
+
+
+def _summed_by(row_of: Any, rows: Any, key: str) -> dict[int, dict[str, int]]:
+    """`rows` (counts by `key`, a unit) summed by the row `row_of` gives each unit."""
+    summed: dict[int, dict[str, int]] = {}
+    for row in rows:
+        at = row_of(row.pop(key))
+        if at is None:
+            continue
+        into = summed.setdefault(at, {})
+        for name, value in row.items():
+            into[name] = into.get(name, 0) + value
+    return summed
 
 
 # --- One assessment's deprivations ---------------------------------------------------------

@@ -36,20 +36,24 @@ from typing import Any
 
 from django.db.models import (
     BooleanField,
+    Case,
     Exists,
     ExpressionWrapper,
     F,
     FilteredRelation,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from households import units
 from households.models import (
     OPEN_END,
     Assessment,
@@ -212,14 +216,21 @@ def _span_alias(prefix: str) -> str:
 
 
 def with_standing(
-    qs: QuerySet[Any], day: datetime.date, *, prefix: str = "standing", household_ref: str = "pk"
+    qs: QuerySet[Any],
+    day: datetime.date,
+    *,
+    prefix: str = "standing",
+    household_ref: str = "pk",
+    units_on: datetime.date | None = None,
 ) -> QuerySet[Any]:
     """Annotate each row (a household, or anything with `household_ref` pointing to one) with
     its standing on `day`:
 
     - `<prefix>_id`: the assessment that counts (NULL: never recognised by then);
     - `<prefix>_status`, `<prefix>_group` (N1/N2), `<prefix>_area`, `<prefix>_ward` (the unit
-      the result was made in), `<prefix>_income`, `<prefix>_deprivations`, `<prefix>_standard`;
+      the result was made in; with `units_on`, the unit that one had become by that day,
+      `households.units.unit_on`), `<prefix>_income`, `<prefix>_deprivations`,
+      `<prefix>_standard`;
     - `<prefix>_escaped`: above the near-poverty line and on a list within `ESCAPED_YEARS`.
 
     Read from the stored spans (`StandingSpan`, kept by `refresh_spans`): one join per day.
@@ -239,6 +250,8 @@ def with_standing(
             ("standard", "standard"),
         )
     }
+    if units_on is not None:
+        annotations[f"{prefix}_ward"] = _unit_on(f"{span}__ward_id", units_on)
     annotations[f"{prefix}_status_then"] = _status_on(
         _years_before(day, ESCAPED_YEARS), household_ref
     )
@@ -249,6 +262,25 @@ def with_standing(
     )
     return qs.annotate(
         **{f"{prefix}_escaped": ExpressionWrapper(escaped, output_field=BooleanField())}
+    )
+
+
+def _unit_on(field: str, day: datetime.date) -> Any:
+    """The unit `field` (a unit's id) had become by `day` (`households.units.unit_map`): the
+    column itself when no unit had been merged by then (every period before 2025)."""
+    mapped = units.unit_map(day)
+    if not mapped:
+        return F(field)
+    into: dict[int, list[int]] = {}
+    for before, after in mapped.items():
+        into.setdefault(after, []).append(before)
+    return Case(
+        *(
+            When(**{f"{field}__in": sorted(befores)}, then=Value(after))
+            for after, befores in sorted(into.items())
+        ),
+        default=F(field),
+        output_field=IntegerField(),
     )
 
 
@@ -486,9 +518,17 @@ MOVEMENT_LABELS = {
 
 def with_movement(qs: QuerySet[Any], period: Period, *, household_ref: str = "pk") -> QuerySet[Any]:
     """Annotate rows with their standing at the start (`start_…`) and at the end (`end_…`) of
-    `period`, and `was_poor_before`: recognised poor in a result in effect by the start."""
-    qs = with_standing(qs, period.start, prefix="start", household_ref=household_ref)
-    qs = with_standing(qs, period.end, prefix="end", household_ref=household_ref)
+    `period`, and `was_poor_before`: recognised poor in a result in effect by the start.
+
+    `start_ward` and `end_ward` are the units the results were made in as they stand on the
+    period's last day (`households.units`): across a merger, a result of a former unit counts
+    in the unit it became, so the merger itself is no movement in or out (issue 12)."""
+    qs = with_standing(
+        qs, period.start, prefix="start", household_ref=household_ref, units_on=period.last_day
+    )
+    qs = with_standing(
+        qs, period.end, prefix="end", household_ref=household_ref, units_on=period.last_day
+    )
     # Every span of a household carries its first "poor" day: read it from either end.
     qs = qs.alias(
         first_poor_from=Coalesce(

@@ -22,7 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.forms import BootstrapFormMixin
-from households import standing
+from households import standing, units
 from households.classification import STANDARDS, Area, get_standard
 from households.models import (
     Assessment,
@@ -468,7 +468,7 @@ def worklist_rows(
     qs = worklist.build(user, year)
     if worklist.subject == "officer":
         if filters.ward:
-            qs = qs.filter(ward=filters.ward)
+            qs = qs.filter(ward_id__in=sorted(units.lineage(filters.ward.pk)))
         words = filters.q.split()
         for word in words:
             qs = qs.filter(
@@ -479,7 +479,8 @@ def worklist_rows(
         return qs
     household = "household__" if worklist.subject == "member" else ""
     if filters.ward:
-        qs = qs.filter(**{f"{household}ward": filters.ward})
+        # A unit's households: registered in it or in a unit merged into it (issue 12).
+        qs = qs.filter(**{f"{household}ward_id__in": sorted(units.lineage(filters.ward.pk))})
     if filters.quarter:
         qs = qs.filter(**{f"{household}quarter": filters.quarter})
     if filters.status and len(worklist.statuses) > 1:
@@ -553,6 +554,7 @@ class WorklistFilterForm(BootstrapFormMixin, forms.Form):
         self.worklist = worklist
         self.fields["year"].choices = [(y, str(y)) for y in years]
         ward_ids = [w.pk for w in wards]
+        self.wards = wards
         self.fields["ward"].queryset = Ward.objects.filter(pk__in=ward_ids)
         self.fields["ward"].choices = [("", _("All wards")), *((w.pk, w.name) for w in wards)]
         self.fields["quarter"].queryset = Quarter.objects.filter(ward_id__in=ward_ids)
@@ -571,6 +573,14 @@ class WorklistFilterForm(BootstrapFormMixin, forms.Form):
 
     def clean_year(self) -> int | None:
         return self.cleaned_data.get("year") or self.default_year
+
+    def offer_units_of(self, day: datetime.date) -> None:
+        """Offer the units in force on `day` (the year's list: `standing.reference_day`), and
+        the one asked for (`households.units.offered`, issue 12)."""
+        chosen = getattr(self, "cleaned_data", {}).get("ward")
+        wards = units.offered(self.wards, day, keep=chosen.pk if chosen is not None else None)
+        self.fields["ward"].choices = [("", _("All wards")), *((w.pk, w.name) for w in wards)]
+        self.show_ward = len(wards) > 1
 
     def chosen_year(self) -> int | None:
         data = getattr(self, "cleaned_data", {})

@@ -40,7 +40,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from households import standing
+from households import standing, units
 from households.classification import DEFAULT_STANDARD, Area, get_standard
 from households.models import (
     Assessment,
@@ -347,19 +347,79 @@ def check_report_date(period: standing.Period, day: datetime.date | None) -> dat
 # --- scope and denominators -------------------------------------------------------------
 
 
-def _scope(user: Any, ward: Ward | None) -> tuple[list[Ward], QuerySet[Household]]:
-    """The wards covered, urban ones first (the form's order), and their visible households."""
+@dataclass(frozen=True)
+class _Covered:
+    """The units a report counts in (issue 12; `households.units`).
+
+    - `wards`: its rows, the units the user sees in force on `day` (the period's last day: a
+      2017 report has the 18 units of then, a 2026 one the units of the 2025 merger), urban
+      ones first (the form's order); a report of one unit has that unit.
+    - `ids`: the rows and every unit merged into them: whose registered households are in
+      scope, and whose results and benefits are read.
+    - `to_row`: each of `ids` → the row that counts a result made in it: the row it had
+      become part of on `day` (a result of Phú Trinh in a 2026 report counts in P. Phan
+      Thiết; a unit that had not become a row's by then counts nowhere).
+    """
+
+    day: datetime.date
+    wards: list[Ward]
+    ids: list[int]
+    to_row: dict[int, int]
+    areas: dict[int, Area]  # each row's area on `day` (`Ward.area_on`)
+
+    def fold(self, by_unit: dict[int, dict[str, int]]) -> dict[int, dict[str, int]]:
+        """Counts by the unit a result was made in, summed by the row that counts them."""
+        folded: dict[int, dict[str, int]] = {}
+        for unit, counts in by_unit.items():
+            row = self.to_row.get(unit)
+            if row is None:
+                continue
+            into = folded.setdefault(row, {})
+            for key, value in counts.items():
+                into[key] = into.get(key, 0) + value
+        return folded
+
+
+def _scope(
+    user: Any, ward: Ward | None, day: datetime.date
+) -> tuple[_Covered, QuerySet[Household]]:
+    """The units covered on `day` (`_Covered`) and the visible households registered in them."""
     visible = Ward.objects.visible_to(user).select_related("district")
-    wards = [visible.get(pk=ward.pk)] if ward is not None else list(visible)
-    wards.sort(key=lambda w: (w.area != Area.URBAN, w.display_order, w.name))
-    ids = [w.pk for w in wards]
-    return wards, Household.objects.visible_to(user).filter(ward_id__in=ids)
+    wards = [visible.get(pk=ward.pk)] if ward is not None else list(visible.in_force(day))
+    areas = {w.pk: w.area_on(day) for w in wards}
+    wards.sort(key=lambda w: (areas[w.pk] != Area.URBAN, w.display_order, w.name))
+    rows = units.row_of(w.pk for w in wards)
+    to_row = {}
+    for unit in rows:
+        row = rows.get(units.unit_on(unit, day))
+        if row is not None:
+            to_row[unit] = row
+    covered = _Covered(
+        day=day,
+        wards=wards,
+        ids=sorted(rows),
+        to_row=to_row,
+        areas=areas,
+    )
+    return covered, Household.objects.visible_to(user).filter(ward_id__in=covered.ids)
 
 
 def _ward_total(ward: Ward, targets: dict[tuple[int, int], WardTarget], year: int) -> int | None:
     """The ward's total households of `year` (WardTarget), else of `year + 1`, else None."""
-    target = targets.get((ward.pk, year)) or targets.get((ward.pk, year + 1))
-    return target.total_households if target is not None else None
+    return _unit_total(ward.pk, targets, year)
+
+
+def _unit_total(unit: int, targets: dict[tuple[int, int], WardTarget], year: int) -> int | None:
+    """`_ward_total` of the unit `unit`; a unit with neither, merged from others (a year before
+    its first, issue 12), has the sum of theirs when each has one."""
+    target = targets.get((unit, year)) or targets.get((unit, year + 1))
+    if target is not None:
+        return target.total_households
+    merged = units.successions().predecessors.get(unit, ())
+    parts = [_unit_total(pk, targets, year) for pk in merged]
+    if not parts or None in parts:
+        return None
+    return sum(part or 0 for part in parts)
 
 
 def _totals(
@@ -373,7 +433,7 @@ def _totals(
         if value is None:
             missing.append(ward.name)
             continue
-        if (ward.pk, year) not in targets:
+        if (ward.pk, year) not in targets and (ward.pk, year + 1) in targets:
             fallback.append(ward.name)
         total += value
     if missing:
@@ -578,20 +638,22 @@ def _movement_columns(status: str) -> list[FormColumn]:
 def _movement_counts(
     households: QuerySet[Household],
     period: standing.Period,
-    ward_ids: list[int],
+    covered: _Covered,
     *,
     whole_city: bool,
 ) -> dict[int | None, dict[str, int]]:
     """Per ward id (and None: the city, when `whole_city`), for each list the start and end
     balances and every flow of Biểu 2, as `standing.list_movement_q` counts them: at a ward,
-    by the unit each result was made in; for the city, units ignored.
+    by the unit each result was made in, as it stands on the period's last day (a result of
+    a unit merged since counts in its successor: a merger moves nothing, `covered.to_row`);
+    for the city, units ignored.
 
     One query: the households grouped by what the flows read (status and unit at both ends,
     poor before: a few hundred groups), each group with a flag per flow, the flow as the
     group's own unit counts it (`standing.movement_unit`) and as the city does; the groups
     are then summed by unit here. Counting each flow of each unit in SQL would compile
     thousands of conditional aggregates (a second of Python at every report)."""
-    units: list[int | None] = [*ward_ids, *([None] if whole_city else [])]
+    rows: list[int | None] = [*(w.pk for w in covered.wards), *([None] if whole_city else [])]
     flags: dict[str, Any] = {}
     # (flag, the count it adds to, the annotation naming the unit; None: the city's count)
     plan: list[tuple[str, str, str | None]] = []
@@ -623,7 +685,7 @@ def _movement_counts(
         .annotate(**flags)
     )
     counts: dict[int | None, dict[str, int]] = {
-        unit: {name: 0 for _flag_name, name, _unit in plan} for unit in units
+        row: {name: 0 for _flag_name, name, _unit in plan} for row in rows
     }
     known_start = known_end = 0
     for group in groups:
@@ -633,13 +695,17 @@ def _movement_counts(
         for flag, name, side in plan:
             if not group[flag]:
                 continue
-            where = None if side is None else group[side]
+            where = None if side is None else covered.to_row.get(group[side], _NOWHERE)
             if where in counts:
                 counts[where][name] += n
     counts.setdefault(None, {})
     counts[None]["known_start"] = known_start
     counts[None]["known_end"] = known_end
     return counts
+
+
+# A unit no row counts in (never a key of the counts, unlike None: the city).
+_NOWHERE = -1
 
 
 class _GroupFlag(Case):
@@ -673,13 +739,14 @@ def _check_reconciles(table: FormTable) -> None:
 # --- building the form tables ---------------------------------------------------------------
 
 
-def _unit_groups(wards: list[Ward]) -> list[tuple[str, list[Ward]]]:
-    """The wards (urban lines) and the communes (rural lines) covered, with their subtotal's
-    label; a group without units is left out."""
-    urban = [w for w in wards if w.area == Area.URBAN]
-    rural = [w for w in wards if w.area != Area.URBAN]
+def _unit_groups(wards: list[Ward], areas: dict[int, Area]) -> list[tuple[str, list[Ward]]]:
+    """The wards (urban lines) and the communes (rural lines) covered, by their area on the
+    report's day (`areas`, `_Covered.areas`), with their subtotal's label; a group without
+    units is left out."""
+    urban = [w for w in wards if areas[w.pk] == Area.URBAN]
+    rural = [w for w in wards if areas[w.pk] != Area.URBAN]
     groups = [(str(_("Subtotal: wards")), urban), (str(_("Subtotal: communes")), rural)]
-    return [(label, units) for label, units in groups if units]
+    return [(label, members) for label, members in groups if members]
 
 
 def _with_rates(columns: list[FormColumn], values: dict[str, Cell]) -> dict[str, Cell]:
@@ -713,7 +780,7 @@ def _form_table(
     number: str,
     title: str,
     columns: list[FormColumn],
-    wards: list[Ward],
+    covered: _Covered,
     unit_values: dict[int, dict[str, Cell]],
     total_values: dict[str, Cell] | None,
     *,
@@ -721,14 +788,15 @@ def _form_table(
 ) -> FormTable:
     """Rows: each group's units and its subtotal, then the total (`total_values`, or the sum
     of the units). A report of one unit has that unit's row only."""
+    wards, areas = covered.wards, covered.areas
     unit_rows = {
         w.pk: FormRow(str(w.name), UNIT, w, _with_rates(columns, unit_values[w.pk])) for w in wards
     }
     if len(wards) == 1:
         return FormTable(code, number, title, columns, [unit_rows[wards[0].pk]], note)
     rows: list[FormRow] = []
-    for label, units in _unit_groups(wards):
-        group_rows = [unit_rows[w.pk] for w in units]
+    for label, members in _unit_groups(wards, areas):
+        group_rows = [unit_rows[w.pk] for w in members]
         rows += group_rows
         rows.append(
             FormRow(label, SUBTOTAL, None, _with_rates(columns, _summed(columns, group_rows)))
@@ -837,13 +905,14 @@ def _code_rows(
 
 
 def _supports(scope_wards: list[int] | None, period: standing.Period) -> list[SupportRow]:
-    """What each programme delivered to the households in scope (`_in_scope_q`) in the period:
-    the benefits dated from its first to its last day. Two queries: the counts by programme
-    id (sorting a million benefits by their programme's name to group them spilled to disk),
-    then the programmes' names, in name order."""
+    """What each programme delivered in the units covered (`scope_wards`, `_Covered.ids`; None:
+    everywhere) in the period: the benefits dated from its first to its last day, by the unit
+    each was given in (`Benefit.ward`). Two queries: the counts by programme id (sorting a
+    million benefits by their programme's name to group them spilled to disk), then the
+    programmes' names, in name order."""
     rows = (
         Benefit.objects.filter(
-            _in_scope_q(scope_wards), date__range=(period.start, period.last_day)
+            _in_scope_q(scope_wards, prefix=""), date__range=(period.start, period.last_day)
         )
         .order_by()
         .values("programme_id")
@@ -888,7 +957,8 @@ def _coverage(
     user: Any, year: int, households: QuerySet[Household], ward_ids: list[int]
 ) -> _Coverage:
     """The coverage indicators from the programmes worklists of `year` (the list in force in
-    the year, deliveries dated in it), counted in bulk. Eight queries.
+    the year, deliveries dated in it), counted in bulk. Eight queries. `ward_ids`: the units
+    covered and those merged into them (`_Covered.ids`).
 
     A listed household is covered when it is on none of the four household worklists. Each
     list is read once, as the households (and standing) of its rows: its length is the gap
@@ -1033,26 +1103,27 @@ class _Standings:
     whole_city: bool
     end_spans: QuerySet[StandingSpan]
     scope_wards: list[int] | None  # `_in_scope_q`
+    covered: _Covered
 
 
 def _standings(
     user: Any, year: int, ward: Ward | None, kind: str, review_round: ReviewRound | None
 ) -> _Standings:
     period = standing.period(year, kind)
-    wards, households = _scope(user, ward)
-    ward_ids = [w.pk for w in wards]
+    covered, households = _scope(user, ward, period.last_day)
+    wards, unit_ids = covered.wards, covered.ids
     # Every ward: every household is in scope, no condition on it.
-    scope_wards = None if ward is None and ward_scope(user) is None else ward_ids
+    scope_wards = None if ward is None and ward_scope(user) is None else unit_ids
     targets = {
         (t.ward_id, t.year): t
         for t in WardTarget.objects.filter(
-            ward_id__in=ward_ids, year__in=[year - 1, year, year + 1]
+            ward_id__in=unit_ids, year__in=[year - 1, year, year + 1]
         )
     }
     standard = review_round.standard if review_round is not None else DEFAULT_STANDARD
     buckets = _standing_buckets(standard)
     start_buckets = [b for b in buckets if b[0] in ("poor", "expected")]
-    end_spans = _standing_spans(scope_wards, period.end, ward_ids)
+    end_spans = _standing_spans(scope_wards, period.end, unit_ids)
     # The whole city: its movements are counted once, units ignored (a household moving from a
     # ward to a commune has not moved for the city).
     whole_city = ward is None and ward_scope(user) is None and len(wards) > 1
@@ -1062,15 +1133,20 @@ def _standings(
         households=households,
         targets=targets,
         standard=standard,
-        start=_counts_by_ward(
-            _standing_assessments(scope_wards, period.start, ward_ids), start_buckets
+        start=covered.fold(
+            _counts_by_ward(
+                _standing_assessments(scope_wards, period.start, unit_ids), start_buckets
+            )
         ),
-        end=_counts_by_ward(_standing_assessments(scope_wards, period.end, ward_ids), buckets),
-        persons=_persons_by_ward(end_spans),
-        moved=_movement_counts(households, period, ward_ids, whole_city=whole_city),
+        end=covered.fold(
+            _counts_by_ward(_standing_assessments(scope_wards, period.end, unit_ids), buckets)
+        ),
+        persons=covered.fold(_persons_by_ward(end_spans)),
+        moved=_movement_counts(households, period, covered, whole_city=whole_city),
         whole_city=whole_city,
         end_spans=end_spans,
         scope_wards=scope_wards,
+        covered=covered,
     )
 
 
@@ -1127,7 +1203,7 @@ def _results_table(s: _Standings) -> FormTable:
         "households as the roster stands today (the roster is not kept by date)."
     ) % {"day": day.strftime("%d/%m/%Y")}
     return _form_table(
-        "bieu-1", str(_("Form 1")), str(title), columns, s.wards, units, total, note=str(note)
+        "bieu-1", str(_("Form 1")), str(title), columns, s.covered, units, total, note=str(note)
     )
 
 
@@ -1174,7 +1250,7 @@ def _movement_table(s: _Standings, status: str) -> FormTable:
         str(number),
         str(title % {"period": period_text(period)}),
         columns,
-        s.wards,
+        s.covered,
         units,
         total,
         note=str(
@@ -1214,7 +1290,7 @@ def _groups_table(s: _Standings) -> FormTable:
     units = {w.pk: values(s.end.get(w.pk, {}), w.pk) for w in s.wards}
     total = values(_sum_dicts(s.end.get(w.pk, {}) for w in s.wards), None) if s.whole_city else None
     title = _("Poor households by group on %(day)s") % {"day": day.strftime("%d/%m/%Y")}
-    return _form_table("bieu-3", str(_("Form 3")), str(title), columns, s.wards, units, total)
+    return _form_table("bieu-3", str(_("Form 3")), str(title), columns, s.covered, units, total)
 
 
 def _deprivation_form(s: _Standings, status: str) -> FormTable:
@@ -1253,7 +1329,7 @@ def _deprivation_form(s: _Standings, status: str) -> FormTable:
         str(number),
         str(title % {"day": day.strftime("%d/%m/%Y")}),
         columns,
-        s.wards,
+        s.covered,
         units,
         total,
     )
@@ -1273,11 +1349,12 @@ def _in_review_table(s: _Standings, rounds: list[ReviewRound]) -> FormTable:
     statuses = [POOR, NEAR_POOR, standing.AVERAGE_LIVING, standing.NOT_POOR]
     columns = [FormColumn("count", str(_("In review")))]
     columns += [FormColumn(status, str(PovertyStatus(status).label)) for status in statuses]
-    ward_ids = [w.pk for w in s.wards]
     rows = (
         standing.in_review(
             Assessment.objects.filter(
-                round__in=rounds, household__in=s.households.values("pk"), ward_id__in=ward_ids
+                round__in=rounds,
+                household__in=s.households.values("pk"),
+                ward_id__in=s.covered.ids,
             )
         )
         .order_by()
@@ -1289,7 +1366,7 @@ def _in_review_table(s: _Standings, rounds: list[ReviewRound]) -> FormTable:
         if rounds
         else []
     )
-    counts = {row.pop("ward_id"): row for row in rows}
+    counts = s.covered.fold({row.pop("ward_id"): row for row in rows})
     # The list shows one round: several ad-hoc rounds in a half-year have no single list.
     only = rounds[0] if len(rounds) == 1 else None
 
@@ -1312,7 +1389,7 @@ def _in_review_table(s: _Standings, rounds: list[ReviewRound]) -> FormTable:
         str(_("In review")),
         str(title),
         columns,
-        s.wards,
+        s.covered,
         units,
         total,
         note=str(
@@ -1454,7 +1531,7 @@ def report_data(
             )
         )
     else:
-        indicators += _coverage_indicators(user, year, s.households, ward_ids, ward)
+        indicators += _coverage_indicators(user, year, s.households, s.covered.ids, ward)
     planned = sum(t.households_to_escape for t in year_targets) if year_targets else None
     expected = sum(s.start.get(w, {}).get("expected", 0) for w in ward_ids)
     escaped_cell = poor_movements.total.values[standing.ESCAPED_POVERTY]

@@ -13,11 +13,12 @@ from typing import Any, cast
 
 from django import forms
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.forms import BootstrapFormMixin
-from households import selectors, standing
+from households import selectors, standing, units
 from households.classification import dimensions_by_key, indicators_by_key
 from households.models import (
     Assessment,
@@ -313,7 +314,36 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
             default_round=selectors.default_review_round(rounds),
         )
         form.is_valid()
+        form.offer_units_of(form.units_day())
         return form
+
+    def units_day(self) -> datetime.date:
+        """The day whose units the ward select offers (issue 12): the day of the lists shown
+        (`on`), the last day of the movement's period, else the last day of the round shown,
+        else today."""
+        cleaned = getattr(self, "cleaned_data", {})
+        if cleaned.get("on"):
+            return cleaned["on"]
+        if cleaned.get("movement") and cleaned.get("year"):
+            return standing.period(
+                cleaned["year"], cleaned.get("period") or standing.ANNUAL
+            ).last_day
+        chosen = cleaned.get("round")
+        review_round = next((r for r in self.rounds if r.pk == chosen), self.default_round)
+        return review_round.ends_on if review_round is not None else timezone.localdate()
+
+    def offer_units_of(self, day: datetime.date) -> None:
+        """Offer the units in force on `day` (a 2017 list the 18 units of then, a 2026 one
+        those of the 2025 merger), and the unit asked for if the user may see it: a report's
+        link across a merger names one no longer (or not yet) in force (`units.offered`)."""
+        self.wards = units.offered(
+            self.wards, day, keep=getattr(self, "cleaned_data", {}).get("ward")
+        )
+        self.single_ward = len(self.wards) <= 1
+        self._choice_field("ward").choices = [
+            ("", _("All wards and communes")),
+            *((ward.pk, str(ward)) for ward in self.wards),
+        ]
 
     def __init__(
         self,
@@ -363,7 +393,7 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
             self.data = data
 
     def _grouped(self, quarters: Sequence[Quarter]) -> list[tuple[Any, Any]]:
-        if self.single_ward:
+        if len({quarter.ward_id for quarter in quarters}) <= 1:
             return [(quarter.pk, quarter.name) for quarter in quarters]
         groups: dict[int, tuple[str, list[tuple[int, str]]]] = {}
         for quarter in quarters:
@@ -377,7 +407,12 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
         if cleaned.get("movement") and not cleaned.get("year"):
             self.add_error("movement", _("A movement needs the year it is counted in."))
         ward, quarter = cleaned.get("ward"), cleaned.get("quarter")
-        if ward is not None and quarter is not None and self._ward_of_quarter[quarter] != ward:
+        if (
+            ward is not None
+            and quarter is not None
+            # A merged unit's quarters are its predecessors' (`households.units.lineage`).
+            and self._ward_of_quarter[quarter] not in units.lineage(ward)
+        ):
             self.add_error(
                 "quarter",
                 _("This quarter / hamlet is not in the chosen ward / commune; it was ignored."),

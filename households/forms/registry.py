@@ -28,6 +28,7 @@ from households.models import (
     Ward,
 )
 from households.services.registry import roster_problems
+from households.units import lineage
 
 # The most members one household's form takes (a bound on the work a request can cause).
 MEMBERS_MAX = 40
@@ -119,7 +120,12 @@ class HouseholdForm(BootstrapFormMixin, forms.ModelForm):
             quarter.choices = [("", "---------"), *_quarters_by_ward(quarters)]
             self.order_fields(["ward"])
         else:
-            quarter.queryset = Quarter.objects.filter(ward_id=self.instance.ward_id)
+            # A merged unit's quarters and hamlets are still its predecessors' (named by them).
+            own = lineage(self.instance.ward_id)
+            quarters = Quarter.objects.filter(ward_id__in=own).select_related("ward")
+            quarter.queryset = quarters
+            if len(own) > 1:
+                quarter.choices = [("", "---------"), *_quarters_by_ward(quarters)]
         if self.instance.pk is None:
             del self.fields["version"]
         else:

@@ -209,7 +209,7 @@ class BulkDecisionForm(BulkStepMixin, RecogniseForm):
 
     def clean_assessments(self) -> QuerySet[Assessment]:
         chosen = self.cleaned_data["assessments"]
-        if len({assessment.household.ward_id for assessment in chosen}) > 1:
+        if len({assessment.ward_id for assessment in chosen}) > 1:
             raise forms.ValidationError(
                 _("One decision covers the households of one ward or commune only.")
             )

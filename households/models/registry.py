@@ -19,6 +19,7 @@ from households.ethnicities import Ethnicity
 from households.models.units import Quarter, Ward
 from households.models.users import household_scope, ward_scope
 from households.search import folded_search_q
+from households.units import lineage
 
 household_code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9._/-]*$",
@@ -183,7 +184,9 @@ class Household(models.Model):
     def clean(self) -> None:
         self.head_name = " ".join(self.head_name.split())
         self.head_name_folded = fold_name(self.head_name)
-        if self.quarter_id and self.ward_id and self.quarter.ward_id != self.ward_id:
+        # A merged unit's households live in its predecessors' quarters and hamlets until it
+        # names its own (`households.units.lineage`).
+        if self.quarter_id and self.ward_id and self.quarter.ward_id not in lineage(self.ward_id):
             raise ValidationError(
                 {"quarter": _("This quarter / hamlet does not belong to the chosen ward.")}
             )

@@ -79,14 +79,19 @@ def ward_scope(user: Any) -> frozenset[int] | None:
     sees their own; a Steering Committee member the wards they follow (`household_scope` adds
     the households assigned to them); anyone else (anonymous, inactive, agency users, whose
     households come from `household_scope`) sees no whole ward.
+    Roles follow the units (issue 12): a unit comes with every unit merged into it
+    (`households.units.lineage`), so the officer of a merged ward sees its predecessors'
+    households; an officer still attached to a former unit keeps that unit's, and no more.
     `Household.objects.visible_to` and `Ward.objects.visible_to` both apply it.
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
     if user.is_superuser or user.role in (User.Role.ADMIN, User.Role.CITY_REVIEWER):
         return None
+    from households import units
+
     if user.role == User.Role.WARD_OFFICER and user.ward_id:
-        return frozenset({user.ward_id})
+        return units.lineage(user.ward_id)
     if user.role == User.Role.COMMITTEE_MEMBER:
         cached = getattr(user, "_followed_wards", None)
         if cached is None:
@@ -94,7 +99,7 @@ def ward_scope(user: Any) -> frozenset[int] | None:
 
             member = CommitteeMember.objects.filter(user=user, is_active=True).first()
             cached = (
-                frozenset(member.assigned_wards.values_list("pk", flat=True))
+                units.lineages(member.assigned_wards.values_list("pk", flat=True))
                 if member
                 else frozenset()
             )

@@ -360,8 +360,9 @@ def assessments_recognise(
             errors["decision_date"] = _(
                 "The decision must be dated after the public posting, which ends on %(date)s."
             ) % {"date": _d(max(ends))}
-    if len({a.household.ward_id for a in assessments}) > 1:
-        # The decision is the ward or commune chairman's: it covers one unit's households.
+    if len({a.ward_id for a in assessments}) > 1:
+        # The decision is the ward or commune chairman's: it covers the results made in one
+        # unit (`Assessment.ward`: a merged ward decides on its predecessors' households).
         errors["decision_number"] = _(
             "One decision covers the households of one ward or commune only."
         )

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from households import access, selectors, services
+from households import access, selectors, services, units
 from households.forms.review import (
     BulkDecisionForm,
     BulkMeetingForm,
@@ -298,24 +298,36 @@ def _list_url(**params: Any) -> str:
 def _progress_rows(
     wards: list[Ward], review_round: ReviewRound, user: Any
 ) -> tuple[list[ProgressRow], ProgressRow]:
-    """Each ward's assessments in the round by review state, and its households not surveyed."""
-    ward_ids = [ward.pk for ward in wards]
-    by_state: dict[tuple[int, str], int] = {
-        (ward_id, state): count
-        for ward_id, state, count in Assessment.objects.filter(
+    """Each ward's assessments in the round by review state (by the unit they were made in),
+    and its households not surveyed (registered in it or in a unit merged into it): a unit
+    merged since counts in the unit it had become by the round's last day (issue 12)."""
+    day = review_round.ends_on
+    rows_of = units.row_of(ward.pk for ward in wards)
+
+    def row(unit: int) -> int | None:
+        return rows_of.get(units.unit_on(unit, day))
+
+    by_state: dict[tuple[int, str], int] = {}
+    for ward_id, state, count in (
+        Assessment.objects.filter(
             round=review_round, household__in=Household.objects.visible_to(user)
         )
-        .values_list("household__ward_id", "state")
+        .values_list("ward_id", "state")
         .annotate(count=Count("pk"))
         .order_by()
-    }
-    households: dict[int, int] = dict(
+    ):
+        if (at := row(ward_id)) is not None:
+            by_state[(at, state)] = by_state.get((at, state), 0) + count
+    households: dict[int, int] = {}
+    for ward_id, count in (
         Household.objects.visible_to(user)
-        .filter(ward_id__in=ward_ids)
+        .filter(ward_id__in=list(rows_of))
         .values_list("ward_id")
         .annotate(count=Count("pk"))
         .order_by()
-    )
+    ):
+        if (at := row(ward_id)) is not None:
+            households[at] = households.get(at, 0) + count
     rows = []
     for ward in wards:
         counts = [by_state.get((ward.pk, state), 0) for state in PROGRESS_STATES]
@@ -467,7 +479,8 @@ def review_progress(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _bulk_done(bound_action, len(done)))
                 return redirect(_progress_url(review_round))
 
-    wards = list(Ward.objects.visible_to(user))
+    # The units of the round: in force on its last day (issue 12).
+    wards = list(Ward.objects.visible_to(user).in_force(review_round.ends_on))
     rows, totals = _progress_rows(wards, review_round, user)
     context: dict[str, Any] = {
         "nav": "review",
@@ -502,18 +515,19 @@ def _ticked(assessments: Iterable[Assessment], form: Any) -> list[Ticked]:
 def _waiting(offered: QuerySet[Assessment], *states: str) -> QuerySet[Assessment]:
     return (
         offered.filter(state__in=states)
-        .select_related("household__ward", "household__quarter")
-        .order_by("household__ward__display_order", "household__ward__name", "household__code")
+        .select_related("ward", "household__ward", "household__quarter")
+        .order_by("ward__display_order", "ward__name", "household__code")
     )
 
 
 def _decision_groups(
     offered: QuerySet[Assessment], bound: Any, bound_action: str, user: Any
 ) -> list[DecisionGroup]:
-    """The posted assessments waiting for a decision, one group (and one form) per ward: the
-    ward's officer records the decision of their own ward, the city may return any."""
+    """The posted assessments waiting for a decision, one group (and one form) per ward they
+    were made in (`Assessment.ward`): the ward's officer records the decision of their own
+    ward, the city may return any."""
     returns = access.can_return(user)
-    by_ward = groupby(_waiting(offered, ReviewState.POSTED), key=lambda a: a.household.ward)
+    by_ward = groupby(_waiting(offered, ReviewState.POSTED), key=lambda a: a.ward)
     grouped = [
         (ward, list(assessments), access.can_edit_ward(user, ward)) for ward, assessments in by_ward
     ]
@@ -543,7 +557,7 @@ def _officer_queues(
     """The ward's submitted assessments (for the meeting) and those after it (for the posting)."""
     waiting = list(
         _waiting(
-            offered.filter(household__ward_id=ward_id),
+            offered.filter(household__ward_id__in=units.lineage(ward_id)),
             ReviewState.SUBMITTED,
             ReviewState.MEETING_HELD,
         )

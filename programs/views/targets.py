@@ -70,7 +70,12 @@ def target_list(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     value = str(source.get("year", ""))
     year = int(value) if value.isdigit() and int(value) in years else years[0]
-    wards = list(Ward.objects.visible_to(user).order_by("display_order"))
+    # The units of the year (in force on its last day: issue 12), as the report's rows.
+    wards = list(
+        Ward.objects.visible_to(user)
+        .in_force(standing.period(year).last_day)
+        .order_by("display_order")
+    )
     posted_ward: int | None = None
     posted_form: TargetForm | None = None
     if request.method == "POST":

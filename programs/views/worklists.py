@@ -38,6 +38,9 @@ def _filter_form(request: HttpRequest, worklist: worklists.Worklist) -> Any:
         quarters=household_selectors.visible_quarters(request.user),
     )
     form.is_valid()  # an invalid filter is ignored and shown with its message
+    year = form.chosen_year()
+    if year is not None:
+        form.offer_units_of(standing.reference_day(year))
     return form
 
 

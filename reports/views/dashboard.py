@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from giamngheo.forms import BootstrapFormMixin
-from households import access, standing
+from households import access, standing, units
 from households.models import Ward
 from programs.excel import XLSX_CONTENT_TYPE, write_xlsx_sheets
 from reports import figures, selectors
@@ -63,6 +63,18 @@ class DashboardForm(BootstrapFormMixin, forms.Form):
         report_forms.clean_report_date(self, cleaned)
         return cleaned
 
+    def offer_units_of(self, day: datetime.date) -> None:
+        """Offer the units in force on `day`, the period's last day: the dashboard of 2017
+        lists the 18 units of then, that of 2026 the units of the 2025 merger (issue 12;
+        `households.units.offered`). A unit asked for stays valid (a 404 only when unseen)."""
+        asked = getattr(self, "cleaned_data", {}).get("ward")
+        wards = units.offered(self.wards.values(), day, keep=asked)
+        self.fields["ward"].widget.choices = [  # type: ignore[attr-defined]
+            ("", _("All wards and communes")),
+            *((w.pk, str(w)) for w in wards),
+        ]
+        self.single_ward = len(wards) <= 1
+
     @property
     def chosen_period(self) -> str:
         return getattr(self, "cleaned_data", {}).get("period") or standing.ANNUAL
@@ -87,6 +99,9 @@ def _form(request: HttpRequest) -> DashboardForm:
     wards = list(Ward.objects.visible_to(request.user).select_related("district"))
     form = DashboardForm(request.GET, years=selectors.available_years(), wards=wards)
     form.is_valid()  # a bad year gets its message and the latest year is shown
+    year = getattr(form, "cleaned_data", {}).get("year") or form.default_year
+    if year is not None:
+        form.offer_units_of(standing.period(year, form.chosen_period).last_day)
     return form
 
 

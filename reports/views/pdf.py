@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from audit.models import ViewLog
 from audit.services import describe_query, record_view
-from households import access, privacy
+from households import access, privacy, units
 from households import selectors as household_selectors
 from households.forms.lists import HouseholdFilterForm
 from households.models import (
@@ -232,7 +232,7 @@ def posting_pdf(request: HttpRequest) -> HttpResponse:
     assessments = list(
         Assessment.objects.filter(
             household__in=Household.objects.visible_to(user),
-            household__ward=ward,
+            household__ward_id__in=units.lineage(ward.pk),
             round=review_round,
             status__in=(PovertyStatus.POOR, PovertyStatus.NEAR_POOR),
             state__in=POSTED_STATES,
