@@ -68,7 +68,7 @@ from households.demo.plan import (
     ward_prefixes,
 )
 from households.demo.review import chairman, posting_dates
-from households.demo.write import _officer_username, _seed_rounds, _seed_users
+from households.demo.write import UNITS_ON, _officer_username, _seed_rounds, _seed_users
 from households.models import (
     Assessment,
     Household,
@@ -835,7 +835,11 @@ def generate(
     result = SyntheticResult()
     now = timezone.now()
     with transaction.atomic():
-        wards = list(Ward.objects.order_by("display_order", "name").prefetch_related("quarters"))
+        wards = list(
+            Ward.objects.in_force(UNITS_ON)
+            .order_by("display_order", "name")
+            .prefetch_related("quarters")
+        )
         result.users = _seed_users(wards, seed=seed) + demo_programs._seed_users()
         rounds, result.review_rounds = _seed_rounds()
         officers = {

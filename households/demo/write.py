@@ -56,6 +56,9 @@ start and 1/1 when they end."""
 
 # Households written between two progress reports.
 PROGRESS_EVERY = 50
+# The demo's years are 2016–2017: its households and officers are in the units of then, not in
+# those of the 2025 merger (issue 12).
+UNITS_ON = datetime.date(max(ROUND_YEARS), 12, 31)
 
 
 def _no_progress(phase: str, done: int, total: int) -> None:
@@ -74,7 +77,11 @@ def seed_demo(
     if households < 1:
         raise ValueError("households must be at least 1")
     report = progress or _no_progress
-    wards = list(Ward.objects.order_by("display_order", "name").prefetch_related("quarters"))
+    wards = list(
+        Ward.objects.in_force(UNITS_ON)
+        .order_by("display_order", "name")
+        .prefetch_related("quarters")
+    )
     users_created = _seed_users(wards, seed=seed)
     rounds, rounds_created = _seed_rounds()
     prefixes = ward_prefixes([w.code for w in wards])

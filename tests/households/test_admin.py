@@ -80,10 +80,18 @@ def test_every_admin_page_opens_in_vietnamese(staff: Client, model: str) -> None
         assert 'lang="vi"' in response.content.decode()
 
 
-def test_the_admin_lists_the_18_units(staff: Client) -> None:
+def test_the_admin_lists_the_18_units_and_those_of_the_2025_merger(staff: Client) -> None:
     response = staff.get(reverse("admin:households_ward_changelist"))
-    assert response.context["cl"].result_count == 18
+    assert response.context["cl"].result_count == 18 + 7
     assert "Giảm nghèo – Thành phố Phan Thiết" in response.content.decode()
+
+
+def test_the_mergers_of_units_are_shown_never_edited(staff: Client) -> None:
+    response = staff.get(reverse("admin:households_unitmerger_changelist"))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 18  # each former unit, once
+    assert staff.get(reverse("admin:households_unitmerger_add")).status_code == 403
+    assert staff.get(reverse("admin:households_wardkindperiod_changelist")).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -134,7 +134,8 @@ def build_history(officer: User, reviewer: User, tienloi_officer: User) -> Histo
         request_date=datetime.date(2017, 4, 3),
     )
     totals = {"duc-thang": (300, 2), "tien-loi": (800, 1)}
-    for ward in Ward.objects.all():
+    # The units of 2016–2017 (not those of the 2025 merger: issue 12).
+    for ward in Ward.objects.in_force(datetime.date(2017, 12, 31)):
         total, to_escape = totals.get(ward.code, (1000, 0))
         for year in (2016, 2017):
             WardTarget.objects.create(
