@@ -137,7 +137,7 @@ def unit_map(day: datetime.date) -> dict[int, int]:
 def row_of(rows: Iterable[int]) -> dict[int, int]:
     """Each unit of the `lineage` of each unit of `rows` → that row: where a report counts a
     household or a result registered or made in it."""
-    found = {}
+    found: dict[int, int] = {}
     for row in rows:
         for member in lineage(row):
             found.setdefault(member, row)

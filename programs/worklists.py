@@ -579,7 +579,9 @@ class WorklistFilterForm(BootstrapFormMixin, forms.Form):
         the one asked for (`households.units.offered`, issue 12)."""
         chosen = getattr(self, "cleaned_data", {}).get("ward")
         wards = units.offered(self.wards, day, keep=chosen.pk if chosen is not None else None)
-        self.fields["ward"].choices = [("", _("All wards")), *((w.pk, w.name) for w in wards)]
+        field = self.fields["ward"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("All wards")), *((w.pk, w.name) for w in wards)]
         self.show_ward = len(wards) > 1
 
     def chosen_year(self) -> int | None:

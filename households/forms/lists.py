@@ -123,6 +123,9 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
     """Shape of the list's parameters: q, ward, quarter, round, status, group, merit, social,
     type, escape, state. The choices come in already loaded, so checking costs no query."""
 
+    wards: list[Ward]
+    rounds: list[ReviewRound]
+
     q = forms.CharField(
         label=_("Search"),
         required=False,
