@@ -54,7 +54,7 @@ def programmes_section(
     latest = standing.latest_periodic_round()
     year = latest.year if latest is not None else None
     programmes = list(Programme.objects.filter(is_active=True).select_related("agency"))
-    benefits = selectors.household_benefits(household, programmes=programmes, members=members or ())
+    benefits = selectors.household_benefits(household, programmes=programmes, members=members)
     # Who may record depends on the programme only through its agency: ask once per agency.
     allowed: dict[int, bool] = {}
     recordable: list[Programme] = []

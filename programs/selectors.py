@@ -215,30 +215,36 @@ def entitlements(
 def household_benefits(
     household: Household,
     *,
-    programmes: Iterable[Programme] = (),
-    members: Iterable[Member] = (),
+    programmes: Iterable[Programme] | None = None,
+    members: Iterable[Member] | None = None,
 ) -> list[Benefit]:
     """All the household's benefits, latest first, with what the page shows of them. One
-    query. The `programmes` and the household's `members` the caller has read already are
-    attached to the benefits instead of being joined to each row again (a programme not among
-    them, one no longer active, is read in a second query)."""
+    query. The `programmes` and the household's `members` the caller has read already (the
+    household page) are attached to the benefits instead of being joined to each row again (a
+    programme not among them, one no longer active, is read in a second query)."""
+    joined = ["recorded_by", "loan"]
+    if programmes is None:
+        joined.append("programme")
+    if members is None:
+        joined.append("member")
     benefits = list(
-        Benefit.objects.filter(household=household)
-        .select_related("recorded_by", "loan")
-        .order_by("-date", "-id")
+        Benefit.objects.filter(household=household).select_related(*joined).order_by("-date", "-id")
     )
-    by_id = {p.pk: p for p in programmes}
-    others = {b.programme_id for b in benefits} - by_id.keys()
-    if others:
-        by_id.update(Programme.objects.select_related("agency").in_bulk(others))
-    of_household = {m.pk: m for m in members}
-    missing = {b.member_id for b in benefits if b.member_id is not None} - of_household.keys()
-    if missing:
-        of_household.update(Member.objects.in_bulk(missing))
-    for benefit in benefits:
-        benefit.programme = by_id[benefit.programme_id]
-        if benefit.member_id is not None:
-            benefit.member = of_household[benefit.member_id]
+    if programmes is not None:
+        by_id = {p.pk: p for p in programmes}
+        others = {b.programme_id for b in benefits} - by_id.keys()
+        if others:
+            by_id.update(Programme.objects.select_related("agency").in_bulk(others))
+        for benefit in benefits:
+            benefit.programme = by_id[benefit.programme_id]
+    if members is not None:
+        of_household = {m.pk: m for m in members}
+        wanted = {b.member_id for b in benefits if b.member_id is not None}
+        if wanted - of_household.keys():
+            of_household.update(Member.objects.in_bulk(wanted - of_household.keys()))
+        for benefit in benefits:
+            if benefit.member_id is not None:
+                benefit.member = of_household[benefit.member_id]
     return benefits
 
 
