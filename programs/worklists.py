@@ -125,7 +125,8 @@ def risk_income_limits(standard_code: str) -> dict[str, int]:
 
 
 def risk_deprivations(standard_code: str) -> int:
-    """One deprivation short of the standard's N2 threshold: two under Decision 59/2015."""
+    """One deprivation short of the standard's threshold of poverty: two under Decision
+    59/2015 (N2) and Decree 07/2021."""
     return get_standard(standard_code).min_deprivations - 1
 
 
@@ -270,14 +271,17 @@ def untrained_officers(user: Any, year: int) -> QuerySet[User]:
 
 
 def households_at_risk(user: Any, year: int) -> QuerySet[Household]:
-    """Near-poor households at risk of falling back into poverty: income within 10% of the
-    poverty line of their area, or one deprivation short of the N2 threshold, under the
-    standard their recognised result was made with."""
+    """Near-poor households at risk of falling back into poverty, under the standard their
+    recognised result was made with: one deprivation short of being poor, or, where income
+    alone makes a household poor (Decision 59/2015's N1), income within 10% of the poverty
+    line of their area. Under the Decree 07/2021 rule every near-poor household is at or
+    below the line, so income says nothing there."""
     at_risk = Q(pk__in=[])
-    for code in STANDARDS:
+    for code, standard in STANDARDS.items():
         of_standard = Q(year_standard=code)
-        for area, limit in risk_income_limits(code).items():
-            at_risk |= of_standard & Q(year_area=area, year_income__lte=limit)
+        if standard.has_poor_groups:
+            for area, limit in risk_income_limits(code).items():
+                at_risk |= of_standard & Q(year_area=area, year_income__lte=limit)
         at_risk |= of_standard & Q(year_deprivations=risk_deprivations(code))
     return _households(user, year).filter(year_status=PovertyStatus.NEAR_POOR).filter(at_risk)
 

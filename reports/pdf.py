@@ -38,7 +38,7 @@ from households.models import (
 from households.privacy import mask_national_id
 from households.selectors import assessment_dimensions
 from reports import pdf_grid
-from reports.selectors import DEPRIVATION_GROUPS, SUBTOTAL, TOTAL, FormTable, period_text
+from reports.selectors import SUBTOTAL, TOTAL, FormTable, period_text
 
 if TYPE_CHECKING:
     from reports.selectors import ReportData
@@ -130,25 +130,26 @@ PERIODS = standing.PERIOD_KINDS
 class DeprivationLine:
     label: str
     is_dimension: bool
-    cells: list[Any]  # a `reports.selectors.Count` per group of DEPRIVATION_GROUPS
+    cells: list[Any]  # a `reports.selectors.Count` per group of `data.deprivation_groups`
 
 
 def deprivation_table(data: ReportData) -> list[DeprivationLine]:
-    """Each dimension followed by its indicators, one cell per group (N1, N2, near-poor)."""
+    """Each dimension followed by its indicators, one cell per group (N1, N2, near-poor; or
+    poor, near-poor under a standard without N1/N2)."""
     lines: list[DeprivationLine] = []
     for dimension in data.dimensions:
         lines.append(
             DeprivationLine(
                 label=dimension.label,
                 is_dimension=True,
-                cells=[dimension.by_group.get(g) for g in DEPRIVATION_GROUPS],
+                cells=[dimension.by_group.get(g) for g in data.deprivation_groups],
             )
         )
         lines.extend(
             DeprivationLine(
                 label=row.label,
                 is_dimension=False,
-                cells=[row.by_group.get(g) for g in DEPRIVATION_GROUPS],
+                cells=[row.by_group.get(g) for g in data.deprivation_groups],
             )
             for row in data.deprivations
             if row.dimension == dimension.dimension
@@ -254,7 +255,7 @@ def render_periodic_report(data: ReportData, *, place: str = CITY_PLACE, number:
         "period_text": period_text(data.period),
         "deprivation_groups": [
             (data.group_labels.get(group, group), data.group_sizes.get(group, 0))
-            for group in DEPRIVATION_GROUPS
+            for group in data.deprivation_groups
         ],
         "deprivation_table": deprivation_table(data),
         "forms": {

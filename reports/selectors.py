@@ -41,7 +41,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from households import standing, units
-from households.classification import DEFAULT_STANDARD, Area, get_standard
+from households.classification import DEFAULT_STANDARD, Area, get_standard, standard_for_date
 from households.models import (
     Assessment,
     Household,
@@ -71,11 +71,22 @@ OFFICERS_TRAINED = "officers_trained"
 ESCAPE_PLANNED = "escape_planned"
 ESCAPED = "escaped"
 
-# The groups the city's deprivation table is split by.
+# The groups the city's deprivation table is split by: N1, N2 and near-poor under a standard
+# that splits the poor (Decision 59/2015), the poor and the near-poor under one that does not
+# (Decree 07/2021 on): `deprivation_groups`.
 GROUP_N1 = "N1"
 GROUP_N2 = "N2"
+GROUP_POOR = "poor"
 GROUP_NEAR_POOR = "near_poor"
 DEPRIVATION_GROUPS = (GROUP_N1, GROUP_N2, GROUP_NEAR_POOR)
+
+
+def deprivation_groups(standard_code: str) -> tuple[str, ...]:
+    """The groups of the deprivation table under the standard of the year reported."""
+    if get_standard(standard_code).has_poor_groups:
+        return DEPRIVATION_GROUPS
+    return (GROUP_POOR, GROUP_NEAR_POOR)
+
 
 POOR = standing.POOR
 NEAR_POOR = standing.NEAR_POOR
@@ -252,7 +263,9 @@ class ReportData:
       (Biểu 3), `poor_deprivations` / `near_poor_deprivations` (Biểu 4), `in_review`: the form
       tables (`FormTable`), all on recognised standings but `in_review`.
     - `deprivations` / `dimensions` / `group_sizes` / `group_labels`: the city's deprivation
-      table by group (N1, N2, near-poor); `causes`, `needs`: every active cause / need.
+      table by group, `deprivation_groups` (N1, N2, near-poor; or poor, near-poor under a
+      standard without N1/N2), with the indicators of the year's standard, `standard`;
+      `causes`, `needs`: every active cause / need.
     - `supports`: the benefits dated in the period, by programme.
     - `notes`: what the reader must know about the figures, translated.
     """
@@ -281,6 +294,8 @@ class ReportData:
     supports: list[SupportRow]
     group_labels: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    deprivation_groups: tuple[str, ...] = DEPRIVATION_GROUPS
+    standard: str = DEFAULT_STANDARD
 
     @property
     def is_six_month(self) -> bool:
@@ -819,6 +834,7 @@ def group_labels() -> dict[str, str]:
     return {
         GROUP_N1: str(_("Poor, group N1")),
         GROUP_N2: str(_("Poor, group N2")),
+        GROUP_POOR: str(_("Poor households")),
         GROUP_NEAR_POOR: str(PovertyStatus.NEAR_POOR.label),
     }
 
@@ -828,14 +844,18 @@ def _deprivation_rows(
 ) -> tuple[list[DeprivationRow], list[DeprivationRow], dict[str, int]]:
     """The city's (or the ward's) deprivation table by group, from the counts by ward."""
     standard = get_standard(standard_code)
+    groups = deprivation_groups(standard_code)
     sizes = {
         GROUP_N1: summed.get("poor_n1", 0),
         GROUP_N2: summed.get("poor_n2", 0),
+        GROUP_POOR: summed.get("poor", 0),
         GROUP_NEAR_POOR: summed.get("near_poor", 0),
     }
+    sizes = {group: sizes[group] for group in groups}
     params = {
         GROUP_N1: {"status": POOR, "group": "N1"},
         GROUP_N2: {"status": POOR, "group": "N2"},
+        GROUP_POOR: {"status": POOR},
         GROUP_NEAR_POOR: {"status": NEAR_POOR},
     }
     labels = {d.key: str(d.label) for d in standard.dimensions}
@@ -847,7 +867,7 @@ def _deprivation_rows(
                 standing_list_url(day, ward=ward, **params[group], **extra),
                 percent(summed.get(f"{group}:{suffix}", 0), sizes[group]),
             )
-            for group in DEPRIVATION_GROUPS
+            for group in groups
         }
 
     indicators = [
@@ -1106,6 +1126,15 @@ class _Standings:
     covered: _Covered
 
 
+def year_standard(year: int) -> str:
+    """The code of the standard of `year`'s review when it has no periodic round: the one in
+    force on 1 January (Decision 59/2015's for a year no standard covers)."""
+    try:
+        return standard_for_date(datetime.date(year, 1, 1)).code
+    except ValueError:
+        return DEFAULT_STANDARD
+
+
 def _standings(
     user: Any, year: int, ward: Ward | None, kind: str, review_round: ReviewRound | None
 ) -> _Standings:
@@ -1120,7 +1149,7 @@ def _standings(
             ward_id__in=unit_ids, year__in=[year - 1, year, year + 1]
         )
     }
-    standard = review_round.standard if review_round is not None else DEFAULT_STANDARD
+    standard = review_round.standard if review_round is not None else year_standard(year)
     buckets = _standing_buckets(standard)
     start_buckets = [b for b in buckets if b[0] in ("poor", "expected")]
     end_spans = _standing_spans(scope_wards, period.end, unit_ids)
@@ -1158,8 +1187,15 @@ def _results_table(s: _Standings) -> FormTable:
         FormColumn("poor", str(_("Poor households"))),
         FormColumn("poor_persons", str(_("Poor persons"))),
         FormColumn("poor_rate", str(_("Poor rate (%)")), rate_of=("poor", "total")),
-        FormColumn("poor_n1", str(_("of which group N1"))),
-        FormColumn("poor_n2", str(_("of which group N2"))),
+        # N1 and N2 only under a standard that splits the poor (Decision 59/2015).
+        *(
+            [
+                FormColumn("poor_n1", str(_("of which group N1"))),
+                FormColumn("poor_n2", str(_("of which group N2"))),
+            ]
+            if get_standard(s.standard).has_poor_groups
+            else []
+        ),
         FormColumn("near_poor", str(_("Near-poor households"))),
         FormColumn("near_poor_persons", str(_("Near-poor persons"))),
         FormColumn("near_poor_rate", str(_("Near-poor rate (%)")), rate_of=("near_poor", "total")),
@@ -1268,10 +1304,14 @@ def _movement_table(s: _Standings, status: str) -> FormTable:
 def _groups_table(s: _Standings) -> FormTable:
     """Biểu 3: poor households by group, on the end day."""
     day = s.period.end
-    keys = [
-        ("poor", _("Poor households"), {}),
+    groups = [
         ("poor_n1", _("Group N1 (income)"), {"group": "N1"}),
         ("poor_n2", _("Group N2 (deprivations)"), {"group": "N2"}),
+    ]
+    keys = [
+        ("poor", _("Poor households"), {}),
+        # N1 and N2 only under a standard that splits the poor (Decision 59/2015).
+        *(groups if get_standard(s.standard).has_poor_groups else []),
         ("poor_merit", _("People-with-merit households"), {"merit": 1}),
         ("poor_social", _("Social-protection households"), {"social": 1}),
         ("poor_minority", _("Ethnic-minority households"), {"minority": 1}),
@@ -1598,8 +1638,14 @@ def report_data(
         causes=_code_rows(PovertyCause, "cause", s.end_spans, s.period.end, ward_param),
         needs=_code_rows(SupportNeed, "need", s.end_spans, s.period.end, ward_param),
         supports=_supports(s.scope_wards, s.period),
-        group_labels=group_labels(),
+        group_labels={
+            group: label
+            for group, label in group_labels().items()
+            if group in deprivation_groups(s.standard) or group == GROUP_NEAR_POOR
+        },
         notes=notes,
+        deprivation_groups=deprivation_groups(s.standard),
+        standard=s.standard,
     )
 
 

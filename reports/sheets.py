@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from households.models import PovertyStatus
 from programs.excel import Column, Sheet
-from reports.selectors import DEPRIVATION_GROUPS, FormTable, ReportData, period_text
+from reports.selectors import FormTable, ReportData, period_text
 
 
 def _where(data: ReportData) -> str:
@@ -47,7 +47,7 @@ def report_sheets(data: ReportData) -> list[Sheet]:
         )
         for i in data.indicators
     ]
-    groups = list(DEPRIVATION_GROUPS)
+    groups = list(data.deprivation_groups)
     deprivation_header = [Column(_("Dimension"), 22), Column(_("Indicator"), 30)]
     for group in groups:
         deprivation_header += [

@@ -110,12 +110,20 @@ def _charts(data: selectors.ReportData) -> dict[str, Any]:
     units = [row for row in data.results.rows if row.level == selectors.UNIT]
     poor_total = data.poor_movements.total
     flows = [c for c in data.poor_movements.columns if c.role in ("in", "out", "of_which")]
+    # The poor by group where the year's standard splits them (N1, N2), else as one.
+    poor = [g for g in data.deprivation_groups if g != selectors.GROUP_NEAR_POOR]
+    columns = {selectors.GROUP_N1: "poor_n1", selectors.GROUP_N2: "poor_n2"}
     return {
         "status": {
             "labels": [row.label for row in units],
             "datasets": [
-                {"label": str(_("Poor, group N1")), "data": [r.value("poor_n1") for r in units]},
-                {"label": str(_("Poor, group N2")), "data": [r.value("poor_n2") for r in units]},
+                *(
+                    {
+                        "label": data.group_labels[g],
+                        "data": [r.value(columns.get(g, "poor")) for r in units],
+                    }
+                    for g in poor
+                ),
                 {
                     "label": data.group_labels["near_poor"],
                     "data": [r.value("near_poor") for r in units],
@@ -129,7 +137,7 @@ def _charts(data: selectors.ReportData) -> dict[str, Any]:
                     "label": data.group_labels[g],
                     "data": [r.by_group[g].value for r in data.deprivations],
                 }
-                for g in selectors.DEPRIVATION_GROUPS
+                for g in data.deprivation_groups
             ],
         },
         "movements": {
@@ -186,7 +194,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "unit": unit,
             "charts": _charts(data) if data else None,
             "groups": [
-                (g, data.group_labels[g], data.group_sizes[g]) for g in selectors.DEPRIVATION_GROUPS
+                (g, data.group_labels[g], data.group_sizes[g]) for g in data.deprivation_groups
             ]
             if data
             else [],
