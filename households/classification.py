@@ -569,7 +569,7 @@ def _resolve_standard(standard: str | PovertyStandard | _Unset, on: date | None)
                     "in_force": in_force.code,
                 }
             )
-        return in_force
+        return standard if isinstance(standard, PovertyStandard) else in_force
     if standard is _Unset.UNSET:
         standard = DEFAULT_STANDARD
     return standard if isinstance(standard, PovertyStandard) else get_standard(standard)

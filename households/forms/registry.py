@@ -304,7 +304,7 @@ class AssessmentAdminForm(forms.ModelForm):
                 self.fields.pop(name, None)
             for indicator in standard.indicators:
                 if indicator.key in self.fields:
-                    self.fields[indicator.key].label = indicator.label
+                    self.fields[indicator.key].label = indicator.label  # type: ignore[assignment]
             # A survey belongs to its household and round; record another one instead.
             disabled = [*derived, "household", "round"]
         else:
@@ -335,7 +335,7 @@ class AssessmentAdminForm(forms.ModelForm):
             foreign = [
                 name
                 for name in DEPRIVATION_COLUMNS
-                if data.get(name) and name not in standard.indicator_keys
+                if self.cleaned_data.get(name) and name not in standard.indicator_keys
             ]
             if foreign:
                 raise ValidationError(

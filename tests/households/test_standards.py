@@ -238,14 +238,19 @@ def test_a_standard_and_a_day_it_does_not_cover_are_refused() -> None:
             standard="2016-2020",
             on=datetime.date(2023, 6, 1),
         )
+    # The standard given is used when it is the one in force (here with a line of its own).
+    given = dataclasses.replace(
+        get_standard("2022-2025"),
+        thresholds={Area.URBAN: AreaThresholds(1), Area.RURAL: AreaThresholds(1)},
+    )
     same = classify(
         area="urban",
-        income_per_capita=1,
+        income_per_capita=2,
         deprivations=[],
-        standard=get_standard("2022-2025"),
+        standard=given,
         on=datetime.date(2023, 6, 1),
     )
-    assert same.standard_code == "2022-2025"
+    assert (same.standard_code, same.status) == ("2022-2025", NOT)
 
 
 # --- Every line after 2020: at, one đồng below, one above; 2 and 3 deprivations ------------
