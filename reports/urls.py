@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports.views import dashboard, exports, import_jobs, pdf
+from reports.views import dashboard, exports, import_jobs, pdf, what_if
 
 app_name = "reports"
 
@@ -16,6 +16,7 @@ urlpatterns = [
         "households/<int:pk>/profile.pdf", pdf.household_profile_pdf, name="household_profile_pdf"
     ),
     path("households.xlsx", exports.household_list_xlsx, name="household_list_xlsx"),
+    path("what-if/", what_if.what_if, name="what_if"),
     path("import/", exports.import_households, name="import"),
     path("import/template.xlsx", exports.import_template, name="import_template"),
     path(
