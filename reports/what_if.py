@@ -14,10 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from households.classification import Label, PovertyStandard, Status, classify, get_standard
+from households.classification import (
+    Classification,
+    Label,
+    PovertyStandard,
+    Status,
+    classify,
+    get_standard,
+)
 from households.models import Assessment, ReviewRound, ReviewState
 
 # The three rows a status falls in on the page: the listed poor, the listed near-poor, and
@@ -157,14 +165,20 @@ def what_if(
     units: dict[int, UnitRow] = {}
     total = UnitRow(ward_id=None, label="")
     changed: list[ChangedHousehold] = []
+    seen: dict[tuple[Any, ...], Classification] = {}
     for row in rows_read:
         hh_id, code, head, ward_id, ward_name, area, income, status, group, count = row[:10]
-        result = classify(
-            area=area,
-            income_per_capita=income,
-            deprivations=dict(zip(keys, row[10:], strict=True)),
-            standard=target_std,
-        )
+        # classify is pure: households with the same area, income and deprivations (typed
+        # incomes are mostly round figures) share one call, most of the time a city takes.
+        memo_key = (area, income, row[10:])
+        result = seen.get(memo_key)
+        if result is None:
+            result = seen[memo_key] = classify(
+                area=area,
+                income_per_capita=income,
+                deprivations=dict(zip(keys, row[10:], strict=True)),
+                standard=target_std,
+            )
         unit = units.get(ward_id)
         if unit is None:
             unit = units[ward_id] = UnitRow(ward_id=ward_id, label=ward_name)
