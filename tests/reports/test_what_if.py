@@ -39,6 +39,7 @@ from tests.factories import (
     make_member,
     make_recognised,
     make_round,
+    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -196,6 +197,22 @@ def test_a_ward_officer_sees_their_own_unit(
     html = response.content.decode()
     assert "TL-T" in html
     assert "DT-B" not in html and "DT-D" not in html
+
+
+def test_the_officer_of_the_merged_ward_sees_its_predecessors_2017_list(
+    client: Client, round_2017: ReviewRound
+) -> None:
+    # P. Phan Thiết (from 01/07/2025, migration 0015, UNCONFIRMED) took in Đức Thắng: its
+    # officer sees the 2017 list of Đức Thắng, by the unit that made it, and not Tiến Lợi's.
+    officer = make_user(
+        "frank", role=User.Role.WARD_OFFICER, ward=Ward.objects.get(code="phuong-phan-thiet")
+    )
+    client.force_login(officer)
+    response = client.get(URL, {"round": round_2017.pk, "standard": "2022-2025"})
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert [row.label for row in result.rows] == [Ward.objects.get(code="duc-thang").name]
+    assert [h.code for h in result.changed] == ["DT-B", "DT-D", "DT-E"]
 
 
 def test_another_wards_unit_is_a_404(
