@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from giamngheo.forms import BootstrapFormMixin
-from households import access
+from households import access, units
 from households.classification import standards
 from households.models import ReviewRound, Ward
 from households.models.users import ward_scope
@@ -83,7 +83,9 @@ def what_if(request: HttpRequest) -> HttpResponse:
     if request.GET:
         if form.is_valid():
             ward_id = form.cleaned_data["ward"]
-            chosen = {ward_id} if ward_id is not None else scope
+            # A unit comes with the units merged into it (issue 12): P. Phan Thiết's what-if
+            # of 2017 is the list of the 2017 units it took in.
+            chosen = units.lineage(ward_id) if ward_id is not None else scope
             result = selector.what_if(
                 review_round=form.rounds[form.cleaned_data["round"]],
                 target=form.cleaned_data["standard"],

@@ -215,6 +215,16 @@ def test_the_officer_of_the_merged_ward_sees_its_predecessors_2017_list(
     assert [h.code for h in result.changed] == ["DT-B", "DT-D", "DT-E"]
 
 
+def test_the_city_choosing_a_merged_unit_reads_its_predecessors(
+    client: Client, city_reviewer: User, round_2017: ReviewRound
+) -> None:
+    client.force_login(city_reviewer)
+    merged = Ward.objects.get(code="phuong-phan-thiet")
+    response = client.get(URL, {"round": round_2017.pk, "standard": "2022-2025", "ward": merged.pk})
+    assert response.status_code == 200
+    assert [h.code for h in response.context["result"].changed] == ["DT-B", "DT-D", "DT-E"]
+
+
 def test_another_wards_unit_is_a_404(
     client: Client, tienloi_officer: User, round_2017: ReviewRound
 ) -> None:
