@@ -180,6 +180,8 @@ GET_ROWS: dict[str, tuple[Any, ...]] = {
     # A household's sheet is what its page shows: whoever sees the household may print it.
     "reports:household_profile_pdf":   (LOGIN, 200, 404, 200, 200, 200, 200),
     "reports:household_list_xlsx":     (LOGIN, 200, 200, 200, 403, 403, 200),
+    # The what-if of another standard (issue 12 item 4): a report, read-only, same audience.
+    "reports:what_if":                 (LOGIN, 200, 200, 200, 403, 403, 200),
     # Importing writes households: the officers of a ward and administrators only.
     "reports:import":                  (LOGIN, 200, 200, 403, 403, 403, 200),
     "reports:import_template":         (LOGIN, 200, 200, 403, 403, 403, 200),
