@@ -521,9 +521,10 @@ def test_the_number_of_queries_does_not_grow(
     # Session and user; the savepoint of the request's transaction; the household; members;
     # assessments with their rounds, causes, needs and review steps (the latest recognised is
     # taken from them: `standing.latest_recognised_of`); the programmes section (programmes,
-    # the household's benefits with their loans, its standing, the programmes' dated rules; the assigned officer comes with the household); the
-    # user's ward in the menu; the view-log row of this look (audit.ViewLog, issue 10). The
-    # change history is a page of its own.
+    # the household's benefits with their loans, its standing, the programmes' dated rules;
+    # the assigned officer comes with the household); the user's ward in the menu; the
+    # view-log row of this look (audit.ViewLog, issue 10). The change history is a page of
+    # its own.
     with django_assert_num_queries(17 + ASYNC_COMMIT):
         response = client.get(url(household))
 
