@@ -30,6 +30,7 @@ in the database in a fixed number of queries; `standing()` reads one household t
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -426,9 +427,13 @@ class Standing:
         return f"{label} – {self.poor_group}" if self.poor_group else label
 
 
-def standings(household_ids: list[int] | QuerySet[Any], day: datetime.date) -> dict[int, Standing]:
-    """The standing on `day` of each household, in one query."""
-    rows = with_standing(Household.objects.filter(pk__in=household_ids).order_by(), day).values(
+@functools.lru_cache(maxsize=32)
+def _standings_of_day(day: datetime.date) -> QuerySet[Any]:
+    """Every household with its standing on `day` (`with_standing`), never evaluated itself:
+    `standings` filters a copy. Building the annotations costs about 1 ms of Python, more than
+    running the query for one household (the household page, each benefit form); they depend on
+    `day` alone, so they are built once per day a process asks for."""
+    return with_standing(Household.objects.order_by(), day).values(
         "pk",
         "standing_id",
         "standing_status",
@@ -437,6 +442,11 @@ def standings(household_ids: list[int] | QuerySet[Any], day: datetime.date) -> d
         "standing_ward",
         "standing_escaped",
     )
+
+
+def standings(household_ids: list[int] | QuerySet[Any], day: datetime.date) -> dict[int, Standing]:
+    """The standing on `day` of each household, in one query."""
+    rows = _standings_of_day(day).filter(pk__in=household_ids)
     return {
         row["pk"]: Standing(
             household_id=row["pk"],
