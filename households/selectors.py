@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -692,20 +693,40 @@ def causes_and_needs(
 ) -> tuple[dict[int, list[PovertyCause]], dict[int, list[SupportNeed]]]:
     """The causes of poverty and the support needs of each assessment, in their lists' order,
     by assessment id: what `prefetch_related("causes", "needs")` reads, from the link tables
-    directly (two queries, each a third of the prefetch's Python)."""
+    directly, both in one statement (the household page; the ORM's two queries cost about 1 ms
+    of Python to build, ten times the database's work)."""
     causes: dict[int, list[PovertyCause]] = {pk: [] for pk in assessment_ids}
     needs: dict[int, list[SupportNeed]] = {pk: [] for pk in assessment_ids}
-    for found, link, target in (
-        (causes, Assessment.causes.through, "povertycause"),
-        (needs, Assessment.needs.through, "supportneed"),
-    ):
-        rows = (
-            link.objects.filter(assessment_id__in=assessment_ids)
-            .select_related(target)
-            .order_by(f"{target}__display_order", f"{target}__code")
+    if not assessment_ids:
+        return causes, needs
+    ids = [int(pk) for pk in assessment_ids]
+    marks = ", ".join(["%s"] * len(ids))
+    parts = []
+    for kind, field_name in ((0, "causes"), (1, "needs")):
+        link = Assessment._meta.get_field(field_name).remote_field.through._meta
+        target = Assessment._meta.get_field(field_name).related_model._meta
+        column = link.get_field(target.model_name).column
+        parts.append(
+            f"SELECT {kind} AS kind, l.assessment_id, t.id, t.code, t.name, t.name_en, "
+            f"t.display_order, t.is_active FROM {link.db_table} l "
+            f"JOIN {target.db_table} t ON t.id = l.{column} WHERE l.assessment_id IN ({marks})"
         )
-        for row in rows:
-            found[row.assessment_id].append(getattr(row, target))
+    sql = " UNION ALL ".join(parts) + " ORDER BY kind, display_order, code"
+    found: tuple[dict[int, list[Any]], ...] = (causes, needs)
+    models = (PovertyCause, SupportNeed)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids + ids)
+        for kind, assessment_id, pk, code, name, name_en, order, active in cursor.fetchall():
+            found[kind][assessment_id].append(
+                models[kind](
+                    id=pk,
+                    code=code,
+                    name=name,
+                    name_en=name_en,
+                    display_order=order,
+                    is_active=active,
+                )
+            )
     return causes, needs
 
 

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from households import services
+from households import selectors, services
 from households.models import (
     Assessment,
     Household,
@@ -519,13 +519,13 @@ def test_the_number_of_queries_does_not_grow(
     client.force_login(ducthang_officer)
 
     # Session and user; the savepoint of the request's transaction; the household; members;
-    # assessments with their rounds, causes, needs and review steps (the latest recognised is
-    # taken from them: `standing.latest_recognised_of`); the programmes section (programmes,
-    # the household's benefits with their loans, its standing, the programmes' dated rules;
-    # the assigned officer comes with the household); the user's ward in the menu; the
-    # view-log row of this look (audit.ViewLog, issue 10). The change history is a page of
-    # its own.
-    with django_assert_num_queries(17 + ASYNC_COMMIT):
+    # assessments with their rounds; their causes and needs (one statement); their review steps
+    # (the latest recognised is taken from them: `standing.latest_recognised_of`); the
+    # programmes section (programmes, the household's benefits with their loans, its standing,
+    # the programmes' dated rules; the assigned officer comes with the household); the user's
+    # ward in the menu; the view-log row of this look (audit.ViewLog, issue 10). The change
+    # history is a page of its own.
+    with django_assert_num_queries(16 + ASYNC_COMMIT):
         response = client.get(url(household))
 
     assert response.status_code == 200
@@ -640,3 +640,38 @@ def test_a_correction_of_an_assessment_the_page_did_not_read_is_named_too(
     page = text(client.get(url(household)))
 
     assert "Điều chỉnh phiếu của Rà soát định kỳ năm 2017" in page
+
+
+def test_causes_and_needs_read_in_one_statement_in_their_lists_order(
+    django_assert_num_queries: Any, ducthang_officer: User
+) -> None:
+    household = make_household(code="DT-0009")
+    make_member(household, full_name="Nguyễn Văn An", birth_year=1970)
+    capital = PovertyCause.objects.get(code="lack-capital")
+    illness = PovertyCause.objects.get(code="illness")
+    capital.display_order, illness.display_order = 1, 2
+    illness.save(), capital.save()
+    credit = SupportNeed.objects.get(code="credit")
+    first = make_assessment(
+        household,
+        review_round=make_round(2017),
+        income_per_capita=800_000,
+        causes=[illness, capital],
+        needs=[credit],
+        by=ducthang_officer,
+    )
+    second = make_assessment(
+        household, review_round=make_round(2018), income_per_capita=800_000, causes=[capital]
+    )
+    third = make_assessment(household, review_round=make_round(2019), income_per_capita=800_000)
+
+    with django_assert_num_queries(1):
+        causes, needs = selectors.causes_and_needs([first.pk, second.pk, third.pk])
+
+    # The list's display order, not the codes' nor the order they were ticked in.
+    assert [c.code for c in causes[first.pk]] == ["lack-capital", "illness"]
+    assert [c.code for c in causes[second.pk]] == ["lack-capital"]
+    assert causes[third.pk] == [] and needs[second.pk] == [] and needs[third.pk] == []
+    assert needs[first.pk] == [credit]
+    assert str(needs[first.pk][0]) == credit.name
+    assert selectors.causes_and_needs([]) == ({}, {})

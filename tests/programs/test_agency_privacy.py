@@ -361,4 +361,4 @@ def test_an_agency_users_page_runs_fixed_queries(
 # insert included; the change history is a page of its own, never shown to agencies), plus,
 # for the members section (`households.privacy.shown_members`), the agency's rules in force
 # and the ids of the members they concern: two queries, whatever the number of members.
-QUERIES_AGENCY_PAGE = 21 + ASYNC_COMMIT
+QUERIES_AGENCY_PAGE = 20 + ASYNC_COMMIT

@@ -276,12 +276,13 @@ def test_the_section_runs_a_fixed_number_of_queries(
 
     # The whole household page: 17 before issue 4 (see tests/households/test_views_detail.py)
     # with one survey, less the change history's 5 (a page of its own now) and the latest
-    # recognised result (taken from the assessments the page reads), plus the
+    # recognised result (taken from the assessments the page reads) and one of the two
+    # statements of the causes and needs (read together now), plus the
     # section's 6: the latest periodic round, the programmes (read once), the household's
     # benefits with their loans (read once), the entitlements (the standing on the year's
     # reference day; the programmes' rules), the open loans' checks (the assignment comes
     # with the household); and the view-log row of the look (audit.ViewLog, issue 10).
-    with django_assert_num_queries(18 + ASYNC_COMMIT):
+    with django_assert_num_queries(17 + ASYNC_COMMIT):
         response = client.get(url(household))
 
     assert response.status_code == 200
