@@ -13,9 +13,13 @@ Reasons are translated at call time, as in `households.classification`.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
+
+from django.apps import apps
+from django.utils import translation
 
 from households.classification import gettext
 
@@ -71,14 +75,22 @@ def rule_in_force(rules: Iterable[Rule], day: datetime.date) -> Rule | None:
 
 
 def _who_labels(rule: RuleLike) -> str:
+    wanted = frozenset(rule.eligible_statuses)
+    language = translation.get_language() if apps.ready else None
+    return _labels_of(wanted, rule.also_social_protection, language)
+
+
+@functools.lru_cache(maxsize=64)
+def _labels_of(wanted: frozenset[str], social: bool, language: str | None) -> str:
+    """Who a rule is for, in `language` (the active one, part of the key): a household page
+    judges every programme for every member, and most verdicts are "Only for …"."""
     labels = {
         POOR: gettext("poor households"),
         NEAR_POOR: gettext("near-poor households"),
         ESCAPED: gettext("households that escaped poverty in the last three years"),
     }
-    wanted = set(rule.eligible_statuses)
     parts = [labels[s] for s in STATUSES if s in wanted]
-    if rule.also_social_protection:
+    if social:
         parts.append(gettext("social-protection households"))
     return ", ".join(parts)
 

@@ -44,6 +44,18 @@ def verdict(
     )
 
 
+def test_who_a_rule_is_for_follows_the_language_of_each_call() -> None:
+    """The labels of who a rule is for are kept per language: one in English after one in
+    Vietnamese is English."""
+    from django.utils import translation
+
+    rule = Rule(eligible_statuses=["near_poor", "poor"])
+    assert verdict(rule, facts()).reason == "Chỉ dành cho hộ nghèo, hộ cận nghèo."
+    with translation.override("en"):
+        assert verdict(rule, facts()).reason == "Only for poor households, near-poor households."
+    assert verdict(rule, facts()).reason == "Chỉ dành cho hộ nghèo, hộ cận nghèo."
+
+
 def test_the_rule_in_force_on_a_day() -> None:
     old = Rule(valid_to=datetime.date(2017, 6, 30))
     new = Rule(valid_from=datetime.date(2017, 7, 1), eligible_statuses=["near_poor"])
