@@ -42,6 +42,9 @@ from households.models import (
     PovertyCause,
     Quarter,
     ReviewRound,
+    ScoreCard,
+    ScoreOption,
+    ScreeningCriterion,
     Standard,
     StandardIndicator,
     StandardLine,
@@ -580,10 +583,52 @@ class StandardIndicatorInline(_ReadOnlyInline):
     fields = ["order", "dimension", "key", "label", "threshold_text", "derivation"]
 
 
+class ScoreCardInline(_ReadOnlyInline):
+    model = ScoreCard
+    fields = [
+        "area",
+        "region",
+        "name",
+        "poor_max_score",
+        "near_poor_max_score",
+        "deprivation_points",
+        "complete",
+    ]
+
+
+class ScreeningCriterionInline(_ReadOnlyInline):
+    model = ScreeningCriterion
+    fields = ["order", "key", "label"]
+
+
 @admin.register(Standard)
 class StandardAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "valid_from", "valid_to", "rule", "figures_confirmed"]
-    inlines = [StandardLineInline, StandardIndicatorInline]
+    inlines = [
+        StandardLineInline,
+        StandardIndicatorInline,
+        ScoreCardInline,
+        ScreeningCriterionInline,
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ScoreOption)
+class ScoreOptionAdmin(admin.ModelAdmin):
+    """The Phiếu B1 tables' answers and points, read only (households.phieu, data migrations)."""
+
+    list_display = ["item", "label", "points"]
+    list_filter = ["item__card__standard", "item__card__area", "item__key"]
+    list_select_related = ["item"]
+    ordering = ["item__card", "item__order", "order"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

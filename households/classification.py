@@ -18,7 +18,7 @@ copied from (migration 0013; ``tests/households/test_standards.py`` holds them e
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
@@ -31,6 +31,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.formatting import format_vnd
+from households.phieu import B1Score, IncomeBand, ScreeningCriterion
 
 Label: TypeAlias = str | Promise
 
@@ -477,10 +478,13 @@ class Classification:
     deprivation_count: int
     explanation: str
     area: Area
-    income_per_capita: int
+    # None when the income was estimated by Phiếu B1 (`b1`) or not needed (`screened_out`).
+    income_per_capita: int | None
     deprivations: frozenset[str]
     standard_code: str
     thresholds: AreaThresholds
+    b1: B1Score | None = None
+    screened_out: tuple[ScreeningCriterion, ...] = ()
 
     @property
     def is_poor(self) -> bool:
@@ -491,19 +495,44 @@ class _Unset(enum.Enum):
     UNSET = enum.auto()
 
 
+class _IncomeBand(enum.Enum):
+    """Where the income stands against the standard's lines, typed or estimated by Phiếu B1."""
+
+    AT_OR_BELOW_POVERTY = enum.auto()
+    UP_TO_NEAR_POVERTY = enum.auto()
+    UP_TO_AVERAGE_LIVING = enum.auto()
+    ABOVE = enum.auto()
+
+
+_FROM_B1 = {
+    IncomeBand.AT_OR_BELOW_POVERTY_LINE: _IncomeBand.AT_OR_BELOW_POVERTY,
+    IncomeBand.BETWEEN_LINES: _IncomeBand.UP_TO_NEAR_POVERTY,
+    # The score places the income above the lines, not against the average-living line, which
+    # Phiếu B does not measure: such a household is "not poor" on this route.
+    IncomeBand.ABOVE: _IncomeBand.ABOVE,
+}
+
+
 def classify(
     *,
     area: str,
-    income_per_capita: int,
+    income_per_capita: int | None = None,
     deprivations: Iterable[str] | Mapping[str, bool],
     standard: str | PovertyStandard | _Unset = _Unset.UNSET,
     on: date | None = None,
+    b1: B1Score | None = None,
+    screened_out: Sequence[ScreeningCriterion] = (),
 ) -> Classification:
-    """Classify a household under a poverty standard (REFERENCE.md §1.5, §7).
+    """Classify a household under a poverty standard (REFERENCE.md §1.5, §3.3–3.4, §7).
 
     ``standard`` is a standard or its code, or ``on`` the day whose standard in force applies
     (``standard_for_date``); with neither, Decision 59/2015's. ``deprivations`` is either the
     keys of the deprived indicators or a mapping ``{key: deprived}``. Lines are inclusive.
+
+    The income is either typed (``income_per_capita``) or estimated by Phiếu B1 (``b1``, scored
+    on the standard's table for ``area`` by ``households.phieu.score_b1``), exactly one of them;
+    a household screened out by Phiếu A (``screened_out``, the criteria it meets) is not poor
+    and needs neither.
 
     - ``INCOME_OR_DEPRIVATIONS`` (Decision 59/2015/QĐ-TTg Art. 2): income ≤ poverty line is poor
       (N1) whatever the deprivations; income ≤ near-poverty line is poor (N2) with at least
@@ -516,43 +545,95 @@ def classify(
     """
     std = _resolve_standard(standard, on)
     area_ = _parse_area(area)
-    income = _parse_income(income_per_capita)
     deprived = _parse_deprivations(deprivations, std)
     lines = std.thresholds[area_]
     count = len(deprived)
-
-    poor_group: PoorGroup | None = None
-    if std.rule is RuleKind.INCOME_OR_DEPRIVATIONS:
-        assert lines.near_poverty_line is not None and lines.average_living_line is not None
-        if income <= lines.poverty_line:
-            status, poor_group = Status.POOR, PoorGroup.N1
-        elif income <= lines.near_poverty_line:
-            if count >= std.min_deprivations:
-                status, poor_group = Status.POOR, PoorGroup.N2
-            else:
-                status = Status.NEAR_POOR
-        elif income <= lines.average_living_line:
-            status = Status.AVERAGE_LIVING
-        else:
-            status = Status.NOT_POOR
-    elif income <= lines.poverty_line:
-        status = Status.POOR if count >= std.min_deprivations else Status.NEAR_POOR
-    elif lines.average_living_line is not None and income <= lines.average_living_line:
-        status = Status.AVERAGE_LIVING
+    screened = tuple(screened_out)
+    income: int | None = None
+    if screened:
+        band = _IncomeBand.ABOVE
+        if b1 is not None or income_per_capita is not None:
+            raise ValueError(
+                gettext("A household screened out by Phiếu A has no income to classify.")
+            )
+    elif b1 is not None:
+        if income_per_capita is not None:
+            raise ValueError(gettext("Give either the income or the Phiếu B1 score, not both."))
+        _check_card(b1, std, area_)
+        band = _FROM_B1[b1.band]
     else:
-        status = Status.NOT_POOR
-
+        income = _parse_income(income_per_capita)
+        band = _income_band(income, lines, std)
+    status, poor_group = _decide(std, band, count)
+    if screened:
+        explanation = _explain_screened(screened)
+    elif b1 is not None:
+        explanation = _explain_b1(status, poor_group, area_, count, lines, std, b1)
+    else:
+        assert income is not None
+        explanation = _explain(status, poor_group, area_, income, count, lines, std)
     return Classification(
         status=status,
         poor_group=poor_group,
         deprivation_count=count,
-        explanation=_explain(status, poor_group, area_, income, count, lines, std),
+        explanation=explanation,
         area=area_,
         income_per_capita=income,
         deprivations=deprived,
         standard_code=std.code,
         thresholds=lines,
+        b1=b1,
+        screened_out=screened,
     )
+
+
+def _income_band(income: int, lines: AreaThresholds, std: PovertyStandard) -> _IncomeBand:
+    if income <= lines.poverty_line:
+        return _IncomeBand.AT_OR_BELOW_POVERTY
+    if std.rule is RuleKind.INCOME_OR_DEPRIVATIONS:
+        assert lines.near_poverty_line is not None
+        if income <= lines.near_poverty_line:
+            return _IncomeBand.UP_TO_NEAR_POVERTY
+    if lines.average_living_line is not None and income <= lines.average_living_line:
+        return _IncomeBand.UP_TO_AVERAGE_LIVING
+    return _IncomeBand.ABOVE
+
+
+def _decide(std: PovertyStandard, band: _IncomeBand, count: int) -> tuple[Status, PoorGroup | None]:
+    """The standard's rule: the status of an income band with `count` deprivations."""
+    if band is _IncomeBand.AT_OR_BELOW_POVERTY:
+        if std.rule is RuleKind.INCOME_OR_DEPRIVATIONS:
+            return Status.POOR, PoorGroup.N1
+        return (Status.POOR if count >= std.min_deprivations else Status.NEAR_POOR), None
+    if band is _IncomeBand.UP_TO_NEAR_POVERTY:
+        if count >= std.min_deprivations:
+            return Status.POOR, PoorGroup.N2
+        return Status.NEAR_POOR, None
+    if band is _IncomeBand.UP_TO_AVERAGE_LIVING:
+        return Status.AVERAGE_LIVING, None
+    return Status.NOT_POOR, None
+
+
+def _check_card(b1: B1Score, std: PovertyStandard, area: Area) -> None:
+    card = b1.card
+    if card.standard_code != std.code or card.area is not area:
+        raise ValueError(
+            gettext(
+                "The B1 score was made on the table of %(card_standard)s (%(card_area)s), not "
+                "on the one of %(standard)s (%(area)s)."
+            )
+            % {
+                "card_standard": card.standard_code,
+                "card_area": card.area,
+                "standard": std.code,
+                "area": area,
+            }
+        )
+    if std.rule is RuleKind.INCOME_AND_DEPRIVATIONS and card.near_poor_max is not None:
+        raise ValueError(
+            gettext("A standard with one income line takes one B1 threshold (%(code)s).")
+            % {"code": std.code}
+        )
 
 
 def _resolve_standard(standard: str | PovertyStandard | _Unset, on: date | None) -> PovertyStandard:
@@ -722,3 +803,79 @@ def _explain_income_and_deprivations(status: Status, lines: AreaThresholds) -> s
         "Income %(income)s > poverty line %(poverty_line)s (%(area)s) → neither poor nor "
         "near-poor; deprivations do not count above the poverty line (%(standard)s)"
     )
+
+
+def _explain_screened(criteria: tuple[ScreeningCriterion, ...]) -> str:
+    """Why Phiếu A left the household out of the review."""
+    return gettext(
+        "Not poor: screened out by Phiếu A (quick screening) – the household has: %(criteria)s"
+    ) % {"criteria": "; ".join(str(c.label) for c in criteria)}
+
+
+def _explain_b1(
+    status: Status,
+    poor_group: PoorGroup | None,
+    area: Area,
+    count: int,
+    lines: AreaThresholds,
+    std: PovertyStandard,
+    b1: B1Score,
+) -> str:
+    """Say why on the Phiếu B route: the B1 score against the table's thresholds, the income
+    band it stands for, then B2 (deprivations × points) against the standard's minimum."""
+    card = b1.card
+    params = {
+        "score": b1.total,
+        "poor_max": card.poor_max,
+        "near_poor_max": "—" if card.near_poor_max is None else card.near_poor_max,
+        "poverty_line": format_vnd(lines.poverty_line),
+        "near_poverty_line": _vnd_or_dash(lines.near_poverty_line),
+        "area": gettext(_AREA_IN_SENTENCE[area]),
+        "count": count,
+        "points": card.deprivation_points,
+        "b2": count * card.deprivation_points,
+        "b2_min": std.min_deprivations * card.deprivation_points,
+        "min": std.min_deprivations,
+    }
+    if b1.band is IncomeBand.AT_OR_BELOW_POVERTY_LINE:
+        income = gettext(
+            "B1 = %(score)s points ≤ %(poor_max)s → income not above the %(area)s poverty line "
+            "%(poverty_line)s"
+        )
+    elif b1.band is IncomeBand.BETWEEN_LINES:
+        income = gettext(
+            "B1: %(poor_max)s < %(score)s points ≤ %(near_poor_max)s → income above the "
+            "%(area)s poverty line %(poverty_line)s, not above the near-poverty line "
+            "%(near_poverty_line)s"
+        )
+    elif card.near_poor_max is not None:
+        income = gettext(
+            "B1 = %(score)s points > %(near_poor_max)s → income above the %(area)s "
+            "near-poverty line %(near_poverty_line)s"
+        )
+    else:
+        income = gettext(
+            "B1 = %(score)s points > %(poor_max)s → income above the %(area)s poverty line "
+            "%(poverty_line)s"
+        )
+    b2 = gettext("B2 = %(count)s × %(points)s = %(b2)s points")
+    comparison = ""
+    if poor_group is PoorGroup.N1:
+        outcome = gettext("poor household – group N1")
+    elif status is Status.POOR:
+        comparison = gettext("%(b2)s ≥ %(b2_min)s (at least %(min)s deprivations)")
+        outcome = gettext("poor household – group N2") if poor_group else gettext("poor household")
+    elif status is Status.NEAR_POOR:
+        comparison = gettext("%(b2)s < %(b2_min)s (fewer than %(min)s deprivations)")
+        outcome = gettext("near-poor household")
+    else:
+        outcome = gettext("neither poor nor near-poor")
+    sentence = f"{income}; {b2} {comparison}" if comparison else income
+    sentence = f"{sentence} → {outcome}"
+    sentence = sentence % params + f" ({std.name})"
+    if not card.complete:
+        sentence += ". " + gettext(
+            "Partial B1 table (UNCONFIRMED): the score is an estimate and cannot by itself "
+            "decide an official review; the typed income remains the primary route."
+        )
+    return sentence

@@ -3,9 +3,11 @@
 `registry()` reads every `Standard` with its lines, dimensions and indicators (four queries)
 into `households.classification`'s dataclasses and keeps them for the life of the process;
 `households.apps` installs it as the engine's source, so `get_standard(code)`,
-`standard_for_date(day)` and `classify(standard=code)` read the database's standards. A save
-or delete of any of those rows empties the cache (`clear_cache`); standards change by data
-migration, which a deployment follows with a restart, so every process reads them again.
+`standard_for_date(day)` and `classify(standard=code)` read the database's standards.
+`score_card(code, area)` and `screening_criteria(code)` read a standard's Phiếu B1 tables and
+Phiếu A criteria (`households.phieu`) the same way. A save or delete of any of those rows
+empties the caches (`clear_cache`); standards change by data migration, which a deployment
+follows with a restart, so every process reads them again.
 """
 
 from __future__ import annotations
@@ -27,8 +29,12 @@ from households.classification import (
     PovertyStandard,
     RuleKind,
 )
+from households.phieu import ScoreCard, ScoreItem, ScoreOption, ScreeningCriterion
 
 _cache: Mapping[str, PovertyStandard] | None = None
+_Cards = dict[tuple[str, Area], ScoreCard]
+_Criteria = dict[str, tuple[ScreeningCriterion, ...]]
+_phieu: tuple[_Cards, _Criteria] | None = None
 # Counts the times the rows changed in this process (tests use it to drop what they added).
 changes = 0
 
@@ -60,8 +66,9 @@ def is_loaded() -> bool:
 
 def clear_cache(**_kwargs: Any) -> None:
     """Forget the standards read (a signal receiver: any save or delete of their rows)."""
-    global _cache, changes
+    global _cache, _phieu, changes
     _cache = None
+    _phieu = None
     changes += 1
 
 
@@ -111,11 +118,91 @@ def _load() -> Mapping[str, PovertyStandard]:
     return MappingProxyType(loaded)
 
 
+def score_card(code: str, area: Area | str) -> ScoreCard | None:
+    """The Phiếu B1 table of standard `code` for `area`, or None when the standard has none."""
+    return phieu_tables()[0].get((code, Area(area)))
+
+
+def screening_criteria(code: str) -> tuple[ScreeningCriterion, ...]:
+    """The Phiếu A criteria of standard `code`, in the form's order (none: no Phiếu A)."""
+    return phieu_tables()[1].get(code, ())
+
+
+def phieu_tables() -> tuple[_Cards, _Criteria]:
+    global _phieu
+    if _phieu is None:
+        _phieu = _load_phieu()
+    return _phieu
+
+
+def _load_phieu() -> tuple[_Cards, _Criteria]:
+    """Every B1 table with its items and options, and every Phiếu A criterion (four queries)."""
+    from households.models import ScoreCard as CardRow
+    from households.models import ScoreItem as ItemRow
+    from households.models import ScoreOption as OptionRow
+    from households.models import ScreeningCriterion as CriterionRow
+
+    options: dict[int, list[ScoreOption]] = {}
+    for option in OptionRow.objects.order_by("order", "key"):
+        options.setdefault(option.item_id, []).append(
+            ScoreOption(
+                key=option.key, label=text(option.label, option.label_en), points=option.points
+            )
+        )
+    items: dict[int, list[ScoreItem]] = {}
+    for item in ItemRow.objects.order_by("order", "key"):
+        items.setdefault(item.card_id, []).append(
+            ScoreItem(
+                key=item.key,
+                label=text(item.label, item.label_en),
+                options=tuple(options.get(item.pk, ())),
+            )
+        )
+    cards = {
+        (row.standard.code, Area(row.area)): ScoreCard(
+            standard_code=row.standard.code,
+            area=Area(row.area),
+            region=row.region,
+            name=text(row.name, row.name_en),
+            items=tuple(items.get(row.pk, ())),
+            poor_max=row.poor_max_score,
+            near_poor_max=row.near_poor_max_score,
+            deprivation_points=row.deprivation_points,
+            complete=row.complete,
+        )
+        for row in CardRow.objects.select_related("standard")
+    }
+    criteria: dict[str, list[ScreeningCriterion]] = {}
+    for criterion in CriterionRow.objects.select_related("standard").order_by("order", "key"):
+        criteria.setdefault(criterion.standard.code, []).append(
+            ScreeningCriterion(key=criterion.key, label=text(criterion.label, criterion.label_en))
+        )
+    return cards, {code: tuple(found) for code, found in criteria.items()}
+
+
 def connect() -> None:
     """Empty the cache whenever a standard's rows change (called by `households.apps`)."""
-    from households.models import Standard, StandardDimension, StandardIndicator, StandardLine
+    from households.models import (
+        ScoreCard,
+        ScoreItem,
+        ScoreOption,
+        ScreeningCriterion,
+        Standard,
+        StandardDimension,
+        StandardIndicator,
+        StandardLine,
+    )
 
-    for model in (Standard, StandardLine, StandardDimension, StandardIndicator):
+    for model in (
+        Standard,
+        StandardLine,
+        StandardDimension,
+        StandardIndicator,
+        ScoreCard,
+        ScoreItem,
+        ScoreOption,
+        ScreeningCriterion,
+    ):
         post_save.connect(clear_cache, sender=model, dispatch_uid=f"standards-{model.__name__}")
         post_delete.connect(
             clear_cache, sender=model, dispatch_uid=f"standards-del-{model.__name__}"

@@ -60,6 +60,7 @@ def _poverty_standards(request: pytest.FixtureRequest) -> None:
     if standards.changes not in _standards_read_at or not standards.is_loaded():
         standards.clear_cache()
         standards.registry()
+        standards.phieu_tables()
         _standards_read_at[:] = [standards.changes]
 
 

@@ -18,6 +18,7 @@ from households.models.assessments import (
     ReviewState,
     _standard_choices,
 )
+from households.models.phieu import ScoreCard, ScoreItem, ScoreOption, ScreeningCriterion
 from households.models.reference import CodedLabel, PovertyCause, SupportNeed
 from households.models.registry import (
     Household,
@@ -67,6 +68,10 @@ __all__ = [
     "ReviewRound",
     "ReviewState",
     "RuleChoice",
+    "ScoreCard",
+    "ScoreItem",
+    "ScoreOption",
+    "ScreeningCriterion",
     "Standard",
     "StandardDimension",
     "StandardIndicator",

@@ -1,0 +1,212 @@
+"""Phiếu A (quick screening) and Phiếu B1 (income score) of the review: the one place they are
+scored. Pure code: no ORM; `households.standards` reads the tables from the database.
+
+Circular 17/2016/TT-BLĐTBXH (REFERENCE.md §3.3–3.4, every figure UNCONFIRMED):
+
+- **Phiếu A** (Phụ lục 2a) screens out households that are clearly not poor: a household with
+  any of the criteria is left out of the review (not poor, not near-poor), the criteria ticked
+  being its reason.
+- **Phiếu B1** (Phụ lục 3b) estimates income from household characteristics and assets: each
+  item of the region's table gives points for the option that applies; the total B1 is compared
+  with the table's thresholds (rural NT3 120 / 150, urban 140 / 175 for 2016–2020) to place the
+  income at or below the poverty line, between the lines, or above. B2 is 10 points per
+  deprivation, shown beside; the rule on deprivations stays the standard's count.
+
+A table may be partial (`ScoreCard.complete` False: REFERENCE.md gives only part of the B1
+items). Its points are never negative, so a partial score is a lower bound of the full one:
+"above the lines" is then certain, "at or below" only an estimate. The officer's typed income
+remains the primary route until a full table is loaded.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from households.classification import Area, Label
+
+
+class IncomeBand(enum.StrEnum):
+    """Where a B1 score places the household's income, against the standard's lines."""
+
+    AT_OR_BELOW_POVERTY_LINE = "at_or_below_poverty_line"
+    BETWEEN_LINES = "between_lines"
+    ABOVE = "above"
+
+    @property
+    def label(self) -> Label:
+        return _BAND_LABELS[self]
+
+
+_BAND_LABELS: dict[IncomeBand, Label] = {
+    IncomeBand.AT_OR_BELOW_POVERTY_LINE: _("Income at or below the poverty line"),
+    IncomeBand.BETWEEN_LINES: _("Income between the poverty and near-poverty lines"),
+    IncomeBand.ABOVE: _("Income above the lines"),
+}
+
+
+@dataclass(frozen=True)
+class ScoreOption:
+    """One answer to a B1 item and the points it gives (never negative)."""
+
+    key: str
+    label: Label = field(compare=False)
+    points: int
+
+    def __post_init__(self) -> None:
+        if isinstance(self.points, bool) or not isinstance(self.points, int) or self.points < 0:
+            raise ValueError(f"B1 option {self.key}: points must be a whole number ≥ 0")
+
+
+@dataclass(frozen=True)
+class ScoreItem:
+    """One characteristic of the B1 table (household size, dependants …) with its options."""
+
+    key: str
+    label: Label = field(compare=False)
+    options: tuple[ScoreOption, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "options", tuple(self.options))
+        keys = [o.key for o in self.options]
+        if not keys or len(set(keys)) != len(keys):
+            raise ValueError(f"B1 item {self.key}: needs options with distinct keys")
+
+    def option(self, key: str) -> ScoreOption | None:
+        return next((o for o in self.options if o.key == key), None)
+
+
+@dataclass(frozen=True)
+class ScoreCard:
+    """A standard's B1 table for one area (its region's form, e.g. PL3b.3 rural NT3) with the
+    score thresholds: B1 ≤ `poor_max` → income at or below the poverty line; ≤ `near_poor_max`
+    → between the lines (a standard with one line has none); above → above the lines."""
+
+    standard_code: str
+    area: Area
+    region: str
+    name: Label = field(compare=False)
+    items: tuple[ScoreItem, ...]
+    poor_max: int
+    near_poor_max: int | None
+    deprivation_points: int
+    complete: bool
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "items", tuple(self.items))
+        keys = [i.key for i in self.items]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"B1 table {self.standard_code}/{self.area}: duplicate item keys")
+        if self.near_poor_max is not None and self.near_poor_max <= self.poor_max:
+            raise ValueError(f"B1 table {self.standard_code}/{self.area}: thresholds must increase")
+        if self.deprivation_points < 1:
+            raise ValueError(f"B1 table {self.standard_code}/{self.area}: B2 points must be ≥ 1")
+
+    @property
+    def max_score(self) -> int:
+        return sum(max(o.points for o in item.options) for item in self.items)
+
+    def band(self, score: int) -> IncomeBand:
+        """The income band of a B1 total (thresholds inclusive)."""
+        if score <= self.poor_max:
+            return IncomeBand.AT_OR_BELOW_POVERTY_LINE
+        if self.near_poor_max is not None and score <= self.near_poor_max:
+            return IncomeBand.BETWEEN_LINES
+        return IncomeBand.ABOVE
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    item: ScoreItem
+    option: ScoreOption
+
+
+@dataclass(frozen=True)
+class B1Score:
+    """A household's B1: the option chosen for each item, the total and its income band."""
+
+    card: ScoreCard
+    lines: tuple[ItemScore, ...]
+    total: int
+    band: IncomeBand
+
+    @property
+    def answers(self) -> dict[str, str]:
+        return {line.item.key: line.option.key for line in self.lines}
+
+
+class UnansweredItems(ValueError):
+    """B1 items without an answer; `keys` names them in the table's order."""
+
+    def __init__(self, message: str, keys: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.keys = keys
+
+
+def score_b1(card: ScoreCard, answers: Mapping[str, str]) -> B1Score:
+    """Score a household on `card` from its answers {item key: option key}.
+
+    Every item must be answered with one of its options; anything else raises ValueError
+    (`UnansweredItems` for items left blank), so a score is never made of a partial answer.
+    """
+    from households.classification import gettext
+
+    unknown = sorted(set(answers) - {item.key for item in card.items})
+    if unknown:
+        raise ValueError(
+            gettext("Unknown B1 items: %(keys)s.") % {"keys": ", ".join(map(repr, unknown))}
+        )
+    lines: list[ItemScore] = []
+    missing: list[ScoreItem] = []
+    for item in card.items:
+        chosen = answers.get(item.key)
+        if not chosen:
+            missing.append(item)
+            continue
+        option = item.option(chosen) if isinstance(chosen, str) else None
+        if option is None:
+            raise ValueError(
+                gettext("%(value)s is not an answer to the B1 item “%(item)s”.")
+                % {"value": repr(chosen), "item": item.label}
+            )
+        lines.append(ItemScore(item, option))
+    if missing:
+        raise UnansweredItems(
+            gettext("Answer every B1 item; unanswered: %(items)s.")
+            % {"items": "; ".join(str(item.label) for item in missing)},
+            tuple(item.key for item in missing),
+        )
+    total = sum(line.option.points for line in lines)
+    return B1Score(card=card, lines=tuple(lines), total=total, band=card.band(total))
+
+
+@dataclass(frozen=True)
+class ScreeningCriterion:
+    """One Phiếu A criterion: a household that has it is clearly not poor."""
+
+    key: str
+    label: Label = field(compare=False)
+
+
+def screened_out_by(
+    criteria: Iterable[ScreeningCriterion], ticked: Iterable[str]
+) -> tuple[ScreeningCriterion, ...]:
+    """The Phiếu A criteria the household meets, in the form's order; any one screens it out.
+
+    Raises ValueError for a key the form does not have.
+    """
+    from households.classification import gettext
+
+    criteria = tuple(criteria)
+    ticked = set(ticked)
+    unknown = sorted(ticked - {c.key for c in criteria})
+    if unknown:
+        raise ValueError(
+            gettext("Unknown Phiếu A criteria: %(keys)s.") % {"keys": ", ".join(map(repr, unknown))}
+        )
+    return tuple(c for c in criteria if c.key in ticked)
