@@ -320,7 +320,7 @@ class AssessmentInline(admin.TabularInline):
 
     @admin.display(description=_("income per person per month"))
     def income(self, obj: Assessment) -> str:
-        return format_vnd(obj.income_per_capita)
+        return "—" if obj.income_per_capita is None else format_vnd(obj.income_per_capita)
 
 
 def is_archived(household: Household | None) -> bool:
@@ -740,7 +740,7 @@ class AssessmentAdmin(KeepsRecordsMixin, ScopedChoicesMixin, FoldedSearchMixin, 
 
     @admin.display(description=_("income per person per month"), ordering="income_per_capita")
     def income(self, obj: Assessment) -> str:
-        return format_vnd(obj.income_per_capita)
+        return "—" if obj.income_per_capita is None else format_vnd(obj.income_per_capita)
 
     @admin.display(description=_("review steps"))
     def review_steps(self, obj: Assessment) -> str:

@@ -196,8 +196,12 @@ def display_value(
     """A stored value as an officer reads it: labels, Có/Không, đồng, dd/mm/yyyy, names."""
     if isinstance(value, frozenset):  # a many-to-many snapshot: the names, sorted
         return ", ".join(sorted(value)) if value else EMPTY
-    if value is None or value == "":
+    if value is None or value == "" or value == {} or value == []:
         return EMPTY
+    if isinstance(value, dict):  # JSON answers, e.g. the Phiếu B1 {item: answer}
+        return "; ".join(f"{key}: {answer}" for key, answer in value.items())
+    if isinstance(value, list):  # JSON keys, e.g. the Phiếu A criteria met
+        return ", ".join(str(item) for item in value)
     if isinstance(field, models.BooleanField):
         return _("Yes") if value else _("No")
     if field.choices:
@@ -301,7 +305,7 @@ def _initial_values(kind: str, record: Any, m2m: Mapping[Any, Any]) -> list[Chan
     for field in [*_fields(kind, record), *_m2m_fields(record)]:
         value = _value(record, field, m2m)
         # Not `in (None, "", False)`: 0 == False, and an income of 0 đ is a value.
-        if value is None or value is False or value == "" or value == frozenset():
+        if value is None or value is False or value in ("", frozenset(), {}, []):
             continue
         values.append((field, None, value))
     return values

@@ -148,12 +148,21 @@ class UnansweredItems(ValueError):
         self.keys = keys
 
 
-def score_b1(card: ScoreCard, answers: Mapping[str, str]) -> B1Score:
-    """Score a household on `card` from its answers {item key: option key}.
+@dataclass(frozen=True)
+class Tally:
+    """The answers given so far: the items answered with their points, and those left blank."""
 
-    Every item must be answered with one of its options; anything else raises ValueError
-    (`UnansweredItems` for items left blank), so a score is never made of a partial answer.
-    """
+    lines: tuple[ItemScore, ...]
+    missing: tuple[ScoreItem, ...]
+
+    @property
+    def points(self) -> int:
+        return sum(line.option.points for line in self.lines)
+
+
+def tally(card: ScoreCard, answers: Mapping[str, str]) -> Tally:
+    """Read the answers {item key: option key} against `card`, blanks allowed (the live
+    preview's running total); an item or answer the table does not have raises ValueError."""
     from households.classification import gettext
 
     unknown = sorted(set(answers) - {item.key for item in card.items})
@@ -175,14 +184,26 @@ def score_b1(card: ScoreCard, answers: Mapping[str, str]) -> B1Score:
                 % {"value": repr(chosen), "item": item.label}
             )
         lines.append(ItemScore(item, option))
-    if missing:
+    return Tally(lines=tuple(lines), missing=tuple(missing))
+
+
+def score_b1(card: ScoreCard, answers: Mapping[str, str]) -> B1Score:
+    """Score a household on `card` from its answers {item key: option key}.
+
+    Every item must be answered with one of its options; anything else raises ValueError
+    (`UnansweredItems` for items left blank), so a score is never made of a partial answer.
+    """
+    from households.classification import gettext
+
+    counted = tally(card, answers)
+    if counted.missing:
         raise UnansweredItems(
             gettext("Answer every B1 item; unanswered: %(items)s.")
-            % {"items": "; ".join(str(item.label) for item in missing)},
-            tuple(item.key for item in missing),
+            % {"items": "; ".join(str(item.label) for item in counted.missing)},
+            tuple(item.key for item in counted.missing),
         )
-    total = sum(line.option.points for line in lines)
-    return B1Score(card=card, lines=tuple(lines), total=total, band=card.band(total))
+    total = counted.points
+    return B1Score(card=card, lines=counted.lines, total=total, band=card.band(total))
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from households.classification import (
     classify,
     get_standard,
 )
-from households.models import Assessment, ReviewRound, ReviewState
+from households.models import Assessment, IncomeRoute, ReviewRound, ReviewState
 
 # The three rows a status falls in on the page: the listed poor, the listed near-poor, and
 # everyone else (average living and not poor are both "not listed").
@@ -119,6 +119,9 @@ class WhatIf:
     total: UnitRow
     changed: list[ChangedHousehold]
     changed_count: int
+    # Results whose income was not typed (Phiếu B1 score or Phiếu A screening): their income
+    # is placed against the round's standard only, so they are left out of the counts.
+    not_reclassified: int = 0
 
     @property
     def changed_shown(self) -> list[ChangedHousehold]:
@@ -159,6 +162,7 @@ def what_if(
         "status",
         "poor_group",
         "deprivation_count",
+        "income_route",
         *keys,
     )
 
@@ -166,17 +170,22 @@ def what_if(
     total = UnitRow(ward_id=None, label="")
     changed: list[ChangedHousehold] = []
     seen: dict[tuple[Any, ...], Classification] = {}
+    not_reclassified = 0
     for row in rows_read:
         hh_id, code, head, ward_id, ward_name, area, income, status, group, count = row[:10]
+        if row[10] != IncomeRoute.TYPED:
+            not_reclassified += 1
+            continue
+        answers = row[11:]
         # classify is pure: households with the same area, income and deprivations (typed
         # incomes are mostly round figures) share one call, most of the time a city takes.
-        memo_key = (area, income, row[10:])
+        memo_key = (area, income, answers)
         result = seen.get(memo_key)
         if result is None:
             result = seen[memo_key] = classify(
                 area=area,
                 income_per_capita=income,
-                deprivations=dict(zip(keys, row[10:], strict=True)),
+                deprivations=dict(zip(keys, answers, strict=True)),
                 standard=target_std,
             )
         unit = units.get(ward_id)
@@ -209,4 +218,5 @@ def what_if(
         total=total,
         changed=changed,
         changed_count=len(changed),
+        not_reclassified=not_reclassified,
     )

@@ -295,6 +295,9 @@ class AssessmentAdminForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The admin records a typed income; Phiếu A and B1 are filled on the survey page.
+        if "income_per_capita" in self.fields:
+            self.fields["income_per_capita"].required = True
         # The admin builds this form with only the fields the user may change (none for a
         # reader, who sees the others read-only): touch only the fields it has.
         if self.instance.pk:

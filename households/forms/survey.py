@@ -24,11 +24,13 @@ from giamngheo.forms import BootstrapFormMixin, DateInput
 from households.classification import PovertyStandard, get_standard
 from households.models import (
     Assessment,
+    IncomeRoute,
     PovertyCause,
     RequestKind,
     ReviewRound,
     SupportNeed,
 )
+from households.phieu import ScoreCard, ScreeningCriterion
 from households.roster import DerivedIndicator
 from households.services.assessments import parse_income
 
@@ -51,6 +53,12 @@ class IndicatorRow:
 
 
 @dataclass(frozen=True)
+class B1Row:
+    field: BoundField
+    key: str
+
+
+@dataclass(frozen=True)
 class DimensionGroup:
     label: Any
     rows: tuple[IndicatorRow, ...]
@@ -70,8 +78,15 @@ class SurveyForm(BootstrapFormMixin, forms.Form):
             "required": _("This form is out of date: reload the page and enter your changes again.")
         },
     )
+    income_route = forms.ChoiceField(
+        label=_label("income_route"),
+        required=False,
+        choices=IncomeRoute.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
     income_per_capita = forms.CharField(
         label=_label("income_per_capita"),
+        required=False,
         max_length=20,
         help_text=_("Whole đồng, e.g. 1.100.000 or 1100000."),
         error_messages={"required": _("Enter the income per person per month.")},
@@ -115,11 +130,46 @@ class SurveyForm(BootstrapFormMixin, forms.Form):
         chosen_causes: tuple[int, ...] = (),
         chosen_needs: tuple[int, ...] = (),
         versioned: bool = False,
+        card: ScoreCard | None = None,
+        criteria: tuple[ScreeningCriterion, ...] = (),
         **kwargs: Any,
     ) -> None:
         self.standard = standard
         self.derived = dict(derived)
+        # The round's standard's Phiếu B1 table for the household's area and its Phiếu A
+        # criteria (`households.standards`): the routes offered besides the typed income.
+        self.card = card if card is not None and card.items else None
+        self.criteria = criteria
         super().__init__(*args, **kwargs)
+        routes = [IncomeRoute.TYPED]
+        if self.card is not None:
+            routes.append(IncomeRoute.PHIEU_B)
+        if criteria:
+            routes.append(IncomeRoute.PHIEU_A)
+        route_field = self.fields["income_route"]
+        route_field.choices = [(r.value, r.label) for r in routes]  # type: ignore[attr-defined]
+        route_field.initial = IncomeRoute.TYPED
+        for item in self.card.items if self.card else ():
+            self.fields[self.b1_field(item.key)] = forms.ChoiceField(
+                label=item.label,  # type: ignore[arg-type]
+                required=False,
+                choices=[
+                    (
+                        o.key,
+                        _("%(answer)s (%(points)s points)")
+                        % {"answer": o.label, "points": o.points},
+                    )
+                    for o in item.options
+                ],
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+            )
+        if criteria:
+            self.fields["screened_out"] = forms.MultipleChoiceField(
+                label=_("Phiếu A criteria the household meets"),
+                required=False,
+                choices=[(c.key, c.label) for c in criteria],
+                widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+            )
         # Editing an existing survey: the version it was opened at (optimistic locking).
         self.fields["version"].required = versioned
         # Codes taken out of use stay ticked on the surveys that already name them.
@@ -139,8 +189,22 @@ class SurveyForm(BootstrapFormMixin, forms.Form):
                 field.initial = bool(derived_indicator and derived_indicator.deprived)
             self.fields[indicator.key] = field
 
-    def clean_income_per_capita(self) -> int:
+    @staticmethod
+    def b1_field(key: str) -> str:
+        return f"b1_{key}"
+
+    @property
+    def offers_other_routes(self) -> bool:
+        return self.card is not None or bool(self.criteria)
+
+    def route(self) -> str:
+        """The route chosen (a typed income when the standard offers no other)."""
+        return self.cleaned_data.get("income_route") or IncomeRoute.TYPED
+
+    def clean_income_per_capita(self) -> int | None:
         raw = self.cleaned_data["income_per_capita"]
+        if not raw.strip():
+            return None  # required on the typed route only: see clean()
         try:
             amount = parse_income(raw)
             Assessment._meta.get_field("income_per_capita").run_validators(amount)
@@ -148,6 +212,37 @@ class SurveyForm(BootstrapFormMixin, forms.Form):
             # `_income` keys its message to the model field; this form has one field to put it on.
             raise ValidationError(exc.messages) from None
         return amount
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        route = self.route()
+        if route == IncomeRoute.TYPED:
+            if data.get("income_per_capita") is None and "income_per_capita" not in self.errors:
+                self.add_error("income_per_capita", _("Enter the income per person per month."))
+        elif route == IncomeRoute.PHIEU_B:
+            for name, _item in self.b1_items():
+                if not data.get(name):
+                    self.add_error(name, _("Choose the answer that applies to the household."))
+        elif route == IncomeRoute.PHIEU_A and not data.get("screened_out"):
+            self.add_error("screened_out", _("Tick the Phiếu A criteria the household meets."))
+        return data
+
+    def b1_items(self) -> list[tuple[str, Any]]:
+        return [(self.b1_field(item.key), item) for item in self.card.items] if self.card else []
+
+    def b1_rows(self) -> list[B1Row]:
+        return [B1Row(field=self[name], key=item.key) for name, item in self.b1_items()]
+
+    def b1_answers(self) -> dict[str, str]:
+        """The B1 answers given, {item key: option key} (blanks left out)."""
+        return {
+            item.key: self.cleaned_data[name]
+            for name, item in self.b1_items()
+            if self.cleaned_data.get(name)
+        }
+
+    def screened_out(self) -> list[str]:
+        return list(self.cleaned_data.get("screened_out") or [])
 
     def top_errors(self) -> list[str]:
         """Errors shown above the form: the form's own and those of its hidden fields."""
@@ -185,7 +280,13 @@ class SurveyForm(BootstrapFormMixin, forms.Form):
         """The form's starting values from a saved assessment."""
         initial: dict[str, Any] = {
             "version": assessment.version,
+            "income_route": assessment.income_route,
             "income_per_capita": income_for_input(assessment.income_per_capita),
+            "screened_out": list(assessment.screened_out),
+            **{
+                SurveyForm.b1_field(key): option
+                for key, option in (assessment.b1_answers or {}).items()
+            },
             "household_type": assessment.household_type,
             "expected_to_escape": assessment.expected_to_escape,
             "notes": assessment.notes,

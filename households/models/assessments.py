@@ -15,6 +15,7 @@ from households.classification import Area, PoorGroup, Status, get_standard, sta
 from households.models.reference import PovertyCause, SupportNeed
 from households.models.registry import Household
 from households.models.users import User
+from households.phieu import B1Score, IncomeBand, score_b1
 
 # The most people a quarter / hamlet community meeting can plausibly have (UNCONFIRMED default).
 MEETING_ATTENDANCE_MAX = 2000
@@ -158,6 +159,23 @@ class RequestKind(models.TextChoices):
     CORRECTION = "correction", _("Correction of a recognised assessment")
 
 
+class IncomeRoute(models.TextChoices):
+    """How a survey places the household's income (Circular 17/2016, REFERENCE.md §3.3–3.4)."""
+
+    TYPED = "typed", _("Income typed by the officer")
+    PHIEU_B = "phieu_b", _("Estimated by the Phiếu B1 score")
+    PHIEU_A = "phieu_a", _("Screened out by Phiếu A")
+
+
+class IncomeBandChoice(models.TextChoices):
+    AT_OR_BELOW_POVERTY_LINE = (
+        IncomeBand.AT_OR_BELOW_POVERTY_LINE.value,
+        IncomeBand.AT_OR_BELOW_POVERTY_LINE.label,
+    )
+    BETWEEN_LINES = IncomeBand.BETWEEN_LINES.value, IncomeBand.BETWEEN_LINES.label
+    ABOVE = IncomeBand.ABOVE.value, IncomeBand.ABOVE.label
+
+
 def minutes_upload_path(instance: Assessment, filename: str) -> str:
     return f"minutes/{instance.round.year}/{instance.household.ward.code}/{filename}"
 
@@ -205,13 +223,35 @@ class Assessment(models.Model):
         verbose_name=_("ward / commune"),
         editable=False,
     )
+    # The typed income: none when the survey estimated it by Phiếu B1 or Phiếu A screened
+    # the household out (`income_route`).
     income_per_capita = models.PositiveBigIntegerField(
         _("income per person per month (VND)"),
+        null=True,
+        blank=True,
         validators=[
             MinValueValidator(0, _("Income cannot be negative.")),
             MaxValueValidator(1_000_000_000, _("Income looks wrong: more than 1 billion đồng.")),
         ],
     )
+    income_route = models.CharField(
+        _("income from"), max_length=10, choices=IncomeRoute.choices, default=IncomeRoute.TYPED
+    )
+    # Phiếu B1: the answer chosen per item of the standard's table for the area
+    # ({item key: option key}, `households.phieu`), the score and the band it gave.
+    b1_answers = models.JSONField(_("Phiếu B1 answers"), default=dict, blank=True)
+    b1_score = models.PositiveSmallIntegerField(
+        _("B1 score"), null=True, blank=True, editable=False
+    )
+    b1_band = models.CharField(
+        _("income band by B1"),
+        max_length=30,
+        choices=IncomeBandChoice.choices,
+        blank=True,
+        editable=False,
+    )
+    # Phiếu A: the keys of the screening criteria the household meets (any one screens it out).
+    screened_out = models.JSONField(_("Phiếu A criteria met"), default=list, blank=True)
 
     # The deprivation indicators (`DEPRIVATION_COLUMNS`): field names are the indicator keys;
     # the wording shown is the round's standard's, these names only label the columns.
@@ -369,6 +409,22 @@ class Assessment(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=PovertyStatus.values), name="assessment_status_valid"
             ),
+            # The income comes from one route: typed, scored by Phiếu B1, or not needed.
+            models.CheckConstraint(
+                condition=Q(income_route=IncomeRoute.TYPED, income_per_capita__isnull=False)
+                | Q(
+                    income_route=IncomeRoute.PHIEU_B,
+                    income_per_capita__isnull=True,
+                    b1_score__isnull=False,
+                )
+                | Q(income_route=IncomeRoute.PHIEU_A, income_per_capita__isnull=True),
+                name="assessment_income_route_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(income_route=IncomeRoute.PHIEU_B)
+                | Q(b1_score__isnull=True, b1_band=""),
+                name="assessment_b1_score_only_on_phieu_b",
+            ),
             models.CheckConstraint(
                 condition=Q(state__in=ReviewState.values), name="assessment_state_valid"
             ),
@@ -420,6 +476,30 @@ class Assessment(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.state == ReviewState.RECOGNISED
+
+    @property
+    def b1(self) -> B1Score | None:
+        """The Phiếu B1 score of the answers recorded, item by item, on the round's standard's
+        table for the assessment's area (None on another route or without the table)."""
+        if self.income_route != IncomeRoute.PHIEU_B or not self.area:
+            return None
+        from households import standards
+
+        card = standards.score_card(self.round.standard, self.area)
+        try:
+            return None if card is None else score_b1(card, self.b1_answers)
+        except ValueError:
+            return None  # the table changed since: the stored score and explanation stand
+
+    @property
+    def b2_score(self) -> int | None:
+        """Phiếu B2 on the Phiếu B route: the deprivations × the table's points for each."""
+        if self.income_route != IncomeRoute.PHIEU_B or not self.area:
+            return None
+        from households import standards
+
+        card = standards.score_card(self.round.standard, self.area)
+        return None if card is None else self.deprivation_count * card.deprivation_points
 
     @property
     def deprivations(self) -> frozenset[str]:

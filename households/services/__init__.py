@@ -9,6 +9,7 @@ Circular 17/2016 in `households.services.review`.
 from households.services.assessments import (
     RECORD_LANGUAGE,
     assessment_apply_result,
+    assessment_area,
     assessment_reclassify,
     assessment_save,
     ensure_editable,
@@ -54,6 +55,7 @@ __all__ = [
     "StaleEditError",
     "allowed_actions",
     "assessment_apply_result",
+    "assessment_area",
     "assessment_open_adhoc",
     "assessment_reclassify",
     "assessment_recognise",

@@ -12,13 +12,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from giamngheo.formatting import parse_vnd
-from households import units
+from households import standards, units
 from households.classification import classify, get_standard
 from households.models import (
     DEPRIVATION_COLUMNS,
     EDITABLE_STATES,
     Assessment,
     Household,
+    IncomeRoute,
     PovertyCause,
     ReviewEvent,
     ReviewRound,
@@ -27,6 +28,7 @@ from households.models import (
     User,
     Ward,
 )
+from households.phieu import B1Score, ScreeningCriterion, score_b1, screened_out_by
 from households.roster import RosterMember, derive_indicators, roster_member, rules_of
 from households.services.locking import check_and_bump_version
 
@@ -81,17 +83,62 @@ def assessment_apply_result(assessment: Assessment, roster: Iterable[RosterMembe
         assessment.derived_reasons = {key: d.reason for key, d in derived.items()}
         for column in set(DEPRIVATION_COLUMNS) - set(standard.indicator_keys):
             setattr(assessment, column, False)
-        result = classify(
-            area=assessment_area(assessment),
-            income_per_capita=assessment.income_per_capita,
-            deprivations={key: getattr(assessment, key) for key in standard.indicator_keys},
-            standard=standard,
-        )
+        area = assessment_area(assessment)
+        screened, b1 = _phieu_of(assessment, standard.code, area)
+        try:
+            result = classify(
+                area=area,
+                income_per_capita=assessment.income_per_capita
+                if assessment.income_route == IncomeRoute.TYPED
+                else None,
+                deprivations={key: getattr(assessment, key) for key in standard.indicator_keys},
+                standard=standard,
+                b1=b1,
+                screened_out=screened,
+            )
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        assessment.b1_score = b1.total if b1 else None
+        assessment.b1_band = b1.band.value if b1 else ""
         assessment.status = result.status.value
         assessment.poor_group = result.poor_group.value if result.poor_group else ""
         assessment.deprivation_count = result.deprivation_count
         assessment.area = result.area.value
         assessment.explanation = str(result.explanation)
+
+
+def _phieu_of(
+    assessment: Assessment, code: str, area: str
+) -> tuple[tuple[ScreeningCriterion, ...], B1Score | None]:
+    """The Phiếu A criteria met and the Phiếu B1 score of `assessment`'s route, read on the
+    standard's forms for its area (`households.standards`); ValidationError on what they lack."""
+    if assessment.income_route == IncomeRoute.PHIEU_A:
+        criteria = standards.screening_criteria(code)
+        try:
+            met = screened_out_by(criteria, assessment.screened_out)
+        except ValueError as exc:
+            raise ValidationError({"screened_out": str(exc)}) from None
+        if not met:
+            raise ValidationError(
+                {"screened_out": _("Tick the Phiếu A criteria the household meets.")}
+            )
+        return met, None
+    if assessment.income_route == IncomeRoute.PHIEU_B:
+        card = standards.score_card(code, area)
+        if card is None or not card.items:
+            raise ValidationError(
+                {
+                    "income_route": _(
+                        "The poverty standard of this round has no Phiếu B1 table for this "
+                        "area: enter the income."
+                    )
+                }
+            )
+        try:
+            return (), score_b1(card, assessment.b1_answers)
+        except ValueError as exc:
+            raise ValidationError({"b1_answers": str(exc)}) from None
+    return (), None
 
 
 def assessment_unit(household: Household, review_round: ReviewRound) -> Ward:
@@ -141,8 +188,11 @@ def assessment_save(
     *,
     household: Household,
     round: ReviewRound,
-    income_per_capita: object,
+    income_per_capita: object = None,
     deprivations: Mapping[str, bool] | Iterable[str] = (),
+    income_route: str = IncomeRoute.TYPED,
+    b1_answers: Mapping[str, str] | None = None,
+    screened_out: Iterable[str] = (),
     household_type: str = "",
     causes: Iterable[PovertyCause] = (),
     needs: Iterable[SupportNeed] = (),
@@ -161,6 +211,11 @@ def assessment_save(
     is locked and a correction is an ad-hoc review). Indicators decided by the roster (see
     `households.roster`) are derived, whatever was passed for them. `expected_version` is the
     version the form was opened at (optimistic locking).
+
+    The income comes by `income_route` (REFERENCE.md §3.3–3.4): typed (`income_per_capita`,
+    the default), estimated by the Phiếu B1 answers (`b1_answers`, {item: option} on the
+    standard's table for the household's area), or not needed when Phiếu A screens the household
+    out (`screened_out`, the criteria it meets). What another route would use is not kept.
     """
     from households.services.registry import ensure_not_archived  # registry imports this module
 
@@ -202,7 +257,15 @@ def assessment_save(
             {"request_kind": _("An ad-hoc review needs the household's request.")}
         )
     check_and_bump_version(assessment, expected_version)
-    assessment.income_per_capita = parse_income(income_per_capita)
+    if income_route not in IncomeRoute.values:
+        raise ValidationError({"income_route": _("Choose how the income is determined.")})
+    assessment.income_route = income_route
+    typed = income_route == IncomeRoute.TYPED
+    assessment.income_per_capita = parse_income(income_per_capita) if typed else None
+    by_score = income_route == IncomeRoute.PHIEU_B
+    assessment.b1_answers = dict(b1_answers or {}) if by_score else {}
+    screening = income_route == IncomeRoute.PHIEU_A
+    assessment.screened_out = sorted(set(screened_out)) if screening else []
     for key in standard.indicator_keys:
         if key not in standard.derived_keys:
             setattr(assessment, key, key in deprived)

@@ -38,6 +38,7 @@ from households.models import (
     EDITABLE_STATES,
     Assessment,
     Household,
+    IncomeRoute,
     RequestKind,
     ReviewEvent,
     ReviewRound,
@@ -461,7 +462,7 @@ def assessment_open_adhoc(
     return assessment_save(
         household=household,
         round=round,
-        income_per_capita=base.income_per_capita if base else 0,
+        **_income_carried_over(base, round),
         deprivations=_carried_over(base, round) if base else (),
         household_type=base.household_type if base else "",
         causes=list(base.causes.all()) if base else (),
@@ -473,6 +474,21 @@ def assessment_open_adhoc(
         corrects=base if request_kind == RequestKind.CORRECTION else None,
         by=by,
     )
+
+
+def _income_carried_over(base: Assessment | None, round: ReviewRound) -> dict[str, Any]:
+    """The recognised survey's income route and answers, when the new round's standard has the
+    same forms (Phiếu A and B1 belong to a standard); else a typed income to correct (0 when
+    none was typed)."""
+    if base is not None and base.income_route != IncomeRoute.TYPED:
+        if base.round.standard == round.standard:
+            return {
+                "income_route": base.income_route,
+                "b1_answers": base.b1_answers,
+                "screened_out": base.screened_out,
+            }
+        return {"income_per_capita": 0}
+    return {"income_per_capita": base.income_per_capita if base else 0}
 
 
 def _carried_over(base: Assessment, round: ReviewRound) -> dict[str, bool]:

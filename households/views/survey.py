@@ -20,10 +20,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from households import access, services, standing
+from households import access, services, standards, standing
 from households.classification import get_standard
 from households.forms.survey import AdhocReviewForm, SurveyForm
-from households.models import Assessment, Household, RequestKind, ReviewEvent, ReviewRound
+from households.models import (
+    Assessment,
+    Household,
+    IncomeRoute,
+    RequestKind,
+    ReviewEvent,
+    ReviewRound,
+)
+from households.phieu import Tally, tally
 from households.roster import DerivedIndicator, RosterMember, derive_indicators, rules_of
 from households.views.registry import refuse_archived
 
@@ -39,6 +47,14 @@ class SurveyPreview:
     result: Assessment | None = None
     error: str = ""
     indicator_count: int = 0
+    # The Phiếu B1 answers so far while some items are blank: the running total.
+    b1_so_far: Tally | None = None
+
+    @property
+    def b1_total(self) -> int:
+        """How many items the B1 table has (answered and blank)."""
+        so_far = self.b1_so_far
+        return 0 if so_far is None else len(so_far.lines) + len(so_far.missing)
 
 
 @dataclass(frozen=True)
@@ -75,13 +91,21 @@ def _derived(roster: list[RosterMember], review_round: ReviewRound) -> dict[str,
 def _survey_form(
     request: HttpRequest,
     *,
+    household: Household,
     review_round: ReviewRound,
     roster: list[RosterMember],
     assessment: Assessment | None = None,
 ) -> SurveyForm:
+    standard = get_standard(review_round.standard)
+    # The household's area on the survey's day (the unit's, `Ward.area_on`) picks the B1 table.
+    area = services.assessment_area(
+        assessment or Assessment(household=household, round=review_round)
+    )
     kwargs: dict[str, Any] = {
-        "standard": get_standard(review_round.standard),
+        "standard": standard,
         "derived": _derived(roster, review_round),
+        "card": standards.score_card(standard.code, area),
+        "criteria": standards.screening_criteria(standard.code),
     }
     if assessment is not None:
         causes = tuple(assessment.causes.values_list("pk", flat=True))
@@ -112,20 +136,35 @@ def _preview(
     if not roster:
         return SurveyPreview(error=_("The household has no members: enter the roster first."))
     if form.is_bound:
-        if "income_per_capita" in form.errors:
-            return SurveyPreview(
-                error=str(form.errors["income_per_capita"][0]), indicator_count=count
-            )
-        income = form.cleaned_data["income_per_capita"]
+        errors = form.errors  # validates the form
+        route = form.route()
+        if route == IncomeRoute.PHIEU_B and form.card is not None:
+            so_far = tally(form.card, form.b1_answers())
+            if so_far.missing:
+                return SurveyPreview(indicator_count=count, b1_so_far=so_far)
+        for name in ("income_route", "income_per_capita", "screened_out"):
+            if name in errors:
+                return SurveyPreview(error=str(errors[name][0]), indicator_count=count)
+        survey: dict[str, Any] = {
+            "income_route": route,
+            "income_per_capita": form.cleaned_data["income_per_capita"]
+            if route == IncomeRoute.TYPED
+            else None,
+            "b1_answers": form.b1_answers() if route == IncomeRoute.PHIEU_B else {},
+            "screened_out": form.screened_out() if route == IncomeRoute.PHIEU_A else [],
+        }
         deprivations = form.deprivations()
     elif saved is not None:
-        income = saved.income_per_capita
+        survey = {
+            "income_route": saved.income_route,
+            "income_per_capita": saved.income_per_capita,
+            "b1_answers": saved.b1_answers,
+            "screened_out": saved.screened_out,
+        }
         deprivations = {key: getattr(saved, key) for key in form.standard.indicator_keys}
     else:
         return SurveyPreview(indicator_count=count)
-    trial = Assessment(
-        household=household, round=review_round, income_per_capita=income, **deprivations
-    )
+    trial = Assessment(household=household, round=review_round, **survey, **deprivations)
     try:
         services.assessment_apply_result(trial, roster)
     except ValidationError as exc:
@@ -160,6 +199,9 @@ def _save(
             household=household,
             round=review_round,
             income_per_capita=data["income_per_capita"],
+            income_route=form.route(),
+            b1_answers=form.b1_answers(),
+            screened_out=form.screened_out(),
             deprivations=form.deprivations(),
             household_type=data["household_type"],
             causes=data["causes"],
@@ -225,7 +267,7 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "households/assessment_form.html", context)
 
     roster = services.roster_of(household)
-    form = _survey_form(request, review_round=review_round, roster=roster)
+    form = _survey_form(request, household=household, review_round=review_round, roster=roster)
     if (
         request.method == "POST"
         and request.POST.get("action") != PREVIEW
@@ -279,7 +321,13 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     review_round = assessment.round
     roster = services.roster_of(household)
-    form = _survey_form(request, review_round=review_round, roster=roster, assessment=assessment)
+    form = _survey_form(
+        request,
+        household=household,
+        review_round=review_round,
+        roster=roster,
+        assessment=assessment,
+    )
     stale = False
     if request.method == "POST" and request.POST.get("action") != PREVIEW and form.is_valid():
         try:
@@ -343,7 +391,7 @@ def assessment_preview(request: HttpRequest, pk: int) -> HttpResponse:
         preview = SurveyPreview(error=_("Choose a review round."))
     else:
         roster = services.roster_of(household)
-        form = _survey_form(request, review_round=review_round, roster=roster)
+        form = _survey_form(request, household=household, review_round=review_round, roster=roster)
         preview = _preview(household=household, review_round=review_round, roster=roster, form=form)
     return render(request, "households/includes/survey_preview.html", {"preview": preview})
 
