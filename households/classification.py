@@ -863,10 +863,10 @@ def _explain_b1(
     if poor_group is PoorGroup.N1:
         outcome = gettext("poor household – group N1")
     elif status is Status.POOR:
-        comparison = gettext("%(b2)s ≥ %(b2_min)s (at least %(min)s deprivations)")
+        comparison = gettext("≥ %(b2_min)s (at least %(min)s deprivations)")
         outcome = gettext("poor household – group N2") if poor_group else gettext("poor household")
     elif status is Status.NEAR_POOR:
-        comparison = gettext("%(b2)s < %(b2_min)s (fewer than %(min)s deprivations)")
+        comparison = gettext("< %(b2_min)s (fewer than %(min)s deprivations)")
         outcome = gettext("near-poor household")
     else:
         outcome = gettext("neither poor nor near-poor")

@@ -204,6 +204,17 @@ def test_between_the_lines_b2_decides(
     assert f"B2 = {len(deprived)} × 10 = {b2} điểm" in result.explanation
 
 
+def test_the_explanation_between_the_lines_reads_whole() -> None:
+    score = score_b1(rural(), answers("1", "none", "college", "public", "none"))  # 125
+    with translation.override("vi"):
+        result = classify(area="rural", deprivations=["telecom", "sanitation"], b1=score)
+    assert result.explanation.startswith(
+        "B1: 120 < 125 điểm ≤ 150 → thu nhập trên chuẩn nghèo nông thôn 700.000 đ, không vượt "
+        "chuẩn cận nghèo 1.000.000 đ; B2 = 2 × 10 = 20 điểm < 30 (thiếu hụt dưới 3 chỉ số) → "
+        "hộ cận nghèo (Chuẩn nghèo tiếp cận đa chiều giai đoạn 2016–2020). Bảng điểm B1 chưa đầy đủ"
+    )
+
+
 def test_above_the_lines_deprivations_do_not_count() -> None:
     score = score_b1(rural(), answers("1", "none", "vocational", "other", "two_plus"))  # 155
     every = [
