@@ -16,6 +16,7 @@ import math
 import multiprocessing
 import os
 import re
+import runpy
 import shutil
 import signal
 import socket
@@ -280,10 +281,12 @@ def household_page_under_load(ctx: Any) -> Any:
     from bench import sql
     from bench.core import MeasureError, Result, Target
 
+    # The threads of each worker: the project's gunicorn settings, as the server reads them.
+    threads = runpy.run_path(str(ROOT / "giamngheo" / "gunicorn.conf.py"))["threads"]
     result = Result(
         "household_page_gunicorn",
-        f"household page (median size) under gunicorn, {ctx.gunicorn_workers} workers, "
-        f"{ctx.load_connections} connections",
+        f"household page (median size) under gunicorn, {ctx.gunicorn_workers} workers "
+        f"x {threads} threads, {ctx.load_connections} connections",
         Target("≥ 100 req/s, 0 errors", min_rps=100, max_errors=0),
     )
     if connection.vendor != "postgresql":
@@ -316,6 +319,7 @@ def household_page_under_load(ctx: Any) -> Any:
     result.runs = app["requests"] or 0
     result.extra.update(
         url=page,
+        threads=threads,
         seconds=ctx.load_seconds,
         generator=app["generator"],
         requests_per_s=app["requests_per_s"],

@@ -11,10 +11,18 @@ import os
 
 # nginx in front talks to this address; `make serve-prod` sets its own port.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
-# Synchronous workers: PDFs (WeasyPrint) and Excel imports are CPU-bound. Two per core, capped:
-# a ward office server is small and each worker holds the app in memory.
+# Two workers per core, capped: a ward office server is small and each worker holds the app in
+# memory.
 workers = int(os.environ.get("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count(), 8)))
-# A large Excel import or a city-wide PDF may take a while; longer than that is a stuck worker.
+# Threads in each worker (gunicorn's gthread worker): a page spends about a fifth of its time
+# waiting for PostgreSQL (16 queries on the household page), and a synchronous worker sits idle
+# meanwhile; with threads another request uses that time. The household page under load, two
+# workers: 1 thread 26-29 req/s, 4 threads 39-52 req/s on the same busy machine, back to back
+# (docs/PERFORMANCE.md). Long CPU-bound work (big PDFs, exports, imports) runs as background jobs.
+# Each thread keeps its own database connection: workers x threads connections.
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+# A worker silent longer than this is stuck and restarted. With threads, it is the worker that
+# must answer, not each request: a request's own limit is nginx's proxy_read_timeout.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 120))
 graceful_timeout = 30
 # Keep-alive with nginx on the same machine.
