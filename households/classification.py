@@ -530,7 +530,8 @@ def classify(
     keys of the deprived indicators or a mapping ``{key: deprived}``. Lines are inclusive.
 
     The income is either typed (``income_per_capita``) or estimated by Phiếu B1 (``b1``, scored
-    on the standard's table for ``area`` by ``households.phieu.score_b1``), exactly one of them;
+    on the standard's table for ``area`` by ``households.phieu.score_b1``; a score a partial
+    table cannot place, band ``UNDETERMINED``, raises ValueError), exactly one of them;
     a household screened out by Phiếu A (``screened_out``, the criteria it meets) is not poor
     and needs neither.
 
@@ -560,6 +561,8 @@ def classify(
         if income_per_capita is not None:
             raise ValueError(gettext("Give either the income or the Phiếu B1 score, not both."))
         _check_card(b1, std, area_)
+        if not b1.decided:
+            raise ValueError(b1.undetermined_reason())
         band = _FROM_B1[b1.band]
     else:
         income = _parse_income(income_per_capita)
@@ -874,8 +877,9 @@ def _explain_b1(
     sentence = f"{sentence} → {outcome}"
     sentence = sentence % params + f" ({std.name})"
     if not card.complete:
+        # `ScoreCard.band` places a partial table's score only above the lines.
         sentence += ". " + gettext(
-            "Partial B1 table (UNCONFIRMED): the score is an estimate and cannot by itself "
-            "decide an official review; the typed income remains the primary route."
+            "Partial B1 table (UNCONFIRMED): the items still missing can only add points, so "
+            "the income is above the lines whatever they give."
         )
     return sentence

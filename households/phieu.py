@@ -14,8 +14,11 @@ Circular 17/2016/TT-BLĐTBXH (REFERENCE.md §3.3–3.4, every figure UNCONFIRMED
 
 A table may be partial (`ScoreCard.complete` False: REFERENCE.md gives only part of the B1
 items). Its points are never negative, so a partial score is a lower bound of the full one:
-"above the lines" is then certain, "at or below" only an estimate. The officer's typed income
-remains the primary route until a full table is loaded.
+"above the lines" is then certain, anything lower only an estimate. A partial table therefore
+places the income only above its top threshold; below, the band is `UNDETERMINED` and the
+income must be typed (`ScoreCard.band`, the one place this is decided). A partial table whose
+best answers cannot exceed the top threshold can never place an income (`ScoreCard.can_decide`):
+the survey does not offer it.
 """
 
 from __future__ import annotations
@@ -37,6 +40,9 @@ class IncomeBand(enum.StrEnum):
     AT_OR_BELOW_POVERTY_LINE = "at_or_below_poverty_line"
     BETWEEN_LINES = "between_lines"
     ABOVE = "above"
+    # A partial table's score at or below its top threshold: the missing items could lift it
+    # into any band, so it places nothing (never stored: the survey refuses it).
+    UNDETERMINED = "undetermined"
 
     @property
     def label(self) -> Label:
@@ -47,6 +53,7 @@ _BAND_LABELS: dict[IncomeBand, Label] = {
     IncomeBand.AT_OR_BELOW_POVERTY_LINE: _("Income at or below the poverty line"),
     IncomeBand.BETWEEN_LINES: _("Income between the poverty and near-poverty lines"),
     IncomeBand.ABOVE: _("Income above the lines"),
+    IncomeBand.UNDETERMINED: _("Income not determined (partial B1 table)"),
 }
 
 
@@ -85,7 +92,9 @@ class ScoreItem:
 class ScoreCard:
     """A standard's B1 table for one area (its region's form, e.g. PL3b.3 rural NT3) with the
     score thresholds: B1 ≤ `poor_max` → income at or below the poverty line; ≤ `near_poor_max`
-    → between the lines (a standard with one line has none); above → above the lines."""
+    → between the lines (a standard with one line has none); above → above the lines.
+
+    On a partial table (`complete` False) only "above the lines" can be proved: see `band`."""
 
     standard_code: str
     area: Area
@@ -111,8 +120,27 @@ class ScoreCard:
     def max_score(self) -> int:
         return sum(max(o.points for o in item.options) for item in self.items)
 
+    @property
+    def top_threshold(self) -> int:
+        """The score above which the income is above every line the table measures."""
+        return self.poor_max if self.near_poor_max is None else self.near_poor_max
+
+    @property
+    def can_decide(self) -> bool:
+        """Whether some answers on this table place an income: always on a complete table; on a
+        partial one only if its best answers exceed the top threshold (the 2016–2020 urban table
+        of 0017 tops out at 135, below even its 140: it can never place an income)."""
+        return self.complete or self.max_score > self.top_threshold
+
     def band(self, score: int) -> IncomeBand:
-        """The income band of a B1 total (thresholds inclusive)."""
+        """The income band of a B1 total (thresholds inclusive).
+
+        A partial table's score is a lower bound of the full table's (points are never
+        negative): above the top threshold the income is above the lines whatever the missing
+        items give; at or below it, they could lift it into any band: `UNDETERMINED`.
+        """
+        if not self.complete:
+            return IncomeBand.ABOVE if score > self.top_threshold else IncomeBand.UNDETERMINED
         if score <= self.poor_max:
             return IncomeBand.AT_OR_BELOW_POVERTY_LINE
         if self.near_poor_max is not None and score <= self.near_poor_max:
@@ -138,6 +166,20 @@ class B1Score:
     @property
     def answers(self) -> dict[str, str]:
         return {line.item.key: line.option.key for line in self.lines}
+
+    @property
+    def decided(self) -> bool:
+        return self.band is not IncomeBand.UNDETERMINED
+
+    def undetermined_reason(self) -> str:
+        """Why this score places no income, and what the officer does instead."""
+        from households.classification import gettext
+
+        return gettext(
+            "The Phiếu B1 table is incomplete (UNCONFIRMED): %(score)s points are not above "
+            "%(top)s, and the items still missing could add points, so the score cannot place "
+            "the income. Choose “Income typed by the officer” and enter the income per person."
+        ) % {"score": self.total, "top": self.card.top_threshold}
 
 
 class UnansweredItems(ValueError):

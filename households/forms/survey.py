@@ -137,9 +137,13 @@ class SurveyForm(BootstrapFormMixin, forms.Form):
         self.standard = standard
         self.derived = dict(derived)
         # The round's standard's Phiếu B1 table for the household's area and its Phiếu A
-        # criteria (`households.standards`): the routes offered besides the typed income.
-        self.card = card if card is not None and card.items else None
+        # criteria (`households.standards`): the routes offered besides the typed income. A
+        # partial table no score of which could place an income is not offered, only named.
+        usable = card if card is not None and card.items else None
+        self.card = usable if usable is not None and usable.can_decide else None
+        self.card_not_offered = usable if usable is not None and not usable.can_decide else None
         self.criteria = criteria
+        self._route = ""
         super().__init__(*args, **kwargs)
         routes = [IncomeRoute.TYPED]
         if self.card is not None:
@@ -198,8 +202,13 @@ class SurveyForm(BootstrapFormMixin, forms.Form):
         return self.card is not None or bool(self.criteria)
 
     def route(self) -> str:
-        """The route chosen (a typed income when the standard offers no other)."""
-        return self.cleaned_data.get("income_route") or IncomeRoute.TYPED
+        """The route chosen (a typed income when the standard offers no other), also after a
+        service's error was put on the route's field (which drops it from `cleaned_data`)."""
+        return self.cleaned_data.get("income_route") or self._route or IncomeRoute.TYPED
+
+    def clean_income_route(self) -> str:
+        self._route = self.cleaned_data["income_route"]
+        return self._route
 
     def clean_income_per_capita(self) -> int | None:
         raw = self.cleaned_data["income_per_capita"]

@@ -135,9 +135,12 @@ def _phieu_of(
                 }
             )
         try:
-            return (), score_b1(card, assessment.b1_answers)
+            b1 = score_b1(card, assessment.b1_answers)
         except ValueError as exc:
             raise ValidationError({"b1_answers": str(exc)}) from None
+        if not b1.decided:  # a partial table's score at or below its top threshold
+            raise ValidationError({"income_route": b1.undetermined_reason()})
+        return (), b1
     return (), None
 
 

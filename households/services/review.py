@@ -478,10 +478,14 @@ def assessment_open_adhoc(
 
 def _income_carried_over(base: Assessment | None, round: ReviewRound) -> dict[str, Any]:
     """The recognised survey's income route and answers, when the new round's standard has the
-    same forms (Phiếu A and B1 belong to a standard); else a typed income to correct (0 when
-    none was typed)."""
+    same forms (Phiếu A and B1 belong to a standard) and its B1 answers still place the income;
+    else a typed income to correct (0 when none was typed)."""
     if base is not None and base.income_route != IncomeRoute.TYPED:
-        if base.round.standard == round.standard:
+        b1 = base.b1
+        # Answers today's table no longer places (a partial table's score, scored before it
+        # refused those) start the correction from a typed income instead.
+        undetermined = base.income_route == IncomeRoute.PHIEU_B and (b1 is None or not b1.decided)
+        if base.round.standard == round.standard and not undetermined:
             return {
                 "income_route": base.income_route,
                 "b1_answers": base.b1_answers,

@@ -49,6 +49,9 @@ class SurveyPreview:
     indicator_count: int = 0
     # The Phiếu B1 answers so far while some items are blank: the running total.
     b1_so_far: Tally | None = None
+    # Every B1 item answered but the result refused (a partial table's score that places no
+    # income): the answers and their points, shown beside the reason as help.
+    b1_answered: Tally | None = None
 
     @property
     def b1_total(self) -> int:
@@ -135,6 +138,7 @@ def _preview(
         return SurveyPreview(result=saved, indicator_count=count)
     if not roster:
         return SurveyPreview(error=_("The household has no members: enter the roster first."))
+    so_far: Tally | None = None
     if form.is_bound:
         errors = form.errors  # validates the form
         route = form.route()
@@ -144,7 +148,9 @@ def _preview(
                 return SurveyPreview(indicator_count=count, b1_so_far=so_far)
         for name in ("income_route", "income_per_capita", "screened_out"):
             if name in errors:
-                return SurveyPreview(error=str(errors[name][0]), indicator_count=count)
+                return SurveyPreview(
+                    error=str(errors[name][0]), indicator_count=count, b1_answered=so_far
+                )
         survey: dict[str, Any] = {
             "income_route": route,
             "income_per_capita": form.cleaned_data["income_per_capita"]
@@ -168,7 +174,9 @@ def _preview(
     try:
         services.assessment_apply_result(trial, roster)
     except ValidationError as exc:
-        return SurveyPreview(error=" ".join(exc.messages), indicator_count=count)
+        return SurveyPreview(
+            error=" ".join(exc.messages), indicator_count=count, b1_answered=so_far
+        )
     return SurveyPreview(result=trial, indicator_count=count)
 
 
