@@ -48,12 +48,23 @@ class IncomeBand(enum.StrEnum):
     def label(self) -> Label:
         return _BAND_LABELS[self]
 
+    @property
+    def short_label(self) -> Label:
+        """The band in a few words, after a score ("165 points – above the lines")."""
+        return _BAND_SHORT_LABELS[self]
+
 
 _BAND_LABELS: dict[IncomeBand, Label] = {
     IncomeBand.AT_OR_BELOW_POVERTY_LINE: _("Income at or below the poverty line"),
     IncomeBand.BETWEEN_LINES: _("Income between the poverty and near-poverty lines"),
     IncomeBand.ABOVE: _("Income above the lines"),
     IncomeBand.UNDETERMINED: _("Income not determined (partial B1 table)"),
+}
+_BAND_SHORT_LABELS: dict[IncomeBand, Label] = {
+    IncomeBand.AT_OR_BELOW_POVERTY_LINE: _("at or below the poverty line"),
+    IncomeBand.BETWEEN_LINES: _("between the lines"),
+    IncomeBand.ABOVE: _("above the lines"),
+    IncomeBand.UNDETERMINED: _("not determined"),
 }
 
 

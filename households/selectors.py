@@ -421,7 +421,18 @@ def household_list(*, user: Any, filters: HouseholdFilters, sort: str) -> QueryS
 
 
 # What a row of the list shows of its assessment.
-_ROW_FIELDS = ("id", "household_id", "status", "poor_group", "state", "income_per_capita")
+_ROW_FIELDS = (
+    "id",
+    "household_id",
+    "status",
+    "poor_group",
+    "state",
+    # The income as shown (`Assessment.income_text`): typed, or the route and band that placed it.
+    "income_per_capita",
+    "income_route",
+    "b1_score",
+    "b1_band",
+)
 
 
 def _deprived_in_dimension(dimension: str) -> Q:

@@ -34,7 +34,16 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from households import privacy
-from households.models import Household, Member, PovertyStatus, ReviewRound, ReviewState, Ward
+from households.models import (
+    Assessment,
+    Household,
+    Member,
+    PovertyStatus,
+    ReviewRound,
+    ReviewState,
+    Ward,
+    income_text,
+)
 from households.selectors import HouseholdFilters, household_list
 from programs import selectors
 from programs.excel import (
@@ -130,21 +139,52 @@ def _household_rows(households: QuerySet[Household]) -> Iterator[list[Any]]:
     yes = yes_no(True)
     poor = PovertyStatus.POOR.value
     with_state = "export_state" in shown
-    for values in rows.values_list(*_LIST_FIELDS, *shown).iterator(chunk_size=CHUNK):
-        row = list(values[:9])
-        row[6] = yes if row[6] else None
-        row[7] = yes if row[7] else None
-        if not shown or values[9] is None:
-            row += (not_assessed, None, None, None)
-        else:
-            status = values[10]
-            row += (
-                statuses.get(status, status),
-                values[11] if status == poor else None,
-                values[12],
-                states.get(values[13], values[13]) if with_state else recognised,
-            )
-        yield row
+    read = rows.values_list(*_LIST_FIELDS, *shown).iterator(chunk_size=CHUNK)
+    for chunk in _chunks(read):
+        # A result whose income was not typed (Phiếu B1, Phiếu A) shows how it was placed: read
+        # for those rows only, one query per chunk that has any.
+        untyped = [v[9] for v in chunk if shown and v[9] is not None and v[12] is None]
+        placed = _income_placed(untyped)
+        for values in chunk:
+            row = list(values[:9])
+            row[6] = yes if row[6] else None
+            row[7] = yes if row[7] else None
+            if not shown or values[9] is None:
+                row += (not_assessed, None, None, None)
+            else:
+                status = values[10]
+                row += (
+                    statuses.get(status, status),
+                    values[11] if status == poor else None,
+                    values[12] if values[12] is not None else placed.get(values[9]),
+                    states.get(values[13], values[13]) if with_state else recognised,
+                )
+            yield row
+
+
+def _chunks(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    chunk: list[tuple[Any, ...]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _income_placed(assessment_ids: list[int]) -> dict[int, str]:
+    """The income cell of results without a typed income: the route and band that placed it
+    (`households.models.income_text`), by assessment id."""
+    if not assessment_ids:
+        return {}
+    found = Assessment.objects.filter(pk__in=assessment_ids).order_by()
+    return {
+        pk: income_text(route=route, income=income, b1_score=b1_score, b1_band=b1_band)
+        for pk, route, income, b1_score, b1_band in found.values_list(
+            "pk", "income_route", "income_per_capita", "b1_score", "b1_band"
+        )
+    }
 
 
 def _member_rows(households: QuerySet[Household], user: Any) -> Iterator[list[Any]]:

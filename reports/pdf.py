@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from weasyprint import HTML
 
-from giamngheo.formatting import fold_text, format_vnd
+from giamngheo.formatting import fold_text
 from households import standing
 from households.models import (
     Assessment,
@@ -34,6 +34,7 @@ from households.models import (
     PoorGroupChoice,
     PovertyStatus,
     Ward,
+    income_text,
 )
 from households.privacy import mask_national_id
 from households.selectors import assessment_dimensions
@@ -306,7 +307,7 @@ class ListRow:
     members: int
     status: str = ""
     poor_group: str = ""
-    income: int | None = None
+    income: str = "—"  # as `households.models.income_text` words it
     deprivations: int | None = None
 
 
@@ -323,7 +324,16 @@ def _group_label(status: str, poor_group: str) -> str:
     return f"{label} – {poor_group}" if status == PovertyStatus.POOR and poor_group else label
 
 
-_ASSESSMENT_COLUMNS = ("pk", "status", "poor_group", "income_per_capita", "deprivation_count")
+_ASSESSMENT_COLUMNS = (
+    "pk",
+    "status",
+    "poor_group",
+    "deprivation_count",
+    "income_per_capita",
+    "income_route",
+    "b1_score",
+    "b1_band",
+)
 
 
 def _assessments(ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
@@ -377,8 +387,8 @@ def household_list_rows(
     assessments = _assessments([r[6] for r in records if r[6] is not None])
     rows = []
     for code, head_name, address, quarter, ward_name, members, assessment_id in records:
-        status, poor_group, income, deprivations = assessments.get(
-            assessment_id, ("", "", None, None)
+        status, poor_group, deprivations, income, route, b1_score, b1_band = assessments.get(
+            assessment_id, ("", "", None, None, "", None, "")
         )
         rows.append(
             ListRow(
@@ -390,7 +400,7 @@ def household_list_rows(
                 members=members or 0,
                 status=status,
                 poor_group=poor_group,
-                income=income,
+                income=income_text(route=route, income=income, b1_score=b1_score, b1_band=b1_band),
                 deprivations=deprivations,
             )
         )
@@ -460,7 +470,7 @@ def _list_body(groups: Sequence[StatusGroup], grid: pdf_grid.Grid, *, show_ward:
             cells += [
                 row.members,
                 _group_label(row.status, row.poor_group) if row.status else "—",
-                format_vnd(row.income) if row.income is not None else "—",
+                row.income,
                 row.deprivations if row.deprivations is not None else "—",
             ]
             out.append(f"<tr><td>{escape(grid.lines(cells))}</td></tr>")

@@ -19,6 +19,7 @@ from households.models.assessments import (
     ReviewRound,
     ReviewState,
     _standard_choices,
+    income_text,
 )
 from households.models.phieu import ScoreCard, ScoreItem, ScoreOption, ScreeningCriterion
 from households.models.reference import CodedLabel, PovertyCause, SupportNeed
@@ -90,6 +91,7 @@ __all__ = [
     "_standard_choices",
     "household_code_validator",
     "household_scope",
+    "income_text",
     "national_id_validator",
     "phone_validator",
     "ward_scope",

@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from giamngheo.formatting import format_vnd
 from households.classification import Area, PoorGroup, Status, get_standard, standards
 from households.models.reference import PovertyCause, SupportNeed
 from households.models.registry import Household
@@ -174,6 +176,18 @@ class IncomeBandChoice(models.TextChoices):
     )
     BETWEEN_LINES = IncomeBand.BETWEEN_LINES.value, IncomeBand.BETWEEN_LINES.label
     ABOVE = IncomeBand.ABOVE.value, IncomeBand.ABOVE.label
+
+
+def income_text(*, route: str, income: int | None, b1_score: int | None, b1_band: str) -> str:
+    """A result's income as every list, export and print shows it: the typed income in đồng,
+    else the route that placed it ("Phiếu B1: 165 điểm – trên các chuẩn", "Phiếu A: loại khỏi
+    rà soát"); "—" when there is none. The one wording: callers pass the row's four values."""
+    if route == IncomeRoute.PHIEU_B and b1_score is not None:
+        band = IncomeBand(b1_band).short_label if b1_band else IncomeBand.UNDETERMINED.short_label
+        return gettext("Phiếu B1: %(score)s points – %(band)s") % {"score": b1_score, "band": band}
+    if route == IncomeRoute.PHIEU_A:
+        return gettext("Phiếu A: screened out of the review")
+    return "—" if income is None else format_vnd(income)
 
 
 def minutes_upload_path(instance: Assessment, filename: str) -> str:
@@ -490,6 +504,16 @@ class Assessment(models.Model):
             return None if card is None else score_b1(card, self.b1_answers)
         except ValueError:
             return None  # the table changed since: the stored score and explanation stand
+
+    @property
+    def income_text(self) -> str:
+        """The income as lists and prints show it (`income_text`)."""
+        return income_text(
+            route=self.income_route,
+            income=self.income_per_capita,
+            b1_score=self.b1_score,
+            b1_band=self.b1_band,
+        )
 
     @property
     def b2_score(self) -> int | None:
