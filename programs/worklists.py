@@ -249,9 +249,13 @@ def unsupported_households(user: Any, year: int) -> QuerySet[Household]:
 
 
 def untrained_officers(user: Any, year: int) -> QuerySet[User]:
-    """Active ward and commune officers (of the wards `ward_scope` lets the user see) who
-    attended no training course dated in the year."""
-    qs = User.objects.filter(role=User.Role.WARD_OFFICER, is_active=True).select_related("ward")
+    """Active ward and commune officers (of the wards `ward_scope` lets the user see, in force
+    at some time in the year: a unit begun or ended by a merger has no officer to train that
+    year, issue 12) who attended no training course dated in the year."""
+    in_year = Ward.objects.in_force_in_year(year).values("pk")
+    qs = User.objects.filter(
+        role=User.Role.WARD_OFFICER, is_active=True, ward__in=in_year
+    ).select_related("ward")
     scope = ward_scope(user)
     if scope is not None:
         qs = qs.filter(ward_id__in=scope)

@@ -51,9 +51,17 @@ class WardQuerySet(models.QuerySet["Ward"]):
 
     def in_force(self, day: datetime.date) -> WardQuerySet:
         """The units that existed on `day` (`Ward.is_in_force`)."""
+        return self.in_force_between(day, day)
+
+    def in_force_in_year(self, year: int) -> WardQuerySet:
+        """The units that existed on some day of `year` (a year's training, its officers)."""
+        return self.in_force_between(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+    def in_force_between(self, first: datetime.date, last: datetime.date) -> WardQuerySet:
+        """The units that existed on some day from `first` to `last` (both included)."""
         return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+            Q(valid_from__isnull=True) | Q(valid_from__lte=last),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=first),
         )
 
 

@@ -56,8 +56,11 @@ def training_list(request: HttpRequest) -> HttpResponse:
         .order_by("-date", "topic")
     )
     officer = Q(officers__role=User.Role.WARD_OFFICER, officers__is_active=True)
+    # The units of the year (issue 12): a unit begun or ended by a merger that year is
+    # listed, with the officers attached to it, as the untrained officers' worklist does.
     wards = list(
         Ward.objects.visible_to(user)
+        .in_force_in_year(year)
         .annotate(
             officer_count=Count("officers", filter=officer, distinct=True),
             trained_count=Count(

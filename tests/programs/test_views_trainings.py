@@ -215,3 +215,24 @@ def test_training_pages_need_login(client: Client, agency: Agency) -> None:
         reverse("programs:training_detail", args=[course.pk]),
     ):
         assert client.get(url).headers["Location"].startswith(reverse("login"))
+
+
+def test_the_list_shows_the_units_of_the_year(
+    client: Client, city_reviewer: User, ducthang_officer: User, agency: Agency
+) -> None:
+    # P. Phan Thiết began on 01/07/2025 and Đức Thắng ended the day before (households
+    # migration 0015, UNCONFIRMED): each year lists the units that existed in it.
+    phan_thiet = Ward.objects.get(code="phuong-phan-thiet")
+    make_user("pt-officer", role=User.Role.WARD_OFFICER, ward=phan_thiet)
+    for year in (2017, 2025, 2026):
+        _training(agency, datetime.date(year, 5, 10))
+    client.force_login(city_reviewer)
+
+    def listed(year: int) -> set[str]:
+        response = client.get(reverse("programs:trainings"), {"year": str(year)})
+        assert response.status_code == 200
+        return {w.code for w in response.context["wards"]}
+
+    assert len(listed(2017)) == 18 and "phuong-phan-thiet" not in listed(2017)
+    assert len(listed(2025)) == 25  # both, each for part of the year
+    assert len(listed(2026)) == 7 and "duc-thang" not in listed(2026)

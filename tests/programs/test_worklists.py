@@ -11,7 +11,15 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from households.models import Household, Member, ReviewRound, ReviewState, SupportNeed, User
+from households.models import (
+    Household,
+    Member,
+    ReviewRound,
+    ReviewState,
+    SupportNeed,
+    User,
+    Ward,
+)
 from programs import worklists
 from programs.models import Agency, Benefit, Programme, Training, TrainingAttendance
 from tests.factories import (
@@ -434,3 +442,24 @@ def test_query_count_does_not_grow_with_rows(
     _rows_for_counts(5, 30)
     with django_assert_num_queries(queries):
         assert len(client.get(url).context["rows"]) >= 30
+
+
+def test_untrained_officers_are_those_of_the_units_in_force_in_the_year(
+    ducthang_officer: User, city_reviewer: User
+) -> None:
+    # P. Phan Thiết began on 01/07/2025 (households migration 0015, UNCONFIRMED): its officer
+    # could not be trained in 2017, and Đức Thắng's officer had no unit to be trained for in
+    # 2026.
+    phan_thiet = make_user(
+        "phanthiet", role=User.Role.WARD_OFFICER, ward=Ward.objects.get(code="phuong-phan-thiet")
+    )
+
+    in_2017 = set(worklists.untrained_officers(city_reviewer, 2017))
+    in_2025 = set(worklists.untrained_officers(city_reviewer, 2025))
+    in_2026 = set(worklists.untrained_officers(city_reviewer, 2026))
+
+    assert ducthang_officer in in_2017 and phan_thiet not in in_2017
+    assert {ducthang_officer, phan_thiet} <= in_2025
+    assert phan_thiet in in_2026 and ducthang_officer not in in_2026
+    # The officer of the merged ward sees its own officers' list.
+    assert set(worklists.untrained_officers(phan_thiet, 2026)) == {phan_thiet}
