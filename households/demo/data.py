@@ -13,6 +13,8 @@ from households.ethnicities import Ethnicity
 DEMO_PASSWORD = "giamngheo-demo"
 STANDARD_CODE = "2016-2020"
 ROUND_YEARS = (2016, 2017)
+# The later periodic reviews, in the units of the 2025 merger (households.demo.later).
+LATER_YEARS = (2025, 2026)
 # Ages, labour and household composition are fixed as of the 2017 reference date, so the data
 # never depends on the day the command runs.
 ROSTER_DATE = datetime.date(2017, 9, 1)
@@ -208,3 +210,31 @@ NOTES: dict[str, list[str]] = {
         "Hộ mới chuyển đến, phát sinh trong kỳ rà soát 2017.",
     ],
 }
+
+# --- The later years (households.demo.later) -----------------------------------------------
+# Indicators the officer records under the 2022 standard (health insurance and schooling are
+# derived from the roster; dependants from the roster by the demo); weight = how often.
+LATER_SURVEY_WEIGHTS: dict[str, int] = {
+    "sanitation": 7,
+    "employment": 6,
+    "housing_quality": 6,
+    "housing_area": 4,
+    "adult_education": 4,
+    "water_source": 3,
+    "nutrition": 3,
+    "information_assets": 1,
+    "telecom": 1,
+}
+LATER_ESCAPE_NOTES = [
+    "Thoát nghèo nhờ vay vốn Ngân hàng Chính sách xã hội mở rộng buôn bán.",
+    "Con đi làm ở khu công nghiệp, gửi tiền về đều đặn.",
+    "Được hỗ trợ sinh kế theo Chương trình mục tiêu quốc gia giảm nghèo bền vững.",
+]
+LATER_FALL_NOTES = [
+    "Chủ hộ tai nạn lao động, mất sức lao động.",
+    "Thu nhập giảm do tàu cá hư hỏng, không đi biển được.",
+]
+LATER_NEW_NOTES = [
+    "Hộ nghèo phát sinh: có người bệnh nặng, chi phí điều trị lớn.",
+    "Hộ nghèo phát sinh do mất việc làm, đông người phụ thuộc.",
+]

@@ -207,14 +207,20 @@ def seed_programmes(
     )
 
 
-def record_programmes_history(households: QuerySet[Household]) -> None:
+def record_programmes_history(
+    households: QuerySet[Household], *, since: datetime.date | None = None
+) -> None:
     """One "created" audit entry per demo benefit, loan and assignment (see `_record_history`
-    in `households.demo.write`: written in bulk once history is back on)."""
-    for model, rows in (
+    in `households.demo.write`: written in bulk once history is back on); with `since`, for
+    the benefits given from that day alone (the later years added to an existing demo)."""
+    tables: list[tuple[Any, QuerySet[Any]]] = [
         (Benefit, Benefit.objects.filter(household__in=households)),
         (Loan, Loan.objects.filter(benefit__household__in=households)),
         (HouseholdAssignment, HouseholdAssignment.objects.filter(household__in=households)),
-    ):
+    ]
+    if since is not None:
+        tables = [(Benefit, Benefit.objects.filter(household__in=households, date__gte=since))]
+    for model, rows in tables:
         model.history.bulk_history_create(  # type: ignore[attr-defined]
             list(rows), batch_size=1000, default_change_reason=HISTORY_REASON
         )

@@ -16,8 +16,16 @@ from django.db.models import Q, QuerySet
 from django.test.utils import override_settings
 
 from households import services
+from households.classification import standard_for_date
 from households.demo.adhoc import seed_adhoc
-from households.demo.data import DEMO_PASSWORD, EXPECTED, ROUND_YEARS, STANDARD_CODE
+from households.demo.data import (
+    DEMO_PASSWORD,
+    EXPECTED,
+    LATER_YEARS,
+    ROUND_YEARS,
+    STANDARD_CODE,
+)
+from households.demo.later import seed_later_years
 from households.demo.people import name_parts
 from households.demo.plan import plan_households, ward_prefixes
 from households.demo.programs import record_programmes_history, seed_programmes
@@ -56,9 +64,10 @@ start and 1/1 when they end."""
 
 # Households written between two progress reports.
 PROGRESS_EVERY = 50
-# The demo's years are 2016–2017: its households and officers are in the units of then, not in
-# those of the 2025 merger (issue 12).
+# The demo's households and first officers are in the units of 2016–2017; the later years'
+# reviews are made in the units of the 2025 merger (issue 12), which get officers of their own.
 UNITS_ON = datetime.date(max(ROUND_YEARS), 12, 31)
+LATER_UNITS_ON = datetime.date(max(LATER_YEARS), 12, 31)
 
 
 def _no_progress(phase: str, done: int, total: int) -> None:
@@ -69,10 +78,12 @@ def _no_progress(phase: str, done: int, total: int) -> None:
 def seed_demo(
     *, households: int = 3000, seed: int = 2017, progress: Progress | None = None
 ) -> SeedResult:
-    """Load the demo users, the 2016 and 2017 periodic rounds and about `households` households.
+    """Load the demo users, the 2016 and 2017 periodic rounds and about `households` households,
+    then their 2025 and 2026 reviews in the merged units (`households.demo.later`).
 
-    Safe to run again: existing users (and their passwords) and rounds are left alone, and no
-    household is created once any demo household exists. `progress` hears how far it got.
+    Safe to run again: existing users (and their passwords) and rounds are left alone, no
+    household is created once any demo household exists, and the later years are added to
+    existing demo households once. `progress` hears how far it got.
     """
     if households < 1:
         raise ValueError("households must be at least 1")
@@ -82,11 +93,29 @@ def seed_demo(
         .order_by("display_order", "name")
         .prefetch_related("quarters")
     )
+    later_units = list(Ward.objects.in_force(LATER_UNITS_ON).order_by("display_order", "name"))
     users_created = _seed_users(wards, seed=seed)
+    users_created += _seed_users(later_units, seed=seed, named=False)
     rounds, rounds_created = _seed_rounds()
+    later_rounds, later_created = _seed_later_rounds()
+    rounds_created += later_created
     prefixes = ward_prefixes([w.code for w in wards])
+    later_officers = _officers(later_units)
     if _demo_households_exist(prefixes):
-        return SeedResult(0, 0, 0, users_created, rounds_created, created=False)
+        # A demo loaded before the later years were: add them to its households.
+        demo = _demo_households(prefixes)
+        with override_settings(SIMPLE_HISTORY_ENABLED=False):
+            added = seed_later_years(
+                households=demo,
+                rounds=later_rounds,
+                officers=later_officers,
+                seed=seed,
+                progress=report,
+            )
+        if added:
+            _record_history(demo, only=Assessment.objects.filter(round__in=later_rounds.values()))
+            record_programmes_history(demo, since=datetime.date(min(LATER_YEARS), 1, 1))
+        return SeedResult(0, 0, added, users_created, rounds_created, created=False)
 
     used_ids = {
         national_id
@@ -98,12 +127,7 @@ def seed_demo(
         wards, households=households, seed=seed, prefixes=prefixes, used_ids=used_ids
     )
     report("plan", 1, 1)
-    officers = {
-        u.ward_id: u
-        for u in User.objects.filter(
-            role=User.Role.WARD_OFFICER, username__in=[_officer_username(w) for w in wards]
-        )
-    }
+    officers = _officers(wards)
     # The audit trail is written once at the end, in bulk: recording each of the tens of
     # thousands of saves one by one would make `make run` minutes slower.
     with override_settings(SIMPLE_HISTORY_ENABLED=False):
@@ -123,6 +147,13 @@ def seed_demo(
         report("programmes", 0, 1)
         seed_programmes(wards=wards, rounds=rounds, officers=officers, city=city, seed=seed)
         report("programmes", 1, 1)
+        assessments += seed_later_years(
+            households=Household.objects.filter(pk__in=created),
+            rounds=later_rounds,
+            officers=later_officers,
+            seed=seed,
+            progress=report,
+        )
     report("history", 0, 1)
     _record_history(Household.objects.filter(pk__in=created))
     record_programmes_history(Household.objects.filter(pk__in=created))
@@ -167,14 +198,20 @@ def _write_plan(
     return members, assessments, created
 
 
-def _record_history(created: QuerySet[Household]) -> None:
-    """One "created" entry per demo record, by nobody (the system), in the audit trail."""
+def _record_history(
+    created: QuerySet[Household], *, only: QuerySet[Assessment] | None = None
+) -> None:
+    """One "created" entry per demo record, by nobody (the system), in the audit trail; with
+    `only`, for those assessments alone (the later years added to an existing demo)."""
     reason = "Dữ liệu mẫu"
-    for model, rows in (
+    tables: list[tuple[Any, QuerySet[Any]]] = [
         (Household, created),
         (Member, Member.objects.filter(household__in=created)),
         (Assessment, Assessment.objects.filter(household__in=created)),
-    ):
+    ]
+    if only is not None:
+        tables = [(Assessment, only.filter(household__in=created))]
+    for model, rows in tables:
         model.history.bulk_history_create(  # type: ignore[attr-defined]
             list(rows), batch_size=1000, default_change_reason=reason
         )
@@ -197,8 +234,18 @@ def _officer_username(ward: Ward) -> str:
     return ward.code.replace("-", "")
 
 
-def _seed_users(wards: Sequence[Ward], *, seed: int) -> int:
-    rng = random.Random(f"{seed}:users")
+def _officers(wards: Sequence[Ward]) -> dict[int, User]:
+    return {
+        u.ward_id: u
+        for u in User.objects.filter(
+            role=User.Role.WARD_OFFICER, username__in=[_officer_username(w) for w in wards]
+        )
+    }
+
+
+def _seed_users(wards: Sequence[Ward], *, seed: int, named: bool = True) -> int:
+    """The admin and the city's user (`named`) and one officer per unit of `wards`."""
+    rng = random.Random(f"{seed}:users" if named else f"{seed}:users:later")
     specs: list[dict[str, Any]] = [
         {
             "username": "admin",
@@ -216,6 +263,8 @@ def _seed_users(wards: Sequence[Ward], *, seed: int) -> int:
             "first_name": "Thị Thu Hà",
         },
     ]
+    if not named:
+        specs = []
     for ward in wards:
         sex = rng.choice([Member.Sex.MALE, Member.Sex.FEMALE])
         family, middle, given = name_parts(rng, sex, Ethnicity.KINH, birth_year=1980)
@@ -278,8 +327,36 @@ def _seed_rounds() -> tuple[dict[int, ReviewRound], int]:
     return rounds, created
 
 
-def _demo_households_exist(prefixes: Mapping[str, str]) -> bool:
+def _seed_later_rounds() -> tuple[dict[int, ReviewRound], int]:
+    """The periodic rounds of the later years, each under the standard in force in its year
+    (the 2022–2025 one for 2025; 2026's own code, the same lines, for 2026)."""
+    rounds: dict[int, ReviewRound] = {}
+    created = 0
+    for year in LATER_YEARS:
+        existing = ReviewRound.objects.filter(year=year, kind=ReviewRound.Kind.PERIODIC).first()
+        if existing is not None:
+            rounds[year] = existing
+            continue
+        start = datetime.date(year, 9, 1)
+        rounds[year] = services.review_round_create(
+            year=year,
+            kind=ReviewRound.Kind.PERIODIC,
+            name=f"Rà soát định kỳ năm {year}",
+            standard=standard_for_date(start).code,
+            reference_date=start,
+            starts_on=start,
+            ends_on=datetime.date(year, 12, 31),
+        )
+        created += 1
+    return rounds, created
+
+
+def _demo_households(prefixes: Mapping[str, str]) -> QuerySet[Household]:
     condition = Q()
     for code, prefix in prefixes.items():
         condition |= Q(ward__code=code, code__startswith=f"{prefix}-")
-    return bool(prefixes) and Household.objects.filter(condition).exists()
+    return Household.objects.filter(condition) if prefixes else Household.objects.none()
+
+
+def _demo_households_exist(prefixes: Mapping[str, str]) -> bool:
+    return _demo_households(prefixes).exists()

@@ -11,12 +11,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from households import units
 from households.classification import classify, get_standard
 from households.demo import DEMO_PASSWORD, ROSTER_DATE, PlannedMember, has_working_age_labour
-from households.demo.write import UNITS_ON
+from households.demo.write import LATER_UNITS_ON, UNITS_ON
 from households.ethnicities import Ethnicity
 from households.models import Assessment, Household, Member, ReviewRound, User, Ward
-from households.roster import derive_indicators
+from households.roster import derive_indicators, rules_of
 from households.services import roster_of
 from programs.models import Benefit
 from tests.factories import PASSWORD, make_user
@@ -107,7 +108,15 @@ def test_it_prints_its_progress_on_stderr() -> None:
 
     lines = err.getvalue().splitlines()
     phases = list(dict.fromkeys(line.split()[0] for line in lines))
-    assert phases == ["plan", "households", "review", "programmes", "history"]
+    assert phases == [
+        "plan",
+        "households",
+        "review",
+        "programmes",
+        "later",
+        "later-review",
+        "history",
+    ]
     households = [line for line in lines if line.startswith("households")]
     assert f"{SMALL:>9,}/{SMALL:,}" in households[-1]
     assert "ETA" in households[-1]
@@ -131,7 +140,15 @@ def test_it_creates_the_named_users_and_one_officer_per_ward() -> None:
         assert officer.role == User.Role.WARD_OFFICER
         assert officer.ward == ward
         assert not officer.is_staff and not officer.is_superuser
-    for username in ("admin", "thanhpho", "ducthang", "tienloi"):
+    # The units of the 2025 merger have officers of their own; the former units' stay.
+    later_units = Ward.objects.in_force(LATER_UNITS_ON)
+    assert later_units.count() == 7
+    for ward in later_units:
+        officer = User.objects.get(username=ward.code.replace("-", ""))
+        assert officer.role == User.Role.WARD_OFFICER and officer.ward == ward
+    assert User.objects.get(username="phuongphanthiet").ward.code == "phuong-phan-thiet"
+    assert User.objects.get(username="xatuyenquang").ward.code == "xa-tuyen-quang"
+    for username in ("admin", "thanhpho", "ducthang", "tienloi", "phuongphanthiet"):
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
 
 
@@ -188,15 +205,19 @@ def test_it_rejects_a_household_count_below_one() -> None:
 
 def test_every_stored_result_is_the_engines() -> None:
     seed()
-    standard = get_standard("2016-2020")
     assessments = Assessment.objects.select_related("household__ward", "round")
 
     assert assessments.count() > SMALL
     for a in assessments:
-        derived = derive_indicators(roster_of(a.household), on=a.round.reference_date)
+        # Each under its round's standard, with the area of the place on the day it was made
+        # (a former commune merged into a ward is urban from 01/07/2025).
+        standard = get_standard(a.round.standard)
+        derived = derive_indicators(
+            roster_of(a.household), on=a.round.reference_date, rules=rules_of(standard)
+        )
         assert {k: getattr(a, k) for k in derived} == {k: d.deprived for k, d in derived.items()}
         result = classify(
-            area=a.household.ward.area,
+            area=a.household.ward.area_on(units.made_on(a.round)),
             income_per_capita=a.income_per_capita,
             deprivations={key: getattr(a, key) for key in standard.indicator_keys},
             standard=standard,
@@ -215,11 +236,13 @@ def test_both_rounds_exist_with_movements_between_them() -> None:
         "Rà soát định kỳ năm 2016",
         "Rà soát định kỳ năm 2017",
         "Rà soát thường xuyên năm 2017",
+        "Rà soát định kỳ năm 2025",
+        "Rà soát định kỳ năm 2026",
     }
     by_year: dict[int, dict[int, str]] = {2016: {}, 2017: {}}
-    for household_id, year, status in Assessment.objects.values_list(
-        "household_id", "round__year", "status"
-    ):
+    for household_id, year, status in Assessment.objects.filter(
+        round__year__in=by_year
+    ).values_list("household_id", "round__year", "status"):
         by_year[year][household_id] = status
     before, after = by_year[2016], by_year[2017]
     shared = before.keys() & after.keys()

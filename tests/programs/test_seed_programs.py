@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone, translation
 
-from households import standing
+from households import standing, units
 from households.demo import DEMO_PASSWORD
 from households.demo.write import UNITS_ON
 from households.models import Assessment, Household, Member, User, Ward
@@ -173,7 +173,10 @@ def test_assignments_scopes_benefits_and_loans() -> None:
             assert recorder.agency_id == benefit.programme.agency_id
         else:
             assert recorder.role == User.Role.WARD_OFFICER
-            assert recorder.ward_id == benefit.household.ward_id
+            # The officer of the unit the benefit was given in: the household's, or from
+            # 01/07/2025 the unit it was merged into (issue 12).
+            assert recorder.ward_id == benefit.ward_id
+            assert benefit.ward_id == units.made_in(benefit.household.ward_id, benefit.date)
     assert benefits.filter(recorded_by__username="nhcsxh", programme__is_credit=True).exists()
     assert benefits.filter(recorded_by__username="giaoduc").exists()
     overrides = benefits.exclude(override_reason="")

@@ -16,7 +16,8 @@ from households.demo.progress import ProgressBar
 class Command(BaseCommand):
     help = (
         "Load the Phan Thiết demo data: users, the 2016 and 2017 periodic reviews and "
-        "households with members and assessments. Safe to run twice."
+        "households with members and assessments, and their 2025 and 2026 reviews in the "
+        "units of the 2025 merger. Safe to run twice."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -41,7 +42,7 @@ class Command(BaseCommand):
             result = seed_demo(households=households, seed=seed, progress=bar)
         finally:
             bar.close()
-        if not result.created and not (result.users or result.review_rounds):
+        if not result.created and not (result.users or result.review_rounds or result.assessments):
             self.stdout.write(_("Demo data is already present; nothing was created."))
             return
         params = {
@@ -55,6 +56,11 @@ class Command(BaseCommand):
             message = _(
                 "Demo data created: %(households)s households, %(members)s members, "
                 "%(assessments)s assessments, %(users)s users, %(rounds)s review rounds."
+            )
+        elif result.assessments:
+            message = _(
+                "Demo households are already present; added %(users)s users, %(rounds)s review "
+                "rounds and %(assessments)s assessments of the later years."
             )
         else:
             message = _(
