@@ -49,6 +49,8 @@ class Successions:
     predecessors: dict[int, tuple[int, ...]]
     # ward id → ((first day or None, last day, kind), ...)
     kinds: dict[int, tuple[tuple[datetime.date | None, datetime.date, str], ...]]
+    # successor id → the unit (so the area and name of a merged place need no query)
+    successor_units: dict[int, Ward]
 
 
 _loaded: Successions | None = None
@@ -62,11 +64,12 @@ def successions() -> Successions:
 
         successor: dict[int, tuple[int, datetime.date]] = {}
         predecessors: dict[int, list[int]] = {}
-        for before, after, day in UnitMerger.objects.order_by("pk").values_list(
-            "predecessor_id", "successor_id", "effective_from"
-        ):
-            successor[before] = (after, day)
+        successor_units: dict[int, Ward] = {}
+        for merger in UnitMerger.objects.select_related("successor").order_by("pk"):
+            before, after = merger.predecessor_id, merger.successor_id
+            successor[before] = (after, merger.effective_from)
             predecessors.setdefault(after, []).append(before)
+            successor_units[after] = merger.successor
         kinds: dict[int, list[tuple[datetime.date | None, datetime.date, str]]] = {}
         for ward_id, first, last, kind in WardKindPeriod.objects.order_by(
             "ward_id", "valid_to"
@@ -76,6 +79,7 @@ def successions() -> Successions:
             successor=successor,
             predecessors={k: tuple(v) for k, v in predecessors.items()},
             kinds={k: tuple(v) for k, v in kinds.items()},
+            successor_units=successor_units,
         )
     return _loaded
 
@@ -111,6 +115,19 @@ def lineage(ward_id: int) -> frozenset[int]:
             if before not in found:
                 found.add(before)
                 todo.append(before)
+    return frozenset(found)
+
+
+def successors(ward_id: int) -> frozenset[int]:
+    """The unit and every unit it was merged into, directly or through another, at any time:
+    the units whose `lineage` holds it (the other way round)."""
+    graph = successions()
+    found = {ward_id}
+    while ward_id in graph.successor:
+        ward_id = graph.successor[ward_id][0]
+        if ward_id in found:
+            break
+        found.add(ward_id)
     return frozenset(found)
 
 
@@ -155,19 +172,43 @@ def offered(wards: Iterable[Ward], day: datetime.date, *, keep: int | None = Non
 
 def area_on(ward: Ward, day: datetime.date) -> Area:
     """The area (urban or rural poverty lines) of `ward`'s place on `day`: the unit it is in
-    that day (`unit_on`; read when it is another one), with the kind that unit had that day (an
-    earlier kind, `WardKindPeriod`, else its kind). A former commune merged into a ward is
-    urban from the day of the merger (REFERENCE.md §7)."""
+    that day (`unit_on`), with the kind that unit had that day (an earlier kind,
+    `WardKindPeriod`, else its kind). A former commune merged into a ward is urban from the day
+    of the merger (REFERENCE.md §7). No query: the successors' kinds are kept with the
+    successions."""
+    return area_of(ward.pk, ward.kind, day)
+
+
+def area_of(ward_id: int, kind: str, day: datetime.date) -> Area:
+    """`area_on` from a unit's id and kind (rows read with `values_list`)."""
     from households.models import Ward as WardModel
 
-    target = unit_on(ward.pk, day)
-    unit = ward if target == ward.pk else WardModel.objects.get(pk=target)
-    kind = unit.kind
-    for first, last, earlier in successions().kinds.get(unit.pk, ()):
+    graph = successions()
+    target = unit_on(ward_id, day)
+    if target != ward_id:
+        kind = graph.successor_units[target].kind
+    for first, last, earlier in graph.kinds.get(target, ()):
         if (first is None or first <= day) and day <= last:
             kind = earlier
             break
     return WardModel.AREA_BY_KIND[WardModel.Kind(kind)]
+
+
+def part_of(ward: Ward, day: datetime.date) -> tuple[Ward, datetime.date] | None:
+    """The unit `ward`'s place had been merged into by `day`, and from which day (the last
+    step of the successions followed), or None while it is a unit of its own. No query."""
+    graph = successions()
+    target, since = ward.pk, None
+    seen = {target}
+    while target in graph.successor:
+        after, effective = graph.successor[target]
+        if effective > day or after in seen:
+            break
+        seen.add(after)
+        target, since = after, effective
+    if since is None:
+        return None
+    return graph.successor_units[target], since
 
 
 def made_on(review_round: ReviewRound, today: datetime.date | None = None) -> datetime.date:

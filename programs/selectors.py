@@ -19,7 +19,8 @@ from typing import Any
 from django.db.models import Q, prefetch_related_objects
 
 from households import standing as standings_module
-from households.models import Household, Member, User, Ward
+from households import units
+from households.models import Household, Member, User
 from households.standing import Standing
 from programs import eligibility
 from programs.eligibility import Eligibility, HouseholdFacts
@@ -41,15 +42,15 @@ def rule_on(programme: Programme, day: datetime.date) -> ProgrammeRule | None:
 
 
 def household_facts(
-    found: Standing, *, ward_kind: str, is_social_protection: bool
+    found: Standing, *, ward_id: int, ward_kind: str, is_social_protection: bool
 ) -> HouseholdFacts:
-    """What a rule asks of the household: the statuses of its standing, the area its
-    recognised result was made for (else its ward's: a household never recognised has one
-    too), and its social-protection flag."""
-    area = found.area or str(Ward.AREA_BY_KIND[Ward.Kind(ward_kind)])
+    """What a rule asks of the household: the statuses of its standing, the area of its place
+    on the day (`households.units.area_of`, the one rule: the unit it belongs to that day, with
+    that unit's kind then; a former commune merged into a ward is urban from the merger), and
+    its social-protection flag."""
     return HouseholdFacts(
         statuses=found.programme_statuses,
-        area=area,
+        area=units.area_of(ward_id, ward_kind, found.day).value,
         is_social_protection=is_social_protection,
     )
 
@@ -61,6 +62,7 @@ def _facts_of(household: Household, day: datetime.date) -> HouseholdFacts:
     found = standings_module.standings([household.pk], day).get(household.pk)
     return household_facts(
         found or Standing(household.pk, day, None, None, "", "", None, False),
+        ward_id=household.ward_id,
         ward_kind=household.ward.kind,
         is_social_protection=household.is_social_protection,
     )
@@ -71,15 +73,16 @@ def facts_on(household_ids: Iterable[int], day: datetime.date) -> dict[int, Hous
     ids = list(household_ids)
     found = standings_module.standings(ids, day)
     rows = Household.objects.filter(pk__in=ids).values_list(
-        "pk", "ward__kind", "is_social_protection"
+        "pk", "ward_id", "ward__kind", "is_social_protection"
     )
     return {
         pk: household_facts(
             found.get(pk) or Standing(pk, day, None, None, "", "", None, False),
+            ward_id=ward_id,
             ward_kind=kind,
             is_social_protection=social,
         )
-        for pk, kind, social in rows
+        for pk, ward_id, kind, social in rows
     }
 
 
