@@ -311,7 +311,10 @@ def household_assign(
     errors: dict[str, str] = {}
     if not member.is_active:
         errors["member"] = _("This Steering Committee member is no longer active.")
-    elif member.level == CommitteeMember.Level.WARD and member.ward_id != household.ward_id:
+    elif member.level == CommitteeMember.Level.WARD and (
+        # The household's ward, or a unit it was merged into (issue 12).
+        member.ward_id not in units.successors(household.ward_id)
+    ):
         errors["member"] = _("This member sits on the Steering Committee of another ward.")
     if since is None:
         errors["since"] = _("Enter the date.")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from households import access as household_access
-from households import standing
+from households import standing, units
 from households.models import Household, User, Ward
 from programs import access, services
 from programs.forms_committee import AssignForm, CommitteeFilterForm
@@ -40,11 +40,16 @@ def committee_list(request: HttpRequest) -> HttpResponse:
     form.is_valid()  # an invalid ward is ignored, with its message on the field
     ward_id = form.cleaned_data.get("ward") if hasattr(form, "cleaned_data") else None
     members = CommitteeMember.objects.filter(is_active=True)
+    # A unit comes with the units merged into it (issue 12): the committees of a merged
+    # ward's former units, and the city members following them, are its own.
     if is_officer:
-        members = members.filter(Q(level=CommitteeMember.Level.CITY) | Q(ward_id=user.ward_id))
+        members = members.filter(
+            Q(level=CommitteeMember.Level.CITY) | Q(ward_id__in=units.lineage(user.ward_id))
+        )
     if ward_id:
-        following = CommitteeMember.objects.filter(assigned_wards=ward_id).values("pk")
-        members = members.filter(Q(ward_id=ward_id) | Q(pk__in=following))
+        family = units.lineage(ward_id)
+        following = CommitteeMember.objects.filter(assigned_wards__in=family).values("pk")
+        members = members.filter(Q(ward_id__in=family) | Q(pk__in=following))
     members = (
         members.select_related("agency", "ward")
         .prefetch_related(
@@ -95,11 +100,18 @@ def my_households(request: HttpRequest) -> HttpResponse:
             .prefetch_related(Prefetch("assessments", queryset=in_effect, to_attr="in_round"))
             .order_by("ward__display_order", "quarter__display_order", "code")
         )
-        wards = list(
-            member.assigned_wards.order_by("display_order").annotate(
-                household_count=Count("households", distinct=True)
-            )
+        wards = list(member.assigned_wards.order_by("display_order"))
+        # A followed unit's households are those of its lineage (the units merged into it).
+        families = {w.pk: units.lineage(w.pk) for w in wards}
+        counts = dict(
+            Household.objects.filter(ward_id__in=units.lineages(families))
+            .order_by()
+            .values_list("ward_id")
+            .annotate(count=Count("pk"))
+            .values_list("ward_id", "count")
         )
+        for ward in wards:
+            ward.household_count = sum(counts.get(pk, 0) for pk in families[ward.pk])
     return render(
         request,
         "programs/my_households.html",
@@ -114,12 +126,14 @@ def my_households(request: HttpRequest) -> HttpResponse:
 
 
 def _members_for(household: Household) -> QuerySet[CommitteeMember]:
-    """Members of the household's ward committee, and city members following that ward."""
-    following = CommitteeMember.objects.filter(assigned_wards=household.ward_id).values("pk")
+    """Members of the committee of the household's ward or of a unit it was merged into, and
+    city members following one of those (issue 12: `households.units.successors`)."""
+    places = units.successors(household.ward_id)
+    following = CommitteeMember.objects.filter(assigned_wards__in=places).values("pk")
     return (
         CommitteeMember.objects.filter(is_active=True)
         .filter(
-            Q(level=CommitteeMember.Level.WARD, ward_id=household.ward_id)
+            Q(level=CommitteeMember.Level.WARD, ward_id__in=places)
             | Q(level=CommitteeMember.Level.CITY, pk__in=following)
         )
         .select_related("ward")

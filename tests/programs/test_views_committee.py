@@ -226,7 +226,9 @@ def test_my_households_query_count_does_not_grow(
         _assign(household, member)
     client.force_login(member_user)
     client.get(reverse("programs:my_households"))
-    with django_assert_num_queries(10) as few:
+    # 11: the followed units' households are counted with the units merged into them (issue
+    # 12), one query after the units'.
+    with django_assert_num_queries(11) as few:
         client.get(reverse("programs:my_households"))
     for number in range(2, 12):
         household = _household("duc-thang", f"DT-00{number:02}")
