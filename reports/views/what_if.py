@@ -77,6 +77,13 @@ def what_if(request: HttpRequest) -> HttpResponse:
     asked_ward = request.GET.get("ward")
     if asked_ward and asked_ward.isdigit() and int(asked_ward) not in {w.pk for w in wards}:
         raise Http404
+    # The units of the round asked for (issue 12): in force on its last day, and the one asked
+    # for (a link across a merger), as the dashboard's picker.
+    asked_round = request.GET.get("round", "")
+    chosen_round = next((r for r in rounds if str(r.pk) == asked_round), None)
+    if chosen_round is not None:
+        keep = int(asked_ward) if asked_ward and asked_ward.isdigit() else None
+        wards = units.offered(wards, chosen_round.ends_on, keep=keep)
     form = WhatIfForm(request.GET or None, rounds=rounds, wards=wards)
     result = None
     status = 200

@@ -282,3 +282,26 @@ def test_without_a_choice_only_the_form(client: Client, city_reviewer: User) -> 
     response = client.get(URL)
     assert response.status_code == 200
     assert "what-if-table" not in response.content.decode()
+
+
+def test_the_unit_list_offers_the_units_of_the_round_chosen(
+    client: Client, city_reviewer: User, round_2017: ReviewRound
+) -> None:
+    # 2017: the 18 former units; 2026: the 7 of the 2025 merger (households migration 0015).
+    round_2026 = make_round(2026)
+    client.force_login(city_reviewer)
+
+    def offered(review_round: ReviewRound) -> set[str]:
+        response = client.get(URL, {"round": review_round.pk, "standard": "2022-2025"})
+        assert response.status_code == 200
+        return {w.code for w in response.context["form"].wards.values()}
+
+    in_2017, in_2026 = offered(round_2017), offered(round_2026)
+    assert len(in_2017) == 18 and "duc-thang" in in_2017 and "phuong-phan-thiet" not in in_2017
+    assert len(in_2026) == 7 and "phuong-phan-thiet" in in_2026 and "duc-thang" not in in_2026
+    # A unit asked for across the merger is kept (a link from another page).
+    phan_thiet = Ward.objects.get(code="phuong-phan-thiet")
+    response = client.get(
+        URL, {"round": round_2017.pk, "standard": "2022-2025", "ward": phan_thiet.pk}
+    )
+    assert response.status_code == 200 and phan_thiet.pk in response.context["form"].wards
