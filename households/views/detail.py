@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from audit.services import record_view
-from households import access, selectors, services, standing
+from households import access, selectors, services, standing, units
 from households.history import household_history
 from households.models import (
     Assessment,
@@ -93,6 +93,9 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members": members,
         "cards": cards,
         "recognised": standing.latest_recognised_of(assessments),
+        # A household stays registered in its unit; after a merger the page says which unit
+        # its place now belongs to (issue 12): "nay thuộc Phường Phan Thiết".
+        "part_of": units.part_of(household.ward, today),
         "can_edit": can_edit,
         "can_archive": not archived and access.can_archive(user, household),
         # The trail is a page of its own (`household_history_page`): read on demand, it no

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from households import selectors, services
+from households import selectors, services, units
 from households.models import (
     Assessment,
     Household,
@@ -23,6 +23,7 @@ from households.models import (
     RequestKind,
     ReviewRound,
     SupportNeed,
+    UnitMerger,
     User,
 )
 from tests.factories import (
@@ -170,7 +171,7 @@ def test_the_header_shows_the_household_its_flags_and_the_recognised_status(
     assert "DT-0001 · Nguyễn Văn An" in page
     assert (
         "Địa chỉ 12 Trần Hưng Đạo Khu phố/thôn Khu phố 1 Phường/xã Phường Đức Thắng "
-        "Điện thoại 0912345678"
+        "nay thuộc Phường Phan Thiết (từ 01/07/2025) Điện thoại 0912345678"
     ) in page
     assert "Người có công" in page
     assert "Chủ hộ là nữ" in page
@@ -675,3 +676,23 @@ def test_causes_and_needs_read_in_one_statement_in_their_lists_order(
     assert needs[first.pk] == [credit]
     assert str(needs[first.pk][0]) == credit.name
     assert selectors.causes_and_needs([]) == ({}, {})
+
+
+def test_a_former_units_household_says_which_unit_it_now_belongs_to(
+    client: Client, ducthang_officer: User
+) -> None:
+    # Đức Thắng was merged into P. Phan Thiết on 01/07/2025 (households migration 0015,
+    # UNCONFIRMED); the household stays registered in Đức Thắng.
+    old = make_household("duc-thang", code="DT-0001")
+    make_member(old)
+    client.force_login(ducthang_officer)
+
+    page = client.get(url(old)).content.decode()
+
+    note = re.search(r'data-testid="now-part-of">([^<]*)<', page)
+    assert note is not None
+    assert note.group(1).strip() == "nay thuộc Phường Phan Thiết (từ 01/07/2025)"
+    # Without the merger, no note.
+    UnitMerger.objects.filter(predecessor__code="duc-thang").delete()
+    units.forget()
+    assert "now-part-of" not in client.get(url(old)).content.decode()
