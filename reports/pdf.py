@@ -26,7 +26,7 @@ from django.utils.translation import ngettext, pgettext
 from weasyprint import HTML
 
 from giamngheo.formatting import fold_text
-from households import standing
+from households import standing, units
 from households.models import (
     Assessment,
     Household,
@@ -39,6 +39,7 @@ from households.models import (
 from households.privacy import mask_national_id
 from households.selectors import assessment_dimensions
 from reports import pdf_grid
+from reports.authorities import PLAN_221_YEARS, authority_on
 from reports.selectors import SUBTOTAL, TOTAL, FormTable, period_text
 
 if TYPE_CHECKING:
@@ -87,22 +88,20 @@ class Issuer:
     recipients: list[str] = field(default_factory=list)
 
 
-def issuer_for(ward: Ward | None) -> Issuer:
-    """The city's Labour department for a city report; the ward's People's Committee otherwise."""
+def issuer_for(ward: Ward | None, day: datetime.date | None = None) -> Issuer:
+    """Who issues a document dated `day` (today by default): the city-level authority of that
+    day for a city-wide one (`reports.authorities`: the city's Labour department until
+    30/06/2025, the province's department after, UNCONFIRMED), the ward's People's Committee
+    otherwise."""
+    authority = authority_on(day or timezone.localdate())
     if ward is None:
         return Issuer(
-            upper=_("PEOPLE'S COMMITTEE OF PHAN THIET CITY"),
-            body=_("DEPARTMENT OF LABOUR, INVALIDS AND SOCIAL AFFAIRS"),
-            number_suffix=_("BC-LDTBXH"),
+            upper=str(authority.upper),
+            body=str(authority.body),
+            number_suffix=str(authority.number_suffix),
             on_behalf="",
-            signer=_("HEAD OF DEPARTMENT"),
-            recipients=[
-                _("Provincial Department of Labour, Invalids and Social Affairs;"),
-                _("City Party Committee, People's Council and People's Committee;"),
-                _("Poverty Reduction Steering Committee of the city;"),
-                _("Wards and communes;"),
-                _("Filed."),
-            ],
+            signer=str(authority.signer),
+            recipients=[str(r) for r in authority.recipients],
         )
     return Issuer(
         upper=_("PEOPLE'S COMMITTEE OF %(ward)s") % {"ward": str(ward).upper()},
@@ -111,7 +110,7 @@ def issuer_for(ward: Ward | None) -> Issuer:
         on_behalf=_("ON BEHALF OF THE PEOPLE'S COMMITTEE"),
         signer=_("CHAIRMAN"),
         recipients=[
-            _("City Department of Labour, Invalids and Social Affairs;"),
+            str(authority.ward_reports_to),
             _("Party Committee and People's Council of the ward;"),
             _("Filed."),
         ],
@@ -232,20 +231,25 @@ def printed_form(table: FormTable) -> PrintedForm:
     )
 
 
-def render_periodic_report(data: ReportData, *, place: str = CITY_PLACE, number: str = "") -> bytes:
+def render_periodic_report(
+    data: ReportData, *, place: str | None = None, number: str = ""
+) -> bytes:
     """The six-month (sơ kết, 1 January – 30 June) or year-end (tổng kết) report of the plan
     for `data`'s unit and period, dated `data.report_date`, with the report forms of Circular
     17/2016 (Biểu 1–4; their annex layout is UNCONFIRMED, as the document's footnote says).
-    The PDF's title (its metadata) is the Vietnamese title of the report."""
+    Issued by the authority of the report's date (`issuer_for`), at its place unless `place`
+    is given. The PDF's title (its metadata) is the Vietnamese title of the report."""
     ward = data.ward
-    issuer = issuer_for(ward)
+    issuer = issuer_for(ward, data.report_date)
+    if place is None:
+        place = authority_on(data.report_date).place if ward is None else CITY_PLACE
     if data.is_six_month:
         title = _(
             "Preliminary review of the first six months of the %(year)s poverty reduction plan"
         ) % {"year": data.year}
     else:
         title = _("Results of the %(year)s poverty reduction plan") % {"year": data.year}
-    unit = _("Phan Thiet city") if ward is None and len(data.wards) != 1 else str(data.place)
+    unit = str(data.place)
     context = {
         "data": data,
         "issuer": issuer,
@@ -254,6 +258,7 @@ def render_periodic_report(data: ReportData, *, place: str = CITY_PLACE, number:
         "title": title,
         "unit": unit,
         "period_text": period_text(data.period),
+        "under_plan_221": data.year in PLAN_221_YEARS,
         "deprivation_groups": [
             (data.group_labels.get(group, group), data.group_sizes.get(group, 0))
             for group in data.deprivation_groups
@@ -517,7 +522,7 @@ def render_household_list(
         # Every text in it went through html.escape.
         "body": mark_safe(_list_body(groups, grid, show_ward=show_ward)),
         "total": len(rows),
-        "issuer": issuer_for(ward),
+        "issuer": issuer_for(ward, on),
         "date_line": date_line(place, on or timezone.localdate()),
         "document_title": title,
     }
@@ -605,7 +610,7 @@ def render_posting_list(
     posted_from, posted_to = posting_period(assessments)
     context = {
         "groups": posting_groups(assessments),
-        "issuer": issuer_for(ward),
+        "issuer": issuer_for(ward, on),
         "ward": ward,
         "round_name": round_name,
         "year": year,
@@ -620,6 +625,11 @@ def render_posting_list(
 # ---------------------------------------------------------------------------------------------
 # One household's profile sheet
 # ---------------------------------------------------------------------------------------------
+
+
+def _unit_on(ward: Ward, day: datetime.date) -> Ward:
+    merged = units.part_of(ward, day)
+    return ward if merged is None else merged[0]
 
 
 def render_household_profile(
@@ -660,7 +670,9 @@ def render_household_profile(
         "dimensions": assessment_dimensions(assessment) if assessment else [],
         "benefits": benefits,
         "assignment": assignment,
-        "issuer": issuer_for(household.ward),
+        # The unit the household belongs to on the sheet's day (its registered unit, or the
+        # one that unit was merged into, issue 12).
+        "issuer": issuer_for(_unit_on(household.ward, on or timezone.localdate()), on),
         "date_line": date_line(CITY_PLACE, on or timezone.localdate()),
         "document_title": _("Household profile"),
     }

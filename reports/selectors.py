@@ -58,6 +58,7 @@ from households.models import (
 from households.selectors import in_review_list_url, movement_list_url, standing_list_url
 from programs import worklists
 from programs.models import Benefit, Programme, WardTarget
+from reports.authorities import authority_on
 
 # The keys of `ReportData.indicators`, in the order of section II of Plan 221/KH-UBND (2017).
 POOR_RATE_START = "poor_rate_start"
@@ -1477,7 +1478,9 @@ def report_data(
     wards, ward_ids = s.wards, [w.pk for w in s.wards]
     ward_param = ward.pk if ward is not None else (wards[0].pk if len(wards) == 1 else None)
     only = ward if ward is not None else (wards[0] if len(wards) == 1 else None)
-    place = str(only) if only is not None else (wards[0].district.name if wards else "")
+    # The whole area as the authority of the period's last day names it (reports.authorities:
+    # "Thành phố Phan Thiết" until 30/06/2025, its former wards and communes after).
+    place = str(only) if only is not None else str(authority_on(s.period.end).area)
 
     results = _results_table(s)
     poor_movements = _movement_table(s, POOR)

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import subprocess
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -286,3 +289,56 @@ def test_the_merged_wards_officer_reports_on_its_own_unit_only(
         client.get(reverse("reports:periodic_pdf"), {"year": 2026, "unit": other.code}).status_code
         == 404
     )
+
+
+# --- who issues a report, and what the whole area is called ---------------------------------
+
+
+def pdf_text(client: Client, user: User, **params: object) -> str:
+    client.force_login(user)
+    response = client.get(reverse("reports:periodic_pdf"), params)
+    assert response.status_code == 200, response.content[:300]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "report.pdf"
+        path.write_bytes(response.content)
+        text = subprocess.run(
+            ["pdftotext", "-raw", str(path), "-"], capture_output=True, check=True
+        ).stdout.decode()
+    return " ".join(text.split())
+
+
+def test_the_city_report_names_the_authority_and_area_of_its_day(
+    client: Client, city_reviewer: User, across: dict[str, Household]
+) -> None:
+    # 2017: the city's Labour department, for Thành phố Phan Thiết, under the city's plan.
+    old = pdf_text(client, city_reviewer, year=2017, period="annual")
+    assert "UBND THÀNH PHỐ PHAN THIẾT" in old and "PHÒNG LAO ĐỘNG" in old
+    assert "Phan Thiết, ngày 31 tháng 12 năm 2017" in old
+    assert "Thành phố Phan Thiết" in old and "221/KH-UBND" in old
+    # 2026 (UNCONFIRMED, reports.authorities): no city any more; the province's department
+    # for the former city's wards and communes, not for the whole of "Tỉnh Lâm Đồng".
+    new = pdf_text(client, city_reviewer, year=2026, period="annual", date="2026-12-31")
+    assert "UBND TỈNH LÂM ĐỒNG" in new and "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG" in new
+    assert "Lâm Đồng, ngày 31 tháng 12 năm 2026" in new
+    assert "Các phường, xã thuộc thành phố Phan Thiết cũ" in new
+    assert "UBND THÀNH PHỐ" not in new and "Tỉnh Lâm Đồng" not in new
+    assert "221/KH-UBND" not in new
+    assert "Sở Nông nghiệp và Môi trường tỉnh;" not in new  # a ward's recipient, not the city's
+    # The dashboard's heading names the same area.
+    data = selectors.report_data(user=selectors.ALL_WARDS, year=2026)
+    assert str(data.place) == "Các phường, xã thuộc thành phố Phan Thiết cũ"
+    assert selectors.report_data(user=selectors.ALL_WARDS, year=2017).place == (
+        "Thành phố Phan Thiết"
+    )
+
+
+def test_a_merged_wards_report_goes_to_the_provinces_department(
+    client: Client, across: dict[str, Household]
+) -> None:
+    officer = make_user("pt-officer", role=User.Role.WARD_OFFICER, ward=unit("phuong-phan-thiet"))
+
+    text = pdf_text(client, officer, year=2026, period="annual", date="2026-12-31")
+
+    assert "UBND PHƯỜNG PHAN THIẾT" in text
+    assert "Sở Nông nghiệp và Môi trường tỉnh;" in text
+    assert "Phòng Lao động" not in text
