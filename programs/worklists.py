@@ -248,17 +248,21 @@ def unsupported_households(user: Any, year: int) -> QuerySet[Household]:
     )
 
 
-def untrained_officers(user: Any, year: int) -> QuerySet[User]:
-    """Active ward and commune officers (of the wards `ward_scope` lets the user see, in force
-    at some time in the year: a unit begun or ended by a merger has no officer to train that
-    year, issue 12) who attended no training course dated in the year."""
+def officers_in_year(user: Any, year: int) -> QuerySet[User]:
+    """Active ward and commune officers of the year: of the wards `ward_scope` lets the user
+    see that were in force at some time in the year (a unit begun or ended by a merger has no
+    officer to train in the years it did not exist, issue 12). The officers the training
+    indicator counts and the untrained-officers worklist lists."""
     in_year = Ward.objects.in_force_in_year(year).values("pk")
-    qs = User.objects.filter(
-        role=User.Role.WARD_OFFICER, is_active=True, ward__in=in_year
-    ).select_related("ward")
+    qs = User.objects.filter(role=User.Role.WARD_OFFICER, is_active=True, ward__in=in_year)
     scope = ward_scope(user)
-    if scope is not None:
-        qs = qs.filter(ward_id__in=scope)
+    return qs if scope is None else qs.filter(ward_id__in=scope)
+
+
+def untrained_officers(user: Any, year: int) -> QuerySet[User]:
+    """The officers of the year (`officers_in_year`) who attended no training course dated
+    in the year."""
+    qs = officers_in_year(user, year).select_related("ward")
     trained = TrainingAttendance.objects.filter(officer=OuterRef("pk"), training__date__year=year)
     last = (
         TrainingAttendance.objects.filter(officer=OuterRef("pk"))

@@ -1014,9 +1014,7 @@ def _coverage(
             pupils=DbCount("pk", filter=Q(year_status=POOR) & worklists.pupil_q(year)),
         )
     )
-    officers = User.objects.filter(
-        role=User.Role.WARD_OFFICER, is_active=True, ward_id__in=ward_ids
-    )
+    officers = worklists.officers_in_year(user, year).filter(ward_id__in=ward_ids)
     return _Coverage(
         households=total,
         households_covered=total - len(uncovered),

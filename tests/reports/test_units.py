@@ -342,3 +342,21 @@ def test_a_merged_wards_report_goes_to_the_provinces_department(
     assert "UBND PHƯỜNG PHAN THIẾT" in text
     assert "Sở Nông nghiệp và Môi trường tỉnh;" in text
     assert "Phòng Lao động" not in text
+
+
+def test_the_training_indicator_counts_the_officers_of_the_units_of_the_year(
+    ducthang_officer: User,
+) -> None:
+    # Đức Thắng's officer is still attached to the unit that ended on 30/06/2025 (docs/deploy.md:
+    # officers are not moved); P. Phan Thiết's began on 01/07/2025. Nobody was trained.
+    make_user("pt-officer", role=User.Role.WARD_OFFICER, ward=unit("phuong-phan-thiet"))
+
+    def trained(year: int) -> tuple[Any, Any]:
+        found = selectors.report_data(user=selectors.ALL_WARDS, year=year).indicator(
+            selectors.OFFICERS_TRAINED
+        )
+        return found.numerator, found.denominator
+
+    assert trained(2017) == (0, 1)
+    assert trained(2025) == (0, 2)
+    assert trained(2026) == (0, 1)
