@@ -33,6 +33,7 @@ import datetime
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
@@ -160,6 +161,7 @@ def seed_later_years(
     progress("later-review", 0, 1)
     _review(written, officers=officers)
     _support_2026(officers=officers, households=[h.pk for h in chosen])
+    _targets(written, rounds=rounds)
     progress("later-review", 1, 1)
     return len(plan)
 
@@ -463,3 +465,25 @@ def _support_2026(*, officers: Mapping[int, User], households: list[int]) -> Non
 
 
 _PROGRAMMES = ("bhyt-ngheo", "bhyt-can-ngheo", "ho-tro-tien-dien")
+
+
+def _targets(written: Mapping[int, list[Assessment]], *, rounds: Mapping[int, ReviewRound]) -> None:
+    """Each new unit's plan for the later years, set by the city: the total households (the
+    poor rate's denominator, about 20 times the households surveyed, as in 2017) and
+    the escapes it aims at (about the poor it expects to escape)."""
+    city = User.objects.get(username="thanhpho")
+    for year, assessments in sorted(written.items()):
+        by_unit: dict[int, list[Assessment]] = {}
+        for assessment in assessments:
+            by_unit.setdefault(assessment.ward_id, []).append(assessment)
+        for _unit, batch in sorted(by_unit.items()):
+            expected = sum(1 for a in batch if a.status == POOR and a.expected_to_escape)
+            programme_services.ward_target_save(
+                ward=batch[0].ward,
+                year=year,
+                households_to_escape=max(1, expected),
+                total_households=round(len(batch) * 20, -1),
+                rate_reduction_min=Decimal("0.2"),
+                rate_reduction_max=Decimal("0.3"),
+                by=city,
+            )

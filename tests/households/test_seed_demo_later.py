@@ -14,7 +14,7 @@ from households import units
 from households.classification import standard_for_date
 from households.demo.review import chairman
 from households.models import Assessment, Household, ReviewRound, Ward
-from programs.models import Benefit
+from programs.models import Benefit, WardTarget
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +110,13 @@ def test_the_later_reviews_are_recognised_by_the_new_units_with_movements_and_be
         "bhyt-ngheo",
         "ho-tro-tien-dien",
     }
+    # The new units' plans, so the 2026 report has its rates.
+    for year in (2025, 2026):
+        planned = WardTarget.objects.filter(year=year)
+        assert set(planned.values_list("ward_id", flat=True)) == {
+            a.ward_id for a in by_year(year).values()
+        }
+        assert all(t.total_households > 0 for t in planned)
 
 
 def test_a_demo_loaded_before_the_later_years_gets_them_once(monkeypatch: Any) -> None:
