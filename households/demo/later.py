@@ -38,7 +38,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from households import services, standing, units
-from households.classification import PovertyStandard, classify, get_standard
+from households.classification import Area, PovertyStandard, classify, get_standard
 from households.demo.data import (
     CAUSE_NEEDS,
     COASTAL_WARDS,
@@ -68,7 +68,13 @@ from households.models import (
     User,
     Ward,
 )
-from households.roster import age_on, derive_indicators, roster_member, rules_of
+from households.roster import (
+    RosterMember,
+    age_on,
+    derive_indicators,
+    roster_member,
+    rules_of,
+)
 from households.services import review
 from programs import selectors
 from programs import services as programme_services
@@ -257,7 +263,7 @@ def _plan_survey(
     rng: random.Random,
     household: Household,
     members: list[Member],
-    roster: list,
+    roster: list[RosterMember],
     review_round: ReviewRound,
     standard: PovertyStandard,
     area: str,
@@ -291,7 +297,7 @@ def _plan_survey(
         options = [(k, LATER_SURVEY_WEIGHTS[k]) for k in pool if k not in chosen]
         chosen.append(weighted(rng, options))
     recorded = tuple(sorted({*chosen, *(fixed - set(derived))}))
-    line = standard.thresholds[area].poverty_line
+    line = standard.thresholds[Area(area)].poverty_line
     low, high = (
         (line // 20_000 * 10_000, line)
         if target in (POOR, NEAR_POOR)

@@ -111,7 +111,8 @@ def my_households(request: HttpRequest) -> HttpResponse:
             .values_list("ward_id", "count")
         )
         for ward in wards:
-            ward.household_count = sum(counts.get(pk, 0) for pk in families[ward.pk])
+            count = sum(counts.get(pk, 0) for pk in families[ward.pk])
+            ward.household_count = count  # type: ignore[attr-defined]
     return render(
         request,
         "programs/my_households.html",
