@@ -14,13 +14,13 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
 # Two workers per core, capped: a ward office server is small and each worker holds the app in
 # memory.
 workers = int(os.environ.get("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count(), 8)))
-# Threads in each worker (gunicorn's gthread worker): a page spends about a fifth of its time
-# waiting for PostgreSQL (16 queries on the household page), and a synchronous worker sits idle
-# meanwhile; with threads another request uses that time. The household page under load, two
-# workers: 1 thread 26-29 req/s, 4 threads 39-52 req/s on the same busy machine, back to back
-# (docs/PERFORMANCE.md). Long CPU-bound work (big PDFs, exports, imports) runs as background jobs.
+# Threads in each worker (gunicorn's gthread worker when more than 1). One, a synchronous worker:
+# the household page under load is bound by the CPU, not by its waits for PostgreSQL, and threads
+# cost more CPU per request (GIL, switches). Two workers, synth300k, wrk -c16, a quiet machine,
+# back to back: 1 thread 87.6-93.3 req/s, 2 threads 88.4, 4 threads 79.0-83.3, 8 threads 72.9
+# (docs/PERFORMANCE.md). A server whose database is on another host may gain from a few.
 # Each thread keeps its own database connection: workers x threads connections.
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
 # A worker silent longer than this is stuck and restarted. With threads, it is the worker that
 # must answer, not each request: a request's own limit is nginx's proxy_read_timeout.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 120))

@@ -142,5 +142,5 @@ def test_household_page_under_gunicorn(tmp_path: Path, duc_thang: Any) -> None:
     assert figures["requests_per_s"] > 0
     assert figures["errors"] == 0
     assert figures["baseline_requests_per_s"] > 0
-    # gunicorn.conf.py's threads, reported with the figure (a worker of 4 threads by default).
-    assert figures["threads"] == int(os.environ.get("GUNICORN_THREADS", 4))
+    # gunicorn.conf.py's threads, reported with the figure (synchronous workers by default).
+    assert figures["threads"] == int(os.environ.get("GUNICORN_THREADS", 1))
