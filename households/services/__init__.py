@@ -12,6 +12,7 @@ from households.services.assessments import (
     assessment_area,
     assessment_reclassify,
     assessment_save,
+    assessment_unit,
     ensure_editable,
     roster_of,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "assessment_return",
     "assessment_save",
     "assessment_submit",
+    "assessment_unit",
     "assessment_withdraw",
     "assessments_recognise",
     "assessments_record_meeting",

@@ -274,6 +274,7 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
     if review_round is None:
         return render(request, "households/assessment_form.html", context)
 
+    context["survey_unit"] = services.assessment_unit(household, review_round)
     roster = services.roster_of(household)
     form = _survey_form(request, household=household, review_round=review_round, roster=roster)
     if (
@@ -320,7 +321,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_object_or_404(
         Assessment.objects.filter(
             household__in=Household.objects.visible_to(request.user)
-        ).select_related("household__ward", "round", "corrects__round"),
+        ).select_related("household__ward", "ward", "round", "corrects__round"),
         pk=pk,
     )
     household = assessment.household
@@ -367,6 +368,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "household": household,
             "assessment": assessment,
             "review_round": review_round,
+            "survey_unit": assessment.ward,
             "editable": assessment.is_editable,
             "can_withdraw": ReviewEvent.Action.WITHDRAW
             in services.allowed_actions(request.user, assessment),

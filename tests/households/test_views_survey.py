@@ -921,3 +921,26 @@ def test_administrators_may_enter_surveys(
 
     assert response.status_code == 302
     assert Assessment.objects.get().created_by == administrator
+
+
+def test_the_heading_names_the_unit_the_survey_is_made_in(
+    client: Client, ducthang_officer: User, household: Household, round_2017: ReviewRound
+) -> None:
+    # After the 2025 merger a Đức Thắng household's survey is made in P. Phan Thiết (issue 12).
+    round_2026 = make_round(2026)
+    client.force_login(ducthang_officer)
+
+    def heading(response: object) -> str:
+        page = response.content.decode()  # type: ignore[attr-defined]
+        return re.sub(r"\s+", " ", page.split("</h1>", 1)[1].split("</p>", 1)[0])
+
+    before = heading(client.get(create_url(household), {"round": round_2017.pk}))
+    after = heading(client.get(create_url(household), {"round": round_2026.pk}))
+    surveyed = make_assessment(household, review_round=round_2026)
+    edited = heading(client.get(edit_url(surveyed)))
+
+    assert "Phường Đức Thắng · Rà soát định kỳ năm 2017" in before
+    assert "hộ đăng ký" not in before
+    for shown in (after, edited):
+        assert "Phường Phan Thiết <small>(hộ đăng ký tại Phường Đức Thắng)</small> · " in shown
+        assert "Rà soát định kỳ năm 2026" in shown
