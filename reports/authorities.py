@@ -42,9 +42,25 @@ class Authority:
 
 
 MERGER_DAY = datetime.date(2025, 7, 1)  # UNCONFIRMED, households migration 0015
-# The years the city's plan (Kế hoạch 221/KH-UBND of 09/3/2017, the source plan) covers: a
-# year-end report of another year cites no plan.
-PLAN_221_YEARS = frozenset({2017})
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The poverty-reduction plan whose section II sets a year's targets (indicators)."""
+
+    number: str  # "221/KH-UBND"
+    issued_on: datetime.date
+
+
+# The plans by the year they cover (Kế hoạch 221/KH-UBND of 09/3/2017, the source plan, covers
+# 2017): a year not here cites no plan, in the year-end report and on the dashboard alike.
+PLANS: dict[int, Plan] = {2017: Plan(number="221/KH-UBND", issued_on=datetime.date(2017, 3, 9))}
+
+
+def plan_of(year: int | None) -> Plan | None:
+    """The plan that sets `year`'s targets, or None when none is recorded."""
+    return PLANS.get(year) if year is not None else None
+
 
 AUTHORITIES: tuple[Authority, ...] = (
     Authority(

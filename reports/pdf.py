@@ -39,7 +39,7 @@ from households.models import (
 from households.privacy import mask_national_id
 from households.selectors import assessment_dimensions
 from reports import pdf_grid
-from reports.authorities import PLAN_221_YEARS, authority_on
+from reports.authorities import authority_on, plan_of
 from reports.selectors import SUBTOTAL, TOTAL, FormTable, period_text
 
 if TYPE_CHECKING:
@@ -258,7 +258,7 @@ def render_periodic_report(
         "title": title,
         "unit": unit,
         "period_text": period_text(data.period),
-        "under_plan_221": data.year in PLAN_221_YEARS,
+        "plan": plan_of(data.year),
         "deprivation_groups": [
             (data.group_labels.get(group, group), data.group_sizes.get(group, 0))
             for group in data.deprivation_groups

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from households.models import PovertyStatus
 from programs.excel import Column, Sheet
+from reports.authorities import plan_of
 from reports.selectors import FormTable, ReportData, period_text
 
 
@@ -74,7 +75,10 @@ def report_sheets(data: ReportData) -> list[Sheet]:
     return [
         Sheet(
             _("Indicators"),
-            _("Indicators of Plan 221/KH-UBND, %(where)s") % {"where": where},
+            _("Indicators of Plan %(plan)s, %(where)s") % {"plan": plan.number, "where": where}
+            if (plan := plan_of(data.year))
+            else _("Poverty-reduction targets for %(year)s, %(where)s")
+            % {"year": data.year, "where": where},
             [
                 Column(_("Indicator"), 48),
                 Column(_("Target"), 16),

@@ -21,6 +21,7 @@ from households.models import Ward
 from programs.excel import XLSX_CONTENT_TYPE, write_xlsx_sheets
 from reports import figures, selectors
 from reports import forms as report_forms
+from reports.authorities import plan_of
 from reports.sheets import report_sheets
 
 
@@ -190,6 +191,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "form": form,
             "data": data,
             "year": year,
+            "plan": plan_of(year),
             "ward": ward,
             "unit": unit,
             "charts": _charts(data) if data else None,

@@ -22,6 +22,7 @@ from households.classification import standard_for_date
 from households.models import District, Household, ReviewRound, UnitMerger, User, Ward
 from households.services import units as unit_services
 from reports import selectors
+from reports.sheets import report_sheets
 from tests.factories import make_household, make_member, make_recognised, make_user
 from tests.reports.history import History, build_history
 
@@ -360,3 +361,24 @@ def test_the_training_indicator_counts_the_officers_of_the_units_of_the_year(
     assert trained(2017) == (0, 1)
     assert trained(2025) == (0, 2)
     assert trained(2026) == (0, 1)
+
+
+def test_the_targets_are_headed_by_the_plan_of_their_year(
+    client: Client, city_reviewer: User, history: History, across: dict[str, Household]
+) -> None:
+    # Plan 221/KH-UBND sets 2017's targets (reports.authorities.PLANS); no plan is recorded
+    # for 2026, so its targets are not credited to one.
+    client.force_login(city_reviewer)
+
+    def heading(year: int) -> str:
+        page = client.get(reverse("reports:dashboard"), {"year": year}).content.decode()
+        return page.split('<h2 class="h5">', 1)[1].split("</h2>", 1)[0]
+
+    def sheet_title(year: int) -> str:
+        data = selectors.report_data(user=selectors.ALL_WARDS, year=year)
+        return next(s.title for s in report_sheets(data) if s.sheet_title == "Chỉ tiêu")
+
+    assert heading(2017) == "Chỉ tiêu của Kế hoạch 221/KH-UBND (mục II)"
+    assert heading(2026) == "Chỉ tiêu giảm nghèo năm 2026"
+    assert sheet_title(2017).startswith("Các chỉ tiêu của Kế hoạch 221/KH-UBND, ")
+    assert sheet_title(2026).startswith("Chỉ tiêu giảm nghèo năm 2026, ")
