@@ -180,3 +180,34 @@ def test_a_form_is_printed_a_line_a_ward_its_flows_shaded() -> None:
     shading = base64.b64decode(form.shading.split(",", 1)[1]).decode()
     assert shading.count("<rect") == 2
     assert "#e6f0e6" in shading and "#f3e6e6" in shading
+
+
+def _overlapping_words(content: bytes) -> list[tuple[str, str]]:
+    """Pairs of words drawn over each other on a page (pdftotext -bbox: each word's box)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "doc.pdf"
+        path.write_bytes(content)
+        html = subprocess.run(
+            ["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True
+        ).stdout.decode()
+    word = re.compile(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+    )
+    found = []
+    for page in html.split("<page ")[1:]:
+        boxes = [(*map(float, m.groups()[:4]), m.group(5)) for m in word.finditer(page)]
+        for i, (x0, y0, x1, y1, text) in enumerate(boxes):
+            for a0, b0, a1, b1, other in boxes[i + 1 :]:
+                # Overlapping by more than half a point both ways: one word drawn over another.
+                if min(x1, a1) - max(x0, a0) > 0.5 and min(y1, b1) - max(y0, b0) > 0.5:
+                    found.append((text, other))
+    return found
+
+
+def test_no_heading_runs_over_its_neighbour(
+    client: Client, city_reviewer: User, history: History
+) -> None:
+    # The deprivation table's headings ("Hộ nghèo nhóm N1 (… hộ)") wrap inside their columns.
+    content = _get(client, city_reviewer, year=2017, period="annual")
+
+    assert _overlapping_words(content) == []
