@@ -227,3 +227,18 @@ def test_the_targets_query_count_does_not_grow_with_households(
 def test_targets_need_login(client: Client) -> None:
     response = client.get(reverse("programs:targets"))
     assert response.headers["Location"].startswith(reverse("login"))
+
+
+def test_counts_are_written_the_vietnamese_way(
+    client: Client, city_reviewer: User, tien_loi: Ward, year_2017: dict[str, Any]
+) -> None:
+    """Counts take the Vietnamese thousands separator: 2.590, not 2590 (issue 13)."""
+    WardTarget.objects.create(
+        ward=tien_loi, year=2017, households_to_escape=2590, total_households=12500
+    )
+    client.force_login(city_reviewer)
+
+    html = client.get(reverse("programs:targets"), {"year": "2017"}).content.decode()
+
+    assert "2.590" in html and "12.500" in html and "2.593" in html  # total planned: 3 + 2590
+    assert not any(figure in html for figure in (">2590<", ">12500<", ">2593<"))
