@@ -768,6 +768,8 @@ def test_the_form_judges_on_the_delivery_date_as_the_save_does(
         assert shown.startswith(
             f"{'Đủ điều kiện' if eligible else 'Không đủ điều kiện'} (vào ngày {day}, ngày hỗ trợ)"
         ), shown
+        if eligible:  # the label once, not "Đủ điều kiện (…): Đủ điều kiện." (issue 13)
+            assert shown == f"Đủ điều kiện (vào ngày {day}, ngày hỗ trợ).", shown
         response = client.post(
             new_benefit(household), benefit_form("ho-tro-tien-dien", date=day, amount="46.000")
         )
