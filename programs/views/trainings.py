@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from households import standing
 from households.access import require
 from households.models import User, Ward
-from programs import access, services
+from programs import access, services, worklists
 from programs.forms_committee import AttendanceForm, TrainingForm
 from programs.models import Training
 
@@ -33,22 +34,24 @@ def _officers() -> QuerySet[User]:
     )
 
 
-def _year(request: HttpRequest, years: list[int]) -> int:
+def _year(request: HttpRequest, years: list[int], default: int) -> int:
     value = request.GET.get("year", "")
     if value.isdigit() and int(value) in years:
         return int(value)
-    return years[0] if years else timezone.localdate().year
+    return default
 
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def training_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    years = sorted(
-        {d.year for d in Training.objects.dates("date", "year")} | {timezone.localdate().year},
-        reverse=True,
-    )
-    year = _year(request, years)
+    course_years = {d.year for d in Training.objects.dates("date", "year")}
+    # Opens, as the worklists and the dashboard, on the latest periodic review's year, else on
+    # the latest year with a course; the current year stays on offer for this year's courses.
+    with_content = sorted(course_years | set(standing.periodic_years()), reverse=True)
+    today = timezone.localdate()
+    years = sorted(set(with_content) | {today.year}, reverse=True)
+    year = _year(request, years, worklists.default_year(with_content) or today.year)
     trainings = (
         Training.objects.filter(date__year=year)
         .select_related("organiser")

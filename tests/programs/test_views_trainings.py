@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from households.models import User, Ward
 from programs.models import Agency, Training, TrainingAttendance
-from tests.factories import make_user
+from tests.factories import make_round, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,8 @@ def test_the_list_query_count_does_not_grow(
     _training(agency, datetime.date(2017, 5, 10))
     client.force_login(city_reviewer)
     client.get(reverse("programs:trainings"))
-    with django_assert_num_queries(7) as few:
+    # 9: the periodic review years (for the years offered and the default year) are 2 of them.
+    with django_assert_num_queries(9) as few:
         client.get(reverse("programs:trainings"), {"year": "2017"})
     for day in range(1, 11):
         _training(agency, datetime.date(2017, 6, day), f"Khoá {day}")
@@ -236,3 +238,21 @@ def test_the_list_shows_the_units_of_the_year(
     assert len(listed(2017)) == 18 and "phuong-phan-thiet" not in listed(2017)
     assert len(listed(2025)) == 25  # both, each for part of the year
     assert len(listed(2026)) == 7 and "duc-thang" not in listed(2026)
+
+
+def test_the_list_opens_on_a_year_with_content(
+    client: Client, city_reviewer: User, agency: Agency
+) -> None:
+    """Without a year chosen the page opens, as the dashboard and the worklists do, on the year
+    of the latest periodic review, else on the latest year with a course: not on an empty
+    current year (issue 13). The current year stays on offer."""
+    _training(agency, datetime.date(2016, 5, 10))
+    client.force_login(city_reviewer)
+
+    response = client.get(reverse("programs:trainings"))
+    assert response.context["year"] == 2016
+    assert len(response.context["trainings"]) == 1
+    assert timezone.localdate().year in response.context["years"]
+
+    make_round(2017)
+    assert client.get(reverse("programs:trainings")).context["year"] == 2017
