@@ -30,11 +30,14 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 # (a dot in Vietnamese), so 1300000 reads "1.300.000 đ".
 VND_FORMAT = '#,##0 "đ"'
 INTEGER_FORMAT = "#,##0"
-# A rate already in percent (2.10 means 2,10 %): the number stays what the report shows.
-PERCENT_FORMAT = '0.00"%"'
+# A rate given in percent (2.10 means 2,10 %, rounded by `reports.selectors.percent`) is
+# written as the fraction 0.021 with Excel's percent format: the cell shows 2,10 % and adds up.
+PERCENT_FORMAT = "0.00%"
+# Percentage points (0.15 means 0,15 points): a number with two decimals.
+POINTS_FORMAT = "0.00"
 DATE_FORMAT = "dd/mm/yyyy"
 
-Kind = Literal["text", "vnd", "int", "date", "percent"]
+Kind = Literal["text", "vnd", "int", "date", "percent", "points"]
 
 
 @dataclass(frozen=True)
@@ -68,8 +71,12 @@ def _cell(sheet: WriteOnlyWorksheet, column: Column, value: Any) -> WriteOnlyCel
         cell.number_format = INTEGER_FORMAT
         return cell
     if column.kind == "percent" and isinstance(value, (int, Decimal)):
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = WriteOnlyCell(sheet, value=Decimal(value) / 100)  # exact: no second rounding
         cell.number_format = PERCENT_FORMAT
+        return cell
+    if column.kind == "points" and isinstance(value, (int, Decimal)):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = POINTS_FORMAT
         return cell
     if column.kind == "date" and isinstance(value, datetime.date):
         cell = WriteOnlyCell(sheet, value=value)
@@ -100,7 +107,8 @@ def write_xlsx(
 
     Row 1 is `title`, row 2 the bold headers (frozen with the title above the rows), then
     `rows`, each a sequence of values in column order: ints in "vnd"/"int" columns and numbers
-    in "percent" columns (already in percent) become numbers, dates in "date" columns dates,
+    in "percent" columns (in percent) become fractions with a percent format, numbers in
+    "points" columns numbers, dates in "date" columns dates,
     everything else text.
     """
     return write_xlsx_sheets(target, [Sheet(sheet_title, title, columns, rows)])

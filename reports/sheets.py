@@ -3,8 +3,6 @@ read from `reports.selectors.ReportData` (nothing is counted here)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.utils.translation import gettext as _
 
 from households.models import PovertyStatus
@@ -40,7 +38,7 @@ def report_sheets(data: ReportData) -> list[Sheet]:
             i.label,
             i.target_text,
             i.actual if i.unit == "percent" else None,
-            _comma(i.actual) if i.unit == "points" and i.actual is not None else None,
+            i.actual if i.unit == "points" else None,
             i.numerator,
             i.denominator,
             _verdict(i.met),
@@ -83,7 +81,7 @@ def report_sheets(data: ReportData) -> list[Sheet]:
                 Column(_("Indicator"), 48),
                 Column(_("Target"), 16),
                 Column(_("Achieved (%)"), 12, "percent"),
-                Column(_("Achieved (points)"), 12),
+                Column(_("Achieved (points)"), 12, "points"),
                 Column(_("Numerator"), 12, "int"),
                 Column(_("Denominator"), 12, "int"),
                 Column(_("Result"), 12),
@@ -123,11 +121,6 @@ def report_sheets(data: ReportData) -> list[Sheet]:
             [(r.label, r.households, r.benefits, r.amount) for r in data.supports],
         ),
     ]
-
-
-def _comma(value: Decimal) -> str:
-    """0.15 → "0,15": percentage points as the report writes them."""
-    return format(value, "f").replace(".", ",")
 
 
 def _verdict(met: bool | None) -> str:

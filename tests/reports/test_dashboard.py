@@ -184,11 +184,16 @@ def test_export_has_the_forms_with_the_same_figures(
     assert "15/01/2018" in form_1["A1"].value and "năm 2017" in form_1["A1"].value
     rows = {r[0]: r for r in form_1.iter_rows(min_row=3, values_only=True)}
     assert rows["Đức Thắng"] == (
-        "Đức Thắng", 300, 2, 6, 0.67, 1, 1, 3, 6, 1
+        "Đức Thắng", 300, 2, 6, 0.0067, 1, 1, 3, 6, 0.01
     )  # fmt: skip
-    assert rows["Tiến Lợi"][4] == 0.13  # 0,125 rounded half up
+    assert rows["Tiến Lợi"][4] == 0.0013  # 0,125 % rounded half up, as a fraction
     assert rows["Tổng cộng"][:4] == ("Tổng cộng", 17_100, 3, 7)
-    assert form_1["E3"].number_format == '0.00"%"'
+    # Rates are numbers Excel can add up, shown as percentages (0,67 %), not text.
+    assert form_1["E3"].number_format == "0.00%"
+    indicators = list(book["Chỉ tiêu"].iter_rows(min_row=3, max_col=4))
+    achieved = [cell for row in indicators for cell in row[2:4] if cell.value is not None]
+    assert achieved and all(isinstance(cell.value, (int, float)) for cell in achieved)
+    assert {c.number_format for c in achieved if c.column == 3} == {"0.00%"}
     movements = {r[0]: r for r in book["Biểu 2a"].iter_rows(min_row=3, values_only=True)}
     assert movements["Tổng cộng"][1:] == (4, 1, 0, 0, 0, 1, 2, 2, 0, 0, 2, 3)
     review = {r[0]: r for r in book["Đang rà soát"].iter_rows(min_row=3, values_only=True)}
