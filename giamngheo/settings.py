@@ -46,9 +46,10 @@ INSTALLED_APPS = [
     "programs",
     "reports",
     "audit",
+    # Before django_tasks_db: its `db_worker` command is the library's, with Vietnamese lines.
+    "jobs",
     "django_tasks",
     "django_tasks_db",
-    "jobs",
 ]
 
 MIDDLEWARE = [

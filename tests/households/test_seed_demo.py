@@ -107,19 +107,19 @@ def test_it_prints_its_progress_on_stderr() -> None:
         call_command("seed_demo", households=SMALL, stdout=out, stderr=err)
 
     lines = err.getvalue().splitlines()
-    phases = list(dict.fromkeys(line.split()[0] for line in lines))
+    phases = list(dict.fromkeys(line.split(" [")[0].strip() for line in lines))
     assert phases == [
-        "plan",
+        "planning",
         "households",
         "review",
         "programmes",
-        "later",
-        "later-review",
+        "later years",
+        "later reviews",
         "history",
     ]
     households = [line for line in lines if line.startswith("households")]
-    assert f"{SMALL:>9,}/{SMALL:,}" in households[-1]
-    assert "ETA" in households[-1]
+    assert f"{SMALL:>9}/{SMALL}" in households[-1]
+    assert households[-1].endswith(" left")
     assert lines[-1].endswith("done")
     # The summary stays alone on stdout.
     assert out.getvalue().startswith("Demo data created")

@@ -173,13 +173,13 @@ def test_cleanup_removes_expired_jobs_their_files_and_stray_files(
 
     dry = StringIO()
     call_command("cleanup_jobs", "--dry-run", stdout=dry)
-    assert dry.getvalue().strip() == "1 expired job(s) would be removed."
+    assert dry.getvalue().strip() == "Sẽ xoá 1 công việc chạy nền đã hết hạn."
     assert Job.objects.count() == 2
 
     out = StringIO()
     call_command("cleanup_jobs", stdout=out)
 
-    assert out.getvalue().strip() == "1 expired job(s) removed."
+    assert out.getvalue().strip() == "Đã xoá 1 công việc chạy nền đã hết hạn."
     assert list(Job.objects.all()) == [kept]
     assert (_jobs_settings / kept.file).exists()
     assert not (_jobs_settings / expired.file).exists()

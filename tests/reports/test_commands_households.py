@@ -77,12 +77,14 @@ def test_export_then_import_with_the_commands(tmp_path: Path) -> None:
 
     dry = io.StringIO()
     call_command("import_households", str(output), "--unit", "tien-loi", "--dry-run", stdout=dry)
-    assert dry.getvalue().strip() == "Would import 1 households with 1 members from 1 rows."
+    assert dry.getvalue().strip() == (
+        "Đã kiểm tra, chưa lưu gì: sẽ nhập 1 hộ với 1 thành viên từ 1 dòng."
+    )
     assert not Household.objects.filter(ward__code="tien-loi").exists()
 
     done = io.StringIO()
     call_command("import_households", str(output), "--unit", "tien-loi", stdout=done)
-    assert done.getvalue().strip() == "Imported 1 households with 1 members from 1 rows."
+    assert done.getvalue().strip() == "Đã nhập 1 hộ với 1 thành viên từ 1 dòng."
     household = Household.objects.get(ward__code="tien-loi")
     assert household.head_name == "Lê Thị Hoa"
     assert household.members.get().sex == Member.Sex.FEMALE
@@ -105,13 +107,13 @@ def test_import_households_fails_and_saves_nothing_on_any_invalid_row(tmp_path: 
     before = (Household.objects.count(), Member.objects.count())
     stderr = io.StringIO()
 
-    with pytest.raises(CommandError, match="nothing was imported"):
+    with pytest.raises(CommandError, match=r"^2 lỗi: không có gì được nhập\.$"):
         call_command("import_households", str(output), "--unit", "duc-thang", stderr=stderr)
 
     assert (Household.objects.count(), Member.objects.count()) == before
     problems = stderr.getvalue()
-    assert "row 3, Số CMND/CCCD: " in problems
-    assert "row 4, Khu phố/thôn: " in problems
+    assert "Dòng 3, Số CMND/CCCD: " in problems
+    assert "Dòng 4, Khu phố/thôn: " in problems
     assert "Khu phố 99" in problems
 
 
@@ -125,7 +127,7 @@ def test_import_households_into_another_unit_is_an_error(tmp_path: Path) -> None
     stderr = io.StringIO()
     with pytest.raises(CommandError):
         call_command("import_households", str(output), "--unit", "duc-thang", stderr=stderr)
-    assert "row 3, Phường/xã: " in stderr.getvalue()
+    assert "Dòng 3, Phường/xã: " in stderr.getvalue()
 
 
 def test_import_households_of_a_missing_file() -> None:

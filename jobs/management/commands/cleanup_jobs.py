@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from jobs.services import jobs_remove_expired
 
@@ -20,5 +21,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, dry_run: bool = False, **options: Any) -> None:
         count = jobs_remove_expired(dry_run=dry_run)
-        verb = "would be removed" if dry_run else "removed"
-        self.stdout.write(f"{count} expired job(s) {verb}.")
+        if dry_run:
+            message = _("%(count)s expired background jobs would be removed.")
+        else:
+            message = _("%(count)s expired background jobs removed.")
+        self.stdout.write(message % {"count": count})
