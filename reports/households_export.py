@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from django.db.models import Case, F, QuerySet, Value, When
+from django.db.models import Case, F, FilteredRelation, Q, QuerySet, Value, When
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +37,7 @@ from households import privacy
 from households.models import (
     Assessment,
     Household,
+    IncomeRoute,
     Member,
     PovertyStatus,
     ReviewRound,
@@ -53,7 +54,14 @@ from programs.excel import (
     XLSX_CONTENT_TYPE,
     Column,
 )
-from reports.imports import HOUSEHOLD, LAYOUT, yes_no
+from reports.imports import (
+    HOUSEHOLD,
+    LAYOUT,
+    survey_columns,
+    survey_round,
+    typed_indicators,
+    yes_no,
+)
 
 # Rows fetched per round trip: memory stays flat however many households are exported.
 CHUNK = 2000
@@ -187,10 +195,13 @@ def _income_placed(assessment_ids: list[int]) -> dict[int, str]:
     }
 
 
-def _member_rows(households: QuerySet[Household], user: Any) -> Iterator[list[Any]]:
+def _member_rows(
+    households: QuerySet[Household], user: Any, review_round: ReviewRound | None
+) -> Iterator[list[Any]]:
     # The list's ordering, then the head first: the rows of a household stay together. A
     # partner agency gets the members its programmes concern, and nobody but the officers of
-    # the ward and administrators gets full ID numbers (Decree 13/2023/NĐ-CP).
+    # the ward and administrators gets full ID numbers (Decree 13/2023/NĐ-CP). Each row ends
+    # with the household's survey in `review_round` (`survey_columns`), as the import reads it.
     members = _members(households, user)
     traits = privacy.can_see_traits(user)
     full_by_ward: dict[int, bool] = {}
@@ -217,9 +228,27 @@ def _member_rows(households: QuerySet[Household], user: Any) -> Iterator[list[An
             converters.append(_as_is)
         if column.field == "national_id":
             national_id = index
-    for values in members.values_list(*paths, "household__ward_id").iterator(chunk_size=CHUNK):
+    survey: list[str] = []
+    if review_round is not None:
+        # At most one survey per household and round (a named constraint): a join that adds no
+        # row, so the rows stay one query.
+        members = members.annotate(
+            survey=FilteredRelation(
+                "household__assessments",
+                condition=Q(household__assessments__round_id=review_round.pk),
+            )
+        )
+        keys = [indicator.key for indicator in typed_indicators(review_round)]
+        survey = ["survey__income_route", "survey__income_per_capita"]
+        survey += [f"survey__{key}" for key in keys]
+    width = len(paths)
+    typed = IncomeRoute.TYPED.value
+    yes = yes_no(True)
+    for values in members.values_list(*paths, "household__ward_id", *survey).iterator(
+        chunk_size=CHUNK
+    ):
         row = [convert(value) for convert, value in zip(converters, values, strict=False)]
-        ward_id = values[-1]
+        ward_id = values[width]
         full = full_by_ward.get(ward_id)
         if full is None:
             full = full_by_ward[ward_id] = privacy.can_see_national_id(
@@ -227,6 +256,13 @@ def _member_rows(households: QuerySet[Household], user: Any) -> Iterator[list[An
             )
         if not full and row[national_id]:
             row[national_id] = privacy.mask_national_id(row[national_id])
+        if review_round is not None:
+            # An income placed by Phiếu B1 or A was not typed: its cell stays blank, and a
+            # blank income keeps that result on import.
+            route, income = values[width + 1], values[width + 2]
+            row.append(review_round.name)
+            row.append(income if route == typed else None)
+            row += [yes if deprived else None for deprived in values[width + 3 :]]
         yield row
 
 
@@ -278,6 +314,7 @@ def household_sheet(
     today = timezone.localdate().strftime("%d/%m/%Y")
     where = where_label(ward)
     if with_members:
+        surveyed = survey_round(review_round)
         what = _("Households and members")
         title = _("%(what)s – %(where)s (exported %(date)s)") % {
             "what": what,
@@ -288,8 +325,8 @@ def household_sheet(
             filename="ho-gia-dinh-thanh-vien.xlsx",
             sheet_title=what,
             title=title,
-            columns=[column.column() for column in LAYOUT],
-            rows=_member_rows(households, user),
+            columns=[*(column.column() for column in LAYOUT), *survey_columns(surveyed)],
+            rows=_member_rows(households, user, surveyed),
             count=lambda: _members(households, user).order_by().count(),
         )
     title = _("%(what)s – %(where)s – %(round)s (exported %(date)s)") % {

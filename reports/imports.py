@@ -12,6 +12,14 @@ everything back, so nothing is saved unless every row is valid. A household code
 ward adds a household; one already there updates it (so an exported file can be corrected and
 imported back): each row updates the member it matches (national ID number, else name and year
 of birth) or adds one, and members the file does not list are kept: an import deletes nobody.
+
+After the layout's columns a file may carry the household's survey (issue 13 B): the periodic
+review round, the income per person per month and "Có" under each indicator of the round's
+standard that an officer ticks on the survey form. A survey that differs from the one recorded
+is recorded by `assessment_save`, the survey form's service (the classification, its history
+and review event stay the service's). The dry run (`commit=False`) lists what each row would
+change (`RowChange`: a new household or member, the values changed old → new, the survey with
+the result the engine gives it, or nothing), reading the same few queries however many rows.
 """
 
 from __future__ import annotations
@@ -30,17 +38,36 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from giamngheo.formatting import fold_text
+from giamngheo.formatting import fold_text, format_vnd
 from households import access
+from households.classification import Indicator, get_standard
 from households.ethnicities import Ethnicity
-from households.models import EDITABLE_STATES, Assessment, Household, Member, Quarter, User, Ward
+from households.models import (
+    EDITABLE_STATES,
+    Assessment,
+    Household,
+    IncomeRoute,
+    Member,
+    Quarter,
+    ReviewRound,
+    User,
+    Ward,
+)
 from households.models.registry import fold_name
-from households.services.assessments import assessment_reclassify
+from households.roster import roster_member
+from households.services.assessments import (
+    assessment_apply_result,
+    assessment_reclassify,
+    assessment_save,
+    ensure_editable,
+    parse_income,
+)
 from households.services.registry import (
     HOUSEHOLD_ATTNAMES,
     MEMBER_ATTNAMES,
@@ -164,6 +191,14 @@ LAYOUT: tuple[LayoutColumn, ...] = (
     LayoutColumn("occupation", MEMBER, gettext_lazy("Occupation"), 16, "text"),
 )
 BY_FIELD = {column.field: column for column in LAYOUT}
+
+# The survey's columns, after the layout's (optional: a file without them records no survey).
+# The round names where the survey is recorded; the indicators are those an officer ticks on
+# the survey form under that round's standard (the roster-derived ones are derived, as there).
+ROUND_HEADER = gettext_lazy("Review round of the survey")
+INCOME_HEADER = gettext_lazy("Income per person per month (đồng)")
+ROUND = "survey_round"
+INCOME = "income_per_capita"
 # Errors about the household's head name belong on the head's name cell.
 HOUSEHOLD_ERROR_FIELD = {"head_name": "full_name", NON_FIELD_ERRORS: ""}
 
@@ -221,6 +256,30 @@ def example_rows() -> list[list[Any]]:
     return [[row.get(c.field, "") for c in LAYOUT] for row in (head, child)]
 
 
+def survey_round(review_round: ReviewRound | None) -> ReviewRound | None:
+    """The round whose survey an export carries: the list's round when it is a periodic one,
+    else the latest periodic round (the one officers survey in); None when there is none."""
+    if review_round is not None and review_round.kind == ReviewRound.Kind.PERIODIC:
+        return review_round
+    return ReviewRound.objects.filter(kind=ReviewRound.Kind.PERIODIC).order_by("-year").first()
+
+
+def typed_indicators(review_round: ReviewRound) -> list[Indicator]:
+    """The indicators of the round's standard an officer records (the survey form's boxes):
+    those `households.roster` derives from the members are derived on import too."""
+    return [i for i in get_standard(review_round.standard).indicators if not i.derivation]
+
+
+def survey_columns(review_round: ReviewRound | None) -> list[Column]:
+    if review_round is None:
+        return []
+    return [
+        Column(str(ROUND_HEADER), 18),
+        Column(str(INCOME_HEADER), 16, "vnd"),
+        *(Column(str(indicator.label), 12) for indicator in typed_indicators(review_round)),
+    ]
+
+
 # --- The result --------------------------------------------------------------------------------
 
 
@@ -246,12 +305,41 @@ class PlannedHousehold:
     updated: bool = False
 
 
+@dataclass(frozen=True)
+class FieldChange:
+    """One value the file changes, as the sheet shows it."""
+
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class RowChange:
+    """What one row of the file does, as the dry run lists it."""
+
+    NEW_HOUSEHOLD = "new_household"
+    NEW_MEMBER = "new_member"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+
+    row: int
+    code: str
+    name: str
+    kind: str
+    fields: list[FieldChange] = field(default_factory=list)
+    # The survey the row records and the result the engine gives it; "" when none.
+    survey: str = ""
+
+
 @dataclass
 class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     households: list[PlannedHousehold] = field(default_factory=list)
+    changes: list[RowChange] = field(default_factory=list)
     rows: int = 0
     saved: bool = False
+    surveys: int = 0
 
     @property
     def is_valid(self) -> bool:
@@ -260,6 +348,21 @@ class ImportResult:
     @property
     def member_count(self) -> int:
         return sum(h.members for h in self.households)
+
+    @property
+    def unchanged(self) -> bool:
+        return all(change.kind == RowChange.UNCHANGED for change in self.changes)
+
+    def counts(self) -> dict[str, int]:
+        """The households the file adds, its rows by what they do, the surveys it records."""
+        kinds = [change.kind for change in self.changes]
+        return {
+            "new_households": sum(not h.updated for h in self.households),
+            "new_members": kinds.count(RowChange.NEW_MEMBER),
+            "changed": kinds.count(RowChange.CHANGED),
+            "unchanged": kinds.count(RowChange.UNCHANGED),
+            "surveys": self.surveys,
+        }
 
 
 class _Rollback(Exception):
@@ -365,6 +468,63 @@ class _Row:
     member: dict[str, Any]
     ward: Ward | None
     failed: bool
+    # The survey the row carries: ROUND, INCOME (None: blank) and each typed indicator's key.
+    survey: dict[str, Any] = field(default_factory=dict)
+
+
+def _income(value: Any) -> int | None:
+    """The income cell: a number, or the text officers type ("1.100.000"), read by the
+    survey's own parser; None when blank."""
+    if isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if value is None or value == "":
+        return None
+    try:
+        return parse_income(value if isinstance(value, int) else _text(value) or None)
+    except ValidationError as exc:
+        raise CellError(" ".join(exc.messages)) from None
+
+
+@dataclass
+class _SurveyColumns:
+    """Where the survey's columns are in the file (each None or absent when it has none)."""
+
+    round_at: int | None = None
+    income_at: int | None = None
+    # Folded indicator labels (of any standard, in Vietnamese and English) to their column.
+    indicator_at: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def find(cls, header: tuple[Any, ...]) -> _SurveyColumns:
+        round_names, income_names = _both_languages(ROUND_HEADER), _both_languages(INCOME_HEADER)
+        found = cls()
+        for index, value in enumerate(header):
+            name = fold_text(_text(value))
+            if not name:
+                continue
+            if name in round_names and found.round_at is None:
+                found.round_at = index
+            elif name in income_names and found.income_at is None:
+                found.income_at = index
+            else:
+                found.indicator_at.setdefault(name, index)
+        return found
+
+    def position(self, indicator: Indicator) -> int | None:
+        for name in _both_languages(indicator.label):
+            if name in self.indicator_at:
+                return self.indicator_at[name]
+        return None
+
+
+def _both_languages(label: Any) -> set[str]:
+    """A header folded as it reads in the user's language and in English."""
+    names = {fold_text(str(label))}
+    with translation.override("en"):
+        names.add(fold_text(str(label)))
+    return names
 
 
 def _open(source: str | os.PathLike[str] | IO[bytes]) -> tuple[Any, int]:
@@ -402,8 +562,11 @@ def _rows(workbook: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
         raise xlsx_guard.damaged() from exc
 
 
-def _find_header(rows: Iterable[tuple[int, tuple[Any, ...]]]) -> tuple[int, dict[str, int]] | None:
-    """The header row among the first rows (after the title) and the column of each field."""
+def _find_header(
+    rows: Iterable[tuple[int, tuple[Any, ...]]],
+) -> tuple[int, dict[str, int], tuple[Any, ...]] | None:
+    """The header row among the first rows (after the title), the column of each field and the
+    header's cells."""
     wanted: dict[str, str] = {}
     for column in LAYOUT:
         wanted[fold_text(str(column.header))] = column.field
@@ -416,7 +579,7 @@ def _find_header(rows: Iterable[tuple[int, tuple[Any, ...]]]) -> tuple[int, dict
             if name is not None:
                 found.setdefault(name, index)
         if "code" in found and "full_name" in found:
-            return number, found
+            return number, found, values
         if number >= 5:
             break
     return None
@@ -483,7 +646,7 @@ def _check_and_save(
             )
         )
         return
-    header_row, positions = header
+    header_row, positions, header_cells = header
     missing = [str(c.header) for c in LAYOUT if c.field not in positions]
     if missing:
         result.problems.append(
@@ -498,7 +661,14 @@ def _check_and_save(
     # The rows after the header, blank ones included: the progress bar's length.
     declared = max((sheet_rows or 0) - header_row, 0)
     rows = _read_rows(
-        numbered, positions, result, user=user, ward=ward, progress=progress, declared=declared
+        numbered,
+        positions,
+        _SurveyColumns.find(header_cells),
+        result,
+        user=user,
+        ward=ward,
+        progress=progress,
+        declared=declared,
     )
     if rows is None:
         return
@@ -518,6 +688,8 @@ def _check_and_save(
             if result.problems or not commit:
                 raise _Rollback
             _save(plans, result, user=user)
+            if not result.problems:
+                _record_surveys(plans, result, user=user)
             if result.problems:
                 raise _Rollback
             result.saved = True
@@ -529,6 +701,7 @@ def _check_and_save(
 def _read_rows(
     numbered: Iterator[tuple[int, tuple[Any, ...]]],
     positions: dict[str, int],
+    survey_at: _SurveyColumns,
     result: ImportResult,
     *,
     user: User | None,
@@ -565,6 +738,17 @@ def _read_rows(
     ]
     ward_at, quarter_at = positions.get("ward"), positions.get("quarter")
     may_edit: dict[int, bool] = {}
+    # Surveys are recorded in periodic rounds (an ad-hoc one needs the household's request,
+    # made on the household's page), named as the export names them.
+    rounds = (
+        {
+            fold_text(r.name): r
+            for r in ReviewRound.objects.filter(kind=ReviewRound.Kind.PERIODIC).order_by()
+        }
+        if survey_at.round_at is not None
+        else {}
+    )
+    missing: set[str] = set()  # the standards whose missing columns were reported
 
     rows: list[_Row] = []
     for number, values in numbered:
@@ -635,6 +819,7 @@ def _read_rows(
                 )
             else:
                 row.household["quarter"] = quarter
+        _read_survey(row, values, survey_at, rounds, missing, result)
         if not row.household.get("code"):
             problem(BY_FIELD["code"], _("Enter the household code."))
         rows.append(row)
@@ -642,6 +827,65 @@ def _read_rows(
             # Checked, not yet saved: the last step is reported once the import is done.
             progress(len(rows), declared)
     return rows
+
+
+def _read_survey(
+    row: _Row,
+    values: tuple[Any, ...],
+    at: _SurveyColumns,
+    rounds: dict[str, ReviewRound],
+    missing: set[str],
+    result: ImportResult,
+) -> None:
+    """The survey cells of `row`: its round, income and the round's typed indicators."""
+
+    def cell(index: int | None) -> Any:
+        return values[index] if index is not None and index < len(values) else None
+
+    def problem(header: Any, message: str) -> None:
+        result.problems.append(Problem(row.number, str(header), message))
+        row.failed = True
+
+    round_text = _text(cell(at.round_at))
+    if not round_text:
+        given = _text(cell(at.income_at)) or any(
+            _text(cell(index)) for index in at.indicator_at.values()
+        )
+        if given and at.round_at is not None:
+            problem(ROUND_HEADER, _("Enter the review round the survey is recorded in."))
+        return
+    review_round = rounds.get(fold_text(round_text))
+    if review_round is None:
+        problem(
+            ROUND_HEADER,
+            _("There is no periodic review round “%(name)s”.") % {"name": round_text},
+        )
+        return
+    survey: dict[str, Any] = {ROUND: review_round}
+    try:
+        survey[INCOME] = _income(cell(at.income_at))
+    except CellError as exc:
+        problem(INCOME_HEADER, str(exc))
+    for indicator in typed_indicators(review_round):
+        index = at.position(indicator)
+        if index is None:
+            if review_round.standard not in missing:
+                missing.add(review_round.standard)
+                absent = [
+                    str(i.label) for i in typed_indicators(review_round) if at.position(i) is None
+                ]
+                problem(
+                    ROUND_HEADER,
+                    _("The survey columns of %(round)s are missing: %(columns)s.")
+                    % {"round": review_round, "columns": ", ".join(absent)},
+                )
+            row.failed = True
+            continue
+        try:
+            survey[indicator.key] = _bool(cell(index))
+        except CellError as exc:
+            problem(indicator.label, str(exc))
+    row.survey = survey
 
 
 # --- Checking every household before the first write ------------------------------------------
@@ -659,6 +903,17 @@ class _Plan:
     stored: dict[str, Any] | None
     stored_members: dict[int, dict[str, Any]]
     roster_changed: bool = False
+    survey: _PlannedSurvey | None = None
+
+
+@dataclass(frozen=True)
+class _PlannedSurvey:
+    """A survey the file records through `assessment_save`, and the one it replaces."""
+
+    round: ReviewRound
+    income: int
+    deprived: dict[str, bool]
+    current: Assessment | None
 
 
 class _Planner:
@@ -759,6 +1014,17 @@ class _Planner:
                 key = (household.ward_id, household.head_name_folded, year)
                 self.same_head.setdefault(key, []).append(household)
 
+        # The surveys the file's households have in the rounds it names, and the names its
+        # changes are shown with.
+        rounds = {row.survey[ROUND].pk for group in groups.values() for row in group if row.survey}
+        self.assessments: dict[tuple[int, int], Assessment] = {}
+        if rounds and self.stored:
+            for assessment in Assessment.objects.filter(
+                household_id__in=list(self.stored), round_id__in=rounds
+            ).order_by():
+                self.assessments[(assessment.household_id, assessment.round_id)] = assessment
+        self.quarter_names = dict(Quarter.objects.order_by().values_list("pk", "name"))
+
         # What the households checked so far change for the ones after them.
         self.planned_ids: dict[str, Member] = {}
         self.planned_heads: dict[tuple[int, str, int], list[Household]] = {}
@@ -789,6 +1055,16 @@ class _Planner:
                         )
                     )
                     row.failed = True
+            if row.survey != first.survey and not row.failed and not first.failed:
+                result.problems.append(
+                    Problem(
+                        row.number,
+                        str(ROUND_HEADER),
+                        _("Rows of one household must agree: row %(row)s says otherwise.")
+                        % {"row": first.number},
+                    )
+                )
+                row.failed = True
         if any(row.failed for row in group) or first.ward is None:
             return None
 
@@ -825,6 +1101,10 @@ class _Planner:
         if problems.messages_found():
             _add_register_problems(problems, group, head_row, result)
             return None
+        survey, survey_text = self._survey(group, household, members, existing)
+        if survey_text is None:
+            return None
+        self._changes(group, household, members, stored, stored_members, survey_text)
 
         result.households.append(
             PlannedHousehold(
@@ -848,7 +1128,130 @@ class _Planner:
         if head is not None:
             key = (household.ward_id, household.head_name_folded, head.birth_year)
             self.planned_heads.setdefault(key, []).append(household)
-        return _Plan(group, household, members, stored, stored_members)
+        if survey is not None:
+            result.surveys += 1
+        return _Plan(group, household, members, stored, stored_members, survey=survey)
+
+    def _survey(
+        self,
+        group: list[_Row],
+        household: Household,
+        members: list[Member],
+        existing: Household | None,
+    ) -> tuple[_PlannedSurvey | None, str | None]:
+        """The survey the household's rows record, if they change it, and how the dry run
+        says so ("" when nothing is recorded; None, with the problem listed, when it cannot
+        be)."""
+        data = group[0].survey
+        if not data:
+            return None, ""
+        review_round: ReviewRound = data[ROUND]
+        income: int | None = data.get(INCOME)
+        deprived = {k: v for k, v in data.items() if k not in (ROUND, INCOME)}
+        current = (
+            self.assessments.get((existing.pk, review_round.pk)) if existing is not None else None
+        )
+        if current is not None and all(getattr(current, k) == v for k, v in deprived.items()):
+            typed = current.income_route == IncomeRoute.TYPED
+            if income is None or (typed and current.income_per_capita == income):
+                return None, ""  # as recorded (a blank income keeps a B1 or A result)
+        if income is None:
+            if current is None and not any(deprived.values()):
+                return None, ""  # the round named, nothing surveyed
+            self._problem(
+                group[0], INCOME_HEADER, _("Enter the income per person to record the survey.")
+            )
+            return None, None
+        trial = Assessment(
+            household=household,
+            round=review_round,
+            income_route=IncomeRoute.TYPED,
+            income_per_capita=income,
+            **deprived,
+        )
+        try:
+            if current is not None:
+                ensure_editable(current)
+                trial.ward_id, trial.created_at = current.ward_id, current.created_at
+            # The engine's result on the roster as the file leaves it: what the save records.
+            assessment_apply_result(trial, [roster_member(member) for member in members])
+        except ValidationError as exc:
+            self._problem(group[0], ROUND_HEADER, " ".join(exc.messages))
+            return None, None
+        named = [str(i.label) for i in typed_indicators(review_round) if deprived.get(i.key)]
+        text = _("%(round)s: %(income)s per person, deprived: %(indicators)s → %(result)s") % {
+            "round": review_round,
+            "income": format_vnd(income),
+            "indicators": ", ".join(named) or _("none"),
+            "result": _result_text(trial),
+        }
+        if current is not None:
+            text += " " + _("(was: %(result)s)") % {"result": _result_text(current)}
+        return _PlannedSurvey(review_round, income, deprived, current), text
+
+    def _problem(self, row: _Row, header: Any, message: str) -> None:
+        self.result.problems.append(Problem(row.number, str(header), message))
+
+    def _changes(
+        self,
+        group: list[_Row],
+        household: Household,
+        members: list[Member],
+        stored: dict[str, Any] | None,
+        stored_members: dict[int, dict[str, Any]],
+        survey: str,
+    ) -> None:
+        """Each row's line in the dry run: its household new, its member new, the values it
+        changes (old → new), the survey it records; else no change."""
+        code = household.code
+        for index, row in enumerate(group):
+            member = members[index]
+            change = RowChange(row.number, code, member.full_name, RowChange.UNCHANGED)
+            if stored is None:
+                change.kind = RowChange.NEW_HOUSEHOLD if index == 0 else RowChange.NEW_MEMBER
+            elif member.pk is None:
+                change.kind = RowChange.NEW_MEMBER
+            else:
+                if index == 0:
+                    change.fields += self._diff(Household, stored, household, HOUSEHOLD_ATTNAMES)
+                old = stored_members[member.pk]
+                change.fields += self._diff(Member, old, member, MEMBER_ATTNAMES)
+            if index == 0 and survey:
+                change.survey = survey
+            if change.kind == RowChange.UNCHANGED and (change.fields or change.survey):
+                change.kind = RowChange.CHANGED
+            self.result.changes.append(change)
+
+    def _diff(
+        self, model: Any, old: dict[str, Any], instance: Any, names: list[str]
+    ) -> list[FieldChange]:
+        found = []
+        for name in names:
+            new = getattr(instance, name)
+            if name == "head_name" or old[name] == new:
+                continue  # the head's name shows as the head's own row
+            found.append(
+                FieldChange(
+                    _label(model, name),
+                    self._shown(model, name, old[name]),
+                    self._shown(model, name, new),
+                )
+            )
+        return found
+
+    def _shown(self, model: Any, name: str, value: Any) -> str:
+        if value is None or value == "":
+            return "–"
+        if name == "quarter_id":
+            return str(self.quarter_names.get(value, value))
+        if name == "ward_id":
+            return str(Ward.objects.get(pk=value))  # never: a row of another ward is refused
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        if isinstance(value, datetime.date):
+            return value.strftime("%d/%m/%Y")
+        choices = dict(model._meta.get_field(name).flatchoices)
+        return str(choices.get(value, value))
 
     def _problems(
         self,
@@ -934,6 +1337,22 @@ class _Planner:
         ]
         found += [other for other in self.planned_heads.get(key, []) if other is not household]
         return sorted(found, key=lambda other: other.code)
+
+
+def _label(model: Any, attname: str) -> str:
+    """A changed value's name: its column's header, else the model's field name."""
+    field = next(f for f in model._meta.concrete_fields if f.attname == attname)
+    column = BY_FIELD.get(field.name)
+    if column is not None:
+        return str(column.header)
+    return capfirst(str(field.verbose_name))
+
+
+def _result_text(assessment: Assessment) -> str:
+    status = assessment.get_status_display()
+    if assessment.poor_group:
+        return f"{status} – {assessment.get_poor_group_display()}"
+    return str(status)
 
 
 def _matched_members(household: Household, stored: list[Member], group: list[_Row]) -> list[Member]:
@@ -1022,6 +1441,39 @@ def _save(plans: list[_Plan], result: ImportResult, *, user: User | None) -> Non
         except ValidationError as exc:
             for message in exc.messages:
                 result.problems.append(Problem(plan.group[0].number, "", message))
+
+
+def _record_surveys(plans: list[_Plan], result: ImportResult, *, user: User | None) -> None:
+    """Record each changed survey through `assessment_save`, the survey form's own service (its
+    classification, history and review event); what the file does not carry (the household's
+    type, causes, needs, notes) is kept as the survey had it."""
+    for plan in plans:
+        survey = plan.survey
+        if survey is None:
+            continue
+        current = survey.current
+        kept: dict[str, Any] = {}
+        if current is not None:
+            kept = {
+                "household_type": current.household_type,
+                "causes": list(current.causes.all()),
+                "needs": list(current.needs.all()),
+                "expected_to_escape": current.expected_to_escape,
+                "notes": current.notes,
+            }
+        try:
+            assessment_save(
+                household=Household.objects.get(pk=plan.household.pk),
+                round=survey.round,
+                income_per_capita=survey.income,
+                deprivations=survey.deprived,
+                by=user,
+                **kept,
+            )
+        except ValidationError as exc:
+            result.problems.append(
+                Problem(plan.group[0].number, str(ROUND_HEADER), " ".join(exc.messages))
+            )
 
 
 def _write(plans: list[_Plan], *, user: User | None, now: datetime.datetime) -> None:

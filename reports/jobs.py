@@ -183,6 +183,7 @@ def check_import(job: Job, *, target: Path, progress: Progress) -> Outcome:
             details=_problems(result),
         )
     progress(result.rows, result.rows)
+    counts = {name: _number(count) for name, count in result.counts().items()}
     return Outcome(
         message=_(
             "Check of %(name)s: no problem found. %(households)s households with %(members)s "
@@ -193,7 +194,15 @@ def check_import(job: Job, *, target: Path, progress: Progress) -> Outcome:
             "households": _number(len(result.households)),
             "members": _number(result.member_count),
             "ward": ward,
-        },
+        }
+        + " "
+        # A file this large is not listed row by row: what it changes is counted.
+        + _(
+            "New households: %(new_households)s · new members: %(new_members)s · rows "
+            "changed: %(changed)s · rows unchanged: %(unchanged)s · surveys recorded: "
+            "%(surveys)s."
+        )
+        % counts,
         action_url=reverse("reports:import_check_confirm", args=[job.pk]),
         action_label=_("Confirm import"),
     )

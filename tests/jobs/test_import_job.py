@@ -187,7 +187,8 @@ def test_a_large_files_check_runs_as_a_job_then_confirm_imports_it(
     assert (check.kind, check.status, check.ward) == (Job.Kind.IMPORT_CHECK, "done", duc_thang)
     assert check.message == (
         "Kiểm tra tệp ho-lon.xlsx: không có lỗi. 2 hộ với 3 thành viên sẽ được thêm mới hoặc "
-        "cập nhật vào Phường Đức Thắng. Chưa có dữ liệu nào được lưu."
+        "cập nhật vào Phường Đức Thắng. Chưa có dữ liệu nào được lưu. Hộ mới: 2 · thành "
+        "viên mới: 1 · dòng thay đổi: 0 · dòng không đổi: 0 · phiếu khảo sát được ghi: 0."
     )
     assert not Household.objects.exists()
     page = client.get(reverse("jobs:detail", args=[check.pk])).content.decode()
