@@ -196,13 +196,18 @@ def check_import(job: Job, *, target: Path, progress: Progress) -> Outcome:
             "ward": ward,
         }
         + " "
-        # A file this large is not listed row by row: what it changes is counted.
         + _(
             "New households: %(new_households)s · new members: %(new_members)s · rows "
             "changed: %(changed)s · rows unchanged: %(unchanged)s · surveys recorded: "
             "%(surveys)s."
         )
-        % counts,
+        % counts
+        + " "
+        + _(
+            "A file this large is checked in the background: what it changes is counted, not "
+            "listed row by row (a file under %(size)s KB is listed on the import page)."
+        )
+        % {"size": _number(settings.JOBS_IMPORT_CHECK_MIN_KB)},
         action_url=reverse("reports:import_check_confirm", args=[job.pk]),
         action_label=_("Confirm import"),
     )

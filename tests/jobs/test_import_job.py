@@ -188,7 +188,10 @@ def test_a_large_files_check_runs_as_a_job_then_confirm_imports_it(
     assert check.message == (
         "Kiểm tra tệp ho-lon.xlsx: không có lỗi. 2 hộ với 3 thành viên sẽ được thêm mới hoặc "
         "cập nhật vào Phường Đức Thắng. Chưa có dữ liệu nào được lưu. Hộ mới: 2 · thành "
-        "viên mới: 1 · dòng thay đổi: 0 · dòng không đổi: 0 · phiếu khảo sát được ghi: 0."
+        "viên mới: 1 · dòng thay đổi: 0 · dòng không đổi: 0 · phiếu khảo sát được ghi: 0. "
+        "Tệp lớn như vậy được kiểm tra chạy nền: những gì tệp thay đổi được đếm, không liệt kê "
+        f"từng dòng (tệp dưới {settings.JOBS_IMPORT_CHECK_MIN_KB} KB được liệt kê trên trang "
+        "nhập)."
     )
     assert not Household.objects.exists()
     page = client.get(reverse("jobs:detail", args=[check.pk])).content.decode()
