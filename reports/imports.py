@@ -46,7 +46,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from giamngheo.formatting import fold_text, format_vnd
 from households import access
-from households.classification import Indicator, get_standard
+from households.classification import Indicator, get_standard, standards
 from households.ethnicities import Ethnicity
 from households.models import (
     EDITABLE_STATES,
@@ -351,7 +351,8 @@ class ImportResult:
 
     @property
     def unchanged(self) -> bool:
-        return all(change.kind == RowChange.UNCHANGED for change in self.changes)
+        """A valid file whose every row is as recorded."""
+        return self.is_valid and all(c.kind == RowChange.UNCHANGED for c in self.changes)
 
     def counts(self) -> dict[str, int]:
         """The households the file adds, its rows by what they do, the surveys it records."""
@@ -499,6 +500,12 @@ class _SurveyColumns:
     @classmethod
     def find(cls, header: tuple[Any, ...]) -> _SurveyColumns:
         round_names, income_names = _both_languages(ROUND_HEADER), _both_languages(INCOME_HEADER)
+        indicators = {
+            name
+            for standard in standards().values()
+            for indicator in standard.indicators
+            for name in _both_languages(indicator.label)
+        }
         found = cls()
         for index, value in enumerate(header):
             name = fold_text(_text(value))
@@ -508,7 +515,7 @@ class _SurveyColumns:
                 found.round_at = index
             elif name in income_names and found.income_at is None:
                 found.income_at = index
-            else:
+            elif name in indicators:  # other columns an officer adds are left alone
                 found.indicator_at.setdefault(name, index)
         return found
 
@@ -851,7 +858,7 @@ def _read_survey(
         given = _text(cell(at.income_at)) or any(
             _text(cell(index)) for index in at.indicator_at.values()
         )
-        if given and at.round_at is not None:
+        if given:
             problem(ROUND_HEADER, _("Enter the review round the survey is recorded in."))
         return
     review_round = rounds.get(fold_text(round_text))

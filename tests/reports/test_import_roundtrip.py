@@ -434,3 +434,30 @@ def test_a_survey_under_review_is_kept_unless_the_file_changes_it(
     ]
     an.refresh_from_db()
     assert an.income_per_capita == 850_000
+
+
+def test_a_survey_needs_its_round_and_other_columns_are_left_alone(
+    client: Client, ducthang_officer: User, register: ReviewRound
+) -> None:
+    client.force_login(ducthang_officer)
+    book = load_workbook(io.BytesIO(exported(client)))
+    sheet = book.active
+    notes = sheet.max_column + 1
+    sheet.cell(row=2, column=notes, value="Ghi chú của cán bộ")
+    for row in range(3, sheet.max_row + 1):
+        sheet.cell(row=row, column=notes, value="đã gặp chủ hộ")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    content = edited(buffer.getvalue(), {("DT-0003", None, ROUND_HEADER): None})
+    # A column the officer adds is not read; a row without a round records no survey.
+    response = dry_run(client, content)
+    assert problems_of(response) == []
+    assert response.context["result"].unchanged
+
+    response = dry_run(client, edited(content, {("DT-0003", None, INCOME_HEADER): 1}))
+
+    assert problems_of(response) == [
+        (7, "Kỳ rà soát của phiếu khảo sát", "Nhập kỳ rà soát để ghi phiếu khảo sát."),
+        (8, "Kỳ rà soát của phiếu khảo sát", "Nhập kỳ rà soát để ghi phiếu khảo sát."),
+    ]
+    assert not response.context["result"].unchanged
