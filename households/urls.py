@@ -9,6 +9,7 @@ app_name = "households"
 urlpatterns = [
     path("", lists.household_list, name="list"),
     path("new/", registry.household_create, name="create"),
+    path("new/code/", registry.household_code_proposal, name="code_proposal"),
     path("<int:pk>/", detail.household_detail, name="detail"),
     path("<int:pk>/history/", detail.household_history_page, name="history"),
     path("<int:pk>/edit/", registry.household_edit, name="edit"),

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime
 import random
 import zlib
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from households.classification import PovertyStandard, classify, get_standard
+from households.codes import household_code
 from households.demo.data import (
     AVERAGE,
     CAUSE_NEEDS,
@@ -123,21 +123,6 @@ def _movement_kind(trajectory: tuple[str | None, str | None]) -> str:
 # --- Households: where and how many --------------------------------------------------------
 
 
-def ward_prefixes(codes: Sequence[str]) -> dict[str, str]:
-    """Household-code prefix per ward: the initials ("duc-thang" -> "DT"), or three letters
-    when initials clash ("phu-tai" -> "PTA", "phu-thuy" -> "PTH")."""
-    initials = {code: "".join(part[0] for part in code.split("-")).upper() for code in codes}
-    clashes = Counter(initials.values())
-    prefixes = {}
-    for code in codes:
-        parts = code.split("-")
-        if clashes[initials[code]] > 1 and len(parts) > 1:
-            prefixes[code] = (parts[0][0] + parts[1][:2] + "".join(p[0] for p in parts[2:])).upper()
-        else:
-            prefixes[code] = initials[code]
-    return prefixes
-
-
 def allocate(total: int, weights: Sequence[int]) -> list[int]:
     """Split `total` over units by weight (largest remainder), at least one each if possible."""
     count = len(weights)
@@ -192,7 +177,7 @@ def plan_households(
                 rng,
                 ward=ward,
                 quarter=rng.choice(quarters),
-                code=f"{prefixes[ward.code]}-{number:04d}",
+                code=household_code(prefixes[ward.code], number),
                 trajectory=trajectory,
                 ids=ids,
             )

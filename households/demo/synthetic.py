@@ -46,6 +46,7 @@ from django.utils.formats import date_format
 
 from households import review_rules, standing, units
 from households.classification import get_standard
+from households.codes import DIGITS, household_code, ward_prefixes
 from households.demo import programs as demo_programs
 from households.demo.adhoc import ADDITION_DATES, ESCAPE_DATES
 from households.demo.data import (
@@ -65,7 +66,6 @@ from households.demo.plan import (
     _plan_household,
     allocate,
     plan_trajectories,
-    ward_prefixes,
 )
 from households.demo.review import chairman, posting_dates
 from households.demo.write import UNITS_ON, _officer_username, _seed_rounds, _seed_users
@@ -337,10 +337,10 @@ def _slots(wards: Sequence[Ward], total: int) -> Iterator[tuple[Ward, str]]:
     """(ward, household code) for every household, ward by ward."""
     prefixes = ward_prefixes([w.code for w in wards])
     shares = allocate(total, [WARD_WEIGHTS.get(w.code, DEFAULT_WARD_WEIGHT) for w in wards])
-    width = max(4, len(str(max(shares, default=0))))
+    width = max(DIGITS, len(str(max(shares, default=0))))
     for ward, share in zip(wards, shares, strict=True):
         for number in range(1, share + 1):
-            yield ward, f"{prefixes[ward.code]}-{number:0{width}d}"
+            yield ward, household_code(prefixes[ward.code], number, width)
 
 
 def _at(day: datetime.date, hour: int = 8) -> datetime.datetime:

@@ -17,6 +17,7 @@ from django.test.utils import override_settings
 
 from households import services
 from households.classification import standard_for_date
+from households.codes import ward_prefixes
 from households.demo.adhoc import seed_adhoc
 from households.demo.data import (
     DEMO_PASSWORD,
@@ -27,7 +28,7 @@ from households.demo.data import (
 )
 from households.demo.later import seed_later_years
 from households.demo.people import name_parts
-from households.demo.plan import plan_households, ward_prefixes
+from households.demo.plan import plan_households
 from households.demo.programs import record_programmes_history, seed_programmes
 from households.demo.review import seed_review
 from households.ethnicities import Ethnicity

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from giamngheo.forms import BootstrapFormMixin, DateInput
 from households import access, services
 from households.classification import get_standard, standards
+from households.codes import next_household_code
 from households.models import (
     DEPRIVATION_COLUMNS,
     Assessment,
@@ -65,6 +66,12 @@ class MemberFormSet(BaseInlineFormSet):
             raise ValidationError(roster_errors)
         if not any(form.errors for form in self.forms):
             super().clean()
+
+
+STALE_PROPOSAL = gettext_lazy(
+    "Code %(old)s is no longer the next free code of %(ward)s (someone has just used it, or "
+    "another ward was chosen): %(code)s is proposed instead. Check it, then save."
+)
 
 
 class QuarterChoiceField(forms.ModelChoiceField):
@@ -128,6 +135,13 @@ class HouseholdForm(BootstrapFormMixin, forms.ModelForm):
                 quarter.choices = [("", "---------"), *_quarters_by_ward(quarters)]
         if self.instance.pk is None:
             del self.fields["version"]
+            # The next free code of the ward is proposed (`households.codes`); the hidden copy
+            # tells a proposal left as it was from a code the officer typed.
+            self.fields["code_proposed"] = forms.CharField(widget=forms.HiddenInput, required=False)
+            self.fields["code"].required = False  # empty: the next free code is proposed
+            self.fields["code"].help_text = gettext_lazy(
+                "The next free code of the ward is proposed; you may change it."
+            )
         else:
             self.fields["version"].required = True
             self.fields["version"].initial = self.instance.version
@@ -136,7 +150,59 @@ class HouseholdForm(BootstrapFormMixin, forms.ModelForm):
         data = super().clean() or self.cleaned_data
         if data.get("ward") is not None:
             self.instance.ward = data["ward"]
+        if "code_proposed" in self.fields and "code" not in self.errors:
+            self._check_proposal(data.get("code") or "", data.get("code_proposed") or "")
         return data
+
+    def _check_proposal(self, code: str, proposed: str) -> None:
+        """A new household's code left empty, or the proposal left as it was while it stopped
+        being the next free code (someone used it, or another ward was chosen): nothing is
+        saved, and the next free code is proposed for the officer to check."""
+        ward = self.instance.ward if self.instance.ward_id else None
+        if ward is None:
+            if not code:
+                self.add_error(
+                    "code", _("Choose the ward or commune: its next free code is then proposed.")
+                )
+            return
+        if code and code != proposed:
+            return  # typed by the officer: the service says if it is taken
+        fresh = next_household_code(ward)
+        if code == fresh:
+            return
+        self.propose(fresh)
+        if not code:
+            message = _(
+                "Enter the household code: %(code)s, the next free code of %(ward)s, is proposed. "
+                "Check it, then save."
+            )
+        else:
+            message = STALE_PROPOSAL
+        self.add_error("code", message % {"old": code, "code": fresh, "ward": ward})
+
+    def code_refused(self, messages: list[str]) -> list[str]:
+        """The messages for a new household's code the save refused (taken meanwhile): a
+        proposal left as it was is replaced by the next free code; a typed code is kept, and
+        the next free code named."""
+        ward = self.instance.ward if self.instance.ward_id else None
+        if ward is None or "code_proposed" not in self.fields:
+            return messages
+        fresh = next_household_code(ward)
+        code = self.cleaned_data.get("code") or ""
+        if code == (self.cleaned_data.get("code_proposed") or ""):
+            self.propose(fresh)
+            return [str(STALE_PROPOSAL) % {"old": code, "code": fresh, "ward": ward}]
+        return [
+            *messages,
+            _("The next free code of %(ward)s is %(code)s.") % {"ward": ward, "code": fresh},
+        ]
+
+    def propose(self, code: str) -> None:
+        """Show `code` in the code field (a bound form shows what was posted) as the proposal."""
+        data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+        data[self.add_prefix("code")] = code
+        data[self.add_prefix("code_proposed")] = code
+        self.data = data
 
     def flag_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in HOUSEHOLD_FLAGS]

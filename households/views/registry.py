@@ -22,16 +22,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from households import access
+from households.codes import next_household_code
 from households.forms.registry import (
     HouseholdArchiveForm,
     HouseholdForm,
     HouseholdMemberFormSetFactory,
 )
 from households.history import display_value
-from households.models import Household, Member
+from households.models import Household, Member, Ward
 from households.services import StaleEditError
 from households.services.registry import (
     HouseholdRegisterError,
@@ -53,6 +54,36 @@ def household_create(request: HttpRequest) -> HttpResponse:
     if not access.is_administrator(request.user):
         household.ward = request.user.ward  # type: ignore[union-attr,assignment]
     return _household_form_page(request, household)
+
+
+@login_required
+@require_GET
+def household_code_proposal(request: HttpRequest) -> HttpResponse:
+    """The new-household form's code field for the ward chosen (htmx, on a change of ward):
+    the ward's next free code, unless the officer typed a code of their own."""
+    access.require(access.can_create_households(request.user))
+    ward = _chosen_ward(request.user, request.GET.get("ward", ""))
+    form = HouseholdForm(instance=Household(ward=ward), user=request.user)
+    typed, proposed = request.GET.get("code", "").strip(), request.GET.get("code_proposed", "")
+    fresh = next_household_code(ward) if ward is not None else ""
+    form.initial.update(
+        code=fresh if not typed or typed == proposed else typed, code_proposed=fresh
+    )
+    return render(request, "households/includes/household_code_field.html", {"form": form})
+
+
+def _chosen_ward(user: Any, raw: str) -> Ward | None:
+    """The ward a new household is for: an officer's own; the one an administrator chose (none
+    yet: None). Another ward's, or one that is not a ward: 404."""
+    if not access.is_administrator(user):
+        if raw and raw != str(user.ward_id):
+            raise Http404
+        return user.ward  # type: ignore[no-any-return]
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404
+    return get_object_or_404(Ward.objects.visible_to(user), pk=int(raw))
 
 
 def refuse_archived(
@@ -173,11 +204,15 @@ def _household_form_page(request: HttpRequest, household: Household) -> HttpResp
             context["latest"] = _latest_data(form, formset, current)
             household = current
         except HouseholdRegisterError as exc:
+            if creating and "code" in exc.household_errors:
+                exc.household_errors["code"] = form.code_refused(exc.household_errors["code"])
             _show_errors(form, kept, deleted_forms, exc)
             context["duplicates"] = exc.possible_duplicates
             context["roster_errors"] = exc.roster_errors
     else:
         form = HouseholdForm(instance=household, user=request.user)
+        if creating:
+            _propose_code(request, form)
         formset = _member_formset(household)
     context.update(
         form=form,
@@ -187,6 +222,22 @@ def _household_form_page(request: HttpRequest, household: Household) -> HttpResp
         nav="households",
     )
     return render(request, "households/household_form.html", context)
+
+
+def _propose_code(request: HttpRequest, form: HouseholdForm) -> None:
+    """A new household's form opens with the next free code of its ward (`households.codes`);
+    an administrator's, once a ward is chosen (`?ward=`, or on a change of ward)."""
+    ward = form.instance.ward if form.instance.ward_id else None
+    if ward is None:
+        try:
+            ward = _chosen_ward(request.user, request.GET.get("ward", ""))
+        except Http404:
+            ward = None  # a stale or mistyped link: the officer chooses
+        if ward is not None:
+            form.initial["ward"] = ward.pk
+    if ward is not None:
+        code = next_household_code(ward)
+        form.initial.update(code=code, code_proposed=code)
 
 
 def _member_formset(household: Household, data: Mapping[str, Any] | None = None) -> Any:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from households.codes import next_household_code
 from households.models import Household, Member, User, Ward
 from households.services import registry
 from households.services.registry import HouseholdRegisterError, household_register
@@ -73,3 +74,58 @@ def test_racing_creates_of_one_code_save_one_and_refuse_the_others_cleanly(
     )
     assert Household.objects.filter(code="DT-RACE").count() == 1
     assert Member.objects.filter(full_name__startswith="Người Số").count() == 1
+
+
+def test_officers_taking_the_proposed_code_at_once_get_distinct_codes(
+    monkeypatch: pytest.MonkeyPatch, ducthang_officer: User
+) -> None:
+    # Every officer opens the form on the same proposal (issue 13) and saves at once: one is
+    # saved; each refused one takes the next proposal and saves again. No code is given twice.
+    ward = Ward.objects.get(code="duc-thang")
+    quarter = ward.quarters.first()
+    proposal = next_household_code(ward)
+    all_checked = threading.Barrier(RACERS, timeout=30)
+    original = registry._register_problems
+    first_try: set[int] = set()
+
+    def checked_then_wait(household: Household, *args: Any, **kwargs: Any) -> Any:
+        problems = original(household, *args, **kwargs)
+        if household.code == proposal:
+            all_checked.wait()
+        return problems
+
+    monkeypatch.setattr(registry, "_register_problems", checked_then_wait)
+    codes: list[str] = []
+
+    def officer_creates(number: int) -> None:
+        try:
+            code = proposal
+            for _attempt in range(RACERS):
+                household = Household(ward=ward, quarter=quarter, code=code)
+                household.head_name, household.address = f"Người Số {number}", "1 Lê Lợi"
+                head = Member(
+                    full_name=f"Người Số {number}", sex="male", relation="head", birth_year=1970
+                )
+                try:
+                    household_register(household=household, members=[head], by=ducthang_officer)
+                except HouseholdRegisterError as exc:
+                    assert exc.household_errors == {
+                        "code": ["Mã hộ này đã được dùng trong phường/xã này."]
+                    }
+                    first_try.add(number)
+                    code = next_household_code(ward)
+                else:
+                    codes.append(code)
+                    return
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=officer_creates, args=(n,)) for n in range(RACERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(first_try) == RACERS - 1
+    assert sorted(codes) == [f"DT-{n:04d}" for n in range(1, RACERS + 1)]
+    assert Household.objects.filter(head_name__startswith="Người Số").count() == RACERS

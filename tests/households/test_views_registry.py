@@ -363,7 +363,8 @@ def test_a_household_code_used_in_the_ward_is_refused_on_its_field(
     client.force_login(ducthang_officer)
     response = client.post(CREATE, workspace_household_form(ward=duc_thang))
     assert response.context["form"].errors["code"] == [
-        "Mã hộ này đã được dùng trong phường/xã này."
+        "Mã hộ này đã được dùng trong phường/xã này.",
+        "Mã tiếp theo còn trống của Phường Đức Thắng là DT-0101.",
     ]
     assert counts() == (1, 2)
 
