@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from giamngheo.formatting import format_vnd
+from households import review_rules
 from households.classification import Area, PoorGroup, Status, get_standard, standards
 from households.models.reference import PovertyCause, SupportNeed
 from households.models.registry import Household
@@ -131,6 +132,15 @@ class ReviewRound(models.Model):
             raise ValidationError(
                 {"standard": _("This poverty standard does not apply in the chosen year.")}
             )
+        if self.kind == self.Kind.AD_HOC:
+            problems = review_rules.adhoc_round_problems(
+                year=self.year,
+                reference_date=self.reference_date,
+                starts_on=self.starts_on,
+                ends_on=self.ends_on,
+            )
+            if problems:
+                raise ValidationError(problems)
 
 
 class ReviewState(models.TextChoices):

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from giamngheo.formatting import parse_vnd
-from households import standards, units
+from households import review_rules, standards, units
 from households.classification import classify, get_standard
 from households.models import (
     DEPRIVATION_COLUMNS,
@@ -259,6 +259,15 @@ def assessment_save(
         raise ValidationError(
             {"request_kind": _("An ad-hoc review needs the household's request.")}
         )
+    if round.kind == ReviewRound.Kind.AD_HOC and request_kind is not None:
+        outside = review_rules.adhoc_request_problems(
+            round_name=round.name,
+            starts_on=round.starts_on,
+            ends_on=round.ends_on,
+            request_date=request_date,
+        )
+        if outside:
+            raise ValidationError(outside)
     check_and_bump_version(assessment, expected_version)
     if income_route not in IncomeRoute.values:
         raise ValidationError({"income_route": _("Choose how the income is determined.")})

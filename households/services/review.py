@@ -424,6 +424,8 @@ def assessment_open_adhoc(
     The household asks to be added, or to be recognised as having escaped poverty, or a
     recognised assessment needs correcting. The draft starts from the latest recognised survey
     so the officer changes only what changed; the review then runs as for a periodic one.
+    The request is dated within the round, and the round does not begin before the review
+    whose result it corrects (`review_rules.adhoc_request_problems`, issue 13).
     """
     if not access.can_edit_household(by, household):
         raise PermissionDenied(_("You are not allowed to do this."))
@@ -444,6 +446,16 @@ def assessment_open_adhoc(
             {"round": _("This household already has an assessment in this round; open that one.")}
         )
     base = standing.latest_recognised(household)
+    problems = review_rules.adhoc_request_problems(
+        round_name=round.name,
+        starts_on=round.starts_on,
+        ends_on=round.ends_on,
+        request_date=request_date,
+        corrected_name=base.round.name if base is not None else "",
+        corrected_starts_on=base.round.starts_on if base is not None else None,
+    )
+    if problems:
+        raise ValidationError(problems)
     if request_kind == RequestKind.CORRECTION and base is None:
         raise ValidationError(
             {"request_kind": _("There is no recognised assessment to correct for this household.")}

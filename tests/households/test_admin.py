@@ -604,3 +604,28 @@ def page_data(response: object) -> dict[str, str]:
         for form in formset.forms:
             add(form, f"{form.prefix}-")
     return data
+
+
+def test_an_ad_hoc_round_out_of_its_year_is_refused_in_the_admin(staff: Client) -> None:
+    # Issue 13: the round's dates lie within its year; nothing is saved.
+    from households.models import ReviewRound
+
+    response = staff.post(
+        reverse("admin:households_reviewround_add"),
+        {
+            "year": "2017",
+            "kind": "ad_hoc",
+            "name": "Rà soát thường xuyên 2017",
+            "standard": "2016-2020",
+            "reference_date": "01/01/2017",
+            "starts_on": "01/01/2017",
+            "ends_on": "31/03/2018",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "ends_on": [
+            "Kỳ rà soát thường xuyên năm 2017 phải nằm trong năm 2017: ngày 31/03/2018 thì không."
+        ]
+    }
+    assert not ReviewRound.objects.exists()

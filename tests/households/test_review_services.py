@@ -463,7 +463,8 @@ def test_allowed_actions_depend_on_state_and_role(
 
 
 def adhoc_round() -> ReviewRound:
-    return make_round(2017, kind=ReviewRound.Kind.AD_HOC)
+    # The year after the periodic review whose results it corrects (issue 13).
+    return make_round(2018, kind=ReviewRound.Kind.AD_HOC)
 
 
 def test_a_correction_starts_from_the_recognised_survey(ducthang_officer: User) -> None:
@@ -474,7 +475,7 @@ def test_a_correction_starts_from_the_recognised_survey(ducthang_officer: User) 
         household=recognised.household,
         round=adhoc_round(),
         request_kind="correction",
-        request_date=datetime.date(2017, 12, 20),
+        request_date=datetime.date(2018, 1, 8),
         by=ducthang_officer,
     )
 
@@ -492,7 +493,7 @@ def test_ad_hoc_requests_are_checked(ducthang_officer: User, city_reviewer: User
     kwargs = {
         "household": a.household,
         "round": adhoc_round(),
-        "request_date": datetime.date(2017, 12, 20),
+        "request_date": datetime.date(2018, 1, 8),
         "by": ducthang_officer,
     }
     with pytest.raises(ValidationError, match="Không có phiếu đã công nhận"):
@@ -506,8 +507,47 @@ def test_ad_hoc_requests_are_checked(ducthang_officer: User, city_reviewer: User
     with pytest.raises(PermissionDenied):
         services.assessment_open_adhoc(request_kind="addition", **{**kwargs, "by": city_reviewer})
     added = services.assessment_open_adhoc(request_kind="addition", **kwargs)
-    assert (added.request_kind, added.request_date) == ("addition", datetime.date(2017, 12, 20))
+    assert (added.request_kind, added.request_date) == ("addition", datetime.date(2018, 1, 8))
     assert Assessment.objects.filter(household=a.household).count() == 2
+
+
+def test_an_ad_hoc_round_lies_within_its_year() -> None:
+    # Issue 13: nothing is saved, and each date out of the year is named on its field.
+    with pytest.raises(ValidationError) as raised:
+        services.review_round_create(
+            year=2017,
+            kind=ReviewRound.Kind.AD_HOC,
+            name="Rà soát thường xuyên 2017",
+            standard="2016-2020",
+            reference_date=datetime.date(2016, 12, 1),
+            starts_on=datetime.date(2017, 1, 1),
+            ends_on=datetime.date(2018, 3, 31),
+        )
+    assert raised.value.message_dict == {
+        "reference_date": [
+            "Kỳ rà soát thường xuyên năm 2017 phải nằm trong năm 2017: ngày 01/12/2016 thì không."
+        ],
+        "ends_on": [
+            "Kỳ rà soát thường xuyên năm 2017 phải nằm trong năm 2017: ngày 31/03/2018 thì không."
+        ],
+    }
+    assert not ReviewRound.objects.exists()
+
+
+def test_a_survey_of_an_ad_hoc_round_is_dated_within_it(ducthang_officer: User) -> None:
+    household = make_household()
+    make_member(household)
+    with pytest.raises(ValidationError) as raised:
+        services.assessment_save(
+            household=household,
+            round=adhoc_round(),
+            income_per_capita=1_000_000,
+            request_kind="addition",
+            request_date=datetime.date(2019, 2, 1),
+            by=ducthang_officer,
+        )
+    assert list(raised.value.message_dict) == ["request_date"]
+    assert not Assessment.objects.exists()
 
 
 def test_an_ad_hoc_round_needs_the_request() -> None:

@@ -455,9 +455,10 @@ def test_a_correction_starts_from_the_recognised_answers(
     recognise(base, officer=tienloi_officer, reviewer=city_reviewer)
     correction = services.assessment_open_adhoc(
         household=rural_household,
-        round=make_round(2017, kind=ReviewRound.Kind.AD_HOC),
+        # The 2017 review is corrected in the ad-hoc round of 2018 (issue 13).
+        round=make_round(2018, kind=ReviewRound.Kind.AD_HOC),
         request_kind=RequestKind.CORRECTION,
-        request_date=datetime.date(2017, 11, 2),
+        request_date=datetime.date(2018, 1, 8),
         by=tienloi_officer,
     )
     assert (correction.income_route, correction.b1_answers) == ("phieu_b", AT_120)
@@ -521,9 +522,10 @@ def test_a_correction_of_answers_the_table_no_longer_places_starts_from_a_typed_
     card.save()
     correction = services.assessment_open_adhoc(
         household=rural_household,
-        round=make_round(2017, kind=ReviewRound.Kind.AD_HOC),
+        # The 2017 review is corrected in the ad-hoc round of 2018 (issue 13).
+        round=make_round(2018, kind=ReviewRound.Kind.AD_HOC),
         request_kind=RequestKind.CORRECTION,
-        request_date=datetime.date(2017, 11, 2),
+        request_date=datetime.date(2018, 1, 8),
         by=tienloi_officer,
     )
     assert (correction.income_route, correction.income_per_capita) == ("typed", 0)

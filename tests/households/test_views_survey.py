@@ -52,6 +52,12 @@ def adhoc_round(db: None) -> ReviewRound:
     return make_round(2017, kind=ReviewRound.Kind.AD_HOC)
 
 
+@pytest.fixture
+def adhoc_round_2018(db: None) -> ReviewRound:
+    """The ad-hoc round that corrects the results of the 2017 periodic review (issue 13)."""
+    return make_round(2018, kind=ReviewRound.Kind.AD_HOC)
+
+
 def create_url(household: Household) -> str:
     return reverse("households:assessment_create", args=[household.pk])
 
@@ -731,8 +737,9 @@ def test_opening_a_correction_starts_a_draft_from_the_recognised_survey(
     city_reviewer: User,
     household: Household,
     round_2017: ReviewRound,
-    adhoc_round: ReviewRound,
+    adhoc_round_2018: ReviewRound,
 ) -> None:
+    adhoc_round = adhoc_round_2018
     base = recognise(
         make_assessment(
             household,
@@ -747,7 +754,7 @@ def test_opening_a_correction_starts_a_draft_from_the_recognised_survey(
     page = client.get(adhoc_url(household), {"request_kind": "correction"}).content.decode()
     response = client.post(
         adhoc_url(household),
-        {"round": adhoc_round.pk, "request_kind": "correction", "request_date": "05/11/2017"},
+        {"round": adhoc_round.pk, "request_kind": "correction", "request_date": "05/01/2018"},
     )
 
     assert "125/QĐ-UBND" in page
@@ -756,7 +763,7 @@ def test_opening_a_correction_starts_a_draft_from_the_recognised_survey(
     assert response.status_code == 302
     assert response.url == edit_url(draft)
     assert draft.state == ReviewState.DRAFT
-    assert (draft.request_kind, draft.request_date) == ("correction", datetime.date(2017, 11, 5))
+    assert (draft.request_kind, draft.request_date) == ("correction", datetime.date(2018, 1, 5))
     assert draft.corrects == base
     assert (draft.income_per_capita, draft.deprivations) == (
         base.income_per_capita,
@@ -848,6 +855,55 @@ def test_adhoc_in_a_round_already_used_is_refused(
 
     assert "Hộ này đã có phiếu trong kỳ rà soát này" in field_errors(response, "round")
     assert Assessment.objects.count() == 1
+
+
+def test_an_adhoc_round_dated_before_the_review_it_would_correct_is_refused(
+    client: Client,
+    ducthang_officer: User,
+    city_reviewer: User,
+    household: Household,
+    round_2017: ReviewRound,
+    adhoc_round: ReviewRound,
+) -> None:
+    # Issue 13: the ad-hoc round dated 01/01/2017 corrected the review of September 2017.
+    recognise(
+        make_assessment(household, review_round=round_2017),
+        officer=ducthang_officer,
+        reviewer=city_reviewer,
+    )
+    client.force_login(ducthang_officer)
+
+    response = client.post(
+        adhoc_url(household),
+        {"round": adhoc_round.pk, "request_kind": "correction", "request_date": "05/11/2017"},
+    )
+
+    assert response.status_code == 200
+    assert " ".join(field_errors(response, "round").split()) == (
+        "Rà soát thường xuyên 2017 bắt đầu ngày 01/01/2017, trước Rà soát định kỳ năm 2017 "
+        "(bắt đầu 01/09/2017) mà đơn đề nghị này điều chỉnh kết quả: hãy chọn kỳ rà soát "
+        "thường xuyên bắt đầu từ ngày 01/09/2017 trở đi."
+    )
+    assert not Assessment.objects.filter(round=adhoc_round).exists()
+
+
+def test_a_request_dated_outside_the_adhoc_round_is_refused(
+    client: Client, ducthang_officer: User, household: Household, adhoc_round: ReviewRound
+) -> None:
+    # Issue 13: a request dated 2018 was accepted in the ad-hoc round of 2017.
+    client.force_login(ducthang_officer)
+
+    response = client.post(
+        adhoc_url(household),
+        {"round": adhoc_round.pk, "request_kind": "addition", "request_date": "02/03/2018"},
+    )
+
+    assert response.status_code == 200
+    assert " ".join(field_errors(response, "request_date").split()) == (
+        "Đơn đề nghị ghi ngày 02/03/2018, ngoài thời gian của Rà soát thường xuyên 2017 "
+        "(01/01/2017 – 31/12/2017): hãy chọn kỳ rà soát thường xuyên có ngày nhận đơn."
+    )
+    assert not Assessment.objects.exists()
 
 
 def test_without_an_adhoc_round_the_page_says_the_city_must_open_one(
