@@ -177,7 +177,7 @@ class HouseholdForm(BootstrapFormMixin, forms.ModelForm):
                 "Check it, then save."
             )
         else:
-            message = STALE_PROPOSAL
+            message = str(STALE_PROPOSAL)
         self.add_error("code", message % {"old": code, "code": fresh, "ward": ward})
 
     def code_refused(self, messages: list[str]) -> list[str]:
