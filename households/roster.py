@@ -31,6 +31,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
+from households.cards import holds_valid_card
 from households.classification import Label, gettext
 
 HEALTH_INSURANCE_MIN_AGE = 6
@@ -114,9 +115,8 @@ def age_on(*, birth_year: int, date_of_birth: datetime.date | None, day: datetim
 
 
 def has_valid_card(member: RosterMember, day: datetime.date) -> bool:
-    if not member.health_insurance_number.strip():
-        return False
-    return member.health_insurance_expiry is None or member.health_insurance_expiry >= day
+    """`households.cards.holds_valid_card`, the one rule, of a roster member."""
+    return holds_valid_card(member.health_insurance_number, member.health_insurance_expiry, day)
 
 
 def derive_indicators(

@@ -137,6 +137,11 @@ class HouseholdAssignment(models.Model):
         return f"{self.household} → {self.member}"
 
 
+# The programmes whose delivery is a health-insurance card: recording one records the card on
+# the member (`programs.services.benefit_record`), and the card's facts say who still needs one.
+HEALTH_INSURANCE_CARD_PROGRAMMES = ("bhyt-ngheo", "bhyt-can-ngheo")
+
+
 class Programme(models.Model):
     """A support policy or programme households or their members can receive (REFERENCE §4).
 
@@ -211,6 +216,10 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def gives_health_insurance_card(self) -> bool:
+        return self.code in HEALTH_INSURANCE_CARD_PROGRAMMES
 
 
 class ProgrammeRule(models.Model):

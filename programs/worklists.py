@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from giamngheo.forms import BootstrapFormMixin
 from households import standing, units
+from households.cards import valid_card_q
 from households.classification import STANDARDS, Area, get_standard
 from households.models import (
     Assessment,
@@ -38,11 +39,15 @@ from households.models import (
 from households.search import folded_search_q
 from programs import selectors
 from programs.excel import Column, Kind
-from programs.models import Benefit, Programme, TrainingAttendance
+from programs.models import (
+    HEALTH_INSURANCE_CARD_PROGRAMMES,
+    Benefit,
+    Programme,
+    TrainingAttendance,
+)
 
 PER_PAGE = 50
 
-HEALTH_INSURANCE_PROGRAMMES = ("bhyt-ngheo", "bhyt-can-ngheo")
 SCHOOL_PROGRAMMES = ("mien-hoc-phi", "ho-tro-chi-phi-hoc-tap")
 CREDIT_NEED = "credit"
 # Pupils and students of Decree 86/2015: from pre-school to university age.
@@ -167,13 +172,13 @@ def health_insurance_gaps(user: Any, year: int) -> QuerySet[Member]:
     day = standing.reference_day(year)
     card_recorded = Benefit.objects.filter(
         member=OuterRef("pk"),
-        programme__code__in=HEALTH_INSURANCE_PROGRAMMES,
+        programme__code__in=HEALTH_INSURANCE_CARD_PROGRAMMES,
         date__year=year,
     )
     return (
         members_in_year(user, year)
         .filter(year_status__in=[PovertyStatus.POOR, PovertyStatus.NEAR_POOR])
-        .filter(Q(health_insurance_number="") | Q(health_insurance_expiry__lt=day))
+        .exclude(valid_card_q(day))
         .exclude(Exists(card_recorded))
     )
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from audit.services import record_view
 from households import access, selectors, services, standing, units
+from households.cards import holds_valid_card
 from households.history import household_history
 from households.models import (
     Assessment,
@@ -141,9 +142,9 @@ def _corrected_round_names(assessments: list[Assessment]) -> dict[int, str]:
 
 
 def _member_row(member: Member, today: datetime.date) -> MemberRow:
-    expiry = member.health_insurance_expiry
+    number, expiry = member.health_insurance_number, member.health_insurance_expiry
     return MemberRow(
         member=member,
         age=member.age_on(today),
-        card_expired=bool(member.health_insurance_number and expiry and expiry < today),
+        card_expired=bool(number.strip()) and not holds_valid_card(number, expiry, today),
     )
