@@ -69,7 +69,7 @@ def programmes_section(
             for row in selectors.entitlements(
                 household, year, programmes=programmes, members=members, benefits=benefits
             )
-            if not row.received and (agency_id is None or row.programme.agency_id == agency_id)
+            if row.owed and (agency_id is None or row.programme.agency_id == agency_id)
         ]
         if year is not None
         else []

@@ -20,6 +20,7 @@ from django.db.models import Q, prefetch_related_objects
 
 from households import standing as standings_module
 from households import units
+from households.cards import holds_valid_card
 from households.models import Household, Member, User
 from households.standing import Standing
 from programs import eligibility
@@ -157,12 +158,19 @@ def verdicts_on(
 
 @dataclass
 class Entitlement:
-    """A programme the household (or one member) may receive in a year, and whether it has."""
+    """A programme the household (or one member) may receive in a year, and whether it has:
+    `received` a delivery in the year, or `holds` what it gives already (a health-insurance
+    card valid on the day, however it was obtained)."""
 
     programme: Programme
     member: Member | None
     received: bool
     benefits: list[Benefit] = field(default_factory=list)
+    holds: bool = False
+
+    @property
+    def owed(self) -> bool:
+        return not (self.received or self.holds)
 
 
 def entitlements(
@@ -175,8 +183,10 @@ def entitlements(
 ) -> list[Entitlement]:
     """Every active programme the household or its members are owed in `year` — judged on the
     year's reference day (`households.standing.reference_day`: the list in force that year,
-    ages on that day) — with the benefits of that year: `received` is False for what is still
-    owed. Rules for any household are left out (`eligibility.owed_by_status`). Five queries
+    ages on that day) — with the benefits of that year: `owed` for what is still owed, neither
+    `received` in the year nor `holds` (a member holding a health-insurance card valid on that
+    day, `households.cards.holds_valid_card`, holds what the card programmes give). Rules for
+    any household are left out (`eligibility.owed_by_status`). Five queries
     (six when the household's ward is not loaded); two when the caller has read the active
     `programmes` (with their agency), the household's `members` and all its `benefits` already
     (the household page)."""
@@ -211,7 +221,14 @@ def entitlements(
             if judge_prepared(programme, rule, facts, member, day).eligible:
                 key = (programme.pk, member.pk if member is not None else None)
                 got = received.get(key, [])
-                rows.append(Entitlement(programme, member, bool(got), got))
+                holds = (
+                    member is not None
+                    and programme.gives_health_insurance_card
+                    and holds_valid_card(
+                        member.health_insurance_number, member.health_insurance_expiry, day
+                    )
+                )
+                rows.append(Entitlement(programme, member, bool(got), got, holds))
     return rows
 
 

@@ -175,6 +175,43 @@ def test_missing_entitlements_link_to_the_benefit_form_and_leave_once_recorded(
     assert "Hỗ trợ tiền điện" in part(after, "missing-entitlements")
 
 
+def test_members_holding_a_valid_card_on_the_day_are_not_owed_one(
+    client: Client, ducthang_officer: User, family: tuple[Household, Member]
+) -> None:
+    # Issue 13 B: the page listed members with a valid card as still owed the card. The day
+    # is 31/12/2017 (the list in force in 2017): the head's card runs to that day, the
+    # pupil's ended the day before, and a third member has none.
+    household, pupil = family
+    household.members.filter(relation="head").update(
+        health_insurance_expiry=datetime.date(2017, 12, 31)
+    )
+    Member.objects.filter(pk=pupil.pk).update(health_insurance_expiry=datetime.date(2017, 12, 30))
+    make_member(
+        household,
+        full_name="Nguyễn Văn Út",
+        birth_year=2000,
+        relation=Member.Relation.CHILD,
+        health_insurance_number="",
+    )
+    client.force_login(ducthang_officer)
+
+    body = client.get(url(household)).content.decode()
+
+    table = body.split('data-testid="missing-entitlements"')[1].split("</table>")[0]
+    cells = [
+        [
+            " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    ]
+    card = "Thẻ bảo hiểm y tế cho người thuộc hộ nghèo"
+    assert [row[1] for row in cells if row and row[0] == card] == ["Nguyễn Thị Bé", "Nguyễn Văn Út"]
+    rows = selectors.entitlements(household, 2017)
+    holders = [r.member.full_name for r in rows if r.holds and r.member is not None]
+    assert holders == ["Nguyễn Văn An"]
+
+
 def test_a_non_poor_household_is_owed_nothing(client: Client, ducthang_officer: User) -> None:
     household = make_household(code="DT-0009")
     make_member(household)
