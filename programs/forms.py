@@ -165,6 +165,19 @@ class BenefitForm(_DeliveryForm):
         help_text=_("For cards, courses, items…"),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+    # A health-insurance card's own facts: recorded on the member with the benefit. Only for
+    # the card programmes (`Programme.gives_health_insurance_card`), whose rules are the
+    # service's; the page hides them for the other programmes.
+    card_number = forms.CharField(
+        label=_("Health-insurance card number"),
+        required=False,
+        max_length=20,
+        help_text=_("As printed on the card, e.g. HN4600000000001."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    card_valid_until = forms.DateField(
+        label=_("Card valid until"), required=False, widget=DateInput()
+    )
     reference = forms.CharField(
         label=_("Decision number"), required=False, max_length=100, help_text=_("If any.")
     )
@@ -178,10 +191,22 @@ class BenefitForm(_DeliveryForm):
         "date",
         "amount",
         "quantity",
+        "card_number",
+        "card_valid_until",
         "reference",
         "note",
         "override_reason",
     ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        programme = data.get("programme")
+        if not (programme and programme.gives_health_insurance_card):
+            # Hidden for this programme (typed for a card programme chosen before): ignored.
+            for name in ("card_number", "card_valid_until"):
+                self.errors.pop(name, None)
+            data["card_number"], data["card_valid_until"] = "", None
+        return data
 
 
 class LoanForm(_DeliveryForm):

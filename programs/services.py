@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 
 from households import units
 from households.access import can_oversee
+from households.cards import normalise_card_number
 from households.models import Assessment, Household, Member, User, Ward
+from households.services import member_update
 from programs import access, selectors
 from programs.models import (
     Agency,
@@ -107,13 +109,19 @@ def benefit_record(
     reference: str = "",
     note: str = "",
     override_reason: str = "",
+    card_number: str = "",
+    card_valid_until: datetime.date | None = None,
     by: User,
 ) -> Benefit:
     """Record one delivery of a programme (REFERENCE §4: health-insurance cards under Decree
     146/2018 and its predecessors, tuition exemption and study support under Decree 86/2015,
     vocational training under Decision 46/2015, electricity support under Decision 28/2014…).
 
-    Credit goes through `loan_record`. An ineligible delivery needs `override_reason`.
+    Credit goes through `loan_record`. An ineligible delivery needs `override_reason`. A
+    health-insurance card (`Programme.gives_health_insurance_card`) needs the card's number
+    and the day it is valid until, and records them on the member in the same transaction
+    (`_member_card_record`): the card is what the worklist, the household page and the survey's
+    indicator read (`households.cards`).
     """
     errors: dict[str, str] = {}
     if programme.is_credit:
@@ -124,6 +132,7 @@ def benefit_record(
         errors["amount"] = _("Enter the amount in đồng.")
     if quantity is not None and quantity <= 0:
         errors["quantity"] = _("The quantity must be at least 1.")
+    number = _check_card(programme, date, card_number, card_valid_until, errors)
     _check_delivery(
         programme=programme,
         household=household,
@@ -153,7 +162,55 @@ def benefit_record(
     benefit.full_clean()
     benefit._history_user = by  # type: ignore[attr-defined]
     benefit.save()
+    if number and card_valid_until is not None and member is not None:
+        _member_card_record(member, number=number, valid_until=card_valid_until, by=by)
     return benefit
+
+
+def _check_card(
+    programme: Programme,
+    day: datetime.date,
+    card_number: str,
+    valid_until: datetime.date | None,
+    errors: dict[str, str],
+) -> str:
+    """The card's number as printed (`households.cards.normalise_card_number`), or "" with the
+    reason in `errors`; nothing is asked of a programme that gives no card."""
+    if not programme.gives_health_insurance_card:
+        if card_number.strip() or valid_until is not None:
+            errors["card_number"] = _("Only a health-insurance card has a card number.")
+        return ""
+    number = normalise_card_number(card_number)
+    if not card_number.strip():
+        errors["card_number"] = _("Enter the health-insurance card's number.")
+    elif number is None:
+        errors["card_number"] = _(
+            "A health-insurance card number is two letters and 13 digits, e.g. HN4600000000001, "
+            "or the 10-digit social-insurance number."
+        )
+    if valid_until is None:
+        errors["card_valid_until"] = _("Enter the date the card is valid until.")
+    elif valid_until <= day:
+        errors["card_valid_until"] = _(
+            "The card must be valid after the date it was received (%(date)s)."
+        ) % {"date": date_format(day, "d/m/Y")}
+    return number or ""
+
+
+def _member_card_record(
+    member: Member, *, number: str, valid_until: datetime.date, by: User
+) -> None:
+    """The card just recorded becomes the member's card, unless the member's card on file is
+    valid longer (a card of an earlier year recorded late does not replace this year's)."""
+    locked = Member.objects.select_for_update().get(pk=member.pk)
+    held = locked.health_insurance_expiry
+    if locked.health_insurance_number.strip() and held is not None and held > valid_until:
+        return
+    locked._history_user = by  # type: ignore[attr-defined]
+    member_update(
+        member=locked, health_insurance_number=number, health_insurance_expiry=valid_until
+    )
+    member.health_insurance_number, member.health_insurance_expiry = number, valid_until
 
 
 @transaction.atomic

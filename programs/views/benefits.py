@@ -193,6 +193,9 @@ def _delivery_page(request: HttpRequest, pk: int, *, credit: bool) -> HttpRespon
         "hint": hint,
         "credit": credit,
         "show_override": show_override,
+        # The card's number and expiry, for a health-insurance card only (hidden, not dropped,
+        # for the others: what was typed there stays if the programme is changed back).
+        "card_fields": chosen is not None and chosen.gives_health_insurance_card,
         "url": reverse(
             "programs:loan_create" if credit else "programs:benefit_create", args=[household.pk]
         ),
@@ -247,13 +250,24 @@ def _initial(
     """A new form: today's date, the usual amount of the rule in force on the date, and what a
     link or the page already chose."""
     initial: dict[str, Any] = {"date": today}
-    for name in ("programme", "member", "date", "amount", "quantity", "reference", "note"):
+    for name in (
+        "programme",
+        "member",
+        "date",
+        "amount",
+        "quantity",
+        "card_number",
+        "card_valid_until",
+        "reference",
+        "note",
+        "term_months",
+        "purpose",
+        "outstanding",
+        "override_reason",
+    ):
         value = source.get(name)
         if value:
             initial[name] = value
-    for name in ("term_months", "purpose", "outstanding", "override_reason"):
-        if source.get(name):
-            initial[name] = source.get(name)
     if programme is not None and not source.get("amount"):
         if rule is not None and rule.amount:
             initial["amount"] = rule.amount
@@ -283,7 +297,12 @@ def _record(form: BenefitForm | LoanForm, *, household: Household, credit: bool,
         )
     else:
         services.benefit_record(
-            **common, amount=data["amount"], quantity=data["quantity"], note=data["note"]
+            **common,
+            amount=data["amount"],
+            quantity=data["quantity"],
+            note=data["note"],
+            card_number=data["card_number"],
+            card_valid_until=data["card_valid_until"],
         )
 
 

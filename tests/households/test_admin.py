@@ -537,6 +537,8 @@ def member_with_benefit(admin_user: User) -> Member:
         member=member,
         date=datetime.date(2017, 10, 15),
         quantity=1,
+        card_number="HN4600000000002",
+        card_valid_until=datetime.date(2017, 12, 31),
         by=admin_user,
     )
     return member
