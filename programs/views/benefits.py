@@ -160,7 +160,10 @@ def _delivery_page(request: HttpRequest, pk: int, *, credit: bool) -> HttpRespon
     day = _delivery_day(form_class, source) or today
     hint, ordered, notes, rule = _eligibility_hints(chosen, household, members, source, day)
     kwargs: dict[str, Any] = {"programmes": programmes, "members": ordered, "member_notes": notes}
-    if request.method == "POST":
+    # A choice changed (htmx, or the button shown without JavaScript): the form again with
+    # what was typed and the verdict on the new choice, nothing checked or saved.
+    refresh = request.method == "POST" and "refresh" in request.POST
+    if request.method == "POST" and not refresh:
         form = form_class(request.POST, **kwargs)
         if form.is_valid():
             try:
@@ -182,7 +185,7 @@ def _delivery_page(request: HttpRequest, pk: int, *, credit: bool) -> HttpRespon
     show_override = bool(
         (hint and not hint.eligible)
         or form.has_error("override_reason")
-        or (form.is_bound and form.data.get("override_reason", "").strip())
+        or source.get("override_reason", "").strip()
     )
     if not show_override:
         form.fields["override_reason"].widget = HiddenInput()

@@ -809,3 +809,55 @@ def test_the_usual_amount_is_that_of_the_rule_in_force_on_the_date(
 
     assert amount_on("31/12/2017") == "46.000"
     assert amount_on("01/01/2018") == "50.000"
+
+
+# --- Changing a choice on the form (issue 13 B) ---------------------------------------------
+
+
+def test_a_changed_programme_brings_the_form_back_with_what_was_typed_and_saves_nothing(
+    client: Client, ducthang_officer: User, family: tuple[Household, Member]
+) -> None:
+    # What htmx posts on a change of programme, member or date (and the "Cập nhật biểu mẫu"
+    # button without JavaScript): the form again, as typed, with the verdict on the new choice.
+    household, pupil = family
+    client.force_login(ducthang_officer)
+    reason = "UBND phường quyết định hỗ trợ do hoàn cảnh đặc biệt khó khăn."
+    typed = benefit_form(
+        "ho-tro-tien-dien",
+        member=str(pupil.pk),
+        amount="138.000",
+        reference="45/QĐ-UBND",
+        note="Phát tại nhà văn hóa",
+        card_number="HN4601234567890",
+        override_reason=reason,
+        refresh="1",
+    )
+
+    response = client.post(new_benefit(household), typed)
+
+    assert response.status_code == 200
+    assert not Benefit.objects.exists()
+    body = response.content.decode()
+    for value in ("138.000", "45/QĐ-UBND", "HN4601234567890", DAY):
+        assert f'value="{value}"' in body, value
+    assert "Phát tại nhà văn hóa</textarea>" in body
+    # Eligible, yet the reason typed for an earlier choice stays in its box.
+    assert f"{reason}</textarea>" in body
+    assert "Đủ điều kiện (vào ngày 15/10/2017, ngày hỗ trợ)." in text(response)
+    assert 'class="errorlist"' not in body and "Chưa lưu" not in text(response)
+    assert '<noscript><button type="submit" name="refresh" value="1"' in body
+
+
+def test_a_changed_programme_on_another_wards_household_is_not_found(
+    client: Client, tienloi_officer: User, family: tuple[Household, Member]
+) -> None:
+    household, _ = family
+    data = benefit_form("ho-tro-tien-dien", refresh="1")
+
+    anonymous = client.post(new_benefit(household), data)
+    client.force_login(tienloi_officer)
+    stranger = client.post(new_benefit(household), data)
+
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith(reverse("login"))
+    assert stranger.status_code == 404
