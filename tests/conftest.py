@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import translation
 
@@ -25,9 +26,41 @@ from tests.factories import PASSWORD, make_user
 
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing() -> object:
-    # The default PBKDF2 hasher takes a good part of a second per persona.
+    # The default PBKDF2 hasher takes a good part of a second per persona; tests only need a
+    # hash that checks. Session-wide, so data seeded once per module (`module_db`) have it too.
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The tests on data kept for their module (`module_db`) run after the module's other tests,
+    # so those others never see them, whatever order they are written in. Before pytest-django
+    # puts transactional tests last (a stable sort: this order stays within each kind).
+    run = 0
+    runs: dict[int, int] = {}
+    for i, item in enumerate(items):
+        if i and item.module is not items[i - 1].module:
+            run += 1
+        runs[id(item)] = run
+    items.sort(key=lambda item: (runs[id(item)], "module_db" in item.fixturenames))
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """A transaction open for the whole module: data a module-scoped fixture writes in it
+    (the demo data set, seeded in minutes, not seconds) are built once, each test that asks
+    for them runs in a savepoint rolled back to them, and they are rolled back at the end of
+    the module. Not for `transaction=True` tests, which empty the database."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)
@@ -35,12 +68,6 @@ def _vietnamese() -> object:
     # The app's default language: tests read the messages an officer reads.
     with translation.override("vi"):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    # PBKDF2 takes half a second per user on a busy machine; tests only need a hash that checks.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 _standards_read_at: list[int] = []

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test.utils import override_settings
 from django.utils import translation
 
 from households import units
@@ -28,10 +29,17 @@ SMALL = 60
 
 
 @pytest.fixture(autouse=True)
-def _debug_and_fast_hashing(settings: Any) -> None:
+def _debug(settings: Any) -> None:
     # pytest-django runs with DEBUG off; the command refuses that without --force.
     settings.DEBUG = True
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def seeded(module_db: None, django_db_blocker: Any) -> str:
+    """One seeding of SMALL households for the tests that only read it (the command's summary
+    is returned); the tests that need an empty database seed their own."""
+    with django_db_blocker.unblock(), override_settings(DEBUG=True):
+        return seed()
 
 
 def seed(**options: Any) -> str:
@@ -87,10 +95,8 @@ def clear_households() -> None:
     Household.objects.all().delete()
 
 
-def test_it_creates_households_in_every_ward_and_commune() -> None:
-    out = seed()
-
-    assert "Demo data created: 60 households" in out
+def test_it_creates_households_in_every_ward_and_commune(seeded: str) -> None:
+    assert "Demo data created: 60 households" in seeded
     assert Household.objects.count() == SMALL
     # The units of the demo's years, 2016–2017 (not those of the 2025 merger: issue 12).
     wards = Ward.objects.in_force(UNITS_ON)
@@ -125,9 +131,7 @@ def test_it_prints_its_progress_on_stderr() -> None:
     assert out.getvalue().startswith("Demo data created")
 
 
-def test_it_creates_the_named_users_and_one_officer_per_ward() -> None:
-    seed()
-
+def test_it_creates_the_named_users_and_one_officer_per_ward(seeded: str) -> None:
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff and admin.role == User.Role.ADMIN
     city = User.objects.get(username="thanhpho")
@@ -163,8 +167,7 @@ def test_it_leaves_an_existing_user_alone() -> None:
     assert user.ward.code == "duc-long"
 
 
-def test_a_second_run_creates_nothing_and_says_so() -> None:
-    seed()
+def test_a_second_run_creates_nothing_and_says_so(seeded: str) -> None:
     before = counts()
 
     out = seed()
@@ -173,8 +176,7 @@ def test_a_second_run_creates_nothing_and_says_so() -> None:
     assert "already present" in out
 
 
-def test_the_same_seed_gives_the_same_data() -> None:
-    seed()
+def test_the_same_seed_gives_the_same_data(seeded: str) -> None:
     first = digest()
     clear_households()
 
@@ -203,8 +205,7 @@ def test_it_rejects_a_household_count_below_one() -> None:
     assert counts() == (0, 0, 0, 0, 0)
 
 
-def test_every_stored_result_is_the_engines() -> None:
-    seed()
+def test_every_stored_result_is_the_engines(seeded: str) -> None:
     assessments = Assessment.objects.select_related("household__ward", "round")
 
     assert assessments.count() > SMALL
@@ -228,9 +229,7 @@ def test_every_stored_result_is_the_engines() -> None:
         assert a.income_per_capita % 10_000 == 0
 
 
-def test_both_rounds_exist_with_movements_between_them() -> None:
-    seed()
-
+def test_both_rounds_exist_with_movements_between_them(seeded: str) -> None:
     names = set(ReviewRound.objects.values_list("name", flat=True))
     assert names == {
         "Rà soát định kỳ năm 2016",
@@ -253,9 +252,7 @@ def test_both_rounds_exist_with_movements_between_them() -> None:
     assert before.keys() - after.keys()  # not reassessed in 2017
 
 
-def test_national_ids_are_unique_and_well_formed() -> None:
-    seed()
-
+def test_national_ids_are_unique_and_well_formed(seeded: str) -> None:
     ids = list(Member.objects.exclude(national_id=None).values_list("national_id", flat=True))
     assert ids
     assert len(ids) == len(set(ids))
@@ -264,9 +261,7 @@ def test_national_ids_are_unique_and_well_formed() -> None:
     assert children == []
 
 
-def test_household_flags_match_the_roster() -> None:
-    seed()
-
+def test_household_flags_match_the_roster(seeded: str) -> None:
     for h in Household.objects.prefetch_related("members"):
         members = list(h.members.all())
         heads = [m for m in members if m.relation == Member.Relation.HEAD]
