@@ -3,7 +3,9 @@ received by year, its open loans, and what it is entitled to but has not receive
 the latest periodic review (`households.standing.latest_periodic_round`), judged on that year's
 reference day by `programs.selectors.entitlements`.
 
-A fixed number of queries, whatever the number of benefits, loans or members.
+A fixed number of queries, whatever the number of benefits, loans or members; the programmes,
+their rules and the latest periodic round are the process's copy (`programs.reference`) while no
+one changes them.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from households import standing
 from households.models import Household, Member
-from programs import selectors
+from programs import reference, selectors
 from programs.access import can_assign, can_record_benefit
 from programs.models import Benefit, HouseholdAssignment, Loan, Programme
 from programs.selectors import Entitlement
@@ -51,9 +53,10 @@ def programmes_section(
     (with their loans) are read once for every part of the section; the assignment comes with
     the household when the page read them together."""
     agency_id = selectors.agency_only(user)
-    latest = standing.latest_periodic_round()
+    known = reference.current()
+    latest = known.latest_periodic_round
     year = latest.year if latest is not None else None
-    programmes = list(Programme.objects.filter(is_active=True).select_related("agency"))
+    programmes = list(known.programmes)
     benefits = selectors.household_benefits(household, programmes=programmes, members=members)
     # Who may record depends on the programme only through its agency: ask once per agency.
     allowed: dict[int, bool] = {}
@@ -67,7 +70,12 @@ def programmes_section(
         [
             MissingRow(row, allowed.get(row.programme.agency_id, False))
             for row in selectors.entitlements(
-                household, year, programmes=programmes, members=members, benefits=benefits
+                household,
+                year,
+                programmes=programmes,
+                members=members,
+                benefits=benefits,
+                rules=known.rules,
             )
             if row.owed and (agency_id is None or row.programme.agency_id == agency_id)
         ]

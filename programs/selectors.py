@@ -12,7 +12,7 @@ Each function runs a fixed number of queries, whatever the number of members or 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -180,21 +180,23 @@ def entitlements(
     programmes: list[Programme] | None = None,
     members: list[Member] | None = None,
     benefits: list[Benefit] | None = None,
+    rules: Mapping[int, Sequence[ProgrammeRule]] | None = None,
 ) -> list[Entitlement]:
     """Every active programme the household or its members are owed in `year` — judged on the
     year's reference day (`households.standing.reference_day`: the list in force that year,
     ages on that day) — with the benefits of that year: `owed` for what is still owed, neither
     `received` in the year nor `holds` (a member holding a health-insurance card valid on that
     day, `households.cards.holds_valid_card`, holds what the card programmes give). Rules for
-    any household are left out (`eligibility.owed_by_status`). Five queries
-    (six when the household's ward is not loaded); two when the caller has read the active
-    `programmes` (with their agency), the household's `members` and all its `benefits` already
-    (the household page)."""
+    any household are left out (`eligibility.owed_by_status`). Five queries (six when the
+    household's ward is not loaded); one when the caller has read the active `programmes`
+    (with their agency) and their `rules`, the household's `members` and all its `benefits`
+    already (the household page, from `programs.reference`)."""
     day = standings_module.reference_day(year)
     facts = _facts_of(household, day)
     if programmes is None:
         programmes = list(Programme.objects.filter(is_active=True).select_related("agency"))
-    rules = rules_of(programmes)
+    if rules is None:
+        rules = rules_of(programmes)
     if members is None:
         members = list(household.members.order_by("id"))
     if benefits is None:

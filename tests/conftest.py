@@ -21,6 +21,7 @@ from django.utils import translation
 
 from households import standards, units
 from households.models import User, Ward
+from programs import reference
 from tests.factories import PASSWORD, make_user
 
 
@@ -106,6 +107,16 @@ def _unit_successions(request: pytest.FixtureRequest) -> Iterator[None]:
     units.successions()
     yield
     units.forget()
+
+
+@pytest.fixture(autouse=True)
+def _programme_reference() -> Iterator[None]:
+    # `programs.reference` keeps the programmes and rounds per process while their version
+    # stays the same: each test starts without them, so its first page reads them (a query
+    # count is the same whichever test ran before).
+    reference.forget()
+    yield
+    reference.forget()
 
 
 @pytest.fixture
