@@ -338,3 +338,8 @@ STORING = 2 if connection.vendor == "postgresql" else 0
 # The `SET LOCAL synchronous_commit` a page that only reads sends before its view-log row
 # (audit.services.record_view), on PostgreSQL only.
 ASYNC_COMMIT = 1 if connection.vendor == "postgresql" else 0
+# `programs.reference`: on PostgreSQL a look reads the reference data's version (one query) and
+# the data itself only when the process has not kept it; SQLite keeps nothing and reads the
+# data (the programmes, their rules, the latest periodic round: 3 queries) at every look.
+REFERENCE_VERSION = 1 if connection.vendor == "postgresql" else 0
+REFERENCE_READ_AGAIN = 0 if connection.vendor == "postgresql" else 3

@@ -140,10 +140,9 @@ def test_the_household_page_shows_a_programme_renamed_between_two_looks(
     make_round(2017)
     client.force_login(ducthang_officer)
     page = reverse("households:detail", args=[household.pk])
-    bhyt = Programme.objects.get(code="bhyt-ngheo")
-    assert bhyt.name in client.get(page).content.decode()
+    electricity = Programme.objects.get(code="ho-tro-tien-dien")
+    assert electricity.name in client.get(page).content.decode()  # owed, not yet received
 
-    Programme.objects.filter(pk=bhyt.pk).update(name="Cấp thẻ BHYT miễn phí cho người nghèo")
+    Programme.objects.filter(pk=electricity.pk).update(name="Hỗ trợ tiền điện hộ nghèo (mới)")
 
-    body = client.get(page).content.decode()
-    assert "Cấp thẻ BHYT miễn phí cho người nghèo" in body
+    assert "Hỗ trợ tiền điện hộ nghèo (mới)" in client.get(page).content.decode()
