@@ -1,0 +1,67 @@
+"""The layout at the widths people use: a 1366 × 768 office laptop, a tablet, a finger.
+
+- On a laptop the menu sits on one line under the brand, the language box and the user menu
+  (a deliberate two-line bar: at 1366 px one line cannot hold them all), all in view;
+- the dashboard's wide tables scroll sideways inside a labelled, keyboard-focusable region
+  instead of being cut at the right;
+- the survey's checkboxes and radio buttons are at least 24 × 24 px, their label ticks them,
+  and on a touch screen each row is at least 44 px tall.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from households.models import User
+from tests.browser.pages import log_in
+
+pytestmark = [
+    pytest.mark.browser,
+    # The live server reads from its own thread: the data must be committed.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def _box(page: Page, selector: str) -> dict[str, float]:
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, f"{selector} is not shown"
+    return box
+
+
+@pytest.mark.parametrize("width", [1366, 1280])
+@pytest.mark.parametrize("username", ["alice", "root"])
+def test_the_menu_fits_on_one_line_on_a_laptop(
+    page: Page,
+    ducthang_officer: User,
+    administrator: User,
+    password: str,
+    username: str,
+    width: int,
+) -> None:
+    # The longest names the menu shows: an officer's full name and ward, and the administrator's
+    # menu, which has every entry.
+    User.objects.filter(pk=ducthang_officer.pk).update(
+        last_name="Nguyễn Thị", first_name="Phương Thảo"
+    )
+    page.set_viewport_size({"width": width, "height": 768})
+    log_in(page, username, password)
+
+    expect(page.get_by_role("button", name="Trình đơn")).to_be_hidden()
+    tops = page.eval_on_selector_all(
+        "#main-nav .nav-link", "links => links.map(a => a.getBoundingClientRect().top)"
+    )
+    assert len(tops) >= 8
+    assert len(set(tops)) == 1, f"the menu wraps onto {len(set(tops))} lines"
+    navbar = _box(page, "nav.navbar")
+    # Two lines of 40 px at most: the brand line and the menu line.
+    assert navbar["height"] <= 96, f"the navigation bar is {navbar['height']} px tall"
+    for selector in ("#language-select", "[data-testid=user-menu]", ".navbar-brand"):
+        box = _box(page, selector)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"{selector} is cut: {box}"
+        assert (
+            box["y"] >= navbar["y"] and box["y"] + box["height"] <= navbar["y"] + navbar["height"]
+        )
+    expect(page.get_by_test_id("user-menu")).to_contain_text(
+        "Phường Đức Thắng" if username == "alice" else "root"
+    )
