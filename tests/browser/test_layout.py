@@ -11,10 +11,13 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from households.models import User
+from households.models import User, Ward
+from programs.models import WardTarget
 from tests.browser.pages import log_in
+from tests.factories import make_household, make_member, make_recognised, make_round
 
 pytestmark = [
     pytest.mark.browser,
@@ -64,4 +67,44 @@ def test_the_menu_fits_on_one_line_on_a_laptop(
         )
     expect(page.get_by_test_id("user-menu")).to_contain_text(
         "Phường Đức Thắng" if username == "alice" else "root"
+    )
+
+
+@pytest.fixture
+def dashboard_data() -> None:
+    round_2016 = make_round(2016)
+    make_round(2017)
+    for code in ("duc-thang", "tien-loi"):
+        WardTarget.objects.create(
+            ward=Ward.objects.get(code=code),
+            year=2017,
+            households_to_escape=1,
+            total_households=100,
+        )
+        household = make_household(code, code=f"{code[:2].upper()}-0001")
+        make_member(household)
+        make_recognised(household, 600_000, review_round=round_2016)
+
+
+def test_the_dashboards_tables_scroll_sideways_at_tablet_width(
+    page: Page, dashboard_data: None, city_reviewer: User, password: str
+) -> None:
+    log_in(page, "bob", password)
+    page.goto(reverse("reports:dashboard"))
+
+    # Form 2a (the movements of the poor list) has 13 columns: wider than a tablet.
+    region = page.get_by_role("region", name="Biểu 2a", exact=False)
+    expect(region).to_be_visible()
+    expect(region).to_have_attribute("tabindex", "0")
+    assert region.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+    assert region.evaluate("e => e.scrollWidth > e.clientWidth"), "nothing to scroll at 768 px"
+    # The table ends inside the page: its last column is reached by scrolling, not cut.
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= 768
+    # The keyboard reaches and scrolls it.
+    region.focus()
+    region.press("ArrowRight")
+    page.wait_for_function(
+        "id => document.querySelector(`[aria-labelledby='${id}']`).scrollLeft > 0",
+        arg="bieu-2a-title",
     )
