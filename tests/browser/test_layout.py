@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from households.models import User, Ward
+from households.models import Household, User, Ward
 from programs.models import WardTarget
 from tests.browser.pages import log_in
 from tests.factories import make_household, make_member, make_recognised, make_round
@@ -51,11 +51,15 @@ def test_the_menu_fits_on_one_line_on_a_laptop(
     log_in(page, username, password)
 
     expect(page.get_by_role("button", name="Trình đơn")).to_be_hidden()
-    tops = page.eval_on_selector_all(
-        "#main-nav .nav-link", "links => links.map(a => a.getBoundingClientRect().top)"
+    links = page.eval_on_selector_all(
+        "#main-nav .nav-link",
+        "links => links.map(a => [a.textContent, a.getBoundingClientRect().top, a.offsetHeight])",
     )
-    assert len(tops) >= 8
-    assert len(set(tops)) == 1, f"the menu wraps onto {len(set(tops))} lines"
+    assert len(links) >= 8
+    tops = {top for _, top, _ in links}
+    assert len(tops) == 1, f"the menu wraps onto {len(tops)} lines"
+    wrapped = [text for text, _, height in links if height > 44]
+    assert not wrapped, f"menu entries on two lines: {wrapped}"
     navbar = _box(page, "nav.navbar")
     # Two lines of 40 px at most: the brand line and the menu line.
     assert navbar["height"] <= 96, f"the navigation bar is {navbar['height']} px tall"
@@ -108,3 +112,54 @@ def test_the_dashboards_tables_scroll_sideways_at_tablet_width(
         "id => document.querySelector(`[aria-labelledby='${id}']`).scrollLeft > 0",
         arg="bieu-2a-title",
     )
+
+
+@pytest.fixture
+def household(ducthang_officer: User) -> Household:
+    make_round(2017)
+    household = make_household(code="DT-0001")
+    make_member(household)
+    return household
+
+
+@pytest.mark.parametrize("width", [768, 390, 1366])
+def test_the_surveys_checkboxes_are_big_enough_for_a_finger(
+    page: Page, household: Household, password: str, width: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": 1024})
+    log_in(page, "alice", password)
+    page.goto(reverse("households:assessment_create", args=[household.pk]))
+
+    boxes = page.locator("main input.form-check-input:visible")
+    assert boxes.count() >= 10
+    for index in range(boxes.count()):
+        box = boxes.nth(index).bounding_box()
+        assert box is not None
+        assert box["width"] >= 24 and box["height"] >= 24, f"box {index}: {box}"
+    if width < 992:
+        rows = page.locator("main .form-check:visible")
+        for index in range(rows.count()):
+            row = rows.nth(index).bounding_box()
+            assert row is not None and row["height"] >= 44, f"row {index}: {row}"
+    # The label is part of the target: clicking its text ticks the box.
+    first = page.locator("main input[type=checkbox].form-check-input:visible").first
+    label = page.locator(f"label[for='{first.get_attribute('id')}']")
+    label.click()
+    expect(first).to_be_checked()
+
+
+def test_the_household_lists_filter_boxes_stand_before_their_labels(
+    page: Page, ducthang_officer: User, password: str
+) -> None:
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, "alice", password)
+    page.goto(reverse("households:list"))
+
+    box = page.get_by_label("Hộ có chủ hộ là nữ")
+    label = page.locator(f"label[for='{box.get_attribute('id')}']")
+    box_at, label_at = box.bounding_box(), label.bounding_box()
+    assert box_at is not None and label_at is not None
+    assert box_at["width"] >= 24
+    assert box_at["x"] + box_at["width"] <= label_at["x"], "the box stands after its label"
+    label.click()
+    expect(box).to_be_checked()
