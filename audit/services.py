@@ -31,7 +31,7 @@ def record_view(
     transaction, so a page that fails leaves no row."""
     if action not in ViewLog.Action.values:
         raise ValueError(f"Unknown view-log action: {action!r}")
-    user: Any = request.user if getattr(request.user, "is_authenticated", False) else None
+    user = request.user if request.user.is_authenticated else None
     if request.method in ("GET", "HEAD") and connection.vendor == "postgresql":
         # A page that only reads: its transaction's one write is this row, committed without
         # waiting for the disk (a server crash may lose the last fraction of a second of the

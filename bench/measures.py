@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.test import Client
@@ -41,6 +41,9 @@ from bench.core import (
     traced_peak,
 )
 from bench.environment import PYTHON, ROOT
+
+if TYPE_CHECKING:
+    from households.models import User
 
 
 @dataclass
@@ -224,7 +227,7 @@ def _page(ctx: Context, username: str, url: str) -> Callable[[], Any]:
     return lambda: _get(client, url)
 
 
-def _user(username: str) -> Any:
+def _user(username: str) -> User:
     from households.models import User
 
     user = User.objects.select_related("ward").filter(username=username).first()
@@ -291,7 +294,8 @@ def _after_a_write(run: Callable[[], Any]) -> Callable[[], Any]:
     household = Household.objects.order_by("pk").values_list("pk", flat=True).first()
 
     def written_then_run() -> Any:
-        Household.objects.filter(pk=household).update(phone=F("phone"))
+        if household is not None:  # none in an empty database: nothing to write
+            Household.objects.filter(pk=household).update(phone=F("phone"))
         return run()
 
     return written_then_run
@@ -695,7 +699,7 @@ class _Rollback(Exception):
     pass
 
 
-def _import_once(path: Path, user: Any) -> Any:
+def _import_once(path: Path, user: User) -> Any:
     """Import `path` as `user` into their ward, saving, then undo everything it wrote."""
     from reports.imports import import_households
 

@@ -212,7 +212,7 @@ def _dump_database(engine: str, using: str, target: Path) -> None:
     connection = connections[using]
     connection.ensure_connection()
     with sqlite3.connect(target) as copy:
-        connection.connection.backup(copy)  # type: ignore[union-attr]
+        connection.connection.backup(copy)
     copy.close()
 
 
@@ -327,7 +327,7 @@ def _restore_database(engine: str, using: str, dump: Path) -> None:
     connections.close_all()
     connection.ensure_connection()
     with sqlite3.connect(dump) as source:
-        source.backup(connection.connection)  # type: ignore[arg-type]
+        source.backup(connection.connection)
     source.close()
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
@@ -30,7 +31,7 @@ def chosen_language_middleware(
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = language
         response = get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
@@ -63,7 +64,9 @@ LAST_ACTIVITY_KEY = "giamngheo_last_activity"
 _ACTIVITY_RESOLUTION_SECONDS = 60
 
 
-def start_activity_clock(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+def start_activity_clock(
+    sender: Any, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any
+) -> None:
     """On signing in (the user_logged_in signal, connected in giamngheo.apps): the idle clock
     starts now, in the session being saved anyway, not with an extra write on the next page."""
     if hasattr(request, "session"):

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from giamngheo.forms import BootstrapFormMixin
 from households import access, selectors, standing
+from households.access import AuthenticatedRequest
 from households.models import Household, PovertyStatus, User, Ward
 
 
@@ -70,7 +71,7 @@ def lockout(
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """Each user's own numbers: an officer's ward, the whole city, or why there is nothing yet."""
     user = request.user
     context: dict[str, Any] = {"nav": "home"}
@@ -78,16 +79,16 @@ def home(request: HttpRequest) -> HttpResponse:
         numbers = selectors.home_numbers(user=user, with_queues=False)
         context["city"] = numbers
         context["wards"] = selectors.home_ward_rows(user=user, review_round=numbers.round)
-    elif user.role == User.Role.WARD_OFFICER and user.ward_id:  # type: ignore[union-attr]
-        context["ward"] = user.ward  # type: ignore[union-attr]
+    elif user.role == User.Role.WARD_OFFICER and user.ward_id:
+        context["ward"] = user.ward
         context["numbers"] = selectors.home_numbers(user=user, with_queues=True)
         context["can_create"] = access.can_create_households(user)
-    elif user.role in (User.Role.COMMITTEE_MEMBER, User.Role.AGENCY_USER):  # type: ignore[union-attr]
+    elif user.role in (User.Role.COMMITTEE_MEMBER, User.Role.AGENCY_USER):
         context["programme_home"] = _programme_home(user)
     return render(request, "home.html", context)
 
 
-def _programme_home(user: Any) -> dict[str, Any]:
+def _programme_home(user: User) -> dict[str, Any]:
     """A committee member's assigned households, or the households an agency's programmes
     concern, counted by their recognised standing today (issue 4 §1, §6; households.standing)."""
     households = Household.objects.visible_to(user)

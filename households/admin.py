@@ -29,7 +29,7 @@ from django.utils.translation import gettext_noop, ngettext
 
 from giamngheo.formatting import format_vnd
 from households import services
-from households.access import is_administrator
+from households.access import is_administrator, signed_in_user
 from households.classification import get_standard
 from households.forms import AssessmentAdminForm, MemberFormSet
 from households.models import (
@@ -94,7 +94,7 @@ class AdministratorLoginForm(AdminAuthenticationForm):
         ),
     }
 
-    def confirm_login_allowed(self, user: Any) -> None:
+    def confirm_login_allowed(self, user: User) -> None:
         AuthenticationForm.confirm_login_allowed(self, user)  # active accounts only
         if not is_administrator(user):
             raise ValidationError(
@@ -252,7 +252,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "ward", "is_active", "is_staff"]
     list_select_related = ["ward"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Role and scope"), {"fields": ("role", "ward")}),
     )
     add_fieldsets = (
@@ -312,8 +312,14 @@ class AssessmentInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = ["round", "income", "status", "poor_group", "deprivation_count", "explanation"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "round",
+        "income",
+        "status",
+        "poor_group",
+        "deprivation_count",
+        "explanation",
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -463,7 +469,7 @@ class HouseholdAdmin(ScopedChoicesMixin, FoldedSearchMixin, admin.ModelAdmin):
             households,
             lambda household: services.household_archive(
                 household=household,
-                by=request.user,  # type: ignore[arg-type]
+                by=signed_in_user(request),
                 reason=reason,
             ),
             lambda count: ngettext(
@@ -481,7 +487,7 @@ class HouseholdAdmin(ScopedChoicesMixin, FoldedSearchMixin, admin.ModelAdmin):
             list(queryset.select_related("ward")),
             lambda household: services.household_unarchive(
                 household=household,
-                by=request.user,  # type: ignore[arg-type]
+                by=signed_in_user(request),
             ),
             lambda count: ngettext(
                 "%(count)d household restored to the registry.",
@@ -521,7 +527,7 @@ class MemberAdmin(KeepsRecordsMixin, ScopedChoicesMixin, FoldedSearchMixin, admi
 
     def may_delete(self, obj: Member) -> bool:
         # What an agency delivered names the member (`Benefit.member` is PROTECT).
-        return not is_archived(obj.household) and not obj.benefits.exists()  # type: ignore[attr-defined]
+        return not is_archived(obj.household) and not obj.benefits.exists()
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return not (
@@ -706,7 +712,7 @@ class AssessmentAdmin(KeepsRecordsMixin, ScopedChoicesMixin, FoldedSearchMixin, 
         return assessment_is_deletable(obj)
 
     def delete_model(self, request: HttpRequest, obj: Assessment) -> None:
-        assessment_delete(assessment=obj, by=request.user)  # type: ignore[arg-type]
+        assessment_delete(assessment=obj, by=signed_in_user(request))
 
     def search(self, queryset: QuerySet[Any], term: str) -> QuerySet[Any]:
         return queryset.filter(household__in=Household.objects.search(term))
@@ -766,7 +772,7 @@ class AssessmentAdmin(KeepsRecordsMixin, ScopedChoicesMixin, FoldedSearchMixin, 
     def save_model(
         self, request: HttpRequest, obj: Assessment, form: AssessmentAdminForm, change: bool
     ) -> None:
-        saved = form.save_through_service(by=request.user)
+        saved = form.save_through_service(by=signed_in_user(request))
         # The admin goes on with `obj` (log entry, redirect): give it the saved identity.
         obj.pk = saved.pk
 

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from giamngheo.formatting import format_vnd
-from households.models import Assessment, Household, Member, Quarter, Ward
+from households.models import Assessment, Household, Member, Quarter, User, Ward
 
 # How many entries the household page shows; the rest stays in the database (and the admin).
 HISTORY_LIMIT = 100
@@ -365,7 +365,7 @@ def _load_related(
     return loaded
 
 
-def _who(user: Any) -> str:
+def _who(user: User | None) -> str:
     if user is None:
         return _("system")
     return user.get_full_name() or user.username

@@ -29,7 +29,7 @@ from django.db import connection
 from django.db.models import F, QuerySet
 
 from households import selectors
-from households.models import Assessment, Household, Ward
+from households.models import Asker, Assessment, Household, Ward
 
 # A search looks at up to this many of the listed households, one by one (after a sample of
 # SEARCH_SAMPLE says the words look common): if more than the limit match, counting stops
@@ -204,13 +204,13 @@ class HouseholdPaginator(Paginator):
     def count(self) -> int:
         if self.known_count is not None:
             return self.known_count
-        return self.object_list.order_by().count()
+        return self.households.order_by().count()
 
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        return self._get_page(self._page_rows(bottom, top), number, self)
+        return Page(self._page_rows(bottom, top), number, self)
 
     def _page_rows(self, bottom: int, top: int) -> list[Any]:
         if top <= bottom:
@@ -222,7 +222,7 @@ class HouseholdPaginator(Paginator):
         if self.walk is not None and skip + top - bottom <= STATUS_WALK_ROWS:
             pks = self.walk.ids(self.households, skip=skip, limit=top - bottom, from_end=from_end)
             return self._read(pks[::-1] if from_end else pks)
-        ids = self.object_list.prefetch_related(None).values_list("pk", flat=True)
+        ids = self.households.prefetch_related(None).values_list("pk", flat=True)
         if from_end:
             # Nearer the end: the same households, counted from the end in the reverse order.
             pks = list(ids.reverse()[self.count - top : self.count - bottom])[::-1]
@@ -236,7 +236,7 @@ class HouseholdPaginator(Paginator):
 
 
 def household_list_page(
-    *, user: Any, filters: selectors.HouseholdFilters, sort: str, number: Any
+    *, user: Asker, filters: selectors.HouseholdFilters, sort: str, number: Any
 ) -> Page:
     """The page `number` of `selectors.household_list` (the last page if out of range)."""
     per_page = selectors.HOUSEHOLDS_PER_PAGE
@@ -264,9 +264,9 @@ def household_list_page(
         scanned = by_row.filter(pk__lte=bound[0]).order_by().values("pk")
         if scanned[: limit + 1].count() > limit:
             # Common words: count up to the limit and read the page in the index's order.
-            walk = by_row if sort in INDEXED_SORTS else listed
+            in_order = by_row if sort in INDEXED_SORTS else listed
             return HouseholdPaginator(
-                walk, per_page, rows=by_row, count=limit, truncated=True
+                in_order, per_page, rows=by_row, count=limit, truncated=True
             ).get_page(number)
     # Rarer words: the indexes find every match, once, in the list's order.
     found = list(listed.prefetch_related(None).values_list("pk", flat=True))

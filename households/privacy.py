@@ -19,13 +19,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.utils import timezone
 
 from households import units
 from households.access import is_administrator
-from households.models import Household, Member, User
+from households.models import Asker, Household, Member, SignedIn, User
 
 MASK = "*"
 
@@ -41,11 +41,11 @@ def mask_national_id(value: str | None) -> str:
     return f"{value[:3]}{MASK * (len(value) - 5)}{value[-2:]}"
 
 
-def _active(user: Any) -> bool:
+def _active(user: Asker) -> TypeGuard[SignedIn]:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def can_see_national_id(user: Any, household: Household | None = None) -> bool:
+def can_see_national_id(user: Asker, household: Household | None = None) -> bool:
     """Whether `user` sees ID numbers in full: administrators, and the officers of the
     household's ward (of their own ward when no household is given)."""
     if is_administrator(user):
@@ -55,14 +55,14 @@ def can_see_national_id(user: Any, household: Household | None = None) -> bool:
     return household is None or household.ward_id in units.lineage(user.ward_id)
 
 
-def national_id_for(user: Any, value: str | None, household: Household | None = None) -> str:
+def national_id_for(user: Asker, value: str | None, household: Household | None = None) -> str:
     """The ID number as `user` may read it: in full, or masked."""
     if not value:
         return ""
     return value if can_see_national_id(user, household) else mask_national_id(value)
 
 
-def can_see_traits(user: Any) -> bool:
+def can_see_traits(user: Asker) -> bool:
     """Whether `user` sees members' ethnicity and disability (and the household's
     ethnic-minority flag): everyone who sees the household but partner agencies, whose
     programme rules use neither."""
@@ -81,7 +81,7 @@ class ShownMember:
 
 
 def shown_members(
-    user: Any,
+    user: Asker,
     household: Household,
     rows: Iterable[Any],
     *,
@@ -114,7 +114,7 @@ def shown_members(
     return shown
 
 
-def history_value(user: Any, household: Household, field: str, value: str) -> str:
+def history_value(user: Asker, household: Household, field: str, value: str) -> str:
     """A value of the change history as `user` may read it: an ID number masked unless they
     may see it in full (the city reviewer reads the history, not the numbers)."""
     if value and field == "national_id" and not can_see_national_id(user, household):

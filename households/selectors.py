@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 from django.db.models import (
@@ -17,10 +17,10 @@ from django.db.models import (
     Exists,
     F,
     FilteredRelation,
+    ManyToManyField,
     OuterRef,
     Prefetch,
     Q,
-    QuerySet,
     Subquery,
     Value,
     When,
@@ -35,8 +35,10 @@ from django.utils.translation import gettext_lazy as _
 from households import access, standing, units
 from households.classification import dimensions_by_key, get_standard
 from households.models import (
+    Asker,
     Assessment,
     Household,
+    HouseholdQuerySet,
     Member,
     PovertyCause,
     PovertyStatus,
@@ -202,7 +204,7 @@ def in_review_list_url(
     )
 
 
-def visible_wards(user: Any) -> list[Ward]:
+def visible_wards(user: Asker) -> list[Ward]:
     return list(
         Ward.objects.visible_to(user).only(
             "id", "name", "kind", "display_order", "valid_from", "valid_to"
@@ -210,7 +212,7 @@ def visible_wards(user: Any) -> list[Ward]:
     )
 
 
-def visible_quarters(user: Any) -> list[Quarter]:
+def visible_quarters(user: Asker) -> list[Quarter]:
     """Quarters and hamlets of the wards the user sees, grouped by ward in display order."""
     return list(
         Quarter.objects.filter(ward__in=Ward.objects.visible_to(user))
@@ -219,7 +221,7 @@ def visible_quarters(user: Any) -> list[Quarter]:
     )
 
 
-def review_rounds_for_list(user: Any) -> list[ReviewRound]:
+def review_rounds_for_list(user: Asker) -> list[ReviewRound]:
     """Every review round, newest first; each with `has_visible_assessments` for `user`."""
     visible = Household.objects.visible_to(user)
     return list(
@@ -276,7 +278,7 @@ def _ordering(sort: str, *, by_round: bool) -> list[OrderBy]:
     return [*ordering, F("ward__display_order").asc(), F("code").asc(), F("pk").asc()]
 
 
-def household_list(*, user: Any, filters: HouseholdFilters, sort: str) -> QuerySet[Household]:
+def household_list(*, user: Asker, filters: HouseholdFilters, sort: str) -> HouseholdQuerySet:
     """The households `user` may see that match `filters`, in `sort` order.
 
     Each row carries `member_count` and `round_assessments`: a list whose first item is the
@@ -318,7 +320,8 @@ def household_list(*, user: Any, filters: HouseholdFilters, sort: str) -> QueryS
 
     round_id = filters.review_round
     if period is not None:
-        households = standing.with_movement(households, period)
+        # Annotated in place: still the households' own QuerySet class.
+        households = cast(HouseholdQuerySet, standing.with_movement(households, period))
         condition = (
             standing.list_movement_q(filters.movement_list, filters.movement, ward_id=filters.ward)
             if filters.movement_list
@@ -529,7 +532,7 @@ def _standing_buckets() -> list[tuple[str, Any, Q, dict[str, str]]]:
     ]
 
 
-def home_numbers(*, user: Any, with_queues: bool) -> HomeNumbers:
+def home_numbers(*, user: Asker, with_queues: bool) -> HomeNumbers:
     """The user's households by their recognised standing today, and their review under way.
 
     A fixed number of queries whatever the number of households: one for the rounds, one
@@ -546,7 +549,7 @@ def home_numbers(*, user: Any, with_queues: bool) -> HomeNumbers:
         **{key: Count("pk", filter=condition) for key, _label, condition, _p in buckets},
     )
     by_status = [
-        HomeStatusCount(key, str(label), totals[key], standing_list_url(day, **params))
+        HomeStatusCount(key, str(label), totals[key], standing_list_url(day, ward=None, **params))
         for key, label, _condition, params in buckets
     ]
     in_round = Q(round=review_round) if review_round is not None else Q(pk__in=[])
@@ -594,7 +597,7 @@ class HomeWardRow:
     in_review_url: str
 
 
-def home_ward_rows(*, user: Any, review_round: ReviewRound | None) -> list[HomeWardRow]:
+def home_ward_rows(*, user: Asker, review_round: ReviewRound | None) -> list[HomeWardRow]:
     """Each visible ward in force today (`households.units.offered`) with its households
     (registered in it or in a unit merged into it: issue 12) on the poor and near-poor lists
     in force today, those with no recognised result, the round's results in review and those
@@ -714,12 +717,14 @@ def causes_and_needs(
     marks = ", ".join(["%s"] * len(ids))
     parts = []
     for kind, field_name in ((0, "causes"), (1, "needs")):
-        link = Assessment._meta.get_field(field_name).remote_field.through._meta
-        target = Assessment._meta.get_field(field_name).related_model._meta
-        column = link.get_field(target.model_name).column
+        field = Assessment._meta.get_field(field_name)
+        if not isinstance(field, ManyToManyField):
+            raise TypeError(f"Assessment.{field_name} is not a many-to-many field")
+        link, column = field.m2m_db_table(), field.m2m_reverse_name()  # the link to the target
+        target = (PovertyCause, SupportNeed)[kind]._meta
         parts.append(
             f"SELECT {kind} AS kind, l.assessment_id, t.id, t.code, t.name, t.name_en, "
-            f"t.display_order, t.is_active FROM {link.db_table} l "
+            f"t.display_order, t.is_active FROM {link} l "
             f"JOIN {target.db_table} t ON t.id = l.{column} WHERE l.assessment_id IN ({marks})"
         )
     sql = " UNION ALL ".join(parts) + " ORDER BY kind, display_order, code"

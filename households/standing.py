@@ -374,7 +374,8 @@ def refresh_spans(household_ids: Any = None, *, models: Any = None) -> int:
     rows = results.order_by("household_id", "effective_from", "decision_date", "pk").values_list(
         *_SPAN_SOURCE
     )
-    written, batch, current, household = 0, [], [], None
+    current: list[tuple[Any, ...]] = []
+    written, batch, household = 0, [], None
     for row in rows.iterator(chunk_size=_SPAN_BATCH):
         if row[1] != household and current:
             batch += _household_spans(current, span_model)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from households import access
+from households.models import User
 from jobs import storage
 from jobs.models import Job
 
@@ -17,7 +18,7 @@ from jobs.models import Job
 WAITING_HINT_SECONDS = 30
 
 
-def job_for(*, user: Any, pk: Any) -> Job:
+def job_for(*, user: User, pk: Any) -> Job:
     """The job `pk` if `user` asked for it, or is an administrator; else 404."""
     jobs = Job.objects.select_related("ward")
     if not access.is_administrator(user):
@@ -28,7 +29,7 @@ def job_for(*, user: Any, pk: Any) -> Job:
     return job
 
 
-def jobs_of(*, user: Any) -> QuerySet[Job]:
+def jobs_of(*, user: User) -> QuerySet[Job]:
     """The user's own jobs not yet removed, newest first."""
     return Job.objects.filter(owner=user).select_related("ward").order_by("-created_at")
 

@@ -16,6 +16,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from households.access import AuthenticatedRequest, signed_in_user
 from households.models import Ward
 from jobs import selectors, services, storage
 
@@ -35,7 +36,7 @@ def start_job(
     the user may not start one more (they already have several running)."""
     try:
         job = services.job_enqueue(
-            owner=request.user,  # type: ignore[arg-type]
+            owner=signed_in_user(request),
             kind=kind,
             parameters=parameters,
             ward=ward,
@@ -48,14 +49,14 @@ def start_job(
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: AuthenticatedRequest) -> HttpResponse:
     jobs = list(selectors.jobs_of(user=request.user)[:LIST_LIMIT])
     return render(request, "jobs/job_list.html", {"jobs": jobs, "keep_hours": _keep_hours()})
 
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
-def job_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+def job_detail(request: AuthenticatedRequest, pk: Any) -> HttpResponse:
     job = selectors.job_for(user=request.user, pk=pk)
     return render(
         request,
@@ -66,14 +67,14 @@ def job_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
-def job_status(request: HttpRequest, pk: Any) -> HttpResponse:
+def job_status(request: AuthenticatedRequest, pk: Any) -> HttpResponse:
     job = selectors.job_for(user=request.user, pk=pk)
     return JsonResponse(selectors.job_state(job))
 
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
-def job_download(request: HttpRequest, pk: Any) -> HttpResponseBase:
+def job_download(request: AuthenticatedRequest, pk: Any) -> HttpResponseBase:
     """The finished file, as an attachment; never kept by the browser or a proxy."""
     job = selectors.job_for(user=request.user, pk=pk)
     path = storage.result_path(job.file) if job.has_file else None

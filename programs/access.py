@@ -7,21 +7,21 @@ checks them again, so the admin and management commands obey them too.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from households.access import can_edit_household, can_oversee, is_administrator
-from households.models import Household, User
+from households.models import Asker, Household, SignedIn, User
 
 
-def _active(user: Any) -> bool:
+def _active(user: Asker) -> TypeGuard[SignedIn]:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def can_see_household(user: Any, household: Household) -> bool:
+def can_see_household(user: Asker, household: Household) -> bool:
     return Household.objects.visible_to(user).filter(pk=household.pk).exists()
 
 
-def can_record_benefit(user: Any, household: Household, programme: Any) -> bool:
+def can_record_benefit(user: Asker, household: Household, programme: Any) -> bool:
     """Record a delivery: administrators; the officer of the household's ward; a partner-agency
     user for their own agency's programmes (plan section IV); a Steering Committee member for
     the households they see (the wards they follow and the households they manage)."""
@@ -42,19 +42,19 @@ def can_record_benefit(user: Any, household: Household, programme: Any) -> bool:
     return False
 
 
-def can_manage_committee(user: Any) -> bool:
+def can_manage_committee(user: Asker) -> bool:
     """Keep the Steering Committee list: the city Labour department and administrators."""
     return can_oversee(user)
 
 
-def can_assign(user: Any, household: Household) -> bool:
+def can_assign(user: Asker, household: Household) -> bool:
     """Choose who manages a household: the city, administrators and the ward's own officer."""
     return can_oversee(user) or can_edit_household(user, household)
 
 
-def can_manage_training(user: Any) -> bool:
+def can_manage_training(user: Asker) -> bool:
     return can_oversee(user)
 
 
-def can_set_targets(user: Any) -> bool:
+def can_set_targets(user: Asker) -> bool:
     return can_oversee(user)

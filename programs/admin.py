@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.formatting import format_vnd
-from households.access import can_oversee
-from households.models import Household
+from households.access import can_oversee, signed_in_user
+from households.models import Household, User
 from programs import eligibility, services
 from programs.models import (
     Agency,
@@ -139,7 +139,7 @@ class NewRuleForm(ModelForm):
     """A new rule, checked by `programs.services.programme_rule_prepare` (who may, from when)
     and saved by `programme_rule_add`, which ends the rule in force the day before."""
 
-    user: Any = None
+    user: User | None = None
 
     class Meta:
         model = ProgrammeRule
@@ -149,13 +149,16 @@ class NewRuleForm(ModelForm):
         if self.errors or not self.has_changed():
             return
         try:
+            if self.user is None:  # set by ProgrammeAdmin.get_formset for its request
+                raise PermissionDenied
+            values: dict[str, Any] = {name: self.cleaned_data.get(name) for name in NEW_RULE_FIELDS}
             self.instance = services.programme_rule_prepare(
                 programme=self.instance.programme if self.instance.programme_id else Programme(),
                 by=self.user,
-                **{name: self.cleaned_data.get(name) for name in NEW_RULE_FIELDS},
+                **values,
             )
         except ValidationError as exc:
-            self._update_errors(exc)
+            self._update_errors(exc)  # type: ignore[attr-defined]  # ModelForm, not in django-stubs
         except PermissionDenied:
             self.add_error(None, _("You are not allowed to do this."))
 
@@ -196,7 +199,7 @@ class NewRuleInline(admin.StackedInline):
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form = type("BoundNewRuleForm", (formset.form,), {"user": request.user})
+        formset.form = type("BoundNewRuleForm", (formset.form,), {"user": signed_in_user(request)})
         return formset
 
 
@@ -260,7 +263,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
                 continue
             rule = services.programme_rule_add(
                 programme=form.instance,
-                by=request.user,  # type: ignore[arg-type]
+                by=signed_in_user(request),
                 **{name: rule_form.cleaned_data.get(name) for name in NEW_RULE_FIELDS},
             )
             formset.new_objects.append(rule)
@@ -299,12 +302,12 @@ class HouseholdAssignmentAdmin(admin.ModelAdmin):
             member=obj.member,
             since=obj.since,
             note=obj.note,
-            by=request.user,  # type: ignore[arg-type]
+            by=signed_in_user(request),
         )
         _adopt(obj, saved)
 
     def delete_model(self, request: HttpRequest, obj: HouseholdAssignment) -> None:
-        services.household_unassign(household=obj.household, by=request.user)  # type: ignore[arg-type]
+        services.household_unassign(household=obj.household, by=signed_in_user(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for assignment in queryset.select_related("household"):
@@ -397,7 +400,7 @@ class TrainingAdmin(admin.ModelAdmin):
             topic=obj.topic,
             organiser=obj.organiser,
             location=obj.location,
-            by=request.user,  # type: ignore[arg-type]
+            by=signed_in_user(request),
         )
         _adopt(obj, saved)
 
@@ -415,7 +418,7 @@ class TrainingAdmin(admin.ModelAdmin):
         services.training_set_attendance(
             training=form.instance,
             officers=officers,
-            by=request.user,  # type: ignore[arg-type]
+            by=signed_in_user(request),
         )
         # The admin's change message reads these; the service has done the saving.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
@@ -444,6 +447,6 @@ class WardTargetAdmin(admin.ModelAdmin):
             total_households=obj.total_households,
             rate_reduction_min=obj.rate_reduction_min,
             rate_reduction_max=obj.rate_reduction_max,
-            by=request.user,  # type: ignore[arg-type]
+            by=signed_in_user(request),
         )
         _adopt(obj, saved)

@@ -48,7 +48,7 @@ class VndField(forms.CharField):
 
     def to_python(self, value: Any) -> int | None:  # type: ignore[override]
         text = super().to_python(value)
-        if text in self.empty_values:
+        if text is None or text in self.empty_values:
             return None
         amount = parse_vnd(text)
         if amount is None:
@@ -73,7 +73,7 @@ class VndField(forms.CharField):
 class ProgrammeChoiceField(forms.ModelChoiceField):
     """Programmes by code (so a link can preselect one with `?programme=<code>`)."""
 
-    def label_from_instance(self, obj: Programme) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Programme) -> str:
         return f"{obj.name} ({obj.agency.name})"
 
 
@@ -82,7 +82,7 @@ class MemberChoiceField(forms.ModelChoiceField):
 
     notes: dict[int, str]
 
-    def label_from_instance(self, obj: Member) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Member) -> str:
         label = f"{obj.full_name} ({obj.birth_year})"
         note = getattr(self, "notes", {}).get(obj.pk)
         return f"{label} – {note}" if note else label
@@ -199,7 +199,8 @@ class BenefitForm(_DeliveryForm):
     ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean() returns
         programme = data.get("programme")
         if not (programme and programme.gives_health_insurance_card):
             # Hidden for this programme (typed for a card programme chosen before): ignored.

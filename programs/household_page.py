@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from households import standing
-from households.models import Household, Member
+from households.models import Asker, Household, Member
 from programs import reference, selectors
 from programs.access import can_assign, can_record_benefit
 from programs.models import Benefit, HouseholdAssignment, Loan, Programme
@@ -45,7 +44,7 @@ class ProgrammesSection:
 
 
 def programmes_section(
-    user: Any, household: Household, *, members: list[Member] | None = None
+    user: Asker, household: Household, *, members: list[Member] | None = None
 ) -> ProgrammesSection:
     """What the section shows `user`: a partner-agency user sees only their own agency's
     benefits, loans and entitlements (`selectors.agency_only`), not other agencies'.
@@ -100,13 +99,13 @@ def programmes_section(
 def _assignment(household: Household) -> HouseholdAssignment | None:
     """Who manages the household: read with it when the page asked for it
     (`select_related("assignment__member")`), else one query."""
-    if not Household.assignment.is_cached(household):  # type: ignore[attr-defined]
+    if not Household.assignment.is_cached(household):
         return (
             HouseholdAssignment.objects.filter(household=household)
             .select_related("member__agency")
             .first()
         )
     try:
-        return household.assignment  # type: ignore[attr-defined]
+        return household.assignment
     except HouseholdAssignment.DoesNotExist:
         return None

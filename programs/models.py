@@ -487,7 +487,7 @@ class Training(models.Model):
         verbose_name=_("organiser"),
     )
     location = models.CharField(_("location"), max_length=255, blank=True)
-    attendees = models.ManyToManyField(
+    attendees: models.ManyToManyField[User, TrainingAttendance] = models.ManyToManyField(
         User,
         through="TrainingAttendance",
         related_name="trainings",

@@ -14,14 +14,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Q, prefetch_related_objects
 
 from households import standing as standings_module
 from households import units
 from households.cards import holds_valid_card
-from households.models import Household, Member, User
+from households.models import Asker, Household, Member, User
 from households.standing import Standing
 from programs import eligibility
 from programs.eligibility import Eligibility, HouseholdFacts
@@ -380,7 +379,7 @@ def agency_rules_on(agency_id: int, day: datetime.date) -> list[ProgrammeRule]:
     )
 
 
-def concerned_members_q(user: Any, day: datetime.date) -> Q | None:
+def concerned_members_q(user: Asker, day: datetime.date) -> Q | None:
     """The members a partner-agency user's programmes concern on `day`: None (no narrowing)
     for every other role. The one rule behind both the agency's household scope
     (`households.models.users.household_scope`: a household with at least one such member)
@@ -394,7 +393,7 @@ def concerned_members_q(user: Any, day: datetime.date) -> Q | None:
     households widen nothing: they depend on circumstances the registry does not hold. One
     query for the rules; the rest are subqueries.
     """
-    if not getattr(user, "is_authenticated", False) or user.role != User.Role.AGENCY_USER:
+    if not user.is_authenticated or user.role != User.Role.AGENCY_USER:
         return None
     if not user.is_active or not user.agency_id:
         return Q(pk__in=[])
@@ -420,7 +419,7 @@ def concerned_members_q(user: Any, day: datetime.date) -> Q | None:
     return condition
 
 
-def concerned_members(user: Any, household: Household, day: datetime.date) -> list[Member]:
+def concerned_members(user: Asker, household: Household, day: datetime.date) -> list[Member]:
     """The household's members `user` is shown, in the roster's order: all of them, except
     for a partner-agency user (`concerned_members_q`). One query; two for an agency user."""
     members = household.members.order_by("id")
@@ -430,9 +429,9 @@ def concerned_members(user: Any, household: Household, day: datetime.date) -> li
     return list(members)
 
 
-def agency_only(user: Any) -> int | None:
+def agency_only(user: Asker) -> int | None:
     """The agency whose records alone `user` sees on a household (its benefits and loans):
     a partner-agency user's; None for every other role (they see every agency's)."""
-    if getattr(user, "is_authenticated", False) and user.role == User.Role.AGENCY_USER:
+    if user.is_authenticated and user.role == User.Role.AGENCY_USER:
         return user.agency_id or 0
     return None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
@@ -21,11 +21,12 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.forms import BootstrapFormMixin
+from giamngheo.forms import BootstrapFormMixin, field_of
 from households import standing, units
 from households.cards import valid_card_q
 from households.classification import STANDARDS, Area, get_standard
 from households.models import (
+    Asker,
     Assessment,
     Household,
     Member,
@@ -100,6 +101,27 @@ class Worklist:
 # --- shared pieces --------------------------------------------------------------------------
 
 
+class YearStanding(TypedDict):
+    """What `_with_year_standing` annotates (`households.standing.with_standing`, "year")."""
+
+    year_id: int | None
+    year_status: str | None
+    year_group: str | None
+    year_area: str | None
+    year_ward: int | None
+    year_income: int | None
+    year_deprivations: int | None
+    year_standard: str | None
+    year_escaped: bool
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    MemberInYear = WithAnnotations[Member, YearStanding]
+    HouseholdInYear = WithAnnotations[Household, YearStanding]
+
+
 def _with_year_standing(qs: QuerySet[Any], year: int, ref: str) -> QuerySet[Any]:
     """Annotate the standing on the year's reference day: `year_status`, `year_group`,
     `year_income`, `year_area`, `year_deprivations`, `year_standard`, `year_escaped`, `year_id`
@@ -138,7 +160,7 @@ def risk_deprivations(standard_code: str) -> int:
 # --- the six lists --------------------------------------------------------------------------
 
 
-def members_in_year(user: Any, year: int) -> QuerySet[Member]:
+def members_in_year(user: Asker, year: int) -> QuerySet[MemberInYear]:
     """Members of the households `user` sees, with their household's standing in `year`; for
     a partner-agency user, the members its programmes concern (as on the household page)."""
     qs = Member.objects.select_related("household__ward", "household__quarter")
@@ -154,7 +176,7 @@ def members_in_year(user: Any, year: int) -> QuerySet[Member]:
     )
 
 
-def _households(user: Any, year: int) -> QuerySet[Household]:
+def _households(user: Asker, year: int) -> QuerySet[HouseholdInYear]:
     qs = Household.objects.visible_to(user).select_related("ward", "quarter")
     return _with_year_standing(qs, year, "pk").order_by("ward__display_order", "code")
 
@@ -166,7 +188,7 @@ def pupil_q(year: int) -> Q:
     )
 
 
-def health_insurance_gaps(user: Any, year: int) -> QuerySet[Member]:
+def health_insurance_gaps(user: Asker, year: int) -> QuerySet[MemberInYear]:
     """Members of poor and near-poor households without a card valid on the year's reference
     day, and no health-insurance card recorded as a benefit in the year."""
     day = standing.reference_day(year)
@@ -177,13 +199,13 @@ def health_insurance_gaps(user: Any, year: int) -> QuerySet[Member]:
     )
     return (
         members_in_year(user, year)
-        .filter(year_status__in=[PovertyStatus.POOR, PovertyStatus.NEAR_POOR])
+        .filter(Q(year_status__in=[PovertyStatus.POOR, PovertyStatus.NEAR_POOR]))
         .exclude(valid_card_q(day))
         .exclude(Exists(card_recorded))
     )
 
 
-def school_support_gaps(user: Any, year: int) -> QuerySet[Member]:
+def school_support_gaps(user: Asker, year: int) -> QuerySet[MemberInYear]:
     """Pupils (attending school, aged 3–22 on the reference day) of poor households with no
     tuition exemption or study-cost support dated in the school year starting in the year."""
     start, end = school_year(year)
@@ -214,7 +236,7 @@ def _credit_ids() -> tuple[int | None, list[int]]:
     return need, [pk for kind, pk in rows if kind == 1]
 
 
-def _credit_candidates(user: Any, year: int, need: int | None) -> QuerySet[Household]:
+def _credit_candidates(user: Asker, year: int, need: int | None) -> QuerySet[HouseholdInYear]:
     if need is None:  # no survey can ask for credit
         return _households(user, year).none()
     # The survey's needs read from the link table alone (no join to every assessment).
@@ -228,14 +250,14 @@ def _credit_candidates(user: Any, year: int, need: int | None) -> QuerySet[House
     )
 
 
-def credit_candidates(user: Any, year: int) -> QuerySet[Household]:
+def credit_candidates(user: Asker, year: int) -> QuerySet[HouseholdInYear]:
     """Poor, near-poor and newly escaped households (Decision 28/2015: `standing.escaped`)
     whose recognised survey in force asks for credit (the reports' credit denominator)."""
     need, _programmes = _credit_ids()
     return _credit_candidates(user, year, need)
 
 
-def credit_gaps(user: Any, year: int) -> QuerySet[Household]:
+def credit_gaps(user: Asker, year: int) -> QuerySet[HouseholdInYear]:
     """Poor, near-poor and newly escaped households whose survey in force asks for credit and
     that received no loan (a benefit of a credit programme) in the year."""
     need, programmes = _credit_ids()
@@ -245,7 +267,7 @@ def credit_gaps(user: Any, year: int) -> QuerySet[Household]:
     return _credit_candidates(user, year, need).exclude(Exists(loan))
 
 
-def unsupported_households(user: Any, year: int) -> QuerySet[Household]:
+def unsupported_households(user: Asker, year: int) -> QuerySet[HouseholdInYear]:
     """Poor households that received no benefit at all in the year."""
     any_benefit = Benefit.objects.filter(household=OuterRef("pk"), date__year=year)
     return (
@@ -253,7 +275,7 @@ def unsupported_households(user: Any, year: int) -> QuerySet[Household]:
     )
 
 
-def officers_in_year(user: Any, year: int) -> QuerySet[User]:
+def officers_in_year(user: Asker, year: int) -> QuerySet[User]:
     """Active ward and commune officers of the year: of the wards `ward_scope` lets the user
     see that were in force at some time in the year (a unit begun or ended by a merger has no
     officer to train in the years it did not exist, issue 12). The officers the training
@@ -264,7 +286,7 @@ def officers_in_year(user: Any, year: int) -> QuerySet[User]:
     return qs if scope is None else qs.filter(ward_id__in=scope)
 
 
-def untrained_officers(user: Any, year: int) -> QuerySet[User]:
+def untrained_officers(user: Asker, year: int) -> QuerySet[User]:
     """The officers of the year (`officers_in_year`) who attended no training course dated
     in the year."""
     qs = officers_in_year(user, year).select_related("ward")
@@ -283,7 +305,7 @@ def untrained_officers(user: Any, year: int) -> QuerySet[User]:
     )
 
 
-def households_at_risk(user: Any, year: int) -> QuerySet[Household]:
+def households_at_risk(user: Asker, year: int) -> QuerySet[HouseholdInYear]:
     """Near-poor households at risk of falling back into poverty, under the standard their
     recognised result was made with: one deprivation short of being poor, or, where income
     alone makes a household poor (Decision 59/2015's N1), income within 10% of the poverty
@@ -333,7 +355,7 @@ _INCOME = WorklistColumn(
 )
 
 
-def _credit_standing(household: Household) -> str:
+def _credit_standing(household: HouseholdInYear) -> str:
     if household.year_status in (PovertyStatus.POOR, PovertyStatus.NEAR_POOR):
         return _status_label(household.year_status)
     return _status_label(ESCAPED)
@@ -479,7 +501,7 @@ def default_year(years: list[int]) -> int | None:
 
 
 def worklist_rows(
-    worklist: Worklist, *, user: Any, year: int, filters: WorklistFilters
+    worklist: Worklist, *, user: Asker, year: int, filters: WorklistFilters
 ) -> QuerySet[Any]:
     """The rows of `worklist` for `year`, scoped to `user` and filtered."""
     qs = worklist.build(user, year)
@@ -569,17 +591,18 @@ class WorklistFilterForm(BootstrapFormMixin, forms.Form):
             data["year"] = str(self.default_year)
         super().__init__(data)
         self.worklist = worklist
-        self.fields["year"].choices = [(y, str(y)) for y in years]
+        field_of(self, "year", forms.ChoiceField).choices = [(y, str(y)) for y in years]
         ward_ids = [w.pk for w in wards]
         self.wards = wards
-        self.fields["ward"].queryset = Ward.objects.filter(pk__in=ward_ids)
-        self.fields["ward"].choices = [("", _("All wards")), *((w.pk, w.name) for w in wards)]
-        self.fields["quarter"].queryset = Quarter.objects.filter(ward_id__in=ward_ids)
-        self.fields["quarter"].choices = [
+        ward, quarter = (field_of(self, n, forms.ModelChoiceField) for n in ("ward", "quarter"))
+        ward.queryset = Ward.objects.filter(pk__in=ward_ids)
+        ward.choices = [("", _("All wards")), *((w.pk, w.name) for w in wards)]
+        quarter.queryset = Quarter.objects.filter(ward_id__in=ward_ids)
+        quarter.choices = [
             ("", _("All quarters")),
             *((q.pk, f"{q.name} – {q.ward.name}" if len(wards) > 1 else q.name) for q in quarters),
         ]
-        self.fields["status"].choices = [
+        field_of(self, "status", forms.ChoiceField).choices = [
             ("", _("All")),
             *((s, _status_label(s)) for s in worklist.statuses),
         ]

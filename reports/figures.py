@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from django.db import connection
 from django.utils import timezone, translation
 
-from households.models import User, ward_scope
+from households.models import Asker, User, ward_scope
 from households.standing import ANNUAL
 from reports import selectors
 from reports.models import FiguresChange, FiguresSnapshot
@@ -103,7 +103,7 @@ def version() -> int | None:
         return int(cursor.fetchone()[0])
 
 
-def scope_key(user: Any) -> str | None:
+def scope_key(user: Asker) -> str | None:
     """What a stored result may depend on in `user`: the wards they see ("all" for the city
     and administrators). None for users whose scope is more than whole wards (Steering
     Committee members, partner agencies): their results are always computed."""
@@ -116,7 +116,7 @@ def scope_key(user: Any) -> str | None:
     return "all" if scope is None else ",".join(str(pk) for pk in sorted(scope))
 
 
-def stored(user: Any, key: str, compute: Callable[[], T]) -> T:
+def stored(user: Asker, key: str, compute: Callable[[], T]) -> T:
     """The result stored under `key` (what was asked) for `user`'s scope at the current
     figures version, else `compute()`'s, stored for the next request. One query when stored,
     two besides the computation when not. Computed every time where nothing is stored (SQLite)
@@ -182,7 +182,7 @@ def prune() -> None:
 
 def report(
     *,
-    user: Any,
+    user: Asker,
     year: int,
     ward: Any = None,
     period: str = ANNUAL,
@@ -201,7 +201,7 @@ def report(
     return stored(user, f"report:{year}:{period}:{unit}:{day}", compute)
 
 
-def target_figures(*, user: Any, year: int) -> Any:
+def target_figures(*, user: Asker, year: int) -> Any:
     """`reports.selectors.target_figures`, stored like `report`."""
 
     def compute() -> Any:
@@ -210,7 +210,7 @@ def target_figures(*, user: Any, year: int) -> Any:
     return stored(user, f"targets:{year}", compute)
 
 
-def worklist_count(*, user: Any, key: str, year: int) -> int:
+def worklist_count(*, user: Asker, key: str, year: int) -> int:
     """How many rows the programmes worklist `key` (`programs.worklists.WORKLISTS`) has in
     `year` for `user`, unfiltered: the worklists' index and each list's page count, stored
     like `report`."""

@@ -35,6 +35,7 @@ from openpyxl.utils import get_column_letter
 
 from households import privacy
 from households.models import (
+    Asker,
     Assessment,
     Household,
     IncomeRoute,
@@ -196,7 +197,7 @@ def _income_placed(assessment_ids: list[int]) -> dict[int, str]:
 
 
 def _member_rows(
-    households: QuerySet[Household], user: Any, review_round: ReviewRound | None
+    households: QuerySet[Household], user: Asker, review_round: ReviewRound | None
 ) -> Iterator[list[Any]]:
     # The list's ordering, then the head first: the rows of a household stay together. A
     # partner agency gets the members its programmes concern, and nobody but the officers of
@@ -266,7 +267,7 @@ def _member_rows(
         yield row
 
 
-def _members(households: QuerySet[Household], user: Any) -> QuerySet[Member]:
+def _members(households: QuerySet[Household], user: Asker) -> QuerySet[Member]:
     members = Member.objects.filter(household__in=households.order_by().values("pk"))
     concerned = selectors.concerned_members_q(user, timezone.localdate())
     if concerned is not None:
@@ -302,7 +303,7 @@ def where_label(ward: Ward | None) -> str:
 
 def household_sheet(
     *,
-    user: Any,
+    user: Asker,
     filters: HouseholdFilters,
     sort: str,
     ward: Ward | None,
@@ -351,7 +352,7 @@ def household_sheet(
 def write_household_xlsx(
     target: str | os.PathLike[str] | IO[bytes],
     *,
-    user: Any,
+    user: Asker,
     filters: HouseholdFilters,
     sort: str,
     ward: Ward | None,

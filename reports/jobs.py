@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 
 from households import selectors as household_selectors
 from households.forms.lists import HouseholdFilterForm
-from households.models import PovertyStatus, Ward
+from households.models import Asker, PovertyStatus, Ward
 from jobs import storage
 from jobs.models import Job
 from jobs.runner import JobFailed, Outcome, Progress
@@ -228,7 +228,7 @@ def _number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-def list_is_larger_than(*, user: Any, filters: Any, limit: int) -> bool:
+def list_is_larger_than(*, user: Asker, filters: Any, limit: int) -> bool:
     """Whether the household list `filters` gives `user` has more than `limit` households:
     reads at most limit + 1 keys, however long the list."""
     households = household_selectors.household_list(user=user, filters=filters, sort="code")

@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection
@@ -43,12 +43,14 @@ from django.utils.translation import gettext_lazy as _
 from households import standing, units
 from households.classification import DEFAULT_STANDARD, Area, get_standard, standard_for_date
 from households.models import (
+    Asker,
     Assessment,
     Household,
     Member,
     PovertyCause,
     PovertyStatus,
     ReviewRound,
+    SignedIn,
     StandingSpan,
     SupportNeed,
     User,
@@ -325,17 +327,17 @@ def available_years() -> list[int]:
 class _AllWards:
     """The city as the command line sees it: every ward, no user (`ward_scope` → None)."""
 
-    is_authenticated = True
+    is_authenticated: Literal[True] = True
     is_active = True
     is_superuser = True
-    role = User.Role.ADMIN
-    pk = None
-    ward_id = None
-    agency_id = None
+    role: str = User.Role.ADMIN
+    pk: int | None = None
+    ward_id: int | None = None
+    agency_id: int | None = None
 
 
 # `user` = ALL_WARDS: no scoping, every ward (the command line, run as the city).
-ALL_WARDS: Any = _AllWards()
+ALL_WARDS: SignedIn = _AllWards()
 
 
 # --- the report's date --------------------------------------------------------------------
@@ -397,7 +399,7 @@ class _Covered:
 
 
 def _scope(
-    user: Any, ward: Ward | None, day: datetime.date
+    user: Asker, ward: Ward | None, day: datetime.date
 ) -> tuple[_Covered, QuerySet[Household]]:
     """The units covered on `day` (`_Covered`) and the visible households registered in them."""
     visible = Ward.objects.visible_to(user).select_related("district")
@@ -975,7 +977,7 @@ class _Coverage:
 
 
 def _coverage(
-    user: Any, year: int, households: QuerySet[Household], ward_ids: list[int]
+    user: Asker, year: int, households: QuerySet[Household], ward_ids: list[int]
 ) -> _Coverage:
     """The coverage indicators from the programmes worklists of `year` (the list in force in
     the year, deliveries dated in it), counted in bulk. Eight queries. `ward_ids`: the units
@@ -1060,7 +1062,7 @@ def _share_indicator(
 
 
 def _coverage_indicators(
-    user: Any, year: int, households: QuerySet[Household], ward_ids: list[int], ward: Ward | None
+    user: Asker, year: int, households: QuerySet[Household], ward_ids: list[int], ward: Ward | None
 ) -> list[Indicator]:
     coverage = _coverage(user, year, households, ward_ids)
     return [
@@ -1135,7 +1137,7 @@ def year_standard(year: int) -> str:
 
 
 def _standings(
-    user: Any, year: int, ward: Ward | None, kind: str, review_round: ReviewRound | None
+    user: Asker, year: int, ward: Ward | None, kind: str, review_round: ReviewRound | None
 ) -> _Standings:
     period = standing.period(year, kind)
     covered, households = _scope(user, ward, period.last_day)
@@ -1307,7 +1309,7 @@ def _groups_table(s: _Standings) -> FormTable:
         ("poor_n1", _("Group N1 (income)"), {"group": "N1"}),
         ("poor_n2", _("Group N2 (deprivations)"), {"group": "N2"}),
     ]
-    keys = [
+    keys: list[tuple[str, Any, dict[str, Any]]] = [
         ("poor", _("Poor households"), {}),
         # N1 and N2 only under a standard that splits the poor (Decision 59/2015).
         *(groups if get_standard(s.standard).has_poor_groups else []),
@@ -1449,7 +1451,7 @@ def period_text(period: standing.Period) -> str:
 
 def report_data(
     *,
-    user: Any,
+    user: Asker,
     year: int,
     ward: Ward | None = None,
     period: str = standing.ANNUAL,
@@ -1670,7 +1672,7 @@ class TargetFigures:
     escaped: Cell
 
 
-def target_figures(*, user: Any, year: int) -> tuple[list[TargetFigures], TargetFigures | None]:
+def target_figures(*, user: Asker, year: int) -> tuple[list[TargetFigures], TargetFigures | None]:
     """Per ward the user sees, and in total: the poor households at the end of the year, the
     poor rate (the dashboard's rounding), those expected to escape and those that escaped,
     each with its list. The per-ward figures are those the dashboard shows for that ward."""

@@ -257,13 +257,16 @@ def _insure_everyone(rng: random.Random, members: Members) -> None:
 
 def _income_band(target: str, standard: PovertyStandard, ward: Ward) -> tuple[int, int]:
     lines = standard.thresholds[ward.area]
+    poverty, near, average = lines.poverty_line, lines.near_poverty_line, lines.average_living_line
+    if near is None or average is None:  # STANDARD_CODE sets both
+        raise ValueError(f"{standard.code}: the demo needs a near-poverty and an average line")
     step = 10_000
     return {
-        N1: (_round_to(lines.poverty_line * 0.45), lines.poverty_line),
-        N2: (lines.poverty_line + step, lines.near_poverty_line),
-        NEAR_POOR: (lines.poverty_line + step, lines.near_poverty_line),
-        AVERAGE: (lines.near_poverty_line + step, lines.average_living_line),
-        NOT_POOR: (lines.average_living_line + step, _round_to(lines.average_living_line * 1.5)),
+        N1: (_round_to(poverty * 0.45), poverty),
+        N2: (poverty + step, near),
+        NEAR_POOR: (poverty + step, near),
+        AVERAGE: (near + step, average),
+        NOT_POOR: (average + step, _round_to(average * 1.5)),
     }[target]
 
 

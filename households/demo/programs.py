@@ -221,7 +221,7 @@ def record_programmes_history(
     if since is not None:
         tables = [(Benefit, Benefit.objects.filter(household__in=households, date__gte=since))]
     for model, rows in tables:
-        model.history.bulk_history_create(  # type: ignore[attr-defined]
+        model.history.bulk_history_create(
             list(rows), batch_size=1000, default_change_reason=HISTORY_REASON
         )
 

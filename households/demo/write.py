@@ -213,9 +213,7 @@ def _record_history(
     if only is not None:
         tables = [(Assessment, only.filter(household__in=created))]
     for model, rows in tables:
-        model.history.bulk_history_create(  # type: ignore[attr-defined]
-            list(rows), batch_size=1000, default_change_reason=reason
-        )
+        model.history.bulk_history_create(list(rows), batch_size=1000, default_change_reason=reason)
 
 
 def _check_reached(assessment: Assessment, target: str) -> None:
@@ -241,6 +239,7 @@ def _officers(wards: Sequence[Ward]) -> dict[int, User]:
         for u in User.objects.filter(
             role=User.Role.WARD_OFFICER, username__in=[_officer_username(w) for w in wards]
         )
+        if u.ward_id is not None  # always, for an officer (ward_officer_has_ward)
     }
 
 

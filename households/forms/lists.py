@@ -6,10 +6,11 @@ gets a message on its field and is left out; the list is shown without it, never
 
 from __future__ import annotations
 
+import builtins
 import datetime
 import html
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.http import QueryDict
@@ -21,6 +22,7 @@ from giamngheo.forms import BootstrapFormMixin
 from households import selectors, standing, units
 from households.classification import dimensions_by_key, indicators_by_key
 from households.models import (
+    Asker,
     Assessment,
     PoorGroupChoice,
     PovertyStatus,
@@ -30,6 +32,9 @@ from households.models import (
     Ward,
 )
 from households.selectors import IN_REVIEW, NOT_ASSESSED, HouseholdFilters
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _indicator_choices() -> list[tuple[str, Any]]:
@@ -304,7 +309,7 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
     )
 
     @classmethod
-    def for_user(cls, data: QueryDict, user: Any) -> HouseholdFilterForm:
+    def for_user(cls, data: QueryDict, user: Asker) -> HouseholdFilterForm:
         """The form with the wards, quarters and rounds `user` may filter by, validated: an
         invalid field is left out of `filters()` and shown with its message. The household
         list, its Excel export and its PDF all read their parameters through this."""
@@ -395,7 +400,7 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
             data["round"] = str(self.default_round.pk)
             self.data = data
 
-    def _grouped(self, quarters: Sequence[Quarter]) -> list[tuple[Any, Any]]:
+    def _grouped(self, quarters: Sequence[Quarter]) -> builtins.list[tuple[Any, Any]]:
         if len({quarter.ward_id for quarter in quarters}) <= 1:
             return [(quarter.pk, quarter.name) for quarter in quarters]
         groups: dict[int, tuple[str, list[tuple[int, str]]]] = {}
@@ -435,7 +440,7 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
     )
 
     @property
-    def report_filters(self) -> list[tuple[Any, str, Any]]:
+    def report_filters(self) -> builtins.list[tuple[forms.BoundField, StrOrPromise | None, Any]]:
         """The reports' filters in use: (bound field, label, value shown)."""
         cleaned = getattr(self, "cleaned_data", {})
         active = []

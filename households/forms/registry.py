@@ -21,6 +21,7 @@ from households.classification import get_standard, standards
 from households.codes import next_household_code
 from households.models import (
     DEPRIVATION_COLUMNS,
+    Asker,
     Assessment,
     Household,
     Member,
@@ -108,7 +109,7 @@ class HouseholdForm(BootstrapFormMixin, forms.ModelForm):
             "quarter": {"invalid_choice": gettext_lazy("Choose a quarter or hamlet of this ward.")},
         }
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Asker, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if access.is_administrator(user):
             wards = Ward.objects.visible_to(user)
@@ -390,7 +391,8 @@ class AssessmentAdminForm(forms.ModelForm):
                 )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what ModelForm.clean() returns
         if self.instance.pk:
             services.ensure_editable(self.instance)  # locked once under review
         household, review_round = data.get("household"), data.get("round")

@@ -169,7 +169,7 @@ class BulkStepMixin:
     data: Any
 
     def __init__(self, *args: Any, assessments: QuerySet[Assessment], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         lost = _("One of the chosen assessments can no longer be found.")
         chosen = forms.ModelMultipleChoiceField(
             queryset=assessments,

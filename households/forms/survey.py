@@ -20,7 +20,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.formatting import format_vnd
-from giamngheo.forms import BootstrapFormMixin, DateInput
+from giamngheo.forms import BootstrapFormMixin, DateInput, field_of
 from households.classification import PovertyStandard, get_standard
 from households.models import (
     Assessment,
@@ -150,8 +150,8 @@ class SurveyForm(BootstrapFormMixin, forms.Form):
             routes.append(IncomeRoute.PHIEU_B)
         if criteria:
             routes.append(IncomeRoute.PHIEU_A)
-        route_field = self.fields["income_route"]
-        route_field.choices = [(r.value, r.label) for r in routes]  # type: ignore[attr-defined]
+        route_field = field_of(self, "income_route", forms.ChoiceField)
+        route_field.choices = [(r.value, r.label) for r in routes]
         route_field.initial = IncomeRoute.TYPED
         for item in self.card.items if self.card else ():
             self.fields[self.b1_field(item.key)] = forms.ChoiceField(
@@ -177,10 +177,10 @@ class SurveyForm(BootstrapFormMixin, forms.Form):
         # Editing an existing survey: the version it was opened at (optimistic locking).
         self.fields["version"].required = versioned
         # Codes taken out of use stay ticked on the surveys that already name them.
-        self.fields["causes"].queryset = PovertyCause.objects.filter(  # type: ignore[attr-defined]
+        field_of(self, "causes", forms.ModelChoiceField).queryset = PovertyCause.objects.filter(
             Q(is_active=True) | Q(pk__in=chosen_causes)
         )
-        self.fields["needs"].queryset = SupportNeed.objects.filter(  # type: ignore[attr-defined]
+        field_of(self, "needs", forms.ModelChoiceField).queryset = SupportNeed.objects.filter(
             Q(is_active=True) | Q(pk__in=chosen_needs)
         )
         for indicator in standard.indicators:

@@ -48,13 +48,14 @@ from households.models.units import (
     WardKindPeriod,
     WardQuerySet,
 )
-from households.models.users import User, household_scope, ward_scope
+from households.models.users import Asker, SignedIn, User, household_scope, ward_scope
 
 __all__ = [
     "DEPRIVATION_COLUMNS",
     "EDITABLE_STATES",
     "OPEN_END",
     "AreaChoice",
+    "Asker",
     "Assessment",
     "CodedLabel",
     "District",
@@ -77,6 +78,7 @@ __all__ = [
     "ScoreItem",
     "ScoreOption",
     "ScreeningCriterion",
+    "SignedIn",
     "Standard",
     "StandardDimension",
     "StandardIndicator",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -17,9 +17,12 @@ from simple_history.models import HistoricalRecords
 from giamngheo.formatting import fold_text
 from households.ethnicities import Ethnicity
 from households.models.units import Quarter, Ward
-from households.models.users import household_scope, ward_scope
+from households.models.users import Asker, household_scope, ward_scope
 from households.search import folded_search_q
 from households.units import lineage
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 household_code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9._/-]*$",
@@ -45,7 +48,7 @@ national_id_validator = RegexValidator(
 
 
 class HouseholdQuerySet(models.QuerySet["Household"]):
-    def visible_to(self, user: Any) -> HouseholdQuerySet:
+    def visible_to(self, user: Asker) -> HouseholdQuerySet:
         """Households of the wards `ward_scope(user)` allows: every lookup from a request."""
         scope = ward_scope(user)
         if scope is None:
@@ -311,7 +314,7 @@ class Member(models.Model):
         if self.national_id == "":
             self.national_id = None
         today = timezone.localdate()
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.date_of_birth:
             if self.date_of_birth > today:
                 errors["date_of_birth"] = _("The date of birth cannot be in the future.")

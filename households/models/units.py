@@ -9,7 +9,7 @@ reads them: which unit a place is in on a day, and the area (urban or rural line
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import F, Q
@@ -17,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from giamngheo.formatting import fold_text
 from households.classification import Area
+
+if TYPE_CHECKING:
+    from households.models.users import Asker
 
 
 class District(models.Model):
@@ -36,7 +39,7 @@ class District(models.Model):
 
 
 class WardQuerySet(models.QuerySet["Ward"]):
-    def visible_to(self, user: Any) -> WardQuerySet:
+    def visible_to(self, user: Asker) -> WardQuerySet:
         from households.models.users import ward_scope
 
         scope = ward_scope(user)

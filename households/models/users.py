@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, Literal, Protocol, TypeAlias
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
@@ -54,9 +54,12 @@ class User(AbstractUser):
         help_text=_("Partner-agency users record and see their agency's programmes only."),
     )
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
-    class Meta(AbstractUser.Meta):
+    # `ward_scope`'s cache of a Steering Committee member's wards, for the request.
+    _followed_wards: frozenset[int]
+
+    class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
@@ -72,7 +75,31 @@ class User(AbstractUser):
         return f"{self.last_name} {self.first_name}".strip()
 
 
-def ward_scope(user: Any) -> frozenset[int] | None:
+class SignedIn(Protocol):
+    """Who asks, once signed in, as the scoping rules read it: a `User`, or a stand-in with a
+    role and no row (the command line's `reports.selectors.ALL_WARDS`, the whole city)."""
+
+    @property
+    def is_authenticated(self) -> Literal[True]: ...
+    @property
+    def is_active(self) -> bool: ...
+    @property
+    def is_superuser(self) -> bool: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def pk(self) -> int | None: ...
+    @property
+    def ward_id(self) -> int | None: ...
+    @property
+    def agency_id(self) -> int | None: ...
+
+
+# Who asks: the request's user (`AnonymousUser` before signing in) or a stand-in (`SignedIn`).
+Asker: TypeAlias = SignedIn | AnonymousUser
+
+
+def ward_scope(user: Asker) -> frozenset[int] | None:
     """The one rule for which wards a user may see: None means every ward (STYLE.md §3).
 
     Administrators and the city Labour department see every ward; a ward or commune officer
@@ -92,7 +119,7 @@ def ward_scope(user: Any) -> frozenset[int] | None:
 
     if user.role == User.Role.WARD_OFFICER and user.ward_id:
         return units.lineage(user.ward_id)
-    if user.role == User.Role.COMMITTEE_MEMBER:
+    if user.role == User.Role.COMMITTEE_MEMBER and isinstance(user, User):
         cached = getattr(user, "_followed_wards", None)
         if cached is None:
             from programs.models import CommitteeMember
@@ -108,7 +135,7 @@ def ward_scope(user: Any) -> frozenset[int] | None:
     return frozenset()
 
 
-def household_scope(user: Any) -> Q | None:
+def household_scope(user: Asker) -> Q | None:
     """Households a user sees beyond whole wards: None when there are none.
 
     A Steering Committee member sees the households assigned to them (cán bộ quản lý hộ); a

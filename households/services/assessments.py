@@ -173,7 +173,10 @@ def ensure_editable(assessment: Assessment) -> None:
             )
             % {
                 "number": assessment.decision_number,
-                "date": date_format(assessment.decision_date, "d/m/Y"),
+                # Set on every recognised assessment (recognised_assessment_has_decision).
+                "date": date_format(assessment.decision_date, "d/m/Y")
+                if assessment.decision_date
+                else "",
             }
         )
     if assessment.state not in EDITABLE_STATES:

@@ -484,9 +484,9 @@ MEMBER_ATTNAMES = _attnames(Member, MEMBER_FIELDS)
 
 def _stale_message(household: Household) -> str:
     """Who saved the household or one of its members last, and when."""
-    member_history = Member.history.model  # type: ignore[attr-defined]
+    member_history = Member.history.model
     changes = [
-        household.history.select_related("history_user").first(),  # type: ignore[attr-defined]
+        household.history.select_related("history_user").first(),
         member_history.objects.filter(household_id=household.pk)
         .select_related("history_user")
         .order_by("-history_date")

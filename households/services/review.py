@@ -36,6 +36,7 @@ from giamngheo.formatting import fold_text
 from households import access, review_rules, standing
 from households.models import (
     EDITABLE_STATES,
+    Asker,
     Assessment,
     Household,
     IncomeRoute,
@@ -73,7 +74,7 @@ MINUTES_NAME_MAX_LENGTH = 80
 MINUTES_FILE_MAX_LENGTH = Assessment._meta.get_field("meeting_minutes_file").max_length or 255
 
 
-def allowed_actions(user: Any, assessment: Assessment) -> list[str]:
+def allowed_actions(user: Asker, assessment: Assessment) -> list[str]:
     """The steps `user` may take on `assessment` now, in the order the buttons are shown."""
     actions = []
     for action, (sources, _target) in TRANSITIONS.items():
@@ -82,7 +83,7 @@ def allowed_actions(user: Any, assessment: Assessment) -> list[str]:
     return actions
 
 
-def may_take(user: Any, action: str, household: Household) -> bool:
+def may_take(user: Asker, action: str, household: Household) -> bool:
     """Whether `user`'s role allows `action` on `household`'s assessments, whatever the state.
 
     Officers of the ward carry the review through the posting and record the ward chairman's
@@ -144,6 +145,8 @@ def _step(
         for name, value in (fields or {}).items():
             setattr(assessment, name, value)
         if action == Action.RECOGNISE:
+            if assessment.decision_date is None:  # the recognising step's form requires one
+                raise ValueError("A recognised assessment needs its decision's date.")
             assessment.effective_from = standing.effective_date(
                 kind=assessment.round.kind,
                 year=assessment.round.year,

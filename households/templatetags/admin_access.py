@@ -3,15 +3,14 @@ administrators enter (`households.admin`); the rule stays `households.access.is_
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 
 from households import access
+from households.models import Asker
 
 register = template.Library()
 
 
 @register.filter
-def is_administrator(user: Any) -> bool:
+def is_administrator(user: Asker) -> bool:
     return access.is_administrator(user)

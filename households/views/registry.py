@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from households import access
+from households.access import signed_in_user
 from households.codes import next_household_code
 from households.forms.registry import (
     HouseholdArchiveForm,
@@ -32,7 +33,7 @@ from households.forms.registry import (
     HouseholdMemberFormSetFactory,
 )
 from households.history import display_value
-from households.models import Household, Member, Ward
+from households.models import Household, Member, User, Ward
 from households.services import StaleEditError
 from households.services.registry import (
     HouseholdRegisterError,
@@ -62,7 +63,7 @@ def household_code_proposal(request: HttpRequest) -> HttpResponse:
     """The new-household form's code field for the ward chosen (htmx, on a change of ward):
     the ward's next free code, unless the officer typed a code of their own."""
     access.require(access.can_create_households(request.user))
-    ward = _chosen_ward(request.user, request.GET.get("ward", ""))
+    ward = _chosen_ward(signed_in_user(request), request.GET.get("ward", ""))
     form = HouseholdForm(instance=Household(ward=ward), user=request.user)
     typed, proposed = request.GET.get("code", "").strip(), request.GET.get("code_proposed", "")
     fresh = next_household_code(ward) if ward is not None else ""
@@ -72,13 +73,13 @@ def household_code_proposal(request: HttpRequest) -> HttpResponse:
     return render(request, "households/includes/household_code_field.html", {"form": form})
 
 
-def _chosen_ward(user: Any, raw: str) -> Ward | None:
+def _chosen_ward(user: User, raw: str) -> Ward | None:
     """The ward a new household is for: an officer's own; the one an administrator chose (none
     yet: None). Another ward's, or one that is not a ward: 404."""
     if not access.is_administrator(user):
         if raw and raw != str(user.ward_id):
             raise Http404
-        return user.ward  # type: ignore[no-any-return]
+        return user.ward
     if not raw:
         return None
     if not raw.isdigit():
@@ -127,7 +128,7 @@ def household_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             household_archive(
                 household=household,
-                by=request.user,  # type: ignore[arg-type]
+                by=signed_in_user(request),
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
@@ -184,7 +185,7 @@ def _household_form_page(request: HttpRequest, household: Household) -> HttpResp
                     deleted=[member_form.instance for member_form in deleted_forms],
                     expected_version=form.cleaned_data.get("version"),
                     not_duplicate=form.cleaned_data["not_duplicate"],
-                    by=request.user,  # type: ignore[arg-type]
+                    by=signed_in_user(request),
                 )
                 return _saved(request, saved, creating=creating)
             if not creating:
@@ -230,7 +231,7 @@ def _propose_code(request: HttpRequest, form: HouseholdForm) -> None:
     ward = form.instance.ward if form.instance.ward_id else None
     if ward is None:
         try:
-            ward = _chosen_ward(request.user, request.GET.get("ward", ""))
+            ward = _chosen_ward(signed_in_user(request), request.GET.get("ward", ""))
         except Http404:
             ward = None  # a stale or mistyped link: the officer chooses
         if ward is not None:

@@ -39,13 +39,21 @@ from households.forms.review import (
     ReviewStepForm,
     RoundChoiceForm,
 )
-from households.models import Assessment, Household, ReviewEvent, ReviewRound, ReviewState, Ward
+from households.models import (
+    Asker,
+    Assessment,
+    Household,
+    ReviewEvent,
+    ReviewRound,
+    ReviewState,
+    Ward,
+)
 from households.services.review import may_take
 
 Action = ReviewEvent.Action
 
 
-def _visible_assessments(user: Any) -> QuerySet[Assessment]:
+def _visible_assessments(user: Asker) -> QuerySet[Assessment]:
     return Assessment.objects.filter(household__in=Household.objects.visible_to(user))
 
 
@@ -280,12 +288,12 @@ class DecisionGroup:
     can_return: bool  # the city returns
 
 
-def _may_follow_review(user: Any) -> bool:
+def _may_follow_review(user: Asker) -> bool:
     """The city and administrators follow every ward; an officer follows their own."""
     return access.can_oversee(user) or access.can_edit_ward(user, getattr(user, "ward_id", None))
 
 
-def _officer_ward(user: Any) -> int | None:
+def _officer_ward(user: Asker) -> int | None:
     """The ward whose meetings and postings the user records on this page, if any."""
     ward_id = getattr(user, "ward_id", None)
     return ward_id if ward_id and access.can_edit_ward(user, ward_id) else None
@@ -296,7 +304,7 @@ def _list_url(**params: Any) -> str:
 
 
 def _progress_rows(
-    wards: list[Ward], review_round: ReviewRound, user: Any
+    wards: list[Ward], review_round: ReviewRound, user: Asker
 ) -> tuple[list[ProgressRow], ProgressRow]:
     """Each ward's assessments in the round by review state (by the unit they were made in),
     and its households not surveyed (registered in it or in a unit merged into it): a unit
@@ -521,7 +529,7 @@ def _waiting(offered: QuerySet[Assessment], *states: str) -> QuerySet[Assessment
 
 
 def _decision_groups(
-    offered: QuerySet[Assessment], bound: Any, bound_action: str, user: Any
+    offered: QuerySet[Assessment], bound: Any, bound_action: str, user: Asker
 ) -> list[DecisionGroup]:
     """The posted assessments waiting for a decision, one group (and one form) per ward they
     were made in (`Assessment.ward`): the ward's officer records the decision of their own

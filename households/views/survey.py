@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from households import access, services, standards, standing
+from households.access import signed_in_user
 from households.classification import get_standard
 from households.forms.survey import AdhocReviewForm, SurveyForm
 from households.models import (
@@ -217,10 +218,12 @@ def _save(
             expected_to_escape=data["expected_to_escape"],
             notes=data["notes"],
             expected_version=expected_version,
-            by=request.user,  # type: ignore[arg-type]
+            by=signed_in_user(request),
         )
         if request.POST.get("action") == SUBMIT:
-            assessment = services.assessment_submit(assessment=assessment, by=request.user)  # type: ignore[arg-type]
+            assessment = services.assessment_submit(
+                assessment=assessment, by=signed_in_user(request)
+            )
     if request.POST.get("action") == SUBMIT:
         messages.success(
             request,
@@ -426,7 +429,7 @@ def adhoc_review_open(request: HttpRequest, pk: int) -> HttpResponse:
                 round=data["round"],
                 request_kind=data["request_kind"],
                 request_date=data["request_date"],
-                by=request.user,  # type: ignore[arg-type]
+                by=signed_in_user(request),
             )
         except ValidationError as exc:
             _add_errors(form, exc)

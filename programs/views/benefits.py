@@ -26,8 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from households.access import require
-from households.models import Household, Member
+from households.access import AuthenticatedRequest, require
+from households.models import Asker, Household, Member
 from programs import eligibility, selectors, services
 from programs.access import can_record_benefit
 from programs.forms import (
@@ -107,7 +107,7 @@ def who_is_eligible(programme: Programme, rule: ProgrammeRule | None) -> str:
 # --- Recording a benefit or a loan ----------------------------------------------------------
 
 
-def recordable_programmes(user: Any, household: Household, *, credit: bool) -> list[Programme]:
+def recordable_programmes(user: Asker, household: Household, *, credit: bool) -> list[Programme]:
     """The active programmes `user` may record for `household` (credit ones or the others)."""
     allowed: dict[int, bool] = {}
     result = []
@@ -312,7 +312,7 @@ def _record(form: BenefitForm | LoanForm, *, household: Household, credit: bool,
 # --- A loan: balance history, checks on its use -------------------------------------------
 
 
-def _loans(user: Any) -> QuerySet[Loan]:
+def _loans(user: Asker) -> QuerySet[Loan]:
     """Loans of the households `user` sees; a partner-agency user only their own agency's
     (the health office has no business with the Social Policy Bank's loans)."""
     loans = Loan.objects.filter(benefit__household__in=Household.objects.visible_to(user))
@@ -322,7 +322,7 @@ def _loans(user: Any) -> QuerySet[Loan]:
     return loans
 
 
-def _get_loan_for_user(user: Any, pk: int) -> Loan:
+def _get_loan_for_user(user: Asker, pk: int) -> Loan:
     """The loan `pk` if `user` may see it, else a 404 (STYLE.md §3)."""
     return get_object_or_404(
         _loans(user).select_related(
@@ -337,7 +337,7 @@ def _get_loan_for_user(user: Any, pk: int) -> Loan:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def loan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     loan = _get_loan_for_user(request.user, pk)
     benefit = loan.benefit
     can_update = can_record_benefit(request.user, benefit.household, benefit.programme)
@@ -358,7 +358,7 @@ def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def loan_check_create(request: HttpRequest, pk: int) -> HttpResponse:
+def loan_check_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     loan = _get_loan_for_user(request.user, pk)
     benefit = loan.benefit
     can_update = can_record_benefit(request.user, benefit.household, benefit.programme)

@@ -3,13 +3,13 @@ manages each household (cán bộ quản lý hộ), issue 4 §1."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,19 +17,29 @@ from django.views.decorators.http import require_http_methods
 
 from households import access as household_access
 from households import standing, units
-from households.models import Household, User, Ward
+from households.access import AuthenticatedRequest
+from households.models import Assessment, Household, User, Ward
 from programs import access, services
 from programs.forms_committee import AssignForm, CommitteeFilterForm
 from programs.models import CommitteeMember, HouseholdAssignment
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def _is_ward_officer(user: Any) -> bool:
+
+class InRound(TypedDict):
+    """A household's result in effect today (`my_households`' prefetch): none, or one."""
+
+    in_round: list[Assessment]
+
+
+def _is_ward_officer(user: User) -> bool:
     return bool(user.role == User.Role.WARD_OFFICER and user.ward_id)
 
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
-def committee_list(request: HttpRequest) -> HttpResponse:
+def committee_list(request: AuthenticatedRequest) -> HttpResponse:
     """City and ward Steering Committee members: the city and administrators see all, a ward
     officer their own ward's committee and the city members."""
     user = request.user
@@ -42,7 +52,7 @@ def committee_list(request: HttpRequest) -> HttpResponse:
     members = CommitteeMember.objects.filter(is_active=True)
     # A unit comes with the units merged into it (issue 12): the committees of a merged
     # ward's former units, and the city members following them, are its own.
-    if is_officer:
+    if is_officer and user.ward_id:  # an officer has a ward (`_is_ward_officer`)
         members = members.filter(
             Q(level=CommitteeMember.Level.CITY) | Q(ward_id__in=units.lineage(user.ward_id))
         )
@@ -76,7 +86,7 @@ def committee_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
-def my_households(request: HttpRequest) -> HttpResponse:
+def my_households(request: AuthenticatedRequest) -> HttpResponse:
     """A committee member's households (cán bộ quản lý hộ) and the wards they follow."""
     user = request.user
     household_access.require(user.role == User.Role.COMMITTEE_MEMBER)
@@ -86,20 +96,21 @@ def my_households(request: HttpRequest) -> HttpResponse:
         .first()
     )
     day = timezone.localdate()
-    households: list[Household] = []
+    households: list[WithAnnotations[Household, InRound]] = []
     wards: list[Ward] = []
     if member is not None:
         # Each household's recognised result in effect today: the first of `recognised_by`.
         in_effect = standing.recognised_by(day).only(
             "id", "household_id", "status", "poor_group", "state", "effective_from"
         )
-        households = list(
+        assigned = (
             Household.objects.visible_to(user)
             .filter(assignment__member=member)
             .select_related("ward", "quarter", "assignment")
             .prefetch_related(Prefetch("assessments", queryset=in_effect, to_attr="in_round"))
             .order_by("ward__display_order", "quarter__display_order", "code")
         )
+        households = cast("list[WithAnnotations[Household, InRound]]", list(assigned))
         wards = list(member.assigned_wards.order_by("display_order"))
         # A followed unit's households are those of its lineage (the units merged into it).
         families = {w.pk: units.lineage(w.pk) for w in wards}
@@ -144,7 +155,7 @@ def _members_for(household: Household) -> QuerySet[CommitteeMember]:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def household_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def household_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Choose the committee member who manages a household, or remove the assignment."""
     user = request.user
     household = get_object_or_404(

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from households import standing
-from households.access import require
+from households.access import AuthenticatedRequest, require
 from households.models import Ward
 from programs import access, services
 from programs.forms_committee import TargetForm
@@ -58,7 +58,7 @@ class TargetRow:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def target_list(request: HttpRequest) -> HttpResponse:
+def target_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     can_edit = access.can_set_targets(user)
     periodic = standing.periodic_years()

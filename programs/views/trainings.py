@@ -4,6 +4,7 @@ were trained in a year, for the plan's "100% of officers trained" target."""
 from __future__ import annotations
 
 from itertools import groupby
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,22 +17,32 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from households import standing
-from households.access import require
+from households.access import AuthenticatedRequest, require
 from households.models import User, Ward
 from programs import access, services, worklists
 from programs.forms_committee import AttendanceForm, TrainingForm
 from programs.models import Training
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 
 def _officers() -> QuerySet[User]:
     """Whose training counts (`services.officer_users`): ward officers first, by ward."""
     return (
-        User.objects.filter(pk__in=services.officer_users().values("pk"))  # type: ignore[attr-defined]
+        User.objects.filter(pk__in=services.officer_users().values("pk"))
         .select_related("ward")
         .order_by(
             F("ward__display_order").asc(nulls_last=True), "last_name", "first_name", "username"
         )
     )
+
+
+class OfficerCounts(TypedDict):
+    """A unit's ward officers and those of them trained in the year (`training_list`)."""
+
+    officer_count: int
+    trained_count: int
 
 
 def _year(request: HttpRequest, years: list[int], default: int) -> int:
@@ -61,7 +72,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
     officer = Q(officers__role=User.Role.WARD_OFFICER, officers__is_active=True)
     # The units of the year (issue 12): a unit begun or ended by a merger that year is
     # listed, with the officers attached to it, as the untrained officers' worklist does.
-    wards = list(
+    counted = (
         Ward.objects.visible_to(user)
         .in_force_in_year(year)
         .annotate(
@@ -74,6 +85,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("display_order")
     )
+    wards = cast("list[WithAnnotations[Ward, OfficerCounts]]", list(counted))
     total = sum(w.officer_count for w in wards)
     trained = sum(w.trained_count for w in wards)
     return render(
@@ -94,7 +106,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def training_create(request: HttpRequest) -> HttpResponse:
+def training_create(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     require(access.can_manage_training(user))
     form = TrainingForm(request.POST or None, initial={"date": timezone.localdate()})
@@ -113,7 +125,7 @@ def training_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def training_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     training = get_object_or_404(Training.objects.select_related("organiser"), pk=pk)
     can_manage = access.can_manage_training(user)

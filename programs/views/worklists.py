@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -76,7 +77,7 @@ def worklist_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _CountedPaginator(Paginator):  # type: ignore[type-arg]
+class _CountedPaginator(Paginator):
     """A paginator told its count (a stored one) instead of counting the rows again."""
 
     def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
@@ -137,7 +138,7 @@ def worklist_detail(request: HttpRequest, key: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
-def worklist_export(request: HttpRequest, key: str) -> HttpResponse:
+def worklist_export(request: HttpRequest, key: str) -> HttpResponseBase:
     """The whole filtered list as an Excel sheet, scoped exactly like the page."""
     worklist = _worklist(key)
     form = _filter_form(request, worklist)

@@ -9,14 +9,16 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from giamngheo.forms import BootstrapFormMixin
+from giamngheo.forms import BootstrapFormMixin, field_of
 from households import access, standing, units
+from households.access import AuthenticatedRequest
 from households.models import Ward
 from programs.excel import XLSX_CONTENT_TYPE, write_xlsx_sheets
 from reports import figures, selectors
@@ -48,8 +50,8 @@ class DashboardForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, data: Any, *, years: list[int], wards: list[Ward]) -> None:
         super().__init__(data)
-        self.fields["year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]
-        self.fields["ward"].widget.choices = [  # type: ignore[attr-defined]
+        field_of(self, "year", forms.ChoiceField).choices = [(y, str(y)) for y in years]
+        self.fields["ward"].widget.choices = [
             ("", _("All wards and communes")),
             *((w.pk, str(w)) for w in wards),
         ]
@@ -70,7 +72,7 @@ class DashboardForm(BootstrapFormMixin, forms.Form):
         `households.units.offered`). A unit asked for stays valid (a 404 only when unseen)."""
         asked = getattr(self, "cleaned_data", {}).get("ward")
         wards = units.offered(self.wards.values(), day, keep=asked)
-        self.fields["ward"].widget.choices = [  # type: ignore[attr-defined]
+        self.fields["ward"].widget.choices = [
             ("", _("All wards and communes")),
             *((w.pk, str(w)) for w in wards),
         ]
@@ -168,7 +170,7 @@ def _report(request: HttpRequest, form: DashboardForm) -> selectors.ReportData |
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     """Issue 5 §1: section II of the plan for a year, for the city or one ward."""
     access.require(access.can_see_reports(request.user))
     form = _form(request)
@@ -177,11 +179,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     unit = (
         ward.code
         if ward is not None
-        else (
-            request.user.ward.code
-            if getattr(request.user, "ward", None) and form.single_ward
-            else ""
-        )
+        else (request.user.ward.code if request.user.ward and form.single_ward else "")
     )
     return render(
         request,
@@ -226,7 +224,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
-def dashboard_export(request: HttpRequest) -> HttpResponse:
+def dashboard_export(request: HttpRequest) -> HttpResponseBase:
     """Every table of the dashboard as the sheets of one workbook, scoped like the page."""
     access.require(access.can_see_reports(request.user))
     form = _form(request)

@@ -19,7 +19,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,9 +31,11 @@ from django.views.decorators.http import require_http_methods
 
 from audit.services import describe_query, record_view
 from giamngheo import uploads
+from giamngheo.forms import field_of
 from households import access, selectors
+from households.access import signed_in_user
 from households.forms.lists import HouseholdFilterForm
-from households.models import Ward
+from households.models import Asker, User, Ward
 from jobs.models import Job
 from jobs.views import start_job
 from programs.excel import xlsx_response
@@ -53,7 +57,7 @@ def _uploads() -> Path:
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
-def household_list_xlsx(request: HttpRequest) -> HttpResponse:
+def household_list_xlsx(request: HttpRequest) -> HttpResponseBase:
     """The household list with the filters of `/households/`, as an Excel sheet. `members=1`,
     which the list's "Export to Excel" asks for, gives one row per member in the import layout
     with the survey's columns (`reports.imports`), so the file goes back through the import
@@ -108,10 +112,10 @@ class ImportForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Asker, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if access.is_administrator(user):
-            self.fields["ward"].queryset = Ward.objects.all()  # type: ignore[attr-defined]
+            field_of(self, "ward", forms.ModelChoiceField).queryset = Ward.objects.all()
         else:
             del self.fields["ward"]  # an officer imports into their own ward
 
@@ -130,9 +134,11 @@ def _too_large_message() -> str:
     }
 
 
-def _import_ward(user: Any, form: ImportForm) -> Ward:
+def _import_ward(user: User, form: ImportForm) -> Ward:
     if "ward" in form.fields:
         return form.cleaned_data["ward"]
+    if user.ward is None:  # only an officer, who has a ward, has no "ward" field
+        raise PermissionDenied
     return user.ward
 
 
@@ -197,7 +203,7 @@ def _refuse_too_large(request: HttpRequest) -> HttpResponse:
 
 @csrf_protect
 def _post(request: HttpRequest, limiter: uploads.LimitedUploadHandler) -> HttpResponse:
-    user = request.user
+    user = signed_in_user(request)
     if "token" in request.POST:
         return _confirm(request)
     if limiter.exceeded:
@@ -291,7 +297,7 @@ def _confirm(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: HttpRequest) -> HttpResponseBase:
     """The empty layout to fill in, with an example household of two members."""
     access.require(access.can_create_households(request.user))
     return xlsx_response(

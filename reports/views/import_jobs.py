@@ -12,13 +12,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from households import access
+from households.access import AuthenticatedRequest
 from jobs import selectors, storage
 from jobs.models import Job
 from jobs.views import start_job
@@ -28,7 +29,7 @@ from reports.views.exports import TOKEN_MAX_AGE
 
 @login_required
 @require_POST
-def confirm_checked_import(request: HttpRequest, pk: Any) -> HttpResponse:
+def confirm_checked_import(request: AuthenticatedRequest, pk: Any) -> HttpResponse:
     user = request.user
     access.require(access.can_create_households(user))
     check = selectors.job_for(user=user, pk=pk)

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from giamngheo.forms import BootstrapFormMixin
+from giamngheo.forms import BootstrapFormMixin, field_of
 from households import access, units
 from households.classification import standards
 from households.models import ReviewRound, Ward
@@ -49,13 +49,13 @@ class WhatIfForm(BootstrapFormMixin, forms.Form):
         super().__init__(data)
         self.rounds = {r.pk: r for r in rounds}
         self.wards = {w.pk: w for w in wards}
-        self.fields["round"].choices = [(r.pk, str(r)) for r in rounds]  # type: ignore[attr-defined]
-        self.fields["standard"].choices = [  # type: ignore[attr-defined]
+        field_of(self, "round", forms.ChoiceField).choices = [(r.pk, str(r)) for r in rounds]
+        field_of(self, "standard", forms.ChoiceField).choices = [
             (code, std.name) for code, std in standards().items()
         ]
         # A ward asked for that the user does not see is a 404 (`chosen_wards`), not a form
         # error: the choices are every id, so the form only checks the shape.
-        self.fields["ward"].choices = [  # type: ignore[attr-defined]
+        field_of(self, "ward", forms.ChoiceField).choices = [
             ("", _("All wards and communes")),
             *((w.pk, str(w)) for w in wards),
         ]
