@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 SYSTEM_PACKAGES := gettext chromium poppler-utils libharfbuzz-subset0 fonts-dejavu-core
 MO := giamngheo/locale/vi/LC_MESSAGES/django.mo
 
-.PHONY: install run serve-prod test lint format check-migrations messages clean ci
+.PHONY: install run serve-prod test lint typecheck format check-migrations messages clean ci
 
 install: $(STAMP) $(MO)
 
@@ -81,6 +81,10 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# mypy with the django-stubs plugin: the app code, tests and migrations left out (pyproject.toml).
+typecheck: install
+	$(BIN)/mypy .
 
 format: install
 	$(BIN)/ruff check --fix .
