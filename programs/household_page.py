@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from households import standing
 from households.models import Asker, Household, Member
-from programs import reference, selectors
+from programs import loan_status, reference, selectors
 from programs.access import can_assign, can_record_benefit
 from programs.models import Benefit, HouseholdAssignment, Loan, Programme
 from programs.selectors import Entitlement
@@ -30,6 +32,14 @@ class MissingRow:
 
 
 @dataclass(frozen=True)
+class OpenLoan:
+    """An open loan and what `programs.loan_status` says of it today."""
+
+    loan: Loan
+    standing: loan_status.LoanStanding
+
+
+@dataclass(frozen=True)
 class ProgrammesSection:
     assignment: HouseholdAssignment | None
     can_assign: bool
@@ -37,7 +47,7 @@ class ProgrammesSection:
     # The day the year's entitlements are judged on (`households.standing.reference_day`).
     day: datetime.date | None
     benefits_by_year: list[tuple[int, list[Benefit]]]
-    open_loans: list[Loan]
+    open_loans: list[OpenLoan]
     missing: list[MissingRow]
     can_record_benefit: bool
     can_record_loan: bool
@@ -54,6 +64,7 @@ def programmes_section(
     agency_id = selectors.agency_only(user)
     known = reference.current()
     latest = known.latest_periodic_round
+    today = timezone.localdate()
     year = latest.year if latest is not None else None
     programmes = list(known.programmes)
     benefits = selectors.household_benefits(household, programmes=programmes, members=members)
@@ -89,7 +100,10 @@ def programmes_section(
         benefits_by_year=selectors.benefits_by_year(
             household, agency_id=agency_id, benefits=benefits
         ),
-        open_loans=selectors.open_loans(household, agency_id=agency_id, benefits=benefits),
+        open_loans=[
+            OpenLoan(loan, loan_status.of_loan(loan, today))
+            for loan in selectors.open_loans(household, agency_id=agency_id, benefits=benefits)
+        ],
         missing=missing,
         can_record_benefit=any(not p.is_credit for p in recordable),
         can_record_loan=any(p.is_credit for p in recordable),

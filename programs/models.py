@@ -434,6 +434,9 @@ class Loan(models.Model):
     term_months = models.PositiveSmallIntegerField(
         _("term (months)"), validators=[MinValueValidator(1), MaxValueValidator(360)]
     )
+    # The disbursement date plus the term (`programs.loan_status.due_date`), set when the loan
+    # is recorded; stored so the overdue-loans worklist filters and sorts on it.
+    due_on = models.DateField(_("due on"))
     outstanding = models.PositiveBigIntegerField(_("outstanding balance (VND)"))
     is_overdue = models.BooleanField(_("overdue"), default=False)
     balance_on = models.DateField(_("balance as of"), null=True, blank=True)

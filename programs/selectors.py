@@ -15,12 +15,12 @@ import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Q, QuerySet, prefetch_related_objects
 
 from households import standing as standings_module
 from households import units
 from households.cards import holds_valid_card
-from households.models import Asker, Household, Member, User
+from households.models import Asker, Household, Member, User, ward_scope
 from households.standing import Standing
 from programs import eligibility
 from programs.eligibility import Eligibility, HouseholdFacts
@@ -435,3 +435,22 @@ def agency_only(user: Asker) -> int | None:
     if user.is_authenticated and user.role == User.Role.AGENCY_USER:
         return user.agency_id or 0
     return None
+
+
+def visible_loans(user: Asker) -> QuerySet[Loan]:
+    """Loans of the households `user` sees (`Household.objects.visible_to`); a partner-agency
+    user only their own agency's (the health office has no business with the Social Policy
+    Bank's loans). The one scope of the loan page and the overdue-loans worklist."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Loan.objects.none()
+    agency_id = agency_only(user)
+    if agency_id is not None:
+        # An agency sees every household its programmes delivered to (`household_scope`):
+        # its own loans' households, so the agency alone is the scope (the bank's loans across
+        # the city, with no semi-join to the households).
+        return Loan.objects.filter(benefit__programme__agency_id=agency_id)
+    if ward_scope(user) is None:  # every ward: no semi-join to every household
+        return Loan.objects.all()
+    return Loan.objects.filter(
+        benefit__household__in=Household.objects.visible_to(user).values("pk")
+    )

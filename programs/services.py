@@ -26,7 +26,7 @@ from households.access import can_oversee
 from households.cards import normalise_card_number
 from households.models import Assessment, Household, Member, User, Ward
 from households.services import member_update
-from programs import access, selectors
+from programs import access, loan_status, selectors
 from programs.models import (
     Agency,
     Benefit,
@@ -275,6 +275,7 @@ def loan_record(
         benefit=benefit,
         purpose=purpose.strip(),
         term_months=term_months,
+        due_on=loan_status.due_date(date, term_months),
         outstanding=outstanding,
         balance_on=date,
     )

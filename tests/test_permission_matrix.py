@@ -297,7 +297,11 @@ def _loan(programme: Programme, household: Household) -> Loan:
         reference=f"NHCS-{household.code}",
     )
     return Loan.objects.create(
-        benefit=benefit, purpose="Chăn nuôi bò", term_months=36, outstanding=30_000_000
+        benefit=benefit,
+        purpose="Chăn nuôi bò",
+        term_months=36,
+        due_on=datetime.date(2020, 10, 2),
+        outstanding=30_000_000,
     )
 
 

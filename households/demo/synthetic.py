@@ -85,6 +85,7 @@ from households.models import (
 from households.models.registry import fold_name
 from households.services.assessments import RECORD_LANGUAGE, assessment_apply_result
 from households.services.registry import MEMBER_FIELDS
+from programs import loan_status
 from programs.models import Benefit, HouseholdAssignment, Loan, LoanCheck, Programme
 
 CHUNK_SIZE = 10_000
@@ -601,6 +602,7 @@ LOAN_COLUMNS = (
     "benefit_id",
     "purpose",
     "term_months",
+    "due_on",
     "outstanding",
     "is_overdue",
     "balance_on",
@@ -793,7 +795,10 @@ class _ChunkDeliveries(demo_programs._Deliveries):
         overdue = self.rng.random() < demo_programs.OVERDUE_SHARE
         repaid = 0 if overdue else (months // 3) * 3 * amount // term // 100_000 * 100_000
         loan = self.ids.take(Loan)
-        self.loan_rows.append((loan, benefit, purpose, term, amount - repaid, overdue, balance_on))
+        due_on = loan_status.due_date(day, term)
+        self.loan_rows.append(
+            (loan, benefit, purpose, term, due_on, amount - repaid, overdue, balance_on)
+        )
         if self.rng.random() < demo_programs.CHECKED_SHARE:
             used = self.rng.random() >= 0.1
             self.check_rows.append(

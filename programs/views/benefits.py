@@ -17,7 +17,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.forms import HiddenInput
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from households.access import AuthenticatedRequest, require
 from households.models import Asker, Household, Member
-from programs import eligibility, selectors, services
+from programs import eligibility, loan_status, selectors, services
 from programs.access import can_record_benefit
 from programs.forms import (
     BenefitForm,
@@ -312,20 +311,10 @@ def _record(form: BenefitForm | LoanForm, *, household: Household, credit: bool,
 # --- A loan: balance history, checks on its use -------------------------------------------
 
 
-def _loans(user: Asker) -> QuerySet[Loan]:
-    """Loans of the households `user` sees; a partner-agency user only their own agency's
-    (the health office has no business with the Social Policy Bank's loans)."""
-    loans = Loan.objects.filter(benefit__household__in=Household.objects.visible_to(user))
-    agency_id = selectors.agency_only(user)
-    if agency_id is not None:
-        loans = loans.filter(benefit__programme__agency_id=agency_id)
-    return loans
-
-
 def _get_loan_for_user(user: Asker, pk: int) -> Loan:
     """The loan `pk` if `user` may see it, else a 404 (STYLE.md §3)."""
     return get_object_or_404(
-        _loans(user).select_related(
+        selectors.visible_loans(user).select_related(
             "benefit__programme__agency",
             "benefit__household__ward",
             "benefit__member",
@@ -384,15 +373,19 @@ def _loan_page(
     check_form: LoanCheckForm | None = None,
 ) -> HttpResponse:
     today = timezone.localdate()
+    checks = list(loan.checks.select_related("checked_by"))
     context = {
         "nav": "households",
         "loan": loan,
+        "status": loan_status.of_loan(
+            loan, today, last_checked_on=checks[0].checked_on if checks else None
+        ),
         "benefit": loan.benefit,
         "household": loan.benefit.household,
         "balances": list(
             loan.history.select_related("history_user").order_by("-history_date", "-history_id")
         ),
-        "checks": list(loan.checks.select_related("checked_by")),
+        "checks": checks,
         "can_update": can_update,
         "update_form": update_form
         or LoanUpdateForm(

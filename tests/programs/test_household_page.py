@@ -12,9 +12,10 @@ import pytest
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from households.models import Household, Member, User
-from programs import selectors, services
+from programs import loan_status, selectors, services
 from programs.models import Agency, CommitteeMember, HouseholdAssignment, Programme
 from tests.factories import (
     ASYNC_COMMIT,
@@ -150,6 +151,28 @@ def test_section_shows_supports_by_year_open_loans_and_assigned_officer(
     assert "Nợ quá hạn" in loans
     assert "01/03/2018" in loans
     assert reverse("programs:loan_detail", args=[loan.pk]) in response.content.decode()
+
+
+def test_open_loans_say_what_the_loan_rule_says_today(
+    client: Client, ducthang_officer: User, family: tuple[Household, Member]
+) -> None:
+    # Lent 15/10/2017 for 36 months: due 15/10/2020, past due today although the bank's last
+    # statement (the day it was lent) did not mark it overdue; checked on 01/03/2018, long
+    # before the six months behind today.
+    household, _ = family
+    loan = lend(household, ducthang_officer, reference="KU-0458")
+    services.loan_check_record(
+        loan=loan, checked_on=datetime.date(2018, 3, 1), used_as_intended=True, by=ducthang_officer
+    )
+    days = (timezone.localdate() - datetime.date(2020, 10, 15)).days
+    client.force_login(ducthang_officer)
+
+    loans = part(client.get(url(household)), "open-loans")
+
+    assert f"Nợ quá hạn {days:,} ngày".replace(",", ".") in loans
+    assert "đến hạn 15/10/2020" in loans
+    assert "Đến hạn kiểm tra sử dụng vốn" in loans
+    assert loan_status.of_loan(loan, timezone.localdate()).days_overdue == days
 
 
 def test_missing_entitlements_link_to_the_benefit_form_and_leave_once_recorded(
