@@ -4,7 +4,8 @@ still missing (issue 4 §9).
 Each list is ONE scoped queryset (subqueries and `Exists`, no per-row query) built for a year:
 a household's status is its standing on the year's reference day (`households.standing`: the
 recognised list in force that year — the previous year's review plus the year's ad-hoc
-decisions), and deliveries are those dated in the year. The columns serve both the page and the
+decisions), and deliveries are those dated in the year. The loans list is of today, whatever the
+year (`programs.loan_status`: overdue, or due for a check). The columns serve both the page and the
 Excel export, so both show the same thing.
 """
 
@@ -16,9 +17,23 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.forms import BootstrapFormMixin, field_of
@@ -38,11 +53,13 @@ from households.models import (
     ward_scope,
 )
 from households.search import folded_search_q
-from programs import selectors
+from programs import loan_status, selectors
 from programs.excel import Column, Kind
 from programs.models import (
     HEALTH_INSURANCE_CARD_PROGRAMMES,
     Benefit,
+    Loan,
+    LoanCheck,
     Programme,
     TrainingAttendance,
 )
@@ -88,14 +105,30 @@ class Worklist:
     title: str | Promise
     target: str | Promise  # the plan's target the list serves
     description: str | Promise
-    subject: str  # "member", "household" or "officer"
+    subject: str  # "member", "household", "loan" or "officer"
     statuses: tuple[str, ...]  # the statuses a row may have; more than one → a filter
     build: Callable[[Any, int], QuerySet[Any]]  # (user, year)
     columns: tuple[WorklistColumn, ...]
+    # Built for today, whatever the year asked (the loans list): no year to choose.
+    as_of_today: bool = False
 
     @property
     def links_to_household(self) -> bool:
         return self.subject != "officer"
+
+    @property
+    def household_path(self) -> str:
+        """The lookup from a row to its household ("" for a household row)."""
+        return {"member": "household__", "loan": "benefit__household__"}.get(self.subject, "")
+
+    def household_id(self, row: Any) -> int | None:
+        if not self.links_to_household:
+            return None
+        if self.subject == "member":
+            return int(row.household_id)
+        if self.subject == "loan":
+            return int(row.benefit.household_id)
+        return int(row.pk)
 
 
 # --- shared pieces --------------------------------------------------------------------------
@@ -157,7 +190,7 @@ def risk_deprivations(standard_code: str) -> int:
     return get_standard(standard_code).min_deprivations - 1
 
 
-# --- the six lists --------------------------------------------------------------------------
+# --- the lists ------------------------------------------------------------------------------
 
 
 def members_in_year(user: Asker, year: int) -> QuerySet[MemberInYear]:
@@ -321,6 +354,39 @@ def households_at_risk(user: Asker, year: int) -> QuerySet[HouseholdInYear]:
     return _households(user, year).filter(year_status=PovertyStatus.NEAR_POOR).filter(at_risk)
 
 
+def loans_needing_attention(
+    user: Any, year: int | None = None, *, day: datetime.date | None = None
+) -> QuerySet[Loan]:
+    """Open loans overdue or due for a check on `day` (today by default; the year is not
+    read), by `programs.loan_status`: of the households `user` sees, a partner agency's own
+    (the Social Policy Bank's across the city, `selectors.visible_loans`). Most overdue
+    first (the earliest due date), then those the bank marked overdue before their due date,
+    then those due for a check, the earliest lent first. Each row carries its last check
+    (`last_checked_on`, `last_used_as_intended`) and the day (`as_of`)."""
+    day = day or timezone.localdate()
+    last = LoanCheck.objects.filter(loan=OuterRef("pk")).order_by("-checked_on", "-id")
+    return (
+        selectors.visible_loans(user)
+        .select_related(
+            "benefit__household__ward", "benefit__household__quarter", "benefit__programme"
+        )
+        .annotate(
+            last_checked_on=Subquery(last.values("checked_on")[:1]),
+            last_used_as_intended=Subquery(last.values("used_as_intended")[:1]),
+        )
+        .filter(loan_status.attention_q(day))
+        .annotate(
+            overdue_now=ExpressionWrapper(loan_status.overdue_q(day), output_field=BooleanField()),
+            # The overdue by their due date, the others by the day they were lent.
+            sort_day=Case(
+                When(loan_status.overdue_q(day), then=F("due_on")), default=F("benefit__date")
+            ),
+            as_of=Value(day, output_field=DateField()),
+        )
+        .order_by("-overdue_now", "sort_day", "pk")
+    )
+
+
 # --- columns --------------------------------------------------------------------------------
 
 
@@ -359,6 +425,57 @@ def _credit_standing(household: HouseholdInYear) -> str:
     if household.year_status in (PovertyStatus.POOR, PovertyStatus.NEAR_POOR):
         return _status_label(household.year_status)
     return _status_label(ESCAPED)
+
+
+def _interpolated(message: str | Promise, **values: Any) -> str:
+    """The lazy `message` translated when shown, with `values` put in (a lazy string)."""
+    return lazy(lambda: str(message) % values, str)()
+
+
+def _loan_standing(loan: Loan) -> loan_status.LoanStanding:
+    """What the rule says of a row of `loans_needing_attention`, on its day."""
+    row: Any = loan  # annotated by `loans_needing_attention`
+    return loan_status.of_loan(row, row.as_of, last_checked_on=row.last_checked_on)
+
+
+def _loan_reason(loan: Loan) -> str:
+    status = _loan_standing(loan)
+    reasons = []
+    if status.past_due:
+        reasons.append(str(_("Overdue")))
+    elif status.bank_overdue:
+        reasons.append(str(_("Overdue (bank statement)")))
+    if status.check_due:
+        reasons.append(str(_("Due for a check")))
+    return "; ".join(reasons)
+
+
+def _last_check_result(loan: Any) -> str:
+    if loan.last_used_as_intended is None:
+        return str(_("Never checked"))
+    return str(_("Used as intended") if loan.last_used_as_intended else _("Not used as intended"))
+
+
+def _loan_columns() -> tuple[WorklistColumn, ...]:
+    def h(loan: Any) -> Household:
+        return loan.benefit.household
+
+    return (
+        WorklistColumn(_("Ward / commune"), lambda o: h(o).ward.name, width=16, ward_column=True),
+        WorklistColumn(_("Household code"), lambda o: h(o).code, width=12),
+        WorklistColumn(_("Head of household"), lambda o: h(o).head_name, width=24),
+        WorklistColumn(_("Programme"), lambda o: o.benefit.programme.name, width=28),
+        WorklistColumn(_("Amount lent"), lambda o: o.benefit.amount, kind="vnd", width=14),
+        WorklistColumn(_("Outstanding balance"), lambda o: o.outstanding, kind="vnd", width=14),
+        WorklistColumn(_("Disbursed on"), lambda o: o.benefit.date, kind="date", width=12),
+        WorklistColumn(_("Due on"), lambda o: o.due_on, kind="date", width=12),
+        WorklistColumn(_("Last checked"), lambda o: o.last_checked_on, kind="date", width=12),
+        WorklistColumn(_("Result of the last check"), _last_check_result, width=20),
+        WorklistColumn(
+            _("Days overdue"), lambda o: _loan_standing(o).days_overdue, kind="int", width=10
+        ),
+        WorklistColumn(_("Why listed"), _loan_reason, width=24),
+    )
 
 
 WORKLISTS: dict[str, Worklist] = {
@@ -476,6 +593,24 @@ WORKLISTS: dict[str, Worklist] = {
                 ),
             ),
         ),
+        Worklist(
+            key="vay-qua-han",
+            title=_("Overdue or unchecked loans"),
+            target=_("The use of loans is checked regularly and overdue debt is kept down."),
+            description=_interpolated(
+                _(
+                    "Social Policy Bank loans still owed that are past their due date or marked "
+                    "overdue on the bank's statement, or whose use has not been checked for "
+                    "%(months)s months."
+                ),
+                months=loan_status.CHECK_INTERVAL_MONTHS,
+            ),
+            subject="loan",
+            statuses=(),
+            build=loans_needing_attention,
+            columns=_loan_columns(),
+            as_of_today=True,
+        ),
     )
 }
 
@@ -516,7 +651,7 @@ def worklist_rows(
                 | Q(username__icontains=word)
             )
         return qs
-    household = "household__" if worklist.subject == "member" else ""
+    household = worklist.household_path
     if filters.ward:
         # A unit's households: registered in it or in a unit merged into it (issue 12).
         qs = qs.filter(**{f"{household}ward_id__in": sorted(units.lineage(filters.ward.pk))})
@@ -542,11 +677,8 @@ def table_rows(worklist: Worklist, rows: Any, *, show_ward: bool) -> list[dict[s
     return [
         {
             "cells": [(column.kind, column.value(row)) for column in columns],
-            "household_id": (
-                (row.household_id if worklist.subject == "member" else row.pk)
-                if worklist.links_to_household
-                else None
-            ),
+            "household_id": worklist.household_id(row),
+            "loan_id": row.pk if worklist.subject == "loan" else None,
         }
         for row in rows
     ]
@@ -608,6 +740,7 @@ class WorklistFilterForm(BootstrapFormMixin, forms.Form):
         ]
         self.fields["q"].widget.attrs["placeholder"] = _("Name, household code or ID number")
         self.show_ward = len(wards) > 1
+        self.show_year = not worklist.as_of_today
         self.show_quarter = worklist.subject != "officer"
         self.show_status = len(worklist.statuses) > 1
 

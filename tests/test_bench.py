@@ -113,6 +113,8 @@ def test_every_measure_runs_and_reports_its_figures(tmp_path: Path, settings: An
     _check_shape(report, tmp_path, names)
     assert run.markdown(report).count("\n| `") == len(names)
     by_name = {m["name"]: m for m in report["measures"]}
+    # Every worklist is measured, the overdue-loans list (issue 13) among them.
+    assert "worklist_vay_qua_han" in by_name
     assert by_name["household_page"]["extra"]["queries_small"] is not None
     assert by_name["import_households"]["extra"]["rows"] == 24
     assert by_name["import_households"]["extra"]["rows_per_s"] > 0

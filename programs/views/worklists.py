@@ -18,7 +18,7 @@ from audit.services import describe_query, record_view
 from households import selectors as household_selectors
 from households import standing
 from households.models import ward_scope
-from programs import worklists
+from programs import loan_status, worklists
 from programs.excel import xlsx_response
 from reports import figures
 
@@ -59,7 +59,8 @@ def _where(request: HttpRequest, form: Any) -> str:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def worklist_index(request: HttpRequest) -> HttpResponse:
-    """The six lists, each with how many are still missing in the year of the latest review."""
+    """The lists, each with how many are still missing in the year of the latest review (the
+    loans list: today)."""
     year = worklists.default_year(worklists.worklist_years())
     cards = [
         {
@@ -129,6 +130,8 @@ def worklist_detail(request: HttpRequest, key: str) -> HttpResponse:
                 if page is not None
                 else []
             ),
+            "today": timezone.localdate(),
+            "check_interval": loan_status.CHECK_INTERVAL_MONTHS,
             "school_start": school_start,
             "school_end": school_end,
             "export_query": request.GET.urlencode(),
@@ -149,14 +152,22 @@ def worklist_export(request: HttpRequest, key: str) -> HttpResponseBase:
     columns = worklist.columns
     record_view(request=request, action="export_worklist", detail=describe_query(request))
     today = timezone.localdate()
-    title = _("%(list)s – %(where)s – year %(year)s (exported %(date)s)") % {
-        "list": worklist.title,
-        "where": _where(request, form),
-        "year": year,
-        "date": today.strftime("%d/%m/%Y"),
-    }
+    stamp = today.isoformat() if worklist.as_of_today else str(year)
+    if worklist.as_of_today:
+        title = _("%(list)s – %(where)s – as of %(date)s") % {
+            "list": worklist.title,
+            "where": _where(request, form),
+            "date": today.strftime("%d/%m/%Y"),
+        }
+    else:
+        title = _("%(list)s – %(where)s – year %(year)s (exported %(date)s)") % {
+            "list": worklist.title,
+            "where": _where(request, form),
+            "year": year,
+            "date": today.strftime("%d/%m/%Y"),
+        }
     return xlsx_response(
-        filename=f"danh-sach-{worklist.key}-{year}.xlsx",
+        filename=f"danh-sach-{worklist.key}-{stamp}.xlsx",
         sheet_title=str(worklist.title),
         title=title,
         columns=[column.excel() for column in columns],

@@ -32,6 +32,7 @@ from tests.factories import (
     make_round,
     make_user,
 )
+from tests.programs.test_loan_status import lend
 
 pytestmark = pytest.mark.django_db
 
@@ -406,8 +407,9 @@ def test_export_is_scoped_and_titled(client: Any, ducthang_officer: User) -> Non
 
 
 def _rows_for_counts(start: int, stop: int) -> None:
-    """Rows for every list: a poor household with a pupil without a card, a near-poor household
-    close to the line that asked for credit, and an untrained officer."""
+    """Rows for every list: a poor household with a pupil without a card and an overdue loan
+    (lent in 2016: no support of 2017), a near-poor household close to the line that asked for
+    credit, and an untrained officer."""
     credit = SupportNeed.objects.get(code="credit")
     ward = Household.objects.model._meta.get_field("ward").related_model.objects.get(
         code="duc-thang"
@@ -422,6 +424,7 @@ def _rows_for_counts(start: int, stop: int) -> None:
             attends_school=True,
             health_insurance_number="",
         )
+        lend(household, datetime.date(2016, 3, 1), 12, reference=f"KU-{index:03}")
         surveyed(f"CN-{index:03}", 950_000, needs=[credit])
         make_user(f"officer{index}", role=User.Role.WARD_OFFICER, ward=ward)
 
