@@ -60,8 +60,6 @@ def content_security_policy_middleware(
 
 
 LAST_ACTIVITY_KEY = "giamngheo_last_activity"
-# The last-activity time is written at most this often, not on every request.
-_ACTIVITY_RESOLUTION_SECONDS = 60
 
 
 def start_activity_clock(
@@ -104,7 +102,9 @@ def session_idle_timeout_middleware(
                     response["HX-Redirect"] = login_url["Location"]
                     return response
                 return login_url
-            if not isinstance(last, int) or now - last >= _ACTIVITY_RESOLUTION_SECONDS:
+            # Written at most every SESSION_ACTIVITY_RESOLUTION_SECONDS, not on every request.
+            resolution = settings.SESSION_ACTIVITY_RESOLUTION_SECONDS
+            if not isinstance(last, int) or now - last >= resolution:
                 request.session[LAST_ACTIVITY_KEY] = now
         return get_response(request)
 

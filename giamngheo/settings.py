@@ -228,6 +228,9 @@ X_FRAME_OPTIONS = "DENY"
 # (giamngheo.middleware.session_idle_timeout_middleware), after SESSION_COOKIE_HOURS in any
 # case, and when the browser closes: office and shared computers.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+# The last request's time is written to the session at most this often (seconds), not on
+# every request: a page costs no session write within a minute of the last one that did.
+SESSION_ACTIVITY_RESOLUTION_SECONDS = 60
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_HOURS", default=12) * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

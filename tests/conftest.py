@@ -71,6 +71,15 @@ def _vietnamese() -> object:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _activity_clock(settings: Any) -> None:
+    # A page writes the session's last-activity time when the last write is a minute old
+    # (giamngheo.middleware): on a busy machine a test's set-up between signing in and the
+    # page it counts queries of can take longer, and the count would gain the session write.
+    # Ten minutes here; tests/test_security.py's idle clocks are set 29 and 31 minutes back.
+    settings.SESSION_ACTIVITY_RESOLUTION_SECONDS = 600
+
+
 _standards_read_at: list[int] = []
 
 
