@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.test.utils import override_settings
 from django.utils import translation
 
 from households import units
@@ -22,9 +23,15 @@ MERGED = datetime.date(2025, 7, 1)
 
 
 @pytest.fixture(autouse=True)
-def _debug_and_fast_hashing(settings: Any) -> None:
+def _debug(settings: Any) -> None:
     settings.DEBUG = True
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def seeded(module_db: None, django_db_blocker: Any) -> None:
+    """One seeding for the tests that read it; the test that seeds in two steps, its own."""
+    with django_db_blocker.unblock(), override_settings(DEBUG=True):
+        seed()
 
 
 def seed(households: int = 150) -> str:
@@ -43,9 +50,9 @@ def by_year(year: int) -> dict[int, Assessment]:
     }
 
 
-def test_the_later_rounds_are_made_in_the_new_units_under_the_standard_of_their_year() -> None:
-    seed()
-
+def test_the_later_rounds_are_made_in_the_new_units_under_the_standard_of_their_year(
+    seeded: None,
+) -> None:
     rounds = {r.year: r for r in ReviewRound.objects.filter(year__in=(2025, 2026))}
     assert rounds[2025].standard == "2022-2025"
     assert rounds[2026].standard == standard_for_date(datetime.date(2026, 9, 1)).code == "2026"
@@ -69,9 +76,9 @@ def test_the_later_rounds_are_made_in_the_new_units_under_the_standard_of_their_
     assert not any(code == "phong-nam" and area == "rural" for code, area in areas)
 
 
-def test_the_later_reviews_are_recognised_by_the_new_units_with_movements_and_benefits() -> None:
-    seed()
-
+def test_the_later_reviews_are_recognised_by_the_new_units_with_movements_and_benefits(
+    seeded: None,
+) -> None:
     y2017, y2025, y2026 = by_year(2017), by_year(2025), by_year(2026)
     assert {a.state for a in y2025.values()} == {"recognised"}
     for a in y2025.values():

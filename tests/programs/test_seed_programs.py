@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db.models import Count
+from django.test.utils import override_settings
 from django.utils import timezone, translation
 
 from households import standing, units
@@ -37,9 +38,16 @@ MEDIUM = 200
 
 
 @pytest.fixture(autouse=True)
-def _debug_and_fast_hashing(settings: Any) -> None:
+def _debug(settings: Any) -> None:
     settings.DEBUG = True
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def seeded(module_db: None, django_db_blocker: Any) -> None:
+    """One seeding of MEDIUM households for every test of the module (each used to seed its
+    own, SMALL or MEDIUM: the checks hold at either size)."""
+    with django_db_blocker.unblock(), override_settings(DEBUG=True):
+        seed(MEDIUM)
 
 
 def seed(households: int = SMALL) -> str:
@@ -76,8 +84,7 @@ def statuses_2017() -> dict[int, str]:
     return statuses_on(LIST_DAY)
 
 
-def test_it_creates_the_committee_and_the_new_logins() -> None:
-    seed()
+def test_it_creates_the_committee_and_the_new_logins(seeded: None) -> None:
 
     city = CommitteeMember.objects.filter(level=CommitteeMember.Level.CITY)
     assert city.filter(position__startswith="Phó Chủ tịch UBND thành phố – Trưởng ban").exists()
@@ -109,9 +116,7 @@ def test_it_creates_the_committee_and_the_new_logins() -> None:
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
 
 
-def test_assignments_scopes_benefits_and_loans() -> None:
-    # One seeding for several checks: the demo set takes seconds to build.
-    seed(MEDIUM)
+def test_assignments_scopes_benefits_and_loans(seeded: None) -> None:
 
     poor = [h for h, status in statuses_2017().items() if status == "poor"]
     assignments = HouseholdAssignment.objects.select_related("household", "member")
@@ -208,8 +213,9 @@ def test_assignments_scopes_benefits_and_loans() -> None:
     assert LoanCheck.objects.filter(used_as_intended=False).exclude(note="").exists()
 
 
-def test_every_worklist_has_real_gaps_and_every_ward_has_targets_and_training() -> None:
-    seed(MEDIUM)
+def test_every_worklist_has_real_gaps_and_every_ward_has_targets_and_training(
+    seeded: None,
+) -> None:
     city = User.objects.get(username="thanhpho")
     year = 2017
     statuses = statuses_2017()
@@ -277,18 +283,16 @@ def test_every_worklist_has_real_gaps_and_every_ward_has_targets_and_training() 
     assert all(t.attendance.exists() for t in trainings)
 
 
-def test_a_second_run_adds_nothing() -> None:
-    seed()
+def test_a_second_run_adds_nothing(seeded: None) -> None:
     before = programme_counts()
 
-    out = seed()
+    out = seed(MEDIUM)
 
     assert programme_counts() == before
     assert "already present" in out
 
 
-def test_a_whole_list_is_refused_when_one_recipient_is_not_eligible() -> None:
-    seed()
+def test_a_whole_list_is_refused_when_one_recipient_is_not_eligible(seeded: None) -> None:
     statuses = statuses_2017()
     near_poor = Household.objects.filter(
         pk__in=[h for h, s in statuses.items() if s == "near_poor"]
