@@ -137,6 +137,9 @@ GET_ROWS: dict[str, tuple[Any, ...]] = {
     "password_change_done":            (LOGIN, 200, 200, 200, 200, 200, 200),
     "households:list":                 (LOGIN, 200, 200, 200, 200, 200, 200),
     "households:create":               (LOGIN, 200, 200, 403, 403, 403, 200),
+    # The new-household form's code for the ward chosen: an officer's own ward (asked with
+    # none), the administrator's choice (none yet: the field without a code).
+    "households:code_proposal":        (LOGIN, 200, 200, 403, 403, 403, 200),
     "households:detail":               (LOGIN, 200, 404, 200, 200, 200, 200),
     "households:edit":                 (LOGIN, 200, 404, 403, 403, 403, 200),
     "households:history":              (LOGIN, 200, 404, 200, 403, 403, 200),
