@@ -115,7 +115,7 @@ def test_a_large_import_is_checked_confirmed_and_saved_by_jobs(
     page.goto(reverse("reports:import"))
 
     page.get_by_label("Tệp Excel (.xlsx)").set_input_files(import_file(tmp_path / "ho-lon.xlsx"))
-    page.get_by_role("button", name="Kiểm tra tệp").click()
+    page.get_by_role("button", name="Kiểm tra trước").click()
 
     # The upload's answer (the check job's page) replaces the import page.
     expect(page.get_by_test_id("job-status")).to_have_text("Đang chờ")

@@ -67,7 +67,7 @@ def test_recording_the_tuition_exemption_removes_the_pupil_from_the_worklist(
     # The date reloads the form too: the verdict is for the delivery date.
     settled(page, lambda: (page.locator("#id_date").fill("15/09/2017"), page.keyboard.press("Tab")))
     expect(page.get_by_test_id("eligibility")).to_contain_class("alert-success")
-    page.get_by_test_id("delivery-form").locator("button[type=submit]").click()
+    page.get_by_test_id("delivery-form").get_by_role("button", name="Lưu khoản hỗ trợ").click()
 
     expect(page).to_have_url(reverse("households:detail", args=[household.pk]) + "#supports")
     benefit = Benefit.objects.get(household=household)
