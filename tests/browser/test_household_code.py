@@ -3,6 +3,8 @@ administrator chooses (issue 13: "the household code must be invented by hand").
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -28,8 +30,12 @@ def test_the_code_follows_the_ward_an_administrator_chooses(
 
     ward.select_option(label="Phường Đức Thắng")
     expect(code).to_have_value("DT-0013")
+    # The swapped-in field listens for the next change once htmx has settled it (~20 ms): a
+    # second choice made before then (no person is that quick) would ask nothing.
+    expect(page.locator("#household-code")).not_to_have_class(re.compile("htmx-(added|settling)"))
     ward.select_option(label="Xã Tiến Lợi")
     expect(code).to_have_value("TL-0041")
+    expect(page.locator("#household-code")).not_to_have_class(re.compile("htmx-(added|settling)"))
 
     # A code the officer typed is theirs: changing the ward leaves it.
     code.fill("TL-9/A")
