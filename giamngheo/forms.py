@@ -8,6 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from giamngheo.formatting import format_vnd, parse_vnd
+
 _Field = TypeVar("_Field", bound=forms.Field)
 
 
@@ -26,6 +28,58 @@ class DateInput(forms.DateInput):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         defaults = {"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric", "autocomplete": "off"}
         super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y")
+
+
+class VndInput(forms.TextInput):
+    """A text box for an amount of đồng: the digit keyboard on a tablet, "1.300.000" shown."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        defaults = {
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "placeholder": "1.300.000",
+            "maxlength": "20",
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})})
+
+
+class VndField(forms.CharField):
+    """An amount in whole đồng typed the Vietnamese way ("1.300.000", "1300000", "1.300.000 đ",
+    `giamngheo.formatting.parse_vnd`): cleans to an int, shows an int back as "1.300.000".
+
+    The one reader of typed money: every form with an amount uses it, and the spreadsheet
+    import cleans its cells with it, so services and the classification take an int. Its
+    messages ("invalid", "negative", "zero") may be worded for the amount in `error_messages`.
+    """
+
+    widget = VndInput
+    default_error_messages = {
+        "invalid": _("Enter a whole number of đồng, e.g. 1.300.000 or 1300000."),
+        "negative": _("The amount cannot be negative."),
+        "zero": _("The amount must be greater than zero."),
+    }
+
+    def __init__(self, *, allow_zero: bool = False, **kwargs: Any) -> None:
+        self.allow_zero = allow_zero
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if text is None or text in self.empty_values:
+            return None
+        amount = parse_vnd(text)
+        if amount is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if amount < 0:
+            raise ValidationError(self.error_messages["negative"], code="min_value")
+        if amount == 0 and not self.allow_zero:
+            raise ValidationError(self.error_messages["zero"], code="min_value")
+        return amount
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return format_vnd(value).removesuffix(" đ")
+        return value
 
 
 class BootstrapFormMixin:

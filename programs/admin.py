@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.formatting import format_vnd
+from giamngheo.forms import VndField
 from households.access import can_oversee, signed_in_user
 from households.models import Household, User
 from programs import eligibility, services
@@ -144,6 +145,15 @@ class NewRuleForm(ModelForm):
     class Meta:
         model = ProgrammeRule
         fields = NEW_RULE_FIELDS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "amount" in self.fields:
+            # Typed as on every form with money ("150.000"); whether 0 đồng may be a usual
+            # amount is the service's to say.
+            self.fields["amount"] = VndField(
+                label=self.fields["amount"].label, required=False, allow_zero=True
+            )
 
     def _post_clean(self) -> None:
         if self.errors or not self.has_changed():

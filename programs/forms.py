@@ -13,8 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.formatting import parse_vnd
-from giamngheo.forms import BootstrapFormMixin, DateInput
+from giamngheo.forms import BootstrapFormMixin, DateInput, VndField
 from households.models import Member
 from programs.models import Programme
 
@@ -26,48 +25,6 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-class VndField(forms.CharField):
-    """An amount in whole đồng typed the Vietnamese way ("1.300.000"): cleans to an int."""
-
-    def __init__(self, *, allow_zero: bool = False, **kwargs: Any) -> None:
-        self.allow_zero = allow_zero
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(
-                attrs={
-                    "inputmode": "numeric",
-                    "autocomplete": "off",
-                    "placeholder": "1.300.000",
-                    "maxlength": "20",
-                }
-            ),
-        )
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if text is None or text in self.empty_values:
-            return None
-        amount = parse_vnd(text)
-        if amount is None:
-            raise ValidationError(
-                _("Enter a whole number of đồng, e.g. 1.300.000 or 1300000."), code="invalid"
-            )
-        if amount < 0 or (amount == 0 and not self.allow_zero):
-            raise ValidationError(
-                _("The amount cannot be negative.")
-                if amount < 0
-                else _("The amount must be greater than zero."),
-                code="min_value",
-            )
-        return amount
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return f"{value:,}".replace(",", ".")
-        return value
 
 
 class ProgrammeChoiceField(forms.ModelChoiceField):

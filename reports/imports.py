@@ -48,6 +48,7 @@ from giamngheo.formatting import fold_text, format_vnd
 from households import access
 from households.classification import Indicator, get_standard, standards
 from households.ethnicities import Ethnicity
+from households.forms.survey import IncomeField
 from households.models import (
     EDITABLE_STATES,
     Assessment,
@@ -66,7 +67,6 @@ from households.services.assessments import (
     assessment_reclassify,
     assessment_save,
     ensure_editable,
-    parse_income,
 )
 from households.services.registry import (
     HOUSEHOLD_ATTNAMES,
@@ -475,15 +475,11 @@ class _Row:
 
 def _income(value: Any) -> int | None:
     """The income cell: a number, or the text officers type ("1.100.000"), read by the
-    survey's own parser; None when blank."""
+    survey's own field; None when blank."""
     if isinstance(value, bool):
         value = str(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if value is None or value == "":
-        return None
     try:
-        return parse_income(value if isinstance(value, int) else _text(value) or None)
+        return IncomeField(required=False).clean(_text(value))
     except ValidationError as exc:
         raise CellError(" ".join(exc.messages)) from None
 

@@ -19,6 +19,7 @@ from giamngheo.forms import BootstrapFormMixin, DateInput
 from households import access, services
 from households.classification import get_standard, standards
 from households.codes import next_household_code
+from households.forms.survey import IncomeField
 from households.models import (
     DEPRIVATION_COLUMNS,
     Asker,
@@ -351,20 +352,13 @@ class AssessmentAdminForm(forms.ModelForm):
             "expected_to_escape",
             "notes",
         ]
-        error_messages = {
-            "income_per_capita": {
-                "invalid": gettext_lazy(
-                    "Enter the income per person as a whole number of đồng, e.g. 1100000."
-                ),
-                "min_value": gettext_lazy("Income cannot be negative."),
-            }
-        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # The admin records a typed income; Phiếu A and B1 are filled on the survey page.
+        # The admin records a typed income, read as the survey reads it; Phiếu A and B1 are
+        # filled on the survey page.
         if "income_per_capita" in self.fields:
-            self.fields["income_per_capita"].required = True
+            self.fields["income_per_capita"] = IncomeField()
         # The admin builds this form with only the fields the user may change (none for a
         # reader, who sees the others read-only): touch only the fields it has.
         if self.instance.pk:

@@ -1,6 +1,6 @@
 """The yearly survey (phiếu khảo sát) and the opening of an ad-hoc review: shape checks only.
 
-The survey's rules live in `households.services`: the income rules in `parse_income`, the roster
+The survey's rules live in `households.services`: the income's bounds on the model field, the roster
 indicators in `households.roster`, the result in `households.classification`. The form offers
 the indicators of the round's poverty standard with their official wording, grouped by
 dimension, and shows the roster indicators as derived (disabled), so a POST cannot set them.
@@ -13,14 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import BoundField
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.formatting import format_vnd
-from giamngheo.forms import BootstrapFormMixin, DateInput, field_of
+from giamngheo.forms import BootstrapFormMixin, DateInput, VndField, VndInput, field_of
 from households.classification import PovertyStandard, get_standard
 from households.models import (
     Assessment,
@@ -32,17 +30,30 @@ from households.models import (
 )
 from households.phieu import ScoreCard, ScreeningCriterion
 from households.roster import DerivedIndicator
-from households.services.assessments import parse_income
-
-
-def income_for_input(amount: int | None) -> str:
-    """1100000 → "1.100.000": how the income box shows a stored amount."""
-    return "" if amount is None else format_vnd(amount).removesuffix(" đ")
 
 
 def _label(name: str) -> Any:
     """The model field's (lazy) verbose name, capitalised: one wording for the form and pages."""
     return capfirst(Assessment._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+
+
+class IncomeField(VndField):
+    """The income per person per month, in whole đồng (0 allowed), within the model field's
+    bounds: read so by the survey, the admin's survey form and the spreadsheet import."""
+
+    default_error_messages = {
+        "invalid": _("Enter the income per person as a whole number of đồng, e.g. 1100000."),
+        "negative": _("Income cannot be negative."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _label("income_per_capita"))
+        super().__init__(allow_zero=True, **kwargs)
+
+    def run_validators(self, value: Any) -> None:
+        super().run_validators(value)
+        if value not in self.empty_values:
+            Assessment._meta.get_field("income_per_capita").run_validators(value)
 
 
 @dataclass(frozen=True)
@@ -84,19 +95,12 @@ class SurveyForm(BootstrapFormMixin, forms.Form):
         choices=IncomeRoute.choices,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
-    income_per_capita = forms.CharField(
-        label=_label("income_per_capita"),
+    income_per_capita = IncomeField(
         required=False,
-        max_length=20,
         help_text=_("Whole đồng, e.g. 1.100.000 or 1100000."),
         error_messages={"required": _("Enter the income per person per month.")},
-        widget=forms.TextInput(
-            attrs={
-                "inputmode": "numeric",
-                "autocomplete": "off",
-                "placeholder": "1.100.000",
-                "aria-describedby": "id_income_per_capita_help",
-            }
+        widget=VndInput(
+            attrs={"placeholder": "1.100.000", "aria-describedby": "id_income_per_capita_help"}
         ),
     )
     household_type = forms.ChoiceField(
@@ -210,18 +214,6 @@ class SurveyForm(BootstrapFormMixin, forms.Form):
         self._route = self.cleaned_data["income_route"]
         return self._route
 
-    def clean_income_per_capita(self) -> int | None:
-        raw = self.cleaned_data["income_per_capita"]
-        if not raw.strip():
-            return None  # required on the typed route only: see clean()
-        try:
-            amount = parse_income(raw)
-            Assessment._meta.get_field("income_per_capita").run_validators(amount)
-        except ValidationError as exc:
-            # `_income` keys its message to the model field; this form has one field to put it on.
-            raise ValidationError(exc.messages) from None
-        return amount
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         route = self.route()
@@ -290,7 +282,7 @@ class SurveyForm(BootstrapFormMixin, forms.Form):
         initial: dict[str, Any] = {
             "version": assessment.version,
             "income_route": assessment.income_route,
-            "income_per_capita": income_for_input(assessment.income_per_capita),
+            "income_per_capita": assessment.income_per_capita,
             "screened_out": list(assessment.screened_out),
             **{
                 SurveyForm.b1_field(key): option

@@ -11,7 +11,6 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from giamngheo.formatting import parse_vnd
 from households import review_rules, standards, units
 from households.classification import classify, get_standard
 from households.models import (
@@ -40,10 +39,12 @@ RECORD_LANGUAGE = "vi"
 # --- Assessments ---------------------------------------------------------------------------
 
 
-def parse_income(value: object) -> int:
-    """A whole number of đồng; officers may type "1.100.000" with thousand separators."""
-    if isinstance(value, str):
-        value = parse_vnd(value)
+def typed_income(value: int | None) -> int:
+    """The typed income as stored: an int of đồng within the model field's bounds.
+
+    Callers read what officers type with `households.forms.survey.IncomeField` (the survey,
+    the admin's form, the spreadsheet import); a service takes the number, never the text.
+    """
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError(
             {
@@ -52,8 +53,10 @@ def parse_income(value: object) -> int:
                 )
             }
         )
-    if value < 0:
-        raise ValidationError({"income_per_capita": _("Income cannot be negative.")})
+    try:
+        Assessment._meta.get_field("income_per_capita").run_validators(value)
+    except ValidationError as exc:
+        raise ValidationError({"income_per_capita": exc.messages}) from None
     return value
 
 
@@ -194,7 +197,7 @@ def assessment_save(
     *,
     household: Household,
     round: ReviewRound,
-    income_per_capita: object = None,
+    income_per_capita: int | None = None,
     deprivations: Mapping[str, bool] | Iterable[str] = (),
     income_route: str = IncomeRoute.TYPED,
     b1_answers: Mapping[str, str] | None = None,
@@ -276,7 +279,7 @@ def assessment_save(
         raise ValidationError({"income_route": _("Choose how the income is determined.")})
     assessment.income_route = income_route
     typed = income_route == IncomeRoute.TYPED
-    assessment.income_per_capita = parse_income(income_per_capita) if typed else None
+    assessment.income_per_capita = typed_income(income_per_capita) if typed else None
     by_score = income_route == IncomeRoute.PHIEU_B
     assessment.b1_answers = dict(b1_answers or {}) if by_score else {}
     screening = income_route == IncomeRoute.PHIEU_A

@@ -267,11 +267,12 @@ def test_an_expired_card_counts_as_no_card_on_the_reference_date() -> None:
     ("income", "message"),
     [
         (-1, "Thu nhập không được âm."),
-        ("abc", "Nhập thu nhập bình quân đầu người bằng số đồng nguyên, ví dụ 1100000."),
+        (1_000_000_001, "Thu nhập không hợp lý: trên 1 tỷ đồng."),
         (None, "Nhập thu nhập bình quân đầu người bằng số đồng nguyên, ví dụ 1100000."),
         (1.5, "Nhập thu nhập bình quân đầu người bằng số đồng nguyên, ví dụ 1100000."),
-        ("1.100.000,5", "Nhập thu nhập bình quân đầu người bằng số đồng nguyên, ví dụ 1100000."),
-        ("-500.000", "Thu nhập không được âm."),
+        (True, "Nhập thu nhập bình quân đầu người bằng số đồng nguyên, ví dụ 1100000."),
+        # Text is the forms' to read (`IncomeField`): the service takes the number only.
+        ("1.100.000", "Nhập thu nhập bình quân đầu người bằng số đồng nguyên, ví dụ 1100000."),
     ],
 )
 def test_bad_income_is_refused_and_nothing_saved(income: object, message: str) -> None:
@@ -280,12 +281,6 @@ def test_bad_income_is_refused_and_nothing_saved(income: object, message: str) -
         make_assessment(household, income_per_capita=income)  # type: ignore[arg-type]
     assert errors_of(exc)["income_per_capita"] == [message]
     assert not Assessment.objects.exists()
-
-
-def test_income_written_with_thousand_separators_is_understood() -> None:
-    household = household_with_roster()
-    assessment = make_assessment(household, income_per_capita="1.100.000")  # type: ignore[arg-type]
-    assert assessment.income_per_capita == 1_100_000
 
 
 def test_an_empty_roster_cannot_be_assessed() -> None:

@@ -106,7 +106,7 @@ def test_the_administrator_adds_a_rule_from_a_date_and_the_old_one_ends_the_day_
             eligible_statuses='["poor"]',
             area="any",
             pupils_only="on",
-            amount="150000",
+            amount="150.000",  # as on every form with money (giamngheo.forms.VndField)
             legal_basis="Quyết định thử nghiệm 12/2018",
         ),
     )
