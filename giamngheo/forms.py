@@ -1,7 +1,9 @@
-"""Form plumbing shared by every app: Bootstrap classes, dd/mm/yyyy dates, VND amounts."""
+"""Form plumbing shared by every app: Bootstrap classes, dd/mm/yyyy dates, VND amounts, a
+service's errors on a form."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from django import forms
@@ -108,9 +110,34 @@ class BootstrapFormMixin:
         super().full_clean()  # type: ignore[misc]
         for name in getattr(self, "_errors", None) or {}:
             if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-                widget.attrs["aria-invalid"] = "true"
+                _mark_invalid(self.fields[name])
+
+
+def _mark_invalid(field: forms.Field) -> None:
+    attrs = field.widget.attrs
+    if "is-invalid" not in attrs.get("class", "").split():
+        attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+    attrs["aria-invalid"] = "true"
+
+
+def add_service_error(
+    form: forms.BaseForm, error: ValidationError, *, fields: Mapping[str, str] | None = None
+) -> None:
+    """Put a service's `ValidationError` on `form`: each message keyed to a field on that field
+    (marked invalid, as the form's own errors are), the others above the form.
+
+    `fields` renames a service's key to the form's field (`{"archive_reason": "reason"}`).
+    """
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for key, errors in error.error_dict.items():
+        name = (fields or {}).get(key, key)
+        if name in form.fields:
+            form.add_error(name, errors)
+            _mark_invalid(form.fields[name])
+        else:
+            form.add_error(None, errors)
 
 
 class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):

@@ -10,21 +10,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.forms import BootstrapFormMixin, DateInput, VndField
 from households.models import Member
 from programs.models import Programme
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's errors on the fields they name, the others above the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class ProgrammeChoiceField(forms.ModelChoiceField):

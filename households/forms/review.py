@@ -15,7 +15,6 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -42,16 +41,6 @@ class ReviewStepForm(BootstrapFormMixin, forms.Form):
 
     def layout(self) -> list[tuple[forms.BoundField, str]]:
         return [(self[name], self.columns.get(name, "col-12")) for name in self.fields]
-
-    def add_service_error(self, error: ValidationError) -> None:
-        """Put a service's `ValidationError` on the fields it names, marked like the others
-        (`full_clean` has already marked its own)."""
-        self.add_error(None, error)
-        for name in self.errors:
-            attrs = self.fields[name].widget.attrs if name in self.fields else {}
-            if name in self.fields and "is-invalid" not in attrs.get("class", ""):
-                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-                attrs["aria-invalid"] = "true"
 
 
 class MeetingForm(ReviewStepForm):

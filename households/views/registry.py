@@ -24,6 +24,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from giamngheo.forms import add_service_error
 from households import access
 from households.access import signed_in_user
 from households.codes import next_household_code
@@ -132,10 +133,7 @@ def household_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-            for name, found in errors.items():
-                for message in found:
-                    form.add_error("reason" if name == "archive_reason" else None, message)
+            add_service_error(form, exc, fields={"archive_reason": "reason"})
         else:
             messages.success(
                 request,
@@ -275,33 +273,22 @@ def _show_errors(
     deleted_forms: list[forms.ModelForm],
     exc: HouseholdRegisterError,
 ) -> None:
-    _add_errors(form, exc.household_errors)
+    add_service_error(form, ValidationError(exc.household_errors))
     for index, errors in exc.member_errors.items():
-        _add_errors(kept[index], errors)
+        add_service_error(kept[index], ValidationError(errors))
     for index, found in exc.deleted_errors.items():
-        _add_errors(deleted_forms[index], {"__all__": found})
+        add_service_error(deleted_forms[index], ValidationError(found))
     if exc.possible_duplicates:
-        _add_errors(
+        add_service_error(
             form,
-            {
-                "not_duplicate": [
-                    _("Tick this box once you have checked the households listed above.")
-                ]
-            },
+            ValidationError(
+                {
+                    "not_duplicate": [
+                        _("Tick this box once you have checked the households listed above.")
+                    ]
+                }
+            ),
         )
-
-
-def _add_errors(form: forms.BaseForm, errors: Mapping[str, Iterable[str]]) -> None:
-    """Errors found by the service, on their field (marked invalid) or on the whole form."""
-    for name, found in errors.items():
-        target = name if name in form.fields else None
-        for message in found:
-            form.add_error(target, message)
-        if target is not None:
-            widget = form.fields[target].widget
-            if "is-invalid" not in widget.attrs.get("class", ""):
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-            widget.attrs["aria-invalid"] = "true"
 
 
 def _saved(request: HttpRequest, household: Household, *, creating: bool) -> HttpResponse:

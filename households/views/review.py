@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from giamngheo.forms import add_service_error
 from households import access, selectors, services, units
 from households.forms.review import (
     BulkDecisionForm,
@@ -207,7 +208,7 @@ def _step_page(request: HttpRequest, pk: int, step: Step) -> HttpResponse:
             try:
                 step.perform(assessment=assessment, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                form.add_service_error(exc)
+                add_service_error(form, exc)
             else:
                 messages.success(request, str(step.done) % {"household": assessment.household})
                 return _to_household(assessment)
@@ -482,7 +483,7 @@ def review_progress(request: HttpRequest) -> HttpResponse:
             try:
                 done = _bulk_perform(bound_action, chosen, user, data)
             except ValidationError as exc:
-                bound.add_service_error(exc)
+                add_service_error(bound, exc)
             else:
                 messages.success(request, _bulk_done(bound_action, len(done)))
                 return redirect(_progress_url(review_round))

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from giamngheo.forms import add_service_error
 from households import access, services, standards, standing
 from households.access import signed_in_user
 from households.classification import get_standard
@@ -181,19 +182,6 @@ def _preview(
     return SurveyPreview(result=trial, indicator_count=count)
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has one."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            field = name if name in form.fields else None
-            form.add_error(field, errors)
-            if field:
-                widget = form.fields[field].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _save(
     request: HttpRequest,
     form: SurveyForm,
@@ -300,7 +288,7 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
                     expected_version=0,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_error(form, exc)
             else:
                 return redirect("households:detail", pk=assessment.household_id)
     context |= {
@@ -360,7 +348,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc.messages)
         except ValidationError as exc:
             assessment.refresh_from_db()
-            _add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             return redirect("households:detail", pk=household.pk)
     return render(
@@ -432,7 +420,7 @@ def adhoc_review_open(request: HttpRequest, pk: int) -> HttpResponse:
                 by=signed_in_user(request),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,

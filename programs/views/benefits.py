@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from giamngheo.forms import add_service_error
 from households.access import AuthenticatedRequest, require
 from households.models import Asker, Household, Member
 from programs import eligibility, loan_status, selectors, services
@@ -34,7 +35,6 @@ from programs.forms import (
     LoanCheckForm,
     LoanForm,
     LoanUpdateForm,
-    add_service_errors,
 )
 from programs.models import Agency, Loan, Programme, ProgrammeRule
 
@@ -169,7 +169,7 @@ def _delivery_page(request: HttpRequest, pk: int, *, credit: bool) -> HttpRespon
                 saved_programme = form.cleaned_data["programme"]
                 _record(form, household=household, credit=credit, by=user)
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                add_service_error(form, exc)
             else:
                 messages.success(
                     request,
@@ -179,7 +179,7 @@ def _delivery_page(request: HttpRequest, pk: int, *, credit: bool) -> HttpRespon
                 return redirect(reverse("households:detail", args=[household.pk]) + "#supports")
     else:
         form = form_class(
-            initial=_initial(source, chosen, rule, credit=credit, today=today), **kwargs
+            initial=_initial(form_class, source, chosen, rule, credit=credit, today=today), **kwargs
         )
     show_override = bool(
         (hint and not hint.eligible)
@@ -242,6 +242,7 @@ def _eligibility_hints(
 
 
 def _initial(
+    form_class: type[BenefitForm | LoanForm],
     source: Any,
     programme: Programme | None,
     rule: ProgrammeRule | None,
@@ -252,21 +253,7 @@ def _initial(
     """A new form: today's date, the usual amount of the rule in force on the date, and what a
     link or the page already chose."""
     initial: dict[str, Any] = {"date": today}
-    for name in (
-        "programme",
-        "member",
-        "date",
-        "amount",
-        "quantity",
-        "card_number",
-        "card_valid_until",
-        "reference",
-        "note",
-        "term_months",
-        "purpose",
-        "outstanding",
-        "override_reason",
-    ):
+    for name in form_class.base_fields:
         value = source.get(name)
         if value:
             initial[name] = value
@@ -338,7 +325,7 @@ def loan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             try:
                 services.loan_update(loan=loan, by=request.user, **update_form.cleaned_data)
             except ValidationError as exc:
-                add_service_errors(update_form, exc)
+                add_service_error(update_form, exc)
             else:
                 messages.success(request, _("The loan's balance was updated."))
                 return redirect("programs:loan_detail", pk=loan.pk)
@@ -357,7 +344,7 @@ def loan_check_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.loan_check_record(loan=loan, by=request.user, **check_form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(check_form, exc)
+            add_service_error(check_form, exc)
         else:
             messages.success(request, _("The check on the loan's use was recorded."))
             return redirect("programs:loan_detail", pk=loan.pk)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from giamngheo.forms import add_service_error
 from households import access as household_access
 from households import standing, units
 from households.access import AuthenticatedRequest
@@ -183,7 +184,7 @@ def household_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     by=user,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(
                     request,
@@ -211,11 +212,3 @@ def household_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "has_members": members.exists(),
         },
     )
-
-
-def _add_errors(form: AssignForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)

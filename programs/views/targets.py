@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from giamngheo.forms import add_service_error
 from households import standing
 from households.access import AuthenticatedRequest, require
 from households.models import Ward
@@ -91,7 +92,7 @@ def target_list(request: AuthenticatedRequest) -> HttpResponse:
             try:
                 services.ward_target_save(ward=ward, year=year, **posted_form.cleaned_data, by=user)
             except ValidationError as error:
-                _add_errors(posted_form, error)
+                add_service_error(posted_form, error)
             else:
                 messages.success(
                     request,
@@ -140,11 +141,3 @@ def target_list(request: AuthenticatedRequest) -> HttpResponse:
             "total": total,
         },
     )
-
-
-def _add_errors(form: TargetForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)

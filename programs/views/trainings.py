@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from giamngheo.forms import add_service_error
 from households import standing
 from households.access import AuthenticatedRequest, require
 from households.models import User, Ward
@@ -114,7 +115,7 @@ def training_create(request: AuthenticatedRequest) -> HttpResponse:
         try:
             training = services.training_create(**form.cleaned_data, by=user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request, _("The course was saved: now tick the officers who attended.")
@@ -140,7 +141,7 @@ def training_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     training=training, officers=list(form.cleaned_data["officers"]), by=user
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("The attendance list was saved."))
                 return redirect("programs:training_detail", pk=training.pk)
@@ -164,11 +165,3 @@ def training_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_manage": can_manage,
         },
     )
-
-
-def _add_errors(form: TrainingForm | AttendanceForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
