@@ -8,6 +8,11 @@ the data it reads changes (`reports.models`).
   is never newer than its version says, and never served once a later write has committed.
 - `stored(user, key, compute)` returns the result stored under `key` for `user`'s scope at
   the current version, or computes it, stores it and returns it.
+- `report_or_previous` is the dashboard's way in: after a write it answers at once with the
+  figures computed before it, marked as such (`Served.stale_since`), and asks the job worker to
+  compute the current ones (`reports.tasks.refresh_report`, once per key until they are
+  stored). Should no worker answer within `REFRESH_GRACE`, the next request computes them
+  itself. What is printed or exported (the PDF, the spreadsheet) always reads current figures.
 - On SQLite (the development default) there are no triggers: nothing is stored, everything is
   computed on each request.
 
@@ -22,7 +27,8 @@ import datetime
 import pickle
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django.db import connection
 from django.utils import timezone, translation
@@ -82,6 +88,9 @@ PRUNE_AFTER = datetime.timedelta(minutes=10)
 PRUNE_ABOVE = 5_000
 # Stored results not read or refreshed for this long are removed.
 KEEP_SNAPSHOTS = datetime.timedelta(days=2)
+# A refresh asked of the job worker and not stored after this long (no worker running, or it
+# fell over): the next request computes the figures itself.
+REFRESH_GRACE = datetime.timedelta(minutes=2)
 
 
 _CHANGES = FiguresChange._meta.db_table
@@ -116,35 +125,25 @@ def scope_key(user: Asker) -> str | None:
     return "all" if scope is None else ",".join(str(pk) for pk in sorted(scope))
 
 
-def stored(user: Asker, key: str, compute: Callable[[], T]) -> T:
-    """The result stored under `key` (what was asked) for `user`'s scope at the current
-    figures version, else `compute()`'s, stored for the next request. One query when stored,
-    two besides the computation when not. Computed every time where nothing is stored (SQLite)
-    and for users whose scope is more than whole wards (`scope_key`)."""
-    scope = scope_key(user)
-    if not enabled() or scope is None:
-        return compute()
+def _full_key(key: str, scope: str) -> str:
     day = timezone.localdate().isoformat()
-    full_key = f"{key}:{scope}:{translation.get_language()}:{day}"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT v.version, v.changes, s.data FROM ({_VERSION_SQL}) v "
-            f"LEFT JOIN {_SNAPSHOTS} s ON s.key = %s AND s.version = v.version",
-            [full_key],
-        )
-        current, changes, data = cursor.fetchone()
-    if data is not None:
-        return pickle.loads(bytes(data))  # written by `stored` alone
+    return f"{key}:{scope}:{translation.get_language()}:{day}"
+
+
+def _store(full_key: str, current: int, compute: Callable[[], T]) -> T:
+    """`compute()`'s result, stored under `full_key` at the figures version `current` (read
+    before computing: a write committed meanwhile leaves it stale, never newer than it says)."""
     started = time.perf_counter()
     result = compute()
     elapsed = int((time.perf_counter() - started) * 1000)
     with connection.cursor() as cursor:
-        # Two requests computing at once: the later version stays.
+        # Two requests computing at once: the later version stays. A refresh asked is answered.
         cursor.execute(
             f"INSERT INTO {_SNAPSHOTS} (key, version, data, computed_at, compute_ms) "
             f"VALUES (%s, %s, %s, %s, %s) ON CONFLICT (key) DO UPDATE SET "
             f"version = EXCLUDED.version, data = EXCLUDED.data, "
-            f"computed_at = EXCLUDED.computed_at, compute_ms = EXCLUDED.compute_ms "
+            f"computed_at = EXCLUDED.computed_at, compute_ms = EXCLUDED.compute_ms, "
+            f"refresh_asked_at = NULL "
             f"WHERE {_SNAPSHOTS}.version <= EXCLUDED.version",
             [
                 full_key,
@@ -154,9 +153,82 @@ def stored(user: Asker, key: str, compute: Callable[[], T]) -> T:
                 elapsed,
             ],
         )
+    return result
+
+
+def stored(user: Asker, key: str, compute: Callable[[], T]) -> T:
+    """The result stored under `key` (what was asked) for `user`'s scope at the current
+    figures version, else `compute()`'s, stored for the next request. One query when stored,
+    two besides the computation when not. Computed every time where nothing is stored (SQLite)
+    and for users whose scope is more than whole wards (`scope_key`)."""
+    scope = scope_key(user)
+    if not enabled() or scope is None:
+        return compute()
+    full_key = _full_key(key, scope)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT v.version, v.changes, s.data FROM ({_VERSION_SQL}) v "
+            f"LEFT JOIN {_SNAPSHOTS} s ON s.key = %s AND s.version = v.version",
+            [full_key],
+        )
+        current, changes, data = cursor.fetchone()
+    if data is not None:
+        return pickle.loads(bytes(data))  # written by `stored` alone
+    result = _store(full_key, current, compute)
     if changes > PRUNE_ABOVE:
         prune()
     return result
+
+
+@dataclass(frozen=True)
+class Served(Generic[T]):
+    """What `report_or_previous` serves: the result, and when it predates the latest write,
+    the time it was computed (the current figures are on their way)."""
+
+    value: T
+    stale_since: datetime.datetime | None = None
+
+
+def stored_or_previous(
+    user: Asker, key: str, compute: Callable[[], T], refresh: Callable[[], None]
+) -> Served[T]:
+    """Like `stored`, except that a result stored before the latest write is served at once,
+    marked stale, and `refresh()` (which enqueues the job that computes the current one) is
+    called once per stale key: the first request after a write does not wait for seconds of
+    counting. Computed here when nothing was ever stored under the key, and when a refresh
+    asked more than `REFRESH_GRACE` ago has not been stored. One query when current, two
+    (three when asking for the refresh) when stale."""
+    scope = scope_key(user)
+    if not enabled() or scope is None:
+        return Served(compute())
+    full_key = _full_key(key, scope)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT v.version, v.changes, s.version, s.data, s.computed_at, s.refresh_asked_at "
+            f"FROM ({_VERSION_SQL}) v LEFT JOIN {_SNAPSHOTS} s ON s.key = %s",
+            [full_key],
+        )
+        current, changes, version, data, computed_at, asked_at = cursor.fetchone()
+    if data is not None and version == current:
+        return Served(pickle.loads(bytes(data)))
+    now = timezone.now()
+    if data is None or (asked_at is not None and now - asked_at > REFRESH_GRACE):
+        result = _store(full_key, current, compute)
+        if changes > PRUNE_ABOVE:
+            prune()
+        return Served(result)
+    if asked_at is None:
+        with connection.cursor() as cursor:
+            # One request asks; the others that find it stale meanwhile serve it too.
+            cursor.execute(
+                f"UPDATE {_SNAPSHOTS} SET refresh_asked_at = %s "
+                f"WHERE key = %s AND refresh_asked_at IS NULL",
+                [now, full_key],
+            )
+            asked = cursor.rowcount == 1
+        if asked:
+            refresh()
+    return Served(pickle.loads(bytes(data)), stale_since=computed_at)
 
 
 def prune() -> None:
@@ -180,6 +252,12 @@ def prune() -> None:
 # --- what is stored --------------------------------------------------------------------------
 
 
+def _report_key(year: int, ward: Any, period: str, report_date: datetime.date | None) -> str:
+    unit = ward.pk if ward is not None else "-"
+    day = report_date.isoformat() if report_date is not None else "-"
+    return f"report:{year}:{period}:{unit}:{day}"
+
+
 def report(
     *,
     user: Asker,
@@ -189,16 +267,47 @@ def report(
     report_date: datetime.date | None = None,
 ) -> ReportData:
     """`reports.selectors.report_data`, stored for users whose scope is whole wards (the
-    dashboard, its spreadsheet and the periodic report's PDF read it here)."""
+    PDF, the spreadsheet and the job worker's refresh read it here: always current)."""
 
     def compute() -> ReportData:
         return selectors.report_data(
             user=user, year=year, ward=ward, period=period, report_date=report_date
         )
 
-    unit = ward.pk if ward is not None else "-"
-    day = report_date.isoformat() if report_date is not None else "-"
-    return stored(user, f"report:{year}:{period}:{unit}:{day}", compute)
+    return stored(user, _report_key(year, ward, period, report_date), compute)
+
+
+def report_or_previous(
+    *,
+    user: Asker,
+    year: int,
+    ward: Any = None,
+    period: str = ANNUAL,
+    report_date: datetime.date | None = None,
+) -> Served[ReportData]:
+    """`report` for the dashboard (`stored_or_previous`): after a write, the figures of
+    before it at once, marked stale, while the job worker computes the current ones."""
+
+    def compute() -> ReportData:
+        return selectors.report_data(
+            user=user, year=year, ward=ward, period=period, report_date=report_date
+        )
+
+    def refresh() -> None:
+        from reports.tasks import refresh_report
+
+        assert user.pk is not None  # stored for signed-in users only (`scope_key`)
+        refresh_report.enqueue(
+            user_id=user.pk,
+            year=year,
+            ward_id=ward.pk if ward is not None else None,
+            period=period,
+            report_date=report_date.isoformat() if report_date is not None else None,
+            language=translation.get_language(),
+        )
+
+    key = _report_key(year, ward, period, report_date)
+    return stored_or_previous(user, key, compute, refresh)
 
 
 def target_figures(*, user: Asker, year: int) -> Any:

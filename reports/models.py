@@ -41,6 +41,9 @@ class FiguresSnapshot(models.Model):
     data = models.BinaryField(_("data"))
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
     compute_ms = models.PositiveIntegerField(_("time to compute (ms)"), default=0)
+    # When a request found it stale and asked the job worker for the current figures
+    # (`reports.figures.stored_or_previous`); cleared when they are stored.
+    refresh_asked_at = models.DateTimeField(_("refresh asked at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("stored figures")

@@ -155,17 +155,23 @@ def _charts(data: selectors.ReportData) -> dict[str, Any]:
     }
 
 
-def _report(request: HttpRequest, form: DashboardForm) -> selectors.ReportData | None:
+def _chosen(form: DashboardForm) -> dict[str, Any] | None:
+    """What the form asks of `reports.figures`, or None when it asks for nothing to show."""
     year, ward = form.chosen()
     if year is None or form.errors.get("date"):
         return None
-    return figures.report(
-        user=request.user,
-        year=year,
-        ward=ward,
-        period=form.chosen_period,
-        report_date=form.chosen_date,
-    )
+    return {
+        "year": year,
+        "ward": ward,
+        "period": form.chosen_period,
+        "report_date": form.chosen_date,
+    }
+
+
+def _report(request: HttpRequest, form: DashboardForm) -> selectors.ReportData | None:
+    """The current figures (the spreadsheet)."""
+    chosen = _chosen(form)
+    return None if chosen is None else figures.report(user=request.user, **chosen)
 
 
 @login_required
@@ -175,7 +181,10 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     access.require(access.can_see_reports(request.user))
     form = _form(request)
     year, ward = form.chosen()
-    data = _report(request, form)
+    chosen = _chosen(form)
+    # After a write, the figures of before it while the job worker computes the current ones.
+    served = None if chosen is None else figures.report_or_previous(user=request.user, **chosen)
+    data = served.value if served is not None else None
     unit = (
         ward.code
         if ward is not None
@@ -188,6 +197,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "nav": "reports",
             "form": form,
             "data": data,
+            "stale_since": served.stale_since if served is not None else None,
             "year": year,
             "plan": plan_of(year),
             "ward": ward,

@@ -148,3 +148,132 @@ def test_on_sqlite_nothing_is_stored(history: History, city_reviewer: User) -> N
     assert figures.version() is None
     figures.report(user=city_reviewer, year=2017)
     assert not FiguresSnapshot.objects.exists()
+
+
+# --- the dashboard after a write: the figures of before it, while the worker computes -------
+
+
+def _run_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Play the job worker (`manage.py db_worker`) once over the queued tasks. The test runs in
+    one transaction: the worker must not close the connection between tasks."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    db_worker.Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
+
+
+def _add_grandchild(history: History, name: str = "Cháu mới") -> None:
+    # Poor household B (2 persons) gets one more: 6 poor persons in Đức Thắng become 7.
+    make_member(
+        history.households["B"],
+        full_name=name,
+        birth_year=2015,
+        relation=Member.Relation.GRANDCHILD,
+    )
+
+
+@postgres_only
+def test_after_a_write_the_previous_figures_are_served_and_one_refresh_is_asked(
+    history: History,
+    city_reviewer: User,
+    duc_thang: Ward,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    first = figures.report_or_previous(user=city_reviewer, year=2017)
+    assert first.stale_since is None  # nothing stored yet: computed by the request
+    assert _city_figures(first.value, duc_thang) == (2, 3, 6)
+    computed_at = FiguresSnapshot.objects.get().computed_at
+
+    _add_grandchild(history)
+    with CaptureQueriesContext(connection) as served:
+        stale = figures.report_or_previous(user=city_reviewer, year=2017)
+    # The lookup, the refresh asked, the task queued: no counting.
+    assert len(served.captured_queries) <= 4
+    assert stale.stale_since == computed_at
+    assert _city_figures(stale.value, duc_thang) == (2, 3, 6)
+    again = figures.report_or_previous(user=city_reviewer, year=2017)
+    assert again.stale_since == computed_at
+    task = DBTaskResult.objects.get()  # asked once, not once per request
+    assert task.task_path == "reports.tasks.refresh_report"
+    # What is printed or exported never reads the previous figures.
+    assert _city_figures(figures.report(user=city_reviewer, year=2017), duc_thang) == (2, 3, 7)
+
+    _add_grandchild(history, "Cháu thứ hai")  # a further write: the refresh asked stands
+    _run_worker(monkeypatch)
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    fresh = figures.report_or_previous(user=city_reviewer, year=2017)
+    assert fresh.stale_since is None
+    assert _city_figures(fresh.value, duc_thang) == (2, 3, 8)
+    assert FiguresSnapshot.objects.get().refresh_asked_at is None
+
+
+@postgres_only
+def test_a_refresh_no_worker_answered_is_computed_by_the_next_request(
+    history: History, city_reviewer: User, duc_thang: Ward, settings: Any
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    figures.report_or_previous(user=city_reviewer, year=2017)
+    _add_grandchild(history)
+    assert figures.report_or_previous(user=city_reviewer, year=2017).stale_since is not None
+    long_ago = timezone.now() - figures.REFRESH_GRACE - datetime.timedelta(seconds=1)
+    FiguresSnapshot.objects.update(refresh_asked_at=long_ago)
+
+    served = figures.report_or_previous(user=city_reviewer, year=2017)
+    assert served.stale_since is None
+    assert _city_figures(served.value, duc_thang) == (2, 3, 7)
+
+
+@postgres_only
+def test_a_refresh_for_a_user_since_deactivated_stores_nothing(
+    history: History, city_reviewer: User, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    figures.report_or_previous(user=city_reviewer, year=2017)
+    _add_grandchild(history)
+    figures.report_or_previous(user=city_reviewer, year=2017)
+    stale_version = FiguresSnapshot.objects.get().version
+    User.objects.filter(pk=city_reviewer.pk).update(is_active=False)
+    _run_worker(monkeypatch)
+    assert FiguresSnapshot.objects.get().version == stale_version
+
+
+@postgres_only
+def test_the_dashboard_says_its_figures_predate_the_latest_changes(
+    history: History,
+    city_reviewer: User,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client = Client()
+    client.force_login(city_reviewer)
+    url = reverse("reports:dashboard") + "?year=2017"
+    page = client.get(url).content.decode()
+    assert 'data-testid="figures-stale"' not in page
+
+    _add_grandchild(history)
+    page = client.get(url).content.decode()
+    assert 'data-testid="figures-stale"' in page
+    computed_at = timezone.localtime(FiguresSnapshot.objects.get().computed_at)
+    assert f"Số liệu này được tính lúc {computed_at:%H:%M %d/%m/%Y}" in page
+    assert "Tải lại trang" in page
+
+    _run_worker(monkeypatch)
+    page = client.get(url).content.decode()
+    assert 'data-testid="figures-stale"' not in page
