@@ -12,31 +12,19 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.forms import BootstrapFormMixin, DateInput, SafeModelMultipleChoiceField
+from households.forms.picker import PeriodPickerForm
 from households.models import User, Ward
 from programs.models import Agency, CommitteeMember
 
 
-class CommitteeFilterForm(BootstrapFormMixin, forms.Form):
+class CommitteeFilterForm(PeriodPickerForm):
     """The committee list's ward filter; a ward the user may not see is ignored with a message."""
 
-    ward = forms.TypedChoiceField(
-        label=_("Ward / commune"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        error_messages={
-            "invalid_choice": _(
-                "This ward / commune does not exist or is not yours to see; "
-                "this filter was ignored."
-            )
-        },
-    )
-
     def __init__(self, data: Any, *, wards: Sequence[Ward]) -> None:
-        super().__init__(data)
-        field = self.fields["ward"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("All wards and communes")), *((w.pk, str(w)) for w in wards)]
+        super().__init__(data, wards=wards)
+        self.fields["ward"].error_messages["invalid_choice"] = _(
+            "This ward / commune does not exist or is not yours to see; this filter was ignored."
+        )
 
 
 class MemberChoiceField(forms.ModelChoiceField):

@@ -36,10 +36,11 @@ from django.utils import timezone
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.forms import BootstrapFormMixin, field_of
+from giamngheo.forms import field_of
 from households import standing, units
 from households.cards import valid_card_q
 from households.classification import STANDARDS, Area, get_standard
+from households.forms.picker import PeriodPickerForm
 from households.models import (
     Asker,
     Assessment,
@@ -688,16 +689,10 @@ def page_columns(worklist: Worklist, *, show_ward: bool) -> list[WorklistColumn]
     return [c for c in worklist.columns if show_ward or not c.ward_column]
 
 
-class WorklistFilterForm(BootstrapFormMixin, forms.Form):
-    """The query string of a worklist page and its export: year, ward, quarter, status, q."""
+class WorklistFilterForm(PeriodPickerForm):
+    """The query string of a worklist page and its export: the picker's year and ward, and
+    quarter, status, q."""
 
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
-    ward = forms.ModelChoiceField(
-        label=_("Ward / commune"),
-        queryset=Ward.objects.none(),
-        required=False,
-        empty_label=_("All wards"),
-    )
     quarter = forms.ModelChoiceField(
         label=_("Quarter / hamlet"),
         queryset=Quarter.objects.none(),
@@ -716,20 +711,10 @@ class WorklistFilterForm(BootstrapFormMixin, forms.Form):
         wards: list[Ward],
         quarters: list[Quarter],
     ) -> None:
-        self.default_year = default_year(years)
-        if not (data or {}).get("year") and self.default_year is not None:
-            # The select shows the year the list is built for, not the first year offered.
-            data = data.copy()
-            data["year"] = str(self.default_year)
-        super().__init__(data)
+        super().__init__(data, years=years, default_year=default_year(years), wards=wards)
         self.worklist = worklist
-        field_of(self, "year", forms.ChoiceField).choices = [(y, str(y)) for y in years]
-        ward_ids = [w.pk for w in wards]
-        self.wards = wards
-        ward, quarter = (field_of(self, n, forms.ModelChoiceField) for n in ("ward", "quarter"))
-        ward.queryset = Ward.objects.filter(pk__in=ward_ids)
-        ward.choices = [("", _("All wards")), *((w.pk, w.name) for w in wards)]
-        quarter.queryset = Quarter.objects.filter(ward_id__in=ward_ids)
+        quarter = field_of(self, "quarter", forms.ModelChoiceField)
+        quarter.queryset = Quarter.objects.filter(ward_id__in=list(self.wards))
         quarter.choices = [
             ("", _("All quarters")),
             *((q.pk, f"{q.name} – {q.ward.name}" if len(wards) > 1 else q.name) for q in quarters),
@@ -739,32 +724,18 @@ class WorklistFilterForm(BootstrapFormMixin, forms.Form):
             *((s, _status_label(s)) for s in worklist.statuses),
         ]
         self.fields["q"].widget.attrs["placeholder"] = _("Name, household code or ID number")
-        self.show_ward = len(wards) > 1
         self.show_year = not worklist.as_of_today
         self.show_quarter = worklist.subject != "officer"
         self.show_status = len(worklist.statuses) > 1
 
-    def clean_year(self) -> int | None:
-        return self.cleaned_data.get("year") or self.default_year
-
-    def offer_units_of(self, day: datetime.date) -> None:
-        """Offer the units in force on `day` (the year's list: `standing.reference_day`), and
-        the one asked for (`households.units.offered`, issue 12)."""
-        chosen = getattr(self, "cleaned_data", {}).get("ward")
-        wards = units.offered(self.wards, day, keep=chosen.pk if chosen is not None else None)
-        field = self.fields["ward"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("All wards")), *((w.pk, w.name) for w in wards)]
-        self.show_ward = len(wards) > 1
-
-    def chosen_year(self) -> int | None:
-        data = getattr(self, "cleaned_data", {})
-        return data.get("year") or self.default_year
+    @property
+    def show_ward(self) -> bool:
+        return not self.single_ward
 
     def filters(self) -> WorklistFilters:
         data = getattr(self, "cleaned_data", {})
         return WorklistFilters(
-            ward=data.get("ward"),
+            ward=self.chosen_ward(),
             quarter=data.get("quarter"),
             status=data.get("status") or "",
             q=(data.get("q") or "").strip(),

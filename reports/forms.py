@@ -1,5 +1,6 @@
 """The parameters of a periodic report: year, period (year-end or six months), unit, number and
-the report's own date, shared by the PDF, the dashboard and its spreadsheet."""
+the report's own date, shared by the PDF, the dashboard and its spreadsheet. The period is the
+picker's (`households.forms.picker`)."""
 
 from __future__ import annotations
 
@@ -10,23 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from households import standing
+from households.forms.picker import period_field
 from reports import selectors
-
-PERIOD_CHOICES = [
-    (standing.ANNUAL, _("Year-end review")),
-    (standing.SIX_MONTH, _("Six-month preliminary review")),
-]
-
-
-def period_field() -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=_("Period"),
-        required=False,
-        choices=PERIOD_CHOICES,
-        error_messages={
-            "invalid_choice": _("The period is either the year-end review or the six-month review.")
-        },
-    )
 
 
 def date_field() -> forms.DateField:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from giamngheo.forms import add_service_error
 from households import standing
 from households.access import AuthenticatedRequest, require
+from households.forms.picker import PeriodPickerForm
 from households.models import Ward
 from programs import access, services
 from programs.forms_committee import TargetForm
@@ -68,9 +69,11 @@ def target_list(request: AuthenticatedRequest) -> HttpResponse:
         or {timezone.localdate().year},
         reverse=True,
     )
-    source = request.POST if request.method == "POST" else request.GET
-    value = str(source.get("year", ""))
-    year = int(value) if value.isdigit() and int(value) in years else years[0]
+    picker = PeriodPickerForm(
+        request.POST if request.method == "POST" else request.GET, years=years
+    )
+    picker.is_valid()  # a year not offered: the latest
+    year = picker.chosen_year() or years[0]
     # The units of the year (in force on its last day: issue 12), as the report's rows.
     wards = list(
         Ward.objects.visible_to(user)

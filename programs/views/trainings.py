@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from giamngheo.forms import add_service_error
 from households import standing
 from households.access import AuthenticatedRequest, require
+from households.forms.picker import PeriodPickerForm
 from households.models import User, Ward
 from programs import access, services, worklists
 from programs.forms_committee import AttendanceForm, TrainingForm
@@ -46,13 +47,6 @@ class OfficerCounts(TypedDict):
     trained_count: int
 
 
-def _year(request: HttpRequest, years: list[int], default: int) -> int:
-    value = request.GET.get("year", "")
-    if value.isdigit() and int(value) in years:
-        return int(value)
-    return default
-
-
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def training_list(request: HttpRequest) -> HttpResponse:
@@ -63,7 +57,11 @@ def training_list(request: HttpRequest) -> HttpResponse:
     with_content = sorted(course_years | set(standing.periodic_years()), reverse=True)
     today = timezone.localdate()
     years = sorted(set(with_content) | {today.year}, reverse=True)
-    year = _year(request, years, worklists.default_year(with_content) or today.year)
+    picker = PeriodPickerForm(
+        request.GET, years=years, default_year=worklists.default_year(with_content) or today.year
+    )
+    picker.is_valid()  # a year not offered: the default
+    year = picker.chosen_year() or today.year
     trainings = (
         Training.objects.filter(date__year=year)
         .select_related("organiser")

@@ -52,8 +52,7 @@ def _where(request: HttpRequest, form: Any) -> str:
         return chosen.name
     if ward_scope(request.user) is None:
         return _("Phan Thiết city")
-    names = [choice[1] for choice in form.fields["ward"].choices if choice[0]]
-    return ", ".join(str(n) for n in names) or _("the households assigned to you")
+    return ", ".join(w.name for w in form.offered) or _("the households assigned to you")
 
 
 @login_required

@@ -6,7 +6,6 @@ import datetime
 import tempfile
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -16,9 +15,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from giamngheo.forms import BootstrapFormMixin, field_of
-from households import access, standing, units
+from households import access, standing
 from households.access import AuthenticatedRequest
+from households.forms.picker import PeriodPickerForm
 from households.models import Ward
 from programs.excel import XLSX_CONTENT_TYPE, write_xlsx_sheets
 from reports import figures, selectors
@@ -27,37 +26,15 @@ from reports.authorities import plan_of
 from reports.sheets import report_sheets
 
 
-class DashboardForm(BootstrapFormMixin, forms.Form):
-    """The year and (for users seeing several wards) the ward of the dashboard."""
+class DashboardForm(PeriodPickerForm):
+    """The year, the period and (for users seeing several wards) the ward of the dashboard,
+    and the report's date."""
 
-    year = forms.TypedChoiceField(
-        label=_("Year"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-        error_messages={
-            "invalid_choice": _("There is no periodic review for this year; the latest is shown.")
-        },
-    )
-    ward = forms.IntegerField(
-        label=_("Ward / commune"),
-        required=False,
-        widget=forms.Select,
-        error_messages={"invalid": _("Choose a ward / commune from the list.")},
-    )
-    period = report_forms.period_field()
     date = report_forms.date_field()
+    field_order = ["year", "ward", "period", "date"]
 
     def __init__(self, data: Any, *, years: list[int], wards: list[Ward]) -> None:
-        super().__init__(data)
-        field_of(self, "year", forms.ChoiceField).choices = [(y, str(y)) for y in years]
-        self.fields["ward"].widget.choices = [
-            ("", _("All wards and communes")),
-            *((w.pk, str(w)) for w in wards),
-        ]
-        self.single_ward = len(wards) <= 1
-        self.wards = {w.pk: w for w in wards}
-        self.default_year = years[0] if years else None
+        super().__init__(data, years=years, periods=True, wards=wards)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -66,43 +43,22 @@ class DashboardForm(BootstrapFormMixin, forms.Form):
         report_forms.clean_report_date(self, cleaned)
         return cleaned
 
-    def offer_units_of(self, day: datetime.date) -> None:
-        """Offer the units in force on `day`, the period's last day: the dashboard of 2017
-        lists the 18 units of then, that of 2026 the units of the 2025 merger (issue 12;
-        `households.units.offered`). A unit asked for stays valid (a 404 only when unseen)."""
-        asked = getattr(self, "cleaned_data", {}).get("ward")
-        wards = units.offered(self.wards.values(), day, keep=asked)
-        self.fields["ward"].widget.choices = [
-            ("", _("All wards and communes")),
-            *((w.pk, str(w)) for w in wards),
-        ]
-        self.single_ward = len(wards) <= 1
-
-    @property
-    def chosen_period(self) -> str:
-        return getattr(self, "cleaned_data", {}).get("period") or standing.ANNUAL
-
     @property
     def chosen_date(self) -> datetime.date | None:
         return getattr(self, "cleaned_data", {}).get("date")
 
     def chosen(self) -> tuple[int | None, Ward | None]:
         """The year and ward asked for; a ward the user may not see is a 404."""
-        cleaned = getattr(self, "cleaned_data", {})
-        year = cleaned.get("year") or self.default_year
-        ward_id = cleaned.get("ward")
-        if ward_id is None:
-            return year, None
-        if ward_id not in self.wards:
+        if self.ward_not_seen():
             raise Http404
-        return year, self.wards[ward_id]
+        return self.chosen_year(), self.chosen_ward()
 
 
 def _form(request: HttpRequest) -> DashboardForm:
     wards = list(Ward.objects.visible_to(request.user).select_related("district"))
     form = DashboardForm(request.GET, years=selectors.available_years(), wards=wards)
     form.is_valid()  # a bad year gets its message and the latest year is shown
-    year = getattr(form, "cleaned_data", {}).get("year") or form.default_year
+    year = form.chosen_year()
     if year is not None:
         form.offer_units_of(standing.period(year, form.chosen_period).last_day)
     return form

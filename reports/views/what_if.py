@@ -11,16 +11,17 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from giamngheo.forms import BootstrapFormMixin, field_of
+from giamngheo.forms import field_of
 from households import access, units
 from households.classification import standards
+from households.forms.picker import PeriodPickerForm
 from households.models import ReviewRound, Ward
 from households.models.users import ward_scope
 from reports import what_if as selector
 
 
-class WhatIfForm(BootstrapFormMixin, forms.Form):
-    """The round to reclassify, the standard to apply, and (for the city) one unit."""
+class WhatIfForm(PeriodPickerForm):
+    """The round to reclassify, the standard to apply, and (for the city) the picker's unit."""
 
     round = forms.TypedChoiceField(
         label=_("Review round"),
@@ -37,29 +38,16 @@ class WhatIfForm(BootstrapFormMixin, forms.Form):
             "invalid_choice": _("Choose a poverty standard from the list."),
         },
     )
-    ward = forms.TypedChoiceField(
-        label=_("Ward / commune"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-        error_messages={"invalid_choice": _("Choose a ward / commune from the list.")},
-    )
+
+    field_order = ["round", "standard", "ward"]
 
     def __init__(self, data: Any, *, rounds: list[ReviewRound], wards: list[Ward]) -> None:
-        super().__init__(data)
+        super().__init__(data, wards=wards)
         self.rounds = {r.pk: r for r in rounds}
-        self.wards = {w.pk: w for w in wards}
         field_of(self, "round", forms.ChoiceField).choices = [(r.pk, str(r)) for r in rounds]
         field_of(self, "standard", forms.ChoiceField).choices = [
             (code, std.name) for code, std in standards().items()
         ]
-        # A ward asked for that the user does not see is a 404 (`chosen_wards`), not a form
-        # error: the choices are every id, so the form only checks the shape.
-        field_of(self, "ward", forms.ChoiceField).choices = [
-            ("", _("All wards and communes")),
-            *((w.pk, str(w)) for w in wards),
-        ]
-        self.single_ward = len(wards) <= 1
 
 
 def _rounds() -> list[ReviewRound]:
@@ -74,17 +62,15 @@ def what_if(request: HttpRequest) -> HttpResponse:
     scope = ward_scope(request.user)
     wards = list(Ward.objects.visible_to(request.user).select_related("district"))
     rounds = _rounds()
-    asked_ward = request.GET.get("ward")
-    if asked_ward and asked_ward.isdigit() and int(asked_ward) not in {w.pk for w in wards}:
+    form = WhatIfForm(request.GET or None, rounds=rounds, wards=wards)
+    if form.ward_not_seen():
         raise Http404
     # The units of the round asked for (issue 12): in force on its last day, and the one asked
     # for (a link across a merger), as the dashboard's picker.
     asked_round = request.GET.get("round", "")
     chosen_round = next((r for r in rounds if str(r.pk) == asked_round), None)
     if chosen_round is not None:
-        keep = int(asked_ward) if asked_ward and asked_ward.isdigit() else None
-        wards = units.offered(wards, chosen_round.ends_on, keep=keep)
-    form = WhatIfForm(request.GET or None, rounds=rounds, wards=wards)
+        form.offer_units_of(chosen_round.ends_on)
     result = None
     status = 200
     if request.GET:
