@@ -75,8 +75,13 @@ serve-prod: install
 	exec $(BIN)/gunicorn --config giamngheo/gunicorn.conf.py --bind 127.0.0.1:$(PROD_PORT) \
 	  --workers $(WORKERS) --timeout $(TIMEOUT) giamngheo.wsgi
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist), each with its own test database
+# (test_<name>_gw0, test_<name>_gw1, …). A test file stays on one worker (`--dist loadfile`
+# in pyproject.toml), so data a module seeds once (module_db) is seeded once. Two workers
+# suit a 2-core machine; TEST_WORKERS=0 runs the suite in one process (e.g. under --pdb).
+TEST_WORKERS ?= 2
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
