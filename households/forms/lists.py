@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from giamngheo.forms import BootstrapFormMixin
 from households import selectors, standing, units
 from households.classification import dimensions_by_key, indicators_by_key
+from households.forms.picker import unit_choices
 from households.models import (
     Asker,
     Assessment,
@@ -348,10 +349,7 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
             self.wards, day, keep=getattr(self, "cleaned_data", {}).get("ward")
         )
         self.single_ward = len(self.wards) <= 1
-        self._choice_field("ward").choices = [
-            ("", _("All wards and communes")),
-            *((ward.pk, str(ward)) for ward in self.wards),
-        ]
+        self._choice_field("ward").choices = unit_choices(self.wards)
 
     def __init__(
         self,
@@ -367,10 +365,7 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
         self.wards = list(wards)
         self.rounds = list(rounds)
         self.single_ward = len(wards) <= 1
-        self._choice_field("ward").choices = [
-            ("", _("All wards and communes")),
-            *((ward.pk, str(ward)) for ward in wards),
-        ]
+        self._choice_field("ward").choices = unit_choices(wards)
         self._choice_field("round").choices = [(r.pk, r.name) for r in rounds]
         self._ward_of_quarter = {quarter.pk: quarter.ward_id for quarter in quarters}
         quarter_field = self._choice_field("quarter")

@@ -1,13 +1,14 @@
 """The one picker of what a page shows: the year, the period and the ward / commune (issue 13 A).
 
 The dashboard, the what-if page, the worklists, the committee list and the training and target
-pages read their `?year=`, `?period=` and `?ward=` through it.
+pages read their `?year=`, `?period=` and `?ward=` through it; the household list, whose year and
+period are those of a movement's link, offers its units with `unit_choices` as it does.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
@@ -33,6 +34,11 @@ def period_field() -> forms.ChoiceField:
             "invalid_choice": _("The period is either the year-end review or the six-month review.")
         },
     )
+
+
+def unit_choices(wards: Iterable[Ward]) -> list[tuple[Any, Any]]:
+    """The choices of a ward / commune select: all of them, then each unit with its kind."""
+    return [("", _("All wards and communes")), *((w.pk, str(w)) for w in wards)]
 
 
 class PeriodPickerForm(BootstrapFormMixin, forms.Form):
@@ -102,10 +108,7 @@ class PeriodPickerForm(BootstrapFormMixin, forms.Form):
 
     def _offer(self, wards: list[Ward]) -> None:
         self.offered = wards
-        field_of(self, "ward", forms.ChoiceField).choices = [
-            ("", _("All wards and communes")),
-            *((w.pk, str(w)) for w in wards),
-        ]
+        field_of(self, "ward", forms.ChoiceField).choices = unit_choices(wards)
 
     @property
     def single_ward(self) -> bool:
