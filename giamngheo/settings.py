@@ -14,6 +14,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from giamngheo.history import RECORDING
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -46,6 +48,8 @@ INSTALLED_APPS = [
     "programs",
     "reports",
     "audit",
+    # The demo and synthetic data sets and their commands (`seed_demo`, `generate_synthetic`).
+    "demo",
     # Before django_tasks_db: its `db_worker` command is the library's, with Vietnamese lines.
     "jobs",
     "django_tasks",
@@ -74,6 +78,10 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The audit trail records every change, except in a thread or task inside
+# `giamngheo.history.without_history()` (a bulk loader that writes its own entries).
+SIMPLE_HISTORY_ENABLED = RECORDING
 
 ROOT_URLCONF = "giamngheo.urls"
 WSGI_APPLICATION = "giamngheo.wsgi.application"

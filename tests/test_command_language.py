@@ -14,7 +14,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_tasks_db.management.commands import db_worker as library_worker
 
-from households.demo.progress import ProgressBar
+from demo.progress import ProgressBar
 from jobs.worker_log import LINES, translate_worker_log
 from tests.factories import make_assessment, make_household, make_member, make_round
 

@@ -14,7 +14,7 @@ from django.utils import translation
 
 ROOT = Path(settings.BASE_DIR)
 PO = ROOT / "giamngheo" / "locale" / "vi" / "LC_MESSAGES" / "django.po"
-SOURCES = ["giamngheo", "households", "programs", "reports", "audit", "jobs", "templates"]
+SOURCES = ["giamngheo", "households", "programs", "reports", "audit", "jobs", "demo", "templates"]
 
 
 def parse_po(path: Path) -> dict[str, tuple[list[str], bool]]:

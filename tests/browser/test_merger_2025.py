@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from households.demo import DEMO_PASSWORD
+from demo.data import DEMO_PASSWORD
 from households.models import Assessment, Household, ReviewRound, Ward
 from tests.browser.pages import log_in
 from tests.factories import make_household, make_member
@@ -157,7 +157,7 @@ def test_done_when_of_issue_12(page: Page, demo: None) -> None:
     page.get_by_role("button", name="Xem").click()
     expect(page.get_by_text(re.compile(r"\d+ hộ sẽ thay đổi")).first).to_be_visible()
     # The 2017 units whose list the demo has recognised (half of them: the review of 2017 is
-    # shown in progress, households.demo.review).
+    # shown in progress, demo.review).
     table = page.locator("table").first
     for name in ("Bình Hưng", "Đức Nghĩa", "Hàm Tiến"):
         expect(table).to_contain_text(name)

@@ -13,9 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from households.classification import PovertyStandard, classify, get_standard
-from households.codes import household_code
-from households.demo.data import (
+from demo.data import (
     AVERAGE,
     CAUSE_NEEDS,
     COASTAL_WARDS,
@@ -43,7 +41,7 @@ from households.demo.data import (
     TRANSITIONS,
     WARD_WEIGHTS,
 )
-from households.demo.people import (
+from demo.people import (
     HouseholdDraft,
     IdMaker,
     Members,
@@ -53,6 +51,8 @@ from households.demo.people import (
     has_working_age_labour,
     weighted,
 )
+from households.classification import PovertyStandard, classify, get_standard
+from households.codes import household_code
 from households.ethnicities import Ethnicity
 from households.models import Assessment, Member, Quarter, Ward
 from households.roster import derive_indicators

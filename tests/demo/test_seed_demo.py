@@ -1,4 +1,4 @@
-"""`manage.py seed_demo` and `households.demo`: the Phan Thiết demo data set."""
+"""`manage.py seed_demo` and `demo`: the Phan Thiết demo data set."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from django.core.management import CommandError, call_command
 from django.test.utils import override_settings
 from django.utils import translation
 
+from demo.data import DEMO_PASSWORD, ROSTER_DATE
+from demo.people import PlannedMember, has_working_age_labour
+from demo.write import LATER_UNITS_ON, UNITS_ON
 from households import units
 from households.classification import classify, get_standard
-from households.demo import DEMO_PASSWORD, ROSTER_DATE, PlannedMember, has_working_age_labour
-from households.demo.write import LATER_UNITS_ON, UNITS_ON
 from households.ethnicities import Ethnicity
 from households.models import Assessment, Household, Member, ReviewRound, User, Ward
 from households.roster import derive_indicators, rules_of

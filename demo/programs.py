@@ -26,10 +26,10 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.db.models import Count, Min, QuerySet
 
+from demo.data import DEMO_PASSWORD, MOBILE_PREFIXES
+from demo.people import name_parts
 from households import services as household_services
 from households import standing
-from households.demo.data import DEMO_PASSWORD, MOBILE_PREFIXES
-from households.demo.people import name_parts
 from households.ethnicities import Ethnicity
 from households.models import Assessment, Household, Member, ReviewRound, User, Ward
 from programs import eligibility, selectors, services
@@ -211,7 +211,7 @@ def record_programmes_history(
     households: QuerySet[Household], *, since: datetime.date | None = None
 ) -> None:
     """One "created" audit entry per demo benefit, loan and assignment (see `_record_history`
-    in `households.demo.write`: written in bulk once history is back on); with `since`, for
+    in `demo.write`: written in bulk once history is back on); with `since`, for
     the benefits given from that day alone (the later years added to an existing demo)."""
     tables: list[tuple[Any, QuerySet[Any]]] = [
         (Benefit, Benefit.objects.filter(household__in=households)),

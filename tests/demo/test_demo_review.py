@@ -1,4 +1,4 @@
-"""`households.demo.review`: the demo's review follows the rules of REFERENCE.md §7 (a posting of
+"""`demo.review`: the demo's review follows the rules of REFERENCE.md §7 (a posting of
 7 working days at least, the decision after it, recorded by the ward's officer with its signer)."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import datetime
 
 import pytest
 
+from demo.review import chairman, posting_dates, seed_review
 from households import review_rules
-from households.demo.review import chairman, posting_dates, seed_review
 from households.models import Assessment, ReviewEvent, User, Ward
 from tests.factories import make_assessment, make_household, make_member, make_round
 

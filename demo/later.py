@@ -37,9 +37,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from households import services, standing, units
-from households.classification import Area, PovertyStandard, classify, get_standard
-from households.demo.data import (
+from demo.data import (
     CAUSE_NEEDS,
     COASTAL_WARDS,
     INDICATOR_NEEDS,
@@ -49,14 +47,16 @@ from households.demo.data import (
     LATER_SURVEY_WEIGHTS,
     ROSTER_DATE,
 )
-from households.demo.people import weighted
-from households.demo.review import (
+from demo.people import weighted
+from demo.review import (
     DRAFTS_PER_WARD,
     RETURN_REASON,
     RETURNED_PER_WARD,
     carry_through,
     posting_dates,
 )
+from households import services, standing, units
+from households.classification import Area, PovertyStandard, classify, get_standard
 from households.models import (
     Assessment,
     Household,

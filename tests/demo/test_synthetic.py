@@ -1,4 +1,4 @@
-"""`manage.py generate_synthetic` and `households.demo.synthetic`, at a small size.
+"""`manage.py generate_synthetic` and `demo.synthetic`, at a small size.
 
 Runs on the default database: bulk_create on SQLite, COPY on PostgreSQL (run it once with
 DATABASE_URL=postgres://… to cover that path). Speed is measured by bench/, never here.
@@ -16,9 +16,9 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from audit.models import ViewLog
+from demo.data import DEMO_PASSWORD
 from households import standing
 from households.classification import classify, get_standard
-from households.demo import DEMO_PASSWORD
 from households.models import (
     Assessment,
     Household,

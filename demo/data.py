@@ -13,7 +13,7 @@ from households.ethnicities import Ethnicity
 DEMO_PASSWORD = "giamngheo-demo"
 STANDARD_CODE = "2016-2020"
 ROUND_YEARS = (2016, 2017)
-# The later periodic reviews, in the units of the 2025 merger (households.demo.later).
+# The later periodic reviews, in the units of the 2025 merger (demo.later).
 LATER_YEARS = (2025, 2026)
 # Ages, labour and household composition are fixed as of the 2017 reference date, so the data
 # never depends on the day the command runs.
@@ -211,7 +211,7 @@ NOTES: dict[str, list[str]] = {
     ],
 }
 
-# --- The later years (households.demo.later) -----------------------------------------------
+# --- The later years (demo.later) -----------------------------------------------
 # Indicators the officer records under the 2022 standard (health insurance and schooling are
 # derived from the roster; dependants from the roster by the demo); weight = how often.
 LATER_SURVEY_WEIGHTS: dict[str, int] = {

@@ -39,7 +39,7 @@ def seed_review(
 ) -> None:
     """Carry the reviews year by year. `before_latest` runs once the earlier years are
     recognised, before the latest year's review moves on, with the wards whose latest review
-    does not reach the decision (the demo's ad-hoc requests, `households.demo.adhoc`)."""
+    does not reach the decision (the demo's ad-hoc requests, `demo.adhoc`)."""
     latest = max(rounds) if rounds else None
     for year, review_round in sorted(rounds.items()):
         if year == latest and before_latest is not None:

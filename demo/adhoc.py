@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 
+from demo.review import carry_through
 from households import services, standing
-from households.demo.review import carry_through
 from households.models import Assessment, PovertyStatus, RequestKind, ReviewRound, User, Ward
 
 ESCAPES_PER_WARD = 2

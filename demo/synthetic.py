@@ -1,8 +1,8 @@
 """Synthetic households at city or province scale (issue 11), for measuring, never for people.
 
-The demo set (`households.demo`) writes a few thousand households through the services, one
+The demo set (`demo`) writes a few thousand households through the services, one
 save at a time, as an officer would. This module makes tens or hundreds of thousands of the
-same households — the same plan (`households.demo.plan`: rosters, names, ID numbers, cards,
+same households — the same plan (`demo.plan`: rosters, names, ID numbers, cards,
 incomes and surveys in the demo's proportions) — and writes them in bulk:
 
 - every household of a chunk (`CHUNK_SIZE`) is planned in memory, classified by the one engine
@@ -14,7 +14,7 @@ incomes and surveys in the demo's proportions) — and writes them in bulk:
   review steps (`ReviewEvent`) the review services would leave; the 2017 ad-hoc round has some
   requests decided and some still in review;
 - benefits and loans are then chosen chunk by chunk by the demo's own rules
-  (`households.demo.programs`), judged by `programs.selectors` on the recognised standing.
+  (`demo.programs`), judged by `programs.selectors` on the recognised standing.
 
 What it skips, on purpose, for speed: the audit trail (django-simple-history rows are not
 written for bulk data), committee members, household assignments and trainings. ID numbers are
@@ -44,12 +44,9 @@ from django.db.models import ForeignObjectRel, Max
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from households import review_rules, standing, units
-from households.classification import get_standard
-from households.codes import DIGITS, household_code, ward_prefixes
-from households.demo import programs as demo_programs
-from households.demo.adhoc import ADDITION_DATES, ESCAPE_DATES
-from households.demo.data import (
+from demo import programs as demo_programs
+from demo.adhoc import ADDITION_DATES, ESCAPE_DATES
+from demo.data import (
     AVERAGE,
     DEFAULT_WARD_WEIGHT,
     EXPECTED,
@@ -58,8 +55,8 @@ from households.demo.data import (
     ROUND_YEARS,
     WARD_WEIGHTS,
 )
-from households.demo.people import IdMaker
-from households.demo.plan import (
+from demo.people import IdMaker
+from demo.plan import (
     PlannedAssessment,
     PlannedHousehold,
     _plan_assessments,
@@ -67,8 +64,11 @@ from households.demo.plan import (
     allocate,
     plan_trajectories,
 )
-from households.demo.review import chairman, posting_dates
-from households.demo.write import UNITS_ON, _officer_username, _seed_rounds, _seed_users
+from demo.review import chairman, posting_dates
+from demo.write import UNITS_ON, _officer_username, _seed_rounds, _seed_users
+from households import review_rules, standing, units
+from households.classification import get_standard
+from households.codes import DIGITS, household_code, ward_prefixes
 from households.models import (
     Assessment,
     Household,
@@ -535,7 +535,7 @@ def _adhoc(
     rng: random.Random,
 ) -> None:
     """A request of 2017 by a household whose 2017 survey crosses the poverty line: decided
-    in the first half of the year (as in `households.demo.adhoc`), or still in review."""
+    in the first half of the year (as in `demo.adhoc`), or still in review."""
     before, after = trajectory
     latest = by_year.get(ROUND_YEARS[-1])
     if ctx.adhoc is None or latest is None:
@@ -623,7 +623,7 @@ def _write_rows(writer: BulkWriter, rows: _Rows) -> None:
 
 
 class _ChunkDeliveries(demo_programs._Deliveries):
-    """The demo's deliveries (`households.demo.programs`: same shares, same eligibility
+    """The demo's deliveries (`demo.programs`: same shares, same eligibility
     judgement), collected as rows instead of saved one by one, on a few fixed days so each
     chunk reads the standing (`programs.selectors.facts_on`) a handful of times."""
 
@@ -773,7 +773,7 @@ class _ChunkDeliveries(demo_programs._Deliveries):
         term: int,
         purpose: str,
     ) -> None:
-        # As `households.demo.programs._Deliveries._loan`, written as rows.
+        # As `demo.programs._Deliveries._loan`, written as rows.
         if not self._eligible(code, case, member, day):
             return
         programme = self.programmes[code]

@@ -13,9 +13,9 @@ from django.db.models import Count
 from django.test.utils import override_settings
 from django.utils import timezone, translation
 
+from demo.data import DEMO_PASSWORD
+from demo.write import UNITS_ON
 from households import standing, units
-from households.demo import DEMO_PASSWORD
-from households.demo.write import UNITS_ON
 from households.models import Assessment, Household, Member, User, Ward
 from programs import selectors, services, worklists
 from programs.models import (

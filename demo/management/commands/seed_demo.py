@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: load the demo data set (see `households.demo`)."""
+"""`manage.py seed_demo`: load the demo data set (see `demo`)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from households.demo import seed_demo
-from households.demo.progress import ProgressBar
+from demo.progress import ProgressBar
+from demo.write import seed_demo
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """`manage.py generate_synthetic`: synthetic households at city or province scale (issue 11),
-for measuring (`bench/`). See `households.demo.synthetic`.
+for measuring (`bench/`). See `demo.synthetic`.
 
 Bulk data has no audit trail: django-simple-history rows are not written for it.
 """
@@ -13,8 +13,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from households.demo import synthetic
-from households.demo.progress import ProgressBar
+from demo import synthetic
+from demo.progress import ProgressBar
 from households.models import Household
 
 

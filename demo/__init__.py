@@ -16,21 +16,9 @@ Deterministic (one `random.Random(seed)` per concern, fixed dates, no iteration 
 and idempotent (existing users and rounds are reused; households are created only when no
 demo household exists yet).
 
-The package: `data` holds the constant lists, `people` and `plan` decide everything in memory,
-and `write` stores it through `households.services`.
+A Django app of its own (issue 13), so the core app `households` holds no demo code: `data`
+holds the constant lists, `people` and `plan` decide everything in memory, `write` stores it
+through the services (`seed_demo`), `synthetic` writes the large measuring sets in bulk
+(`generate_synthetic`), and `management/commands` holds both commands. Nothing is imported
+here: the app registry loads this package before the models are ready.
 """
-
-from __future__ import annotations
-
-from households.demo.data import DEMO_PASSWORD, ROSTER_DATE
-from households.demo.people import PlannedMember, has_working_age_labour
-from households.demo.write import SeedResult, seed_demo
-
-__all__ = [
-    "DEMO_PASSWORD",
-    "ROSTER_DATE",
-    "PlannedMember",
-    "SeedResult",
-    "has_working_age_labour",
-    "seed_demo",
-]

@@ -13,24 +13,24 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.test.utils import override_settings
 
-from households import services
-from households.classification import standard_for_date
-from households.codes import ward_prefixes
-from households.demo.adhoc import seed_adhoc
-from households.demo.data import (
+from demo.adhoc import seed_adhoc
+from demo.data import (
     DEMO_PASSWORD,
     EXPECTED,
     LATER_YEARS,
     ROUND_YEARS,
     STANDARD_CODE,
 )
-from households.demo.later import seed_later_years
-from households.demo.people import name_parts
-from households.demo.plan import plan_households
-from households.demo.programs import record_programmes_history, seed_programmes
-from households.demo.review import seed_review
+from demo.later import seed_later_years
+from demo.people import name_parts
+from demo.plan import plan_households
+from demo.programs import record_programmes_history, seed_programmes
+from demo.review import seed_review
+from giamngheo.history import without_history
+from households import services
+from households.classification import standard_for_date
+from households.codes import ward_prefixes
 from households.ethnicities import Ethnicity
 from households.models import (
     Assessment,
@@ -80,7 +80,7 @@ def seed_demo(
     *, households: int = 3000, seed: int = 2017, progress: Progress | None = None
 ) -> SeedResult:
     """Load the demo users, the 2016 and 2017 periodic rounds and about `households` households,
-    then their 2025 and 2026 reviews in the merged units (`households.demo.later`).
+    then their 2025 and 2026 reviews in the merged units (`demo.later`).
 
     Safe to run again: existing users (and their passwords) and rounds are left alone, no
     household is created once any demo household exists, and the later years are added to
@@ -105,7 +105,7 @@ def seed_demo(
     if _demo_households_exist(prefixes):
         # A demo loaded before the later years were: add them to its households.
         demo = _demo_households(prefixes)
-        with override_settings(SIMPLE_HISTORY_ENABLED=False):
+        with without_history():
             added = seed_later_years(
                 households=demo,
                 rounds=later_rounds,
@@ -131,7 +131,7 @@ def seed_demo(
     officers = _officers(wards)
     # The audit trail is written once at the end, in bulk: recording each of the tens of
     # thousands of saves one by one would make `make run` minutes slower.
-    with override_settings(SIMPLE_HISTORY_ENABLED=False):
+    with without_history():
         members, assessments, created = _write_plan(plan, rounds, officers, report)
         city = User.objects.get(username="thanhpho")
         report("review", 0, 1)

@@ -11,9 +11,9 @@ from django.core.management import call_command
 from django.test.utils import override_settings
 from django.utils import translation
 
+from demo.review import chairman
 from households import units
 from households.classification import standard_for_date
-from households.demo.review import chairman
 from households.models import Assessment, Household, ReviewRound, Ward
 from programs.models import Benefit, WardTarget
 
@@ -127,7 +127,7 @@ def test_the_later_reviews_are_recognised_by_the_new_units_with_movements_and_be
 
 
 def test_a_demo_loaded_before_the_later_years_gets_them_once(monkeypatch: Any) -> None:
-    monkeypatch.setattr("households.demo.write.LATER_YEARS", ())
+    monkeypatch.setattr("demo.write.LATER_YEARS", ())
     seed(60)
     assert not ReviewRound.objects.filter(year__gte=2025).exists()
     households = Household.objects.count()

@@ -1,7 +1,7 @@
 """Planning one household's members in memory: names, ages, schooling, health, IDs and cards.
 
-Nothing here touches the database; `households.demo.plan` decides which households to build
-and `households.demo.write` stores them through the services.
+Nothing here touches the database; `demo.plan` decides which households to build
+and `demo.write` stores them through the services.
 """
 
 from __future__ import annotations
@@ -12,9 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from giamngheo.formatting import fold_text
-from households import services
-from households.demo.data import (
+from demo.data import (
     COASTAL_JOBS,
     COASTAL_WARDS,
     FAMILY_NAMES,
@@ -30,6 +28,8 @@ from households.demo.data import (
     RURAL_JOBS,
     URBAN_JOBS,
 )
+from giamngheo.formatting import fold_text
+from households import services
 from households.ethnicities import Ethnicity
 from households.models import Member, Ward
 from households.roster import RosterMember, age_on, roster_member
