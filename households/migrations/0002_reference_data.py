@@ -4,65 +4,38 @@ Units: 14 wards (phường, urban poverty lines) and 4 communes (xã, rural line
 Quarter and hamlet names are numbered ("Khu phố 1", "Thôn 1"): each ward corrects its own list
 in the admin. Causes of poverty and support needs follow REFERENCE.md §3.6 (UNCONFIRMED lists,
 editable in the admin).
+
+The rows are in fixtures/units_2016.json, poverty_causes.json and support_needs.json (issue 13;
+until then they were literals here).
 """
 
 from django.db import migrations
 
-DISTRICT = ("phan-thiet", "Thành phố Phan Thiết", "Bình Thuận")
+import fixtures
+
+
+# The rows, read from fixtures/ into the shapes this migration was written with; each file is
+# pinned to the data this migration loads (`fixtures.load`).
+_UNITS = fixtures.load(
+    "units_2016", sha256="7ecbbb4f6da0547d7682030b2f58f08dca705bec40af6af0844aeb02e49cc83a"
+)
+DISTRICT = tuple(_UNITS["district"][key] for key in ("code", "name", "province"))
 
 # (code, name, folded name, kind, number of quarters / hamlets)
-UNITS = [
-    ("binh-hung", "Bình Hưng", "binh hung", "ward", 5),
-    ("duc-long", "Đức Long", "duc long", "ward", 6),
-    ("duc-nghia", "Đức Nghĩa", "duc nghia", "ward", 4),
-    ("duc-thang", "Đức Thắng", "duc thang", "ward", 5),
-    ("ham-tien", "Hàm Tiến", "ham tien", "ward", 6),
-    ("hung-long", "Hưng Long", "hung long", "ward", 4),
-    ("lac-dao", "Lạc Đạo", "lac dao", "ward", 5),
-    ("mui-ne", "Mũi Né", "mui ne", "ward", 8),
-    ("phu-hai", "Phú Hài", "phu hai", "ward", 6),
-    ("phu-tai", "Phú Tài", "phu tai", "ward", 5),
-    ("phu-thuy", "Phú Thủy", "phu thuy", "ward", 7),
-    ("phu-trinh", "Phú Trinh", "phu trinh", "ward", 6),
-    ("thanh-hai", "Thanh Hải", "thanh hai", "ward", 5),
-    ("xuan-an", "Xuân An", "xuan an", "ward", 6),
-    ("phong-nam", "Phong Nẫm", "phong nam", "commune", 5),
-    ("thien-nghiep", "Thiện Nghiệp", "thien nghiep", "commune", 4),
-    ("tien-loi", "Tiến Lợi", "tien loi", "commune", 4),
-    ("tien-thanh", "Tiến Thành", "tien thanh", "commune", 4),
-]
+UNITS = [(u["code"], u["name"], u["name_folded"], u["kind"], u["quarters"]) for u in _UNITS["units"]]
 
 # (code, Vietnamese, English)
 CAUSES = [
-    ("lack-capital", "Thiếu vốn sản xuất, kinh doanh", "Lack of capital"),
-    ("lack-land", "Thiếu đất sản xuất", "Lack of farm land"),
-    ("lack-means", "Thiếu phương tiện, công cụ sản xuất", "Lack of production means or tools"),
-    ("lack-labour", "Thiếu lao động", "Lack of labour"),
-    ("no-job", "Có lao động nhưng không có việc làm", "Labourers without jobs"),
-    ("lack-skills", "Không biết cách làm ăn, không có tay nghề", "Lack of know-how or skills"),
-    ("illness", "Có người ốm đau nặng, tai nạn", "Serious illness or accident"),
-    ("dependants", "Đông người ăn theo", "Many dependants"),
-    ("social-vice", "Có người mắc tệ nạn xã hội", "Member with a social vice"),
-    ("unwilling", "Chây lười lao động", "Unwilling to work"),
-    ("disaster", "Thiên tai, rủi ro", "Natural disaster or risk"),
-    ("other", "Nguyên nhân khác", "Other"),
+    (c["code"], c["name"], c["name_en"])
+    for c in fixtures.load(
+        "poverty_causes", sha256="2d68805dbf8095bb58c47bb4f577754392a8d090a4ce5af92110ff79e3b58101"
+    )["causes"]
 ]
 NEEDS = [
-    ("credit", "Vay vốn ưu đãi", "Preferential credit"),
-    ("land", "Hỗ trợ đất sản xuất", "Production land"),
-    ("tools", "Hỗ trợ phương tiện sản xuất, con giống", "Production tools or livestock"),
-    ("job", "Giới thiệu việc làm", "Job placement"),
-    ("vocational", "Học nghề", "Vocational training"),
-    ("guidance", "Hướng dẫn cách làm ăn, khuyến nông – ngư", "Farming or business guidance"),
-    ("work-abroad", "Đi làm việc ở nước ngoài theo hợp đồng", "Overseas labour"),
-    ("allowance", "Trợ cấp xã hội", "Social allowance"),
-    ("health-insurance", "Hỗ trợ thẻ bảo hiểm y tế", "Health-insurance card"),
-    ("education", "Miễn, giảm học phí, hỗ trợ chi phí học tập", "Tuition or study support"),
-    ("housing", "Hỗ trợ nhà ở", "Housing support"),
-    ("water", "Hỗ trợ nước sạch, nhà tiêu hợp vệ sinh", "Clean water or latrine"),
-    ("information", "Hỗ trợ tiếp cận thông tin (ti vi, điện thoại)", "Information access"),
-    ("legal-aid", "Trợ giúp pháp lý", "Legal aid"),
-    ("other", "Hỗ trợ khác", "Other"),
+    (n["code"], n["name"], n["name_en"])
+    for n in fixtures.load(
+        "support_needs", sha256="86a455bbd68acb4b5b5c1fa377f017c5ac755932f183b78aa4b0525c4d0bf94d"
+    )["needs"]
 ]
 
 

@@ -1,9 +1,9 @@
 """The 2025 reorganisation of Phan Thiết's wards and communes (issue 12 item 3).
 
-Every fact in this file is UNCONFIRMED (REFERENCE.md §7: secondary sources, news and
-legal-summary sites; the resolution of the National Assembly Standing Committee arranging Lâm
-Đồng's commune-level units has not been read). They are data, here and nowhere else: a
-correction is a new data migration changing these rows.
+Every fact in this file and in fixtures/units_2025.json is UNCONFIRMED (REFERENCE.md §7:
+secondary sources, news and legal-summary sites; the resolution of the National Assembly
+Standing Committee arranging Lâm Đồng's commune-level units has not been read). They are data,
+there and nowhere else: a correction is a new data migration changing these rows.
 
 - **One effective date, 01/07/2025.** The reorganisation came in two steps: from 01/12/2024
   Đức Thắng and Đức Nghĩa were merged into Lạc Đạo and Hưng Long into Bình Hưng (REFERENCE.md
@@ -47,27 +47,21 @@ import datetime
 from django.db import migrations
 from django.utils import timezone
 
-MERGER_DAY = datetime.date(2025, 7, 1)  # UNCONFIRMED, see above
-BASIS = "REFERENCE.md §7 — UNCONFIRMED (secondary sources)"
-PARENT = ("lam-dong", "Tỉnh Lâm Đồng", "Lâm Đồng")  # UNCONFIRMED
+import fixtures
 
-# (code, name, folded name, kind, display order, predecessors' codes) — UNCONFIRMED
+# The data, UNCONFIRMED, read from fixtures/units_2025.json (pinned to what this migration
+# loads, `fixtures.load`) into the shapes this migration was written with.
+_MERGER = fixtures.load(
+    "units_2025", sha256="e62179f2712235b7cbb6652fccb8fc28d4592995621a7f87c22047b459234834"
+)
+MERGER_DAY = datetime.date.fromisoformat(_MERGER["effective_from"])
+BASIS = _MERGER["basis"]
+PARENT = tuple(_MERGER["parent"][key] for key in ("code", "name", "province"))
+
+# (code, name, folded name, kind, display order, predecessors' codes)
 NEW_UNITS = [
-    (
-        "phuong-phan-thiet",
-        "Phan Thiết",
-        "phan thiet",
-        "ward",
-        19,
-        # Đức Thắng, Đức Nghĩa, Hưng Long: not named by the sources (see above).
-        ["phu-trinh", "lac-dao", "binh-hung", "duc-thang", "duc-nghia", "hung-long"],
-    ),
-    ("phuong-mui-ne", "Mũi Né", "mui ne", "ward", 20, ["ham-tien", "mui-ne", "thien-nghiep"]),
-    ("phuong-phu-thuy", "Phú Thủy", "phu thuy", "ward", 21, ["thanh-hai", "phu-hai", "phu-thuy"]),
-    ("phuong-tien-thanh", "Tiến Thành", "tien thanh", "ward", 22, ["duc-long", "tien-thanh"]),
-    ("phuong-binh-thuan", "Bình Thuận", "binh thuan", "ward", 23, ["phu-tai", "phong-nam"]),
-    ("phuong-ham-thang", "Hàm Thắng", "ham thang", "ward", 24, ["xuan-an"]),
-    ("xa-tuyen-quang", "Tuyên Quang", "tuyen quang", "commune", 25, ["tien-loi"]),
+    (u["code"], u["name"], u["name_folded"], u["kind"], u["display_order"], u["predecessors"])
+    for u in _MERGER["units"]
 ]
 
 

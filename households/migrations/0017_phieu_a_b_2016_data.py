@@ -10,134 +10,53 @@ pension items are implied by the table, which scores only what a household has.
 
 No table is stored for 2022 on: the 140 (rural) / 175 (urban) points said to equate to the
 1.5 / 2.0 million lines (Circular 07/2021/TT-BLĐTBXH, UNCONFIRMED) come without an item table.
+
+The tables are in fixtures/phieu_a_b_2016.json (issue 13; until then they were literals here).
 """
 
 from __future__ import annotations
 
 from django.db import migrations
 
-B1_SOURCE = (
-    "UNCONFIRMED (REFERENCE.md §3.4). Thresholds: B1 ≤ 120 rural / 140 urban → income at or "
-    "below the poverty line; ≤ 150 / 175 → between the lines; B2 = 10 points per deprivation "
-    "(widely cited, the annex not read). Items: a partial third-party scan, 'Bảng điểm tính thu "
-    "nhập hộ gia đình (mẫu số 03)', https://text.123doc.org/document/4881428-03-bang-diem-tinh-"
-    "thu-nhap-hgd-mau-so-03.htm , column order read as given; the housing, utilities, asset and "
-    "land items could not be aligned and are missing. Region: REFERENCE.md §3.4 (Bình Thuận in "
-    "Bắc Trung Bộ và duyên hải miền Trung)."
+import fixtures
+
+# The data, read from fixtures/phieu_a_b_2016.json (pinned to what this migration loads,
+# `fixtures.load`) into the shapes this migration was written with.
+_DATA = fixtures.load(
+    "phieu_a_b_2016", sha256="100353445aca9f5c7e5220aa8aa6554e9835f730d8bb59788d281ddddaa73e17"
 )
-A_SOURCE = (
-    "UNCONFIRMED (REFERENCE.md §3.3): the criteria of Phụ lục 2a as outlined in secondary "
-    "sources (salaried public employees, pensions, cars, large boats, durable houses); the exact "
-    "wording, the asset-count group and their thresholds are not known. A study of the 2015 "
-    "poverty census (Nguyen V. C. and Lo T. D., 'Testing Proxy Means Tests in the Field: "
-    "Evidence from Vietnam', MPRA paper 80002, 2016, https://mpra.ub.uni-muenchen.de/80002/) "
-    "describes that year's Questionnaire A as nine items of which three or more screen a "
-    "household out; not used here, as it predates Circular 17/2016."
-)
+B1_SOURCE = _DATA["b1_source"]
+A_SOURCE = _DATA["a_source"]
 
 # (key, label, English label, [(option key, label, English label, rural NT3, urban)])
 ITEMS = [
     (
-        "household_size",
-        "Số nhân khẩu của hộ",
-        "Household size",
+        item["key"],
+        item["label"],
+        item["label_en"],
         [
-            ("1", "1 người", "1 person", 70, 80),
-            ("2", "2 người", "2 persons", 50, 55),
-            ("3", "3 người", "3 persons", 40, 40),
-            ("4", "4 người", "4 persons", 30, 25),
-            ("5", "5 người", "5 persons", 15, 20),
-            ("6", "6 người", "6 persons", 10, 10),
-            ("7_plus", "Trên 6 người", "More than 6 persons", 0, 0),
+            (o["key"], o["label"], o["label_en"], o["points"]["rural"], o["points"]["urban"])
+            for o in item["options"]
         ],
-    ),
-    (
-        "dependants",
-        "Số người phụ thuộc (trẻ em dưới 15 tuổi, người trên 60 tuổi, người khuyết tật hoặc ốm "
-        "nặng không có khả năng lao động)",
-        "Dependants (children under 15, people over 60, disabled or seriously ill people unable "
-        "to work)",
-        [
-            ("none", "Không có", "None", 15, 15),
-            ("one", "1 người", "One", 10, 5),
-            ("two_plus", "Từ 2 người trở lên", "Two or more", 0, 0),
-        ],
-    ),
-    (
-        "highest_degree",
-        "Bằng cấp cao nhất của thành viên hộ",
-        "Highest degree in the household",
-        [
-            ("college", "Cao đẳng trở lên", "College or higher", 15, 15),
-            (
-                "vocational",
-                "Trung cấp nghề hoặc trung học chuyên nghiệp",
-                "Vocational or secondary-professional",
-                5,
-                0,
-            ),
-            (
-                "upper_secondary",
-                "Trung học phổ thông trở xuống",
-                "Upper-secondary or lower",
-                0,
-                0,
-            ),
-        ],
-    ),
-    (
-        "non_farm_job",
-        "Thành viên có việc làm phi nông nghiệp từ 3 tháng trở lên trong 12 tháng qua",
-        "A member had a non-farm job for 3 months or more in the past 12",
-        [
-            ("none", "Không có", "None", 0, 0),
-            ("other", "Việc làm phi nông nghiệp khác", "Other non-farm job", 20, 5),
-            (
-                "public",
-                "Công chức, viên chức hoặc làm việc trong doanh nghiệp nhà nước",
-                "Civil servant or state-owned enterprise employee",
-                25,
-                10,
-            ),
-        ],
-    ),
-    (
-        "pensioners",
-        "Số thành viên hưởng lương hưu",
-        "Members receiving a pension",
-        [
-            ("none", "Không có", "None", 0, 0),
-            ("one", "1 người", "One", 25, 5),
-            ("two_plus", "Từ 2 người trở lên", "Two or more", 45, 15),
-        ],
-    ),
+    )
+    for item in _DATA["items"]
 ]
 
+# (area, region, name, English name, poor max, near-poor max, column)
 CARDS = [
-    # (area, region, name, English name, poor max, near-poor max, column)
     (
-        "rural",
-        "PL3b.3 NT3",
-        "Phiếu B1 khu vực nông thôn vùng Bắc Trung Bộ và duyên hải miền Trung (NT3)",
-        "Phiếu B1, rural North Central & Central Coast (NT3)",
-        120,
-        150,
-        3,
-    ),
-    ("urban", "PL3b.0", "Phiếu B1 khu vực thành thị", "Phiếu B1, urban", 140, 175, 4),
+        card["area"],
+        card["region"],
+        card["name"],
+        card["name_en"],
+        card["poor_max_score"],
+        card["near_poor_max_score"],
+        {"rural": 3, "urban": 4}[card["points"]],
+    )
+    for card in _DATA["cards"]
 ]
 
-CRITERIA = [
-    (
-        "public_salary",
-        "Có thành viên là cán bộ, công chức, viên chức hưởng lương thường xuyên",
-        "A member is a salaried public employee",
-    ),
-    ("pension", "Có thành viên hưởng lương hưu", "A member receives a pension"),
-    ("car", "Hộ có ô tô", "The household owns a car"),
-    ("large_boat", "Hộ có tàu, thuyền lớn", "The household owns a large boat"),
-    ("durable_house", "Hộ có nhà ở kiên cố", "The household lives in a durable house"),
-]
+CRITERIA = [(c["key"], c["label"], c["label_en"]) for c in _DATA["criteria"]]
 
 
 def add_tables(apps, schema_editor):  # type: ignore[no-untyped-def]

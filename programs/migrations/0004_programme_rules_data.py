@@ -25,6 +25,9 @@
 
 Reverse: the rules and the new programme are deleted and the corrected programmes get back the
 fields of 0002_reference_data.
+
+The rules' data are in fixtures/programme_rules_2016.json (issue 13; until then they were
+literals here).
 """
 
 from __future__ import annotations
@@ -34,127 +37,30 @@ from typing import Any
 
 from django.db import migrations
 
-START = datetime.date(2016, 1, 1)
-POOR, NEAR_POOR, ESCAPED = "poor", "near_poor", "escaped"
+import fixtures
 
-CORRECTIONS: dict[str, dict[str, Any]] = {
-    "ho-tro-nha-o": {
-        "eligible_statuses": [POOR],
-        "area": "rural",
-        "legal_basis": "Quyết định 33/2015/QĐ-TTg; Kế hoạch 221/KH-UBND mục IV.3",
-        "note": (
-            "Quyết định 33/2015/QĐ-TTg (10/8/2015) hỗ trợ nhà ở cho hộ nghèo ở khu vực nông "
-            "thôn có tên trong danh sách hộ nghèo theo chuẩn 2011–2015. Danh sách 2011–2015 "
-            "không có trong hệ thống: quy tắc chỉ kiểm tra hộ nghèo của xã (nông thôn) theo "
-            "danh sách đang có hiệu lực; đối chiếu danh sách 2011–2015 bằng tay trước khi hỗ "
-            "trợ. Trước đây danh mục ghi nhầm: hộ nghèo và hộ cận nghèo, mọi khu vực. Nguồn: "
-            "https://vanbanphapluat.co/decision-no-33-2015-qd-ttg-assistance-policy-for-housing"
-            "-to-poor-households-2011-2015 (REFERENCE.md §4, §7)."
-        ),
-    },
-    "vay-nha-o": {
-        "eligible_statuses": [POOR],
-        "area": "rural",
-        "legal_basis": "Quyết định 33/2015/QĐ-TTg",
-        "note": (
-            "Khoản vay 25.000.000 đ, lãi suất 3%/năm, 15 năm của Quyết định 33/2015/QĐ-TTg: chỉ "
-            "hộ nghèo ở khu vực nông thôn có tên trong danh sách hộ nghèo 2011–2015 (danh sách "
-            "này không có trong hệ thống: đối chiếu bằng tay). Trước đây danh mục ghi: mọi hộ "
-            "nghèo, kể cả thành thị. Nguồn: https://vanbanphapluat.co/decision-no-33-2015-qd-"
-            "ttg-assistance-policy-for-housing-to-poor-households-2011-2015 (REFERENCE.md §4)."
-        ),
-    },
-    "vay-nuoc-sach": {
-        "any_household": True,
-        "eligible_statuses": [],
-        "area": "rural",
-        "legal_basis": "Quyết định 62/2004/QĐ-TTg; Quyết định 18/2014/QĐ-TTg",
-        "note": (
-            "Tín dụng nước sạch và vệ sinh môi trường nông thôn: hộ gia đình cư trú tại khu vực "
-            "nông thôn, không phụ thuộc hộ nghèo hay cận nghèo. Trước đây danh mục ghi: hộ nghèo "
-            "và hộ cận nghèo, mọi khu vực (REFERENCE.md §7)."
-        ),
-    },
-    "tro-cap-xa-hoi": {
-        "any_household": True,
-        "eligible_statuses": [],
-        "legal_basis": "Nghị định 136/2013/NĐ-CP",
-        "note": (
-            "Trợ cấp xã hội hằng tháng cho đối tượng bảo trợ xã hội (người cao tuổi, người "
-            "khuyết tật, trẻ em mồ côi…): không gắn với việc hộ nghèo hay cận nghèo (một số "
-            "nhóm, như người cao tuổi thuộc hộ nghèo không có người phụng dưỡng, do Nghị định "
-            "quy định riêng và được xét theo hồ sơ). Trước đây danh mục ghi: hộ nghèo và hộ cận "
-            "nghèo (REFERENCE.md §7)."
-        ),
-    },
-    "cuu-tro-dot-xuat": {
-        "any_household": True,
-        "eligible_statuses": [],
-        "legal_basis": "Nghị định 136/2013/NĐ-CP (trợ giúp đột xuất)",
-        "note": (
-            "Trợ giúp đột xuất khi thiên tai, hoả hoạn, rủi ro: mọi hộ bị thiệt hại, không phụ "
-            "thuộc hộ nghèo. Trước đây danh mục ghi: hộ nghèo, cận nghèo, mới thoát nghèo "
-            "(REFERENCE.md §7)."
-        ),
-    },
-    "ho-tro-tien-dien": {
-        "eligible_statuses": [POOR],
-        "also_social_protection": True,
-        "legal_basis": "Quyết định 28/2014/QĐ-TTg",
-        "note": (
-            "Hộ nghèo và hộ chính sách xã hội (hộ có người hưởng trợ cấp xã hội hằng tháng); "
-            "điều kiện lượng điện tiêu thụ không quá 50 kWh/tháng của hộ chính sách xã hội "
-            "không có trong hệ thống: đối chiếu bằng tay. Trước đây danh mục ghi: chỉ hộ nghèo. "
-            "Nguồn: http://cand.com.vn/doi-song/Ho-ngheo-duoc-ho-tro-tien-dien-theo-quy-336152/ "
-            "(REFERENCE.md §4)."
-        ),
-    },
-    "vay-ho-moi-thoat-ngheo": {
-        "eligible_statuses": [ESCAPED],
-        "legal_basis": "Quyết định 28/2015/QĐ-TTg",
-        "note": (
-            "Hộ mới thoát nghèo: ra khỏi danh sách hộ nghèo, hộ cận nghèo (được công nhận) trong "
-            "3 năm gần đây và nay trên chuẩn cận nghèo (households.standing.ESCAPED_YEARS); hộ "
-            "nghèo chuyển thành cận nghèo vay theo chương trình hộ cận nghèo. Nguồn: "
-            "https://english.luatvietnam.vn/decision-no-28-2015-qd-ttg-dated-july-21-2015-of-the"
-            "-prime-minister-on-credit-policy-for-households-escaping-poverty-96536-doc1.html"
-        ),
-    },
-}
-
-# As 0002_reference_data loaded them: what the reverse step puts back.
-ORIGINAL: dict[str, dict[str, Any]] = {
-    "ho-tro-nha-o": {"eligible_statuses": [POOR, NEAR_POOR]},
-    "vay-nha-o": {"eligible_statuses": [POOR]},
-    "vay-nuoc-sach": {"eligible_statuses": [POOR, NEAR_POOR]},
-    "tro-cap-xa-hoi": {"eligible_statuses": [POOR, NEAR_POOR]},
-    "cuu-tro-dot-xuat": {"eligible_statuses": [POOR, NEAR_POOR, ESCAPED]},
-    "ho-tro-tien-dien": {"eligible_statuses": [POOR]},
-    "vay-ho-moi-thoat-ngheo": {"eligible_statuses": [ESCAPED]},
-}
-
-NEAR_POOR_TUITION = {
-    "code": "giam-hoc-phi",
-    "name": "Giảm 50% học phí cho học sinh thuộc hộ cận nghèo",
-    "name_en": "50% tuition reduction (near-poor households)",
-    "agency": "gd-dt",
-    "legal_basis": "Nghị định 86/2015/NĐ-CP; Thông tư liên tịch 09/2016/TTLT",
-    "description": (
-        "Trẻ em mầm non và học sinh có cha mẹ thuộc hộ cận nghèo được giảm 50% học phí "
-        "(CHƯA XÁC NHẬN). Học sinh khuyết tật thuộc hộ cận nghèo được miễn học phí: ghi nhận "
-        "“Miễn học phí” với lý do."
-    ),
-    "level": "member",
-    "eligible_statuses": [NEAR_POOR],
-    "pupils_only": True,
-    "unit": "item",
-}
-NEAR_POOR_TUITION_NOTE = (
-    "CHƯA XÁC NHẬN (REFERENCE.md §4, §6): mức giảm 50% học phí cho học sinh thuộc hộ cận nghèo "
-    "theo Nghị định 86/2015/NĐ-CP được nhiều nguồn nhắc lại nhưng chưa đọc được văn bản gốc. "
-    "Nguồn: https://lawnet.vn/thong-tin-phap-luat/en/thong-bao-van-ban-moi/hanoi-vietnam-new-"
-    "regulations-on-persons-eligible-for-tuition-exemption-160042.html"
+# The data, read from fixtures/ (each file pinned to what this migration loads,
+# `fixtures.load`) into the constants this migration was written with.
+_RULES = fixtures.load(
+    "programme_rules_2016",
+    sha256="fd4bdf62fab7f15143f1d52021527c4ccb677a2b643a79f942ee27a45ecef08b",
 )
+START = datetime.date.fromisoformat(_RULES["valid_from"])
+CORRECTIONS: dict[str, dict[str, Any]] = _RULES["corrections"]
+
+# As 0002_reference_data loaded them (from the same file): what the reverse step puts back.
+_CATALOGUE = {
+    row["code"]: row
+    for row in fixtures.load(
+        "programmes", sha256="985df03ecbf1d3a43c85f3c9475c80ab514606bf36fa018445d902f2550c6f68"
+    )["programmes"]
+}
+ORIGINAL: dict[str, dict[str, Any]] = {
+    code: {"eligible_statuses": _CATALOGUE[code]["eligible_statuses"]} for code in CORRECTIONS
+}
+
+NEAR_POOR_TUITION = _RULES["added_programme"]
+NEAR_POOR_TUITION_NOTE = _RULES["added_programme_note"]
 
 RULE_FIELDS = ("eligible_statuses", "min_age", "max_age", "pupils_only")
 
