@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test.utils import override_settings
 from django.utils import translation
 
 from audit.models import ViewLog
@@ -45,6 +46,14 @@ SEED = 1
 def _debug(settings: Any) -> None:
     # pytest-django runs with DEBUG off; the command refuses that without --force.
     settings.DEBUG = True
+
+
+@pytest.fixture(scope="module")
+def generated(module_db: None, django_db_blocker: Any) -> str:
+    """One generation of the default set for the tests that only read it (the command's summary
+    is returned); the tests that need an empty database generate their own."""
+    with django_db_blocker.unblock(), override_settings(DEBUG=True):
+        return generate()
 
 
 def generate(**options: Any) -> str:
@@ -112,9 +121,8 @@ def digest() -> str:
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
-def test_it_generates_households_reviews_and_benefits() -> None:
-    out = generate()
-    assert f"{SIZE} households" in out
+def test_it_generates_households_reviews_and_benefits(generated: str) -> None:
+    assert f"{SIZE} households" in generated
     assert Household.objects.count() == SIZE
     members = Member.objects.count()
     assert 2.5 * SIZE < members < 4.5 * SIZE
@@ -171,8 +179,7 @@ def test_it_generates_households_reviews_and_benefits() -> None:
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
 
 
-def test_statuses_are_the_engines() -> None:
-    generate()
+def test_statuses_are_the_engines(generated: str) -> None:
     assessments = Assessment.objects.select_related("household__ward", "round").prefetch_related(
         "household__members"
     )
@@ -223,11 +230,10 @@ def test_it_refuses_with_debug_off_without_force(settings: Any) -> None:
     assert not Household.objects.exists()
 
 
-def test_it_refuses_when_households_exist_without_wipe() -> None:
-    generate(households=20)
+def test_it_refuses_when_households_exist_without_wipe(generated: str) -> None:
     with pytest.raises(CommandError, match="--wipe"):
         generate(households=30)
-    assert Household.objects.count() == 20
+    assert Household.objects.count() == SIZE
 
 
 def test_it_refuses_no_households() -> None:
