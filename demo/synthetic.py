@@ -602,6 +602,7 @@ LOAN_COLUMNS = (
     "benefit_id",
     "purpose",
     "term_months",
+    "disbursed_on",
     "due_on",
     "outstanding",
     "is_overdue",
@@ -797,7 +798,7 @@ class _ChunkDeliveries(demo_programs._Deliveries):
         loan = self.ids.take(Loan)
         due_on = loan_status.due_date(day, term)
         self.loan_rows.append(
-            (loan, benefit, purpose, term, due_on, amount - repaid, overdue, balance_on)
+            (loan, benefit, purpose, term, day, due_on, amount - repaid, overdue, balance_on)
         )
         if self.rng.random() < demo_programs.CHECKED_SHARE:
             used = self.rng.random() >= 0.1

@@ -112,14 +112,14 @@ def _check_due(
 
 
 def of_loan(loan: Any, day: datetime.date, *, last_checked_on: Any = ...) -> LoanStanding:
-    """`standing` of a `programs.models.Loan` with its benefit; the last check is read from
+    """`standing` of a `programs.models.Loan`; the last check is read from
     `last_checked_on` when given (an annotation), else from its prefetched `checks` (latest
     first, the model's ordering)."""
     if last_checked_on is ...:
         checks = loan.checks.all()
         last_checked_on = checks[0].checked_on if checks else None
     return standing(
-        disbursed_on=loan.benefit.date,
+        disbursed_on=loan.disbursed_on,
         due_on=loan.due_on,
         outstanding=loan.outstanding,
         bank_overdue=loan.is_overdue,
@@ -141,5 +141,5 @@ def attention_q(day: datetime.date) -> Q:
     (a hashed subplan on PostgreSQL), not every loan's last check."""
     cutoff = check_cutoff(day)
     checked_since = LoanCheck.objects.filter(checked_on__gt=cutoff).values("loan_id")
-    check_due = Q(benefit__date__lte=cutoff) & ~Q(pk__in=checked_since)
+    check_due = Q(disbursed_on__lte=cutoff) & ~Q(pk__in=checked_since)
     return Q(outstanding__gt=0) & (Q(due_on__lt=day) | Q(is_overdue=True) | check_due)

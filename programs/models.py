@@ -434,8 +434,10 @@ class Loan(models.Model):
     term_months = models.PositiveSmallIntegerField(
         _("term (months)"), validators=[MinValueValidator(1), MaxValueValidator(360)]
     )
-    # The disbursement date plus the term (`programs.loan_status.due_date`), set when the loan
-    # is recorded; stored so the overdue-loans worklist filters and sorts on it.
+    # The benefit's date (the disbursement) and that date plus the term
+    # (`programs.loan_status.due_date`), set when the loan is recorded (a benefit's date is never
+    # changed after): stored so the overdue-loans worklist filters and sorts on the loan alone.
+    disbursed_on = models.DateField(_("disbursed on"))
     due_on = models.DateField(_("due on"))
     outstanding = models.PositiveBigIntegerField(_("outstanding balance (VND)"))
     is_overdue = models.BooleanField(_("overdue"), default=False)

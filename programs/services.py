@@ -275,6 +275,7 @@ def loan_record(
         benefit=benefit,
         purpose=purpose.strip(),
         term_months=term_months,
+        disbursed_on=date,
         due_on=loan_status.due_date(date, term_months),
         outstanding=outstanding,
         balance_on=date,

@@ -380,7 +380,7 @@ def loans_needing_attention(
             overdue_now=ExpressionWrapper(loan_status.overdue_q(day), output_field=BooleanField()),
             # The overdue by their due date, the others by the day they were lent.
             sort_day=Case(
-                When(loan_status.overdue_q(day), then=F("due_on")), default=F("benefit__date")
+                When(loan_status.overdue_q(day), then=F("due_on")), default=F("disbursed_on")
             ),
             as_of=Value(day, output_field=DateField()),
         )
@@ -468,7 +468,7 @@ def _loan_columns() -> tuple[WorklistColumn, ...]:
         WorklistColumn(_("Programme"), lambda o: o.benefit.programme.name, width=28),
         WorklistColumn(_("Amount lent"), lambda o: o.benefit.amount, kind="vnd", width=14),
         WorklistColumn(_("Outstanding balance"), lambda o: o.outstanding, kind="vnd", width=14),
-        WorklistColumn(_("Disbursed on"), lambda o: o.benefit.date, kind="date", width=12),
+        WorklistColumn(_("Disbursed on"), lambda o: o.disbursed_on, kind="date", width=12),
         WorklistColumn(_("Due on"), lambda o: o.due_on, kind="date", width=12),
         WorklistColumn(_("Last checked"), lambda o: o.last_checked_on, kind="date", width=12),
         WorklistColumn(_("Result of the last check"), _last_check_result, width=20),

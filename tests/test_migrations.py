@@ -140,3 +140,32 @@ def test_households_reference_data_reverse_alone(restores_schema: None) -> None:
     assert applied(["households", "programs"]) == set()
     call_command("migrate", verbosity=0)
     assert reference_digest() == before
+
+
+def test_a_loans_disbursement_date_is_filled_from_its_benefit(restores_schema: None) -> None:
+    # programs 0012 copies each loan's benefit date onto the loan (and its history rows).
+    import datetime
+
+    from households.models import User, Ward
+    from programs import services
+    from programs.models import Loan, Programme
+    from tests.factories import make_household, make_user
+
+    officer = make_user(
+        "can_bo_vay", role=User.Role.WARD_OFFICER, ward=Ward.objects.get(code="duc-thang")
+    )
+    lent = datetime.date(2017, 3, 31)
+    loan = services.loan_record(
+        programme=Programme.objects.get(code="vay-ho-ngheo"),
+        household=make_household("duc-thang", code="DT-VAY"),
+        date=lent,
+        amount=20_000_000,
+        purpose="Nuôi bò",
+        term_months=24,
+        override_reason="Kiểm tra di chuyển dữ liệu",
+        by=officer,
+    )
+    call_command("migrate", "programs", "0011_loan_due_on", verbosity=0)
+    call_command("migrate", "programs", "0012_loan_disbursed_on", verbosity=0)
+    assert Loan.objects.get(pk=loan.pk).disbursed_on == lent
+    assert {row.disbursed_on for row in Loan.history.filter(id=loan.pk)} == {lent}

@@ -303,6 +303,7 @@ def _loan(programme: Programme, household: Household) -> Loan:
         benefit=benefit,
         purpose="Chăn nuôi bò",
         term_months=36,
+        disbursed_on=datetime.date(2017, 10, 2),
         due_on=datetime.date(2020, 10, 2),
         outstanding=30_000_000,
     )

@@ -101,6 +101,7 @@ def lend(
         benefit=benefit,
         purpose="Nuôi bò sinh sản",
         term_months=term,
+        disbursed_on=lent,
         due_on=loan_status.due_date(lent, term),
         outstanding=outstanding,
         is_overdue=bank_overdue,

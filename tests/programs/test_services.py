@@ -410,6 +410,8 @@ def test_a_loan_is_recorded_with_its_benefit(ducthang_officer: User) -> None:
     loan.refresh_from_db()
     assert (loan.outstanding, loan.is_overdue, loan.balance_on) == (30_000_000, False, DAY)
     assert (loan.benefit.amount, loan.benefit.reference) == (30_000_000, "HĐ 0123/2017")
+    # The disbursement date is the benefit's, on the loan for the overdue-loans worklist.
+    assert loan.disbursed_on == loan.benefit.date == DAY
     assert loan.history.get().history_user == ducthang_officer
     assert loan.benefit.history.get().history_user == ducthang_officer
 
