@@ -105,6 +105,16 @@ def test_six_month_dashboard(client: Any, city_reviewer: User, history: History)
     assert "1 kết quả đang rà soát" in html  # F's ad-hoc request
 
 
+def test_no_result_in_review_no_warning(
+    client: Any, city_reviewer: User, tien_loi: Ward, history: History
+) -> None:
+    client.force_login(city_reviewer)
+    response = client.get(URL, {"ward": tien_loi.pk})
+    assert response.context["data"].in_review.total.cells[0].value == 0
+    # Not "0 kết quả đang rà soát": the warning is for results that are in review.
+    assert 'data-testid="in-review"' not in response.content.decode()
+
+
 def test_city_chooses_a_ward(
     client: Any, city_reviewer: User, tien_loi: Ward, history: History
 ) -> None:
