@@ -17,7 +17,9 @@ project without a row here fails `test_matrix` until it gets one.
 from __future__ import annotations
 
 import datetime
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -26,6 +28,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client
+from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -50,6 +53,7 @@ from tests.factories import (
     make_household,
     make_member,
     make_round,
+    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -325,15 +329,77 @@ def _finished_job(owner: User, kind: str, **fields: Any) -> Job:
     )
 
 
+@pytest.fixture(scope="module")
+def _world_media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("matrix-media")
+
+
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
-    # The world's minutes file is written here, not into the project's media folder.
-    settings.MEDIA_ROOT = tmp_path
-    settings.JOBS_DIR = tmp_path / "jobs"
+def _media_in_tmp(settings: Any, tmp_path: Path, _world_media: Path) -> None:
+    # Each test has its own copy of the world's files (the minutes, the jobs' files), not the
+    # project's media folder: a request that deletes one leaves it there for the next test.
+    shutil.copytree(_world_media, tmp_path / "media")
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.JOBS_DIR = tmp_path / "media" / "jobs"
+
+
+# The personas, made once for the module with the world (conftest.py makes the same per test).
+PERSONA_USERS: dict[str, dict[str, Any]] = {
+    "ducthang_officer": {"username": "alice", "role": User.Role.WARD_OFFICER, "ward": "duc-thang"},
+    "tienloi_officer": {"username": "charlie", "role": User.Role.WARD_OFFICER, "ward": "tien-loi"},
+    "city_reviewer": {"username": "bob", "role": User.Role.CITY_REVIEWER},
+    "agency_user": {"username": "dave", "role": User.Role.AGENCY_USER},
+    "committee_member": {"username": "erin", "role": User.Role.COMMITTEE_MEMBER},
+    "administrator": {
+        "username": "root",
+        "role": User.Role.ADMIN,
+        "is_superuser": True,
+        "is_staff": True,
+    },
+}
+
+
+WORLD_PERSONAS = ("ducthang_officer", "city_reviewer", "agency_user", "committee_member")
+
+
+@pytest.fixture(scope="module")
+def _world(
+    module_db: None, django_db_blocker: Any, _world_media: Path
+) -> tuple[dict[str, int], dict[str, Any]]:
+    """The personas and the world, written once for the module (each test runs in a savepoint
+    rolled back to them): the personas' primary keys and the world's objects."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=_world_media, JOBS_DIR=_world_media / "jobs"),
+    ):
+        users: dict[str, User] = {}
+        for persona, fields in PERSONA_USERS.items():
+            fields = dict(fields)
+            ward = fields.pop("ward", None)
+            users[persona] = make_user(
+                fields.pop("username"),
+                ward=Ward.objects.get(code=ward) if ward else None,
+                **fields,
+            )
+        objects = _build_world(**{name: users[name] for name in WORLD_PERSONAS})
+    return {persona: user.pk for persona, user in users.items()}, objects
+
+
+def _persona(world: tuple[dict[str, int], dict[str, Any]], persona: str) -> User:
+    return User.objects.get(pk=world[0][persona])
 
 
 @pytest.fixture
-def world(
+def ducthang_officer(_world: tuple[dict[str, int], dict[str, Any]]) -> User:
+    return _persona(_world, "ducthang_officer")
+
+
+@pytest.fixture
+def world(_world: tuple[dict[str, int], dict[str, Any]]) -> dict[str, Any]:
+    return _world[1]
+
+
+def _build_world(
     ducthang_officer: User, city_reviewer: User, agency_user: User, committee_member: User
 ) -> dict[str, Any]:
     """A Đức Thắng household and an assessment in each state a URL needs; a Tiến Lợi one.
@@ -419,23 +485,11 @@ def world(
 
 
 @pytest.fixture
-def personas(
-    ducthang_officer: User,
-    tienloi_officer: User,
-    city_reviewer: User,
-    agency_user: User,
-    committee_member: User,
-    administrator: User,
-) -> dict[str, User | None]:
-    return {
-        "anonymous": None,
-        "ducthang_officer": ducthang_officer,
-        "tienloi_officer": tienloi_officer,
-        "city_reviewer": city_reviewer,
-        "agency_user": agency_user,
-        "committee_member": committee_member,
-        "administrator": administrator,
-    }
+def personas(_world: tuple[dict[str, int], dict[str, Any]]) -> dict[str, User | None]:
+    users: dict[str, User | None] = {"anonymous": None}
+    for persona in PERSONA_USERS:
+        users[persona] = _persona(_world, persona)
+    return users
 
 
 def _path(name: str, world: dict[str, Any], *, other_ward: bool = False) -> str:
