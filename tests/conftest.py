@@ -13,15 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.db import transaction
+from django.db.backends.base.creation import BaseDatabaseCreation
 from django.test.utils import override_settings
 from django.utils import translation
 
 from households import standards, units
 from households.models import User, Ward
 from programs import reference
+from tests import restore
 from tests.factories import PASSWORD, make_user
 
 
@@ -30,6 +33,16 @@ def _fast_password_hashing() -> object:
     # The default PBKDF2 hasher takes a good part of a second per persona; tests only need a
     # hash that checks. Session-wide, so data seeded once per module (`module_db`) have it too.
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _quick_serialized_rollback() -> Iterator[None]:
+    # A `serialized_rollback` test puts the initial rows back a table at a time, not a row at a
+    # time (tests/restore.py): the same rows and signals, a fraction of the set-up.
+    with mock.patch.object(
+        BaseDatabaseCreation, "deserialize_db_from_string", restore.deserialize_db_from_string
+    ):
         yield
 
 
