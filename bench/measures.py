@@ -251,8 +251,10 @@ def _year(ctx: Context, result: Result) -> int:
 
 def _default_round(username: str) -> Any:
     from households import selectors
+    from programs.scope import scope_for
 
-    return selectors.default_review_round(selectors.review_rounds_for_list(_user(username)))
+    scope = scope_for(_user(username))
+    return selectors.default_review_round(selectors.review_rounds_for_list(scope))
 
 
 def _trivial_page(ctx: Context, username: str) -> Timing:

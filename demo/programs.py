@@ -42,6 +42,7 @@ from programs.models import (
     Loan,
     Programme,
 )
+from programs.scope import scope_for
 
 YEAR = 2017
 HISTORY_REASON = "Dữ liệu mẫu"
@@ -505,7 +506,7 @@ class _Deliveries:
             return officer
         if agency_user.pk not in self.seen:
             self.seen[agency_user.pk] = set(
-                Household.objects.visible_to(agency_user).values_list("pk", flat=True)
+                Household.objects.within(scope_for(agency_user)).values_list("pk", flat=True)
             )
         return agency_user if case.household.pk in self.seen[agency_user.pk] else officer
 

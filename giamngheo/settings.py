@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # `request.scope`: whose records the user sees, built once (when first read).
+    "giamngheo.access.scope_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "giamngheo.middleware.session_idle_timeout_middleware",
     "giamngheo.middleware.private_pages_middleware",

@@ -25,6 +25,7 @@ from giamngheo.forms import BootstrapFormMixin
 from households import access, selectors, standing
 from households.access import AuthenticatedRequest
 from households.models import Household, PovertyStatus, User, Ward
+from households.scope import Scope, scope_of
 
 
 class LoginForm(BootstrapFormMixin, AuthenticationForm):
@@ -74,24 +75,25 @@ def lockout(
 def home(request: AuthenticatedRequest) -> HttpResponse:
     """Each user's own numbers: an officer's ward, the whole city, or why there is nothing yet."""
     user = request.user
+    scope = scope_of(request)
     context: dict[str, Any] = {"nav": "home"}
     if access.can_oversee(user):
-        numbers = selectors.home_numbers(user=user, with_queues=False)
+        numbers = selectors.home_numbers(scope=scope, with_queues=False)
         context["city"] = numbers
-        context["wards"] = selectors.home_ward_rows(user=user, review_round=numbers.round)
+        context["wards"] = selectors.home_ward_rows(scope=scope, review_round=numbers.round)
     elif user.role == User.Role.WARD_OFFICER and user.ward_id:
         context["ward"] = user.ward
-        context["numbers"] = selectors.home_numbers(user=user, with_queues=True)
+        context["numbers"] = selectors.home_numbers(scope=scope, with_queues=True)
         context["can_create"] = access.can_create_households(user)
     elif user.role in (User.Role.COMMITTEE_MEMBER, User.Role.AGENCY_USER):
-        context["programme_home"] = _programme_home(user)
+        context["programme_home"] = _programme_home(user, scope)
     return render(request, "home.html", context)
 
 
-def _programme_home(user: User) -> dict[str, Any]:
+def _programme_home(user: User, scope: Scope) -> dict[str, Any]:
     """A committee member's assigned households, or the households an agency's programmes
     concern, counted by their recognised standing today (issue 4 §1, §6; households.standing)."""
-    households = Household.objects.visible_to(user)
+    households = Household.objects.within(scope)
     if user.role == User.Role.COMMITTEE_MEMBER:
         households = households.filter(
             assignment__member__user=user, assignment__member__is_active=True
@@ -108,7 +110,7 @@ def _programme_home(user: User) -> dict[str, Any]:
         "day": day,
         **counts,
         "other": counts["total"] - counts["poor"] - counts["near_poor"] - counts["not_assessed"],
-        "wards": list(Ward.objects.visible_to(user)),
+        "wards": list(Ward.objects.within(scope)),
     }
 
 

@@ -1,7 +1,7 @@
 """Who may do what in the workspace: one function per kind of action, used by every view.
 
-Which households a user may *see* is `ward_scope` / `Household.objects.visible_to` (an unseen
-household is a 404). These functions decide what a user may *do* with a household they can see
+Which households a user may *see* is their `households.scope.Scope` (an unseen household is a
+404). These functions decide what a user may *do* with a household they can see
 (a refusal is a 403). The services check them again, so the admin and commands obey them too.
 """
 

@@ -55,6 +55,7 @@ from households.models import (
     WardKindPeriod,
     _standard_choices,
 )
+from households.scope import scope_of
 from households.services.deletion import assessment_delete, assessment_is_deletable
 
 
@@ -149,15 +150,15 @@ class ScopedChoicesMixin:
     """Foreign-key choices limited to the user's wards, so a write cannot leave the scope."""
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        user = request.user
+        scope = scope_of(request)
         if db_field.related_model is Ward:
-            kwargs["queryset"] = Ward.objects.visible_to(user)
+            kwargs["queryset"] = Ward.objects.within(scope)
         elif db_field.related_model is Quarter:
             kwargs["queryset"] = Quarter.objects.filter(
-                ward__in=Ward.objects.visible_to(user)
+                ward__in=Ward.objects.within(scope)
             ).select_related("ward")
         elif db_field.related_model is Household:
-            kwargs["queryset"] = Household.objects.visible_to(user)
+            kwargs["queryset"] = Household.objects.within(scope)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
 
@@ -408,7 +409,7 @@ class HouseholdAdmin(ScopedChoicesMixin, FoldedSearchMixin, admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .visible_to(request.user)  # type: ignore[attr-defined]
+            .within(scope_of(request))  # type: ignore[attr-defined]
             .annotate(member_total=Count("members", distinct=True))
         )
 
@@ -522,7 +523,7 @@ class MemberAdmin(KeepsRecordsMixin, ScopedChoicesMixin, FoldedSearchMixin, admi
     raw_id_fields = ["household"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Member]:
-        visible = Household.objects.visible_to(request.user)
+        visible = Household.objects.within(scope_of(request))
         return super().get_queryset(request).filter(household__in=visible)
 
     def may_delete(self, obj: Member) -> bool:
@@ -705,7 +706,7 @@ class AssessmentAdmin(KeepsRecordsMixin, ScopedChoicesMixin, FoldedSearchMixin, 
     actions = ["reclassify"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Assessment]:
-        visible = Household.objects.visible_to(request.user)
+        visible = Household.objects.within(scope_of(request))
         return super().get_queryset(request).filter(household__in=visible)
 
     def may_delete(self, obj: Assessment) -> bool:

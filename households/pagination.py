@@ -30,6 +30,7 @@ from django.db.models import F, QuerySet
 
 from households import selectors
 from households.models import Asker, Assessment, Household, Ward
+from households.scope import Scope
 
 # A search looks at up to this many of the listed households, one by one (after a sample of
 # SEARCH_SAMPLE says the words look common): if more than the limit match, counting stops
@@ -236,11 +237,18 @@ class HouseholdPaginator(Paginator):
 
 
 def household_list_page(
-    *, user: Asker, filters: selectors.HouseholdFilters, sort: str, number: Any
+    *,
+    user: Asker,
+    scope: Scope,
+    filters: selectors.HouseholdFilters,
+    sort: str,
+    number: Any,
 ) -> Page:
     """The page `number` of `selectors.household_list` (the last page if out of range)."""
     per_page = selectors.HOUSEHOLDS_PER_PAGE
-    unsearched = selectors.household_list(user=user, filters=replace(filters, q=""), sort=sort)
+    unsearched = selectors.household_list(
+        user=user, scope=scope, filters=replace(filters, q=""), sort=sort
+    )
     if not filters.q:
         walk = StatusWalk.for_list(filters, sort)
         return HouseholdPaginator(unsearched, per_page, walk=walk).get_page(number)

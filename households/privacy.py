@@ -11,21 +11,20 @@
 - Ethnicity and disability: hidden from partner agencies, since no programme rule reads them
   (`programs.models.ProgrammeRule` has no condition on either); every other role that sees the
   household sees them.
-- Which members a partner agency sees at all: `programs.selectors.concerned_members_q`.
+- Which members a partner agency sees at all: its `Scope.members` (the rule is
+  `programs.selectors.concerned_members_q`).
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
-from django.utils import timezone
-
 from households import units
 from households.access import is_administrator
 from households.models import Asker, Household, Member, SignedIn, User
+from households.scope import Scope
 
 MASK = "*"
 
@@ -81,18 +80,13 @@ class ShownMember:
 
 
 def shown_members(
-    user: Asker,
-    household: Household,
-    rows: Iterable[Any],
-    *,
-    day: datetime.date | None = None,
+    user: Asker, scope: Scope, household: Household, rows: Iterable[Any]
 ) -> list[ShownMember]:
-    """The `rows` (members, or rows with a `.member`) of `household` that `user` may see,
-    with what they may read of each. No query but for a partner-agency user (two)."""
-    from programs.selectors import concerned_members_q
-
+    """The `rows` (members, or rows with a `.member`) of `household` that `user` may see
+    (`scope.members`), with what they may read of each. No query but for a partner-agency
+    user (one)."""
     listed = list(rows)
-    condition = concerned_members_q(user, day or timezone.localdate())
+    condition = scope.members
     if condition is not None:
         allowed = set(household.members.filter(condition).values_list("pk", flat=True))
     full = can_see_national_id(user, household)

@@ -1,6 +1,6 @@
 """Reads of the household registry: what the pages list, already scoped, filtered and sorted.
 
-Every selector starts from `Household.objects.visible_to(user)` (STYLE.md §3), so a page built
+Every selector starts from `Household.objects.within(scope)` (STYLE.md §3), so a page built
 on one never shows another ward's household.
 """
 
@@ -49,6 +49,7 @@ from households.models import (
     SupportNeed,
     Ward,
 )
+from households.scope import Scope
 
 # ---------------------------------------------------------------------------------------------
 # The household list (/households/)
@@ -204,26 +205,26 @@ def in_review_list_url(
     )
 
 
-def visible_wards(user: Asker) -> list[Ward]:
+def visible_wards(scope: Scope) -> list[Ward]:
     return list(
-        Ward.objects.visible_to(user).only(
+        Ward.objects.within(scope).only(
             "id", "name", "kind", "display_order", "valid_from", "valid_to"
         )
     )
 
 
-def visible_quarters(user: Asker) -> list[Quarter]:
+def visible_quarters(scope: Scope) -> list[Quarter]:
     """Quarters and hamlets of the wards the user sees, grouped by ward in display order."""
     return list(
-        Quarter.objects.filter(ward__in=Ward.objects.visible_to(user))
+        Quarter.objects.filter(ward__in=Ward.objects.within(scope))
         .select_related("ward")
         .only("id", "name", "ward__id", "ward__name", "ward__kind", "ward__display_order")
     )
 
 
-def review_rounds_for_list(user: Asker) -> list[ReviewRound]:
-    """Every review round, newest first; each with `has_visible_assessments` for `user`."""
-    visible = Household.objects.visible_to(user)
+def review_rounds_for_list(scope: Scope) -> list[ReviewRound]:
+    """Every review round, newest first; each with `has_visible_assessments` in `scope`."""
+    visible = Household.objects.within(scope)
     return list(
         ReviewRound.objects.annotate(
             has_visible_assessments=Exists(
@@ -278,15 +279,18 @@ def _ordering(sort: str, *, by_round: bool) -> list[OrderBy]:
     return [*ordering, F("ward__display_order").asc(), F("code").asc(), F("pk").asc()]
 
 
-def household_list(*, user: Asker, filters: HouseholdFilters, sort: str) -> HouseholdQuerySet:
-    """The households `user` may see that match `filters`, in `sort` order.
+def household_list(
+    *, user: Asker, scope: Scope, filters: HouseholdFilters, sort: str
+) -> HouseholdQuerySet:
+    """The households of `scope` that match `filters`, in `sort` order (archived ones only
+    when `user` may see reports).
 
     Each row carries `member_count` and `round_assessments`: a list whose first item is the
     household's assessment in `filters.review_round` — or, for official figures
     (`filters.standing_day`), its recognised result in effect that day — or empty. A page costs
     the same number of queries whatever its length (`households.pagination`).
     """
-    households = Household.objects.visible_to(user)
+    households = Household.objects.within(scope)
     period = filters.movement_period
     day = filters.standing_day
     if filters.archived and access.can_see_reports(user):
@@ -532,7 +536,7 @@ def _standing_buckets() -> list[tuple[str, Any, Q, dict[str, str]]]:
     ]
 
 
-def home_numbers(*, user: Asker, with_queues: bool) -> HomeNumbers:
+def home_numbers(*, scope: Scope, with_queues: bool) -> HomeNumbers:
     """The user's households by their recognised standing today, and their review under way.
 
     A fixed number of queries whatever the number of households: one for the rounds, one
@@ -540,9 +544,9 @@ def home_numbers(*, user: Asker, with_queues: bool) -> HomeNumbers:
     the returned assessments.
     """
     # The round the household list opens on: its unrecognised results are "in review".
-    review_round = default_review_round(review_rounds_for_list(user))
+    review_round = default_review_round(review_rounds_for_list(scope))
     day = timezone.localdate()
-    households = Household.objects.visible_to(user).in_register()
+    households = Household.objects.within(scope).in_register()
     buckets = _standing_buckets()
     totals = standing.with_standing(households, day).aggregate(
         households=Count("pk"),
@@ -597,20 +601,20 @@ class HomeWardRow:
     in_review_url: str
 
 
-def home_ward_rows(*, user: Asker, review_round: ReviewRound | None) -> list[HomeWardRow]:
+def home_ward_rows(*, scope: Scope, review_round: ReviewRound | None) -> list[HomeWardRow]:
     """Each visible ward in force today (`households.units.offered`) with its households
     (registered in it or in a unit merged into it: issue 12) on the poor and near-poor lists
     in force today, those with no recognised result, the round's results in review and those
     posted and waiting for the chairman's decision. Two queries for all the wards."""
     day = timezone.localdate()
-    wards = units.offered(Ward.objects.visible_to(user).order_by("display_order", "name"), day)
+    wards = units.offered(Ward.objects.within(scope).order_by("display_order", "name"), day)
     rows_of = units.row_of(ward.pk for ward in wards)
 
     def row_of(unit: int) -> int | None:
         # The unit it is part of today, or itself when that one is not shown.
         return rows_of.get(units.unit_on(unit, day), rows_of.get(unit))
 
-    households = Household.objects.visible_to(user).in_register()
+    households = Household.objects.within(scope).in_register()
     listed = _summed_by(
         row_of,
         standing.with_standing(households, day)

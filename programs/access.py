@@ -1,7 +1,7 @@
 """Who may do what with Steering Committee work, benefits, trainings and targets.
 
-Which households a user sees stays `Household.objects.visible_to` (an unseen household is a
-404); these functions decide what a user may *do* (a refusal is a 403). `programs.services`
+Which households a user sees is their scope (`programs.scope.scope_for`; an unseen household
+is a 404); these functions decide what a user may *do* (a refusal is a 403). `programs.services`
 checks them again, so the admin and management commands obey them too.
 """
 
@@ -11,6 +11,7 @@ from typing import Any, TypeGuard
 
 from households.access import can_edit_household, can_oversee, is_administrator
 from households.models import Asker, Household, SignedIn, User
+from programs.scope import scope_for
 
 
 def _active(user: Asker) -> TypeGuard[SignedIn]:
@@ -18,7 +19,7 @@ def _active(user: Asker) -> TypeGuard[SignedIn]:
 
 
 def can_see_household(user: Asker, household: Household) -> bool:
-    return Household.objects.visible_to(user).filter(pk=household.pk).exists()
+    return Household.objects.within(scope_for(user)).filter(pk=household.pk).exists()
 
 
 def can_record_benefit(user: Asker, household: Household, programme: Any) -> bool:

@@ -23,6 +23,7 @@ from giamngheo.formatting import format_vnd
 from giamngheo.forms import VndField
 from households.access import can_oversee, signed_in_user
 from households.models import Household, User
+from households.scope import scope_of
 from programs import eligibility, services
 from programs.models import (
     Agency,
@@ -301,7 +302,7 @@ class HouseholdAssignmentAdmin(admin.ModelAdmin):
     search_fields = ["household__code", "household__head_name", "member__full_name"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[HouseholdAssignment]:
-        visible = Household.objects.visible_to(request.user)
+        visible = Household.objects.within(scope_of(request))
         return super().get_queryset(request).filter(household__in=visible)
 
     def save_model(
@@ -343,7 +344,7 @@ class BenefitAdmin(ReadOnlyMixin, admin.ModelAdmin):
     date_hierarchy = "date"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Benefit]:
-        visible = Household.objects.visible_to(request.user)
+        visible = Household.objects.within(scope_of(request))
         return super().get_queryset(request).filter(household__in=visible)
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
@@ -367,7 +368,7 @@ class LoanAdmin(ReadOnlyMixin, admin.ModelAdmin):
     inlines = [LoanCheckInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Loan]:
-        visible = Household.objects.visible_to(request.user)
+        visible = Household.objects.within(scope_of(request))
         return super().get_queryset(request).filter(benefit__household__in=visible)
 
     @admin.display(description=_("outstanding balance"), ordering="outstanding")

@@ -20,7 +20,8 @@ from django.db.models import Q, QuerySet, prefetch_related_objects
 from households import standing as standings_module
 from households import units
 from households.cards import holds_valid_card
-from households.models import Asker, Household, Member, User, ward_scope
+from households.models import Asker, Household, Member, User
+from households.scope import Scope
 from households.standing import Standing
 from programs import eligibility
 from programs.eligibility import Eligibility, HouseholdFacts
@@ -382,7 +383,7 @@ def agency_rules_on(agency_id: int, day: datetime.date) -> list[ProgrammeRule]:
 def concerned_members_q(user: Asker, day: datetime.date) -> Q | None:
     """The members a partner-agency user's programmes concern on `day`: None (no narrowing)
     for every other role. The one rule behind both the agency's household scope
-    (`households.models.users.household_scope`: a household with at least one such member)
+    (`programs.scope.scope_for`: a household with at least one such member)
     and the members it is shown on pages, PDFs and exports (Decree 13/2023/NĐ-CP: no more
     personal data than the purpose needs).
 
@@ -419,13 +420,12 @@ def concerned_members_q(user: Asker, day: datetime.date) -> Q | None:
     return condition
 
 
-def concerned_members(user: Asker, household: Household, day: datetime.date) -> list[Member]:
-    """The household's members `user` is shown, in the roster's order: all of them, except
-    for a partner-agency user (`concerned_members_q`). One query; two for an agency user."""
+def concerned_members(scope: Scope, household: Household) -> list[Member]:
+    """The household's members `scope` shows, in the roster's order: all of them, except for
+    a partner-agency user (`Scope.members`, by `concerned_members_q`). One query."""
     members = household.members.order_by("id")
-    condition = concerned_members_q(user, day)
-    if condition is not None:
-        members = members.filter(condition)
+    if scope.members is not None:
+        members = members.filter(scope.members)
     return list(members)
 
 
@@ -437,20 +437,15 @@ def agency_only(user: Asker) -> int | None:
     return None
 
 
-def visible_loans(user: Asker) -> QuerySet[Loan]:
-    """Loans of the households `user` sees (`Household.objects.visible_to`); a partner-agency
-    user only their own agency's (the health office has no business with the Social Policy
-    Bank's loans). The one scope of the loan page and the overdue-loans worklist."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Loan.objects.none()
-    agency_id = agency_only(user)
-    if agency_id is not None:
-        # An agency sees every household its programmes delivered to (`household_scope`):
-        # its own loans' households, so the agency alone is the scope (the bank's loans across
-        # the city, with no semi-join to the households).
-        return Loan.objects.filter(benefit__programme__agency_id=agency_id)
-    if ward_scope(user) is None:  # every ward: no semi-join to every household
+def visible_loans(scope: Scope) -> QuerySet[Loan]:
+    """Loans of the households `scope` sees; a partner-agency user only their own agency's
+    (`Scope.agency`: the health office has no business with the Social Policy Bank's loans).
+    The one scope of the loan page and the overdue-loans worklist."""
+    if scope.agency is not None:
+        # An agency sees every household its programmes delivered to (`programs.scope`): its
+        # own loans' households, so the agency alone is the scope (the bank's loans across the
+        # city, with no semi-join to the households).
+        return Loan.objects.filter(benefit__programme__agency_id=scope.agency)
+    if scope.every_ward:  # no semi-join to every household
         return Loan.objects.all()
-    return Loan.objects.filter(
-        benefit__household__in=Household.objects.visible_to(user).values("pk")
-    )
+    return Loan.objects.filter(benefit__household__in=Household.objects.within(scope).values("pk"))

@@ -40,6 +40,7 @@ from programs.models import (
     TrainingAttendance,
     WardTarget,
 )
+from programs.scope import scope_for
 
 
 def _deny() -> PermissionDenied:
@@ -75,7 +76,7 @@ def _check_delivery(
     errors: dict[str, str],
 ) -> None:
     """The rules shared by benefits and loans: who records it, for whom, when, and eligibility."""
-    if not Household.objects.visible_to(by).filter(pk=household.pk).exists():
+    if not Household.objects.within(scope_for(by)).filter(pk=household.pk).exists():
         raise _deny()
     if not access.can_record_benefit(by, household, programme):
         raise _deny()
@@ -288,7 +289,7 @@ def loan_record(
 
 def _require_loan_access(loan: Loan, by: User) -> None:
     benefit = loan.benefit
-    if not Household.objects.visible_to(by).filter(pk=benefit.household_id).exists():
+    if not Household.objects.within(scope_for(by)).filter(pk=benefit.household_id).exists():
         raise _deny()
     if not access.can_record_benefit(by, benefit.household, benefit.programme):
         raise _deny()
@@ -546,7 +547,9 @@ def benefits_record_bulk(
         raise ValidationError(errors)
     households = {household.pk: household for household, _member in pairs}
     visible = set(
-        Household.objects.visible_to(by).filter(pk__in=households).values_list("pk", flat=True)
+        Household.objects.within(scope_for(by))
+        .filter(pk__in=households)
+        .values_list("pk", flat=True)
     )
     if visible != set(households) or not all(
         access.can_record_benefit(by, household, programme) for household in households.values()

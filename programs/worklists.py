@@ -42,7 +42,6 @@ from households.cards import valid_card_q
 from households.classification import STANDARDS, Area, get_standard
 from households.forms.picker import PeriodPickerForm
 from households.models import (
-    Asker,
     Assessment,
     Household,
     Member,
@@ -51,8 +50,8 @@ from households.models import (
     SupportNeed,
     User,
     Ward,
-    ward_scope,
 )
+from households.scope import Scope
 from households.search import folded_search_q
 from programs import loan_status, selectors
 from programs.excel import Column, Kind
@@ -108,7 +107,7 @@ class Worklist:
     description: str | Promise
     subject: str  # "member", "household", "loan" or "officer"
     statuses: tuple[str, ...]  # the statuses a row may have; more than one → a filter
-    build: Callable[[Any, int], QuerySet[Any]]  # (user, year)
+    build: Callable[[Any, int], QuerySet[Any]]  # (scope, year)
     columns: tuple[WorklistColumn, ...]
     # Built for today, whatever the year asked (the loans list): no year to choose.
     as_of_today: bool = False
@@ -194,24 +193,18 @@ def risk_deprivations(standard_code: str) -> int:
 # --- the lists ------------------------------------------------------------------------------
 
 
-def members_in_year(user: Asker, year: int) -> QuerySet[MemberInYear]:
-    """Members of the households `user` sees, with their household's standing in `year`; for
-    a partner-agency user, the members its programmes concern (as on the household page)."""
-    qs = Member.objects.select_related("household__ward", "household__quarter")
-    # Every ward (`ward_scope` None): every household is visible, no semi-join to them all
-    # (0.1 s of every list of members at 300,000 households).
-    if ward_scope(user) is not None:
-        qs = qs.filter(household__in=Household.objects.visible_to(user).values("pk"))
-    concerned = selectors.concerned_members_q(user, timezone.localdate())
-    if concerned is not None:
-        qs = qs.filter(concerned)
+def members_in_year(scope: Scope, year: int) -> QuerySet[MemberInYear]:
+    """Members of the households `scope` sees, with their household's standing in `year`;
+    for a partner-agency user, the members its programmes concern (as on the household
+    page)."""
+    qs = Member.objects.within(scope).select_related("household__ward", "household__quarter")
     return _with_year_standing(qs, year, "household_id").order_by(
         "household__ward__display_order", "household__code", "pk"
     )
 
 
-def _households(user: Asker, year: int) -> QuerySet[HouseholdInYear]:
-    qs = Household.objects.visible_to(user).select_related("ward", "quarter")
+def _households(scope: Scope, year: int) -> QuerySet[HouseholdInYear]:
+    qs = Household.objects.within(scope).select_related("ward", "quarter")
     return _with_year_standing(qs, year, "pk").order_by("ward__display_order", "code")
 
 
@@ -222,7 +215,7 @@ def pupil_q(year: int) -> Q:
     )
 
 
-def health_insurance_gaps(user: Asker, year: int) -> QuerySet[MemberInYear]:
+def health_insurance_gaps(scope: Scope, year: int) -> QuerySet[MemberInYear]:
     """Members of poor and near-poor households without a card valid on the year's reference
     day, and no health-insurance card recorded as a benefit in the year."""
     day = standing.reference_day(year)
@@ -232,14 +225,14 @@ def health_insurance_gaps(user: Asker, year: int) -> QuerySet[MemberInYear]:
         date__year=year,
     )
     return (
-        members_in_year(user, year)
+        members_in_year(scope, year)
         .filter(Q(year_status__in=[PovertyStatus.POOR, PovertyStatus.NEAR_POOR]))
         .exclude(valid_card_q(day))
         .exclude(Exists(card_recorded))
     )
 
 
-def school_support_gaps(user: Asker, year: int) -> QuerySet[MemberInYear]:
+def school_support_gaps(scope: Scope, year: int) -> QuerySet[MemberInYear]:
     """Pupils (attending school, aged 3–22 on the reference day) of poor households with no
     tuition exemption or study-cost support dated in the school year starting in the year."""
     start, end = school_year(year)
@@ -247,7 +240,7 @@ def school_support_gaps(user: Asker, year: int) -> QuerySet[MemberInYear]:
         member=OuterRef("pk"), programme__code__in=SCHOOL_PROGRAMMES, date__range=(start, end)
     )
     return (
-        members_in_year(user, year)
+        members_in_year(scope, year)
         .filter(year_status=PovertyStatus.POOR)
         .filter(pupil_q(year))
         .exclude(Exists(supported))
@@ -270,60 +263,59 @@ def _credit_ids() -> tuple[int | None, list[int]]:
     return need, [pk for kind, pk in rows if kind == 1]
 
 
-def _credit_candidates(user: Asker, year: int, need: int | None) -> QuerySet[HouseholdInYear]:
+def _credit_candidates(scope: Scope, year: int, need: int | None) -> QuerySet[HouseholdInYear]:
     if need is None:  # no survey can ask for credit
-        return _households(user, year).none()
+        return _households(scope, year).none()
     # The survey's needs read from the link table alone (no join to every assessment).
     asked = Assessment.needs.through.objects.filter(
         assessment_id=OuterRef("year_id"), supportneed_id=need
     )
     return (
-        _households(user, year)
+        _households(scope, year)
         .filter(Exists(asked))
         .filter(standing.programme_statuses_q(STATUSES_FOR_CREDIT, prefix="year"))
     )
 
 
-def credit_candidates(user: Asker, year: int) -> QuerySet[HouseholdInYear]:
+def credit_candidates(scope: Scope, year: int) -> QuerySet[HouseholdInYear]:
     """Poor, near-poor and newly escaped households (Decision 28/2015: `standing.escaped`)
     whose recognised survey in force asks for credit (the reports' credit denominator)."""
     need, _programmes = _credit_ids()
-    return _credit_candidates(user, year, need)
+    return _credit_candidates(scope, year, need)
 
 
-def credit_gaps(user: Asker, year: int) -> QuerySet[HouseholdInYear]:
+def credit_gaps(scope: Scope, year: int) -> QuerySet[HouseholdInYear]:
     """Poor, near-poor and newly escaped households whose survey in force asks for credit and
     that received no loan (a benefit of a credit programme) in the year."""
     need, programmes = _credit_ids()
     loan = Benefit.objects.filter(
         household=OuterRef("pk"), programme_id__in=programmes, date__year=year
     )
-    return _credit_candidates(user, year, need).exclude(Exists(loan))
+    return _credit_candidates(scope, year, need).exclude(Exists(loan))
 
 
-def unsupported_households(user: Asker, year: int) -> QuerySet[HouseholdInYear]:
+def unsupported_households(scope: Scope, year: int) -> QuerySet[HouseholdInYear]:
     """Poor households that received no benefit at all in the year."""
     any_benefit = Benefit.objects.filter(household=OuterRef("pk"), date__year=year)
     return (
-        _households(user, year).filter(year_status=PovertyStatus.POOR).exclude(Exists(any_benefit))
+        _households(scope, year).filter(year_status=PovertyStatus.POOR).exclude(Exists(any_benefit))
     )
 
 
-def officers_in_year(user: Asker, year: int) -> QuerySet[User]:
-    """Active ward and commune officers of the year: of the wards `ward_scope` lets the user
-    see that were in force at some time in the year (a unit begun or ended by a merger has no
+def officers_in_year(scope: Scope, year: int) -> QuerySet[User]:
+    """Active ward and commune officers of the year: of the wards `scope` sees whole that
+    were in force at some time in the year (a unit begun or ended by a merger has no
     officer to train in the years it did not exist, issue 12). The officers the training
     indicator counts and the untrained-officers worklist lists."""
     in_year = Ward.objects.in_force_in_year(year).values("pk")
     qs = User.objects.filter(role=User.Role.WARD_OFFICER, is_active=True, ward__in=in_year)
-    scope = ward_scope(user)
-    return qs if scope is None else qs.filter(ward_id__in=scope)
+    return qs if scope.wards is None else qs.filter(ward_id__in=scope.wards)
 
 
-def untrained_officers(user: Asker, year: int) -> QuerySet[User]:
+def untrained_officers(scope: Scope, year: int) -> QuerySet[User]:
     """The officers of the year (`officers_in_year`) who attended no training course dated
     in the year."""
-    qs = officers_in_year(user, year).select_related("ward")
+    qs = officers_in_year(scope, year).select_related("ward")
     trained = TrainingAttendance.objects.filter(officer=OuterRef("pk"), training__date__year=year)
     last = (
         TrainingAttendance.objects.filter(officer=OuterRef("pk"))
@@ -339,7 +331,7 @@ def untrained_officers(user: Asker, year: int) -> QuerySet[User]:
     )
 
 
-def households_at_risk(user: Asker, year: int) -> QuerySet[HouseholdInYear]:
+def households_at_risk(scope: Scope, year: int) -> QuerySet[HouseholdInYear]:
     """Near-poor households at risk of falling back into poverty, under the standard their
     recognised result was made with: one deprivation short of being poor, or, where income
     alone makes a household poor (Decision 59/2015's N1), income within 10% of the poverty
@@ -352,14 +344,14 @@ def households_at_risk(user: Asker, year: int) -> QuerySet[HouseholdInYear]:
             for area, limit in risk_income_limits(code).items():
                 at_risk |= of_standard & Q(year_area=area, year_income__lte=limit)
         at_risk |= of_standard & Q(year_deprivations=risk_deprivations(code))
-    return _households(user, year).filter(year_status=PovertyStatus.NEAR_POOR).filter(at_risk)
+    return _households(scope, year).filter(year_status=PovertyStatus.NEAR_POOR).filter(at_risk)
 
 
 def loans_needing_attention(
-    user: Any, year: int | None = None, *, day: datetime.date | None = None
+    scope: Scope, year: int | None = None, *, day: datetime.date | None = None
 ) -> QuerySet[Loan]:
     """Open loans overdue or due for a check on `day` (today by default; the year is not
-    read), by `programs.loan_status`: of the households `user` sees, a partner agency's own
+    read), by `programs.loan_status`: of the households `scope` sees, a partner agency's own
     (the Social Policy Bank's across the city, `selectors.visible_loans`). Most overdue
     first (the earliest due date), then those the bank marked overdue before their due date,
     then those due for a check, the earliest lent first. Each row carries its last check
@@ -367,7 +359,7 @@ def loans_needing_attention(
     day = day or timezone.localdate()
     last = LoanCheck.objects.filter(loan=OuterRef("pk")).order_by("-checked_on", "-id")
     return (
-        selectors.visible_loans(user)
+        selectors.visible_loans(scope)
         .select_related(
             "benefit__household__ward", "benefit__household__quarter", "benefit__programme"
         )
@@ -637,10 +629,10 @@ def default_year(years: list[int]) -> int | None:
 
 
 def worklist_rows(
-    worklist: Worklist, *, user: Asker, year: int, filters: WorklistFilters
+    worklist: Worklist, *, scope: Scope, year: int, filters: WorklistFilters
 ) -> QuerySet[Any]:
-    """The rows of `worklist` for `year`, scoped to `user` and filtered."""
-    qs = worklist.build(user, year)
+    """The rows of `worklist` for `year`, within `scope` and filtered."""
+    qs = worklist.build(scope, year)
     if worklist.subject == "officer":
         if filters.ward:
             qs = qs.filter(ward_id__in=sorted(units.lineage(filters.ward.pk)))

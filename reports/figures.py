@@ -6,8 +6,8 @@ the data it reads changes (`reports.models`).
   statement, it counts exactly the writes committed by then; a write committed while a report
   is computed moves it, so that report is computed again on its next request — a stored result
   is never newer than its version says, and never served once a later write has committed.
-- `stored(user, key, compute)` returns the result stored under `key` for `user`'s scope at
-  the current version, or computes it, stores it and returns it.
+- `stored(scope, key, compute)` returns the result stored under `key` for the `scope` at the
+  current version, or computes it, stores it and returns it.
 - `report_or_previous` is the dashboard's way in: after a write it answers at once with the
   figures computed before it, marked as such (`Served.stale_since`), and asks the job worker to
   compute the current ones (`reports.tasks.refresh_report`, once per key until they are
@@ -17,8 +17,8 @@ the data it reads changes (`reports.models`).
   computed on each request.
 
 The key must hold everything the result depends on besides the data: what was asked, the
-scope of the user who asked (`scope_key`), the language of its labels and today's date (a
-report of the current year reads today's standings).
+scope of the user who asked (`households.scope.Scope.key`), the language of its labels and
+today's date (a report of the current year reads today's standings).
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from typing import Any, Generic, TypeVar
 from django.db import connection
 from django.utils import timezone, translation
 
-from households.models import Asker, User, ward_scope
+from households.models import User
+from households.scope import Scope
 from households.standing import ANNUAL
 from reports import selectors
 from reports.models import FiguresChange, FiguresSnapshot
@@ -112,19 +113,6 @@ def version() -> int | None:
         return int(cursor.fetchone()[0])
 
 
-def scope_key(user: Asker) -> str | None:
-    """What a stored result may depend on in `user`: the wards they see ("all" for the city
-    and administrators). None for users whose scope is more than whole wards (Steering
-    Committee members, partner agencies): their results are always computed."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    whole_wards = (User.Role.ADMIN, User.Role.CITY_REVIEWER, User.Role.WARD_OFFICER)
-    if not (user.is_superuser or user.role in whole_wards):
-        return None
-    scope = ward_scope(user)
-    return "all" if scope is None else ",".join(str(pk) for pk in sorted(scope))
-
-
 def _full_key(key: str, scope: str) -> str:
     day = timezone.localdate().isoformat()
     return f"{key}:{scope}:{translation.get_language()}:{day}"
@@ -156,15 +144,16 @@ def _store(full_key: str, current: int, compute: Callable[[], T]) -> T:
     return result
 
 
-def stored(user: Asker, key: str, compute: Callable[[], T]) -> T:
-    """The result stored under `key` (what was asked) for `user`'s scope at the current
-    figures version, else `compute()`'s, stored for the next request. One query when stored,
-    two besides the computation when not. Computed every time where nothing is stored (SQLite)
-    and for users whose scope is more than whole wards (`scope_key`)."""
-    scope = scope_key(user)
-    if not enabled() or scope is None:
+def stored(scope: Scope, key: str, compute: Callable[[], T]) -> T:
+    """The result stored under `key` (what was asked) for `scope` at the current figures
+    version, else `compute()`'s, stored for the next request. One query when stored, two
+    besides the computation when not. Computed every time where nothing is stored (SQLite) and
+    for scopes that are more than whole wards (`Scope.key` None: committee members, partner
+    agencies)."""
+    scope_key = scope.key
+    if not enabled() or scope_key is None:
         return compute()
-    full_key = _full_key(key, scope)
+    full_key = _full_key(key, scope_key)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT v.version, v.changes, s.data FROM ({_VERSION_SQL}) v "
@@ -190,7 +179,7 @@ class Served(Generic[T]):
 
 
 def stored_or_previous(
-    user: Asker, key: str, compute: Callable[[], T], refresh: Callable[[], None]
+    scope: Scope, key: str, compute: Callable[[], T], refresh: Callable[[], None]
 ) -> Served[T]:
     """Like `stored`, except that a result stored before the latest write is served at once,
     marked stale, and `refresh()` (which enqueues the job that computes the current one) is
@@ -198,10 +187,10 @@ def stored_or_previous(
     counting. Computed here when nothing was ever stored under the key, and when a refresh
     asked more than `REFRESH_GRACE` ago has not been stored. One query when current, two
     (three when asking for the refresh) when stale."""
-    scope = scope_key(user)
-    if not enabled() or scope is None:
+    scope_key = scope.key
+    if not enabled() or scope_key is None:
         return Served(compute())
-    full_key = _full_key(key, scope)
+    full_key = _full_key(key, scope_key)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT v.version, v.changes, s.version, s.data, s.computed_at, s.refresh_asked_at "
@@ -260,43 +249,44 @@ def _report_key(year: int, ward: Any, period: str, report_date: datetime.date | 
 
 def report(
     *,
-    user: Asker,
+    scope: Scope,
     year: int,
     ward: Any = None,
     period: str = ANNUAL,
     report_date: datetime.date | None = None,
 ) -> ReportData:
-    """`reports.selectors.report_data`, stored for users whose scope is whole wards (the
-    PDF, the spreadsheet and the job worker's refresh read it here: always current)."""
+    """`reports.selectors.report_data`, stored for scopes of whole wards (the PDF, the
+    spreadsheet and the job worker's refresh read it here: always current)."""
 
     def compute() -> ReportData:
         return selectors.report_data(
-            user=user, year=year, ward=ward, period=period, report_date=report_date
+            scope=scope, year=year, ward=ward, period=period, report_date=report_date
         )
 
-    return stored(user, _report_key(year, ward, period, report_date), compute)
+    return stored(scope, _report_key(year, ward, period, report_date), compute)
 
 
 def report_or_previous(
     *,
-    user: Asker,
+    user: User,
+    scope: Scope,
     year: int,
     ward: Any = None,
     period: str = ANNUAL,
     report_date: datetime.date | None = None,
 ) -> Served[ReportData]:
     """`report` for the dashboard (`stored_or_previous`): after a write, the figures of
-    before it at once, marked stale, while the job worker computes the current ones."""
+    before it at once, marked stale, while the job worker computes the current ones for
+    `user` (whose `scope` it is)."""
 
     def compute() -> ReportData:
         return selectors.report_data(
-            user=user, year=year, ward=ward, period=period, report_date=report_date
+            scope=scope, year=year, ward=ward, period=period, report_date=report_date
         )
 
     def refresh() -> None:
         from reports.tasks import refresh_report
 
-        assert user.pk is not None  # stored for signed-in users only (`scope_key`)
         refresh_report.enqueue(
             user_id=user.pk,
             year=year,
@@ -307,25 +297,25 @@ def report_or_previous(
         )
 
     key = _report_key(year, ward, period, report_date)
-    return stored_or_previous(user, key, compute, refresh)
+    return stored_or_previous(scope, key, compute, refresh)
 
 
-def target_figures(*, user: Asker, year: int) -> Any:
+def target_figures(*, scope: Scope, year: int) -> Any:
     """`reports.selectors.target_figures`, stored like `report`."""
 
     def compute() -> Any:
-        return selectors.target_figures(user=user, year=year)
+        return selectors.target_figures(scope=scope, year=year)
 
-    return stored(user, f"targets:{year}", compute)
+    return stored(scope, f"targets:{year}", compute)
 
 
-def worklist_count(*, user: Asker, key: str, year: int) -> int:
+def worklist_count(*, scope: Scope, key: str, year: int) -> int:
     """How many rows the programmes worklist `key` (`programs.worklists.WORKLISTS`) has in
-    `year` for `user`, unfiltered: the worklists' index and each list's page count, stored
+    `year` within `scope`, unfiltered: the worklists' index and each list's page count, stored
     like `report`."""
     from programs import worklists
 
     def compute() -> int:
-        return worklists.WORKLISTS[key].build(user, year).count()
+        return worklists.WORKLISTS[key].build(scope, year).count()
 
-    return stored(user, f"worklist:{key}:{year}", compute)
+    return stored(scope, f"worklist:{key}:{year}", compute)

@@ -46,8 +46,8 @@ from households.models import (
     Ward,
     income_text,
 )
+from households.scope import Scope
 from households.selectors import HouseholdFilters, household_list
-from programs import selectors
 from programs.excel import (
     DATE_FORMAT,
     INTEGER_FORMAT,
@@ -197,13 +197,16 @@ def _income_placed(assessment_ids: list[int]) -> dict[int, str]:
 
 
 def _member_rows(
-    households: QuerySet[Household], user: Asker, review_round: ReviewRound | None
+    households: QuerySet[Household],
+    user: Asker,
+    scope: Scope,
+    review_round: ReviewRound | None,
 ) -> Iterator[list[Any]]:
     # The list's ordering, then the head first: the rows of a household stay together. A
     # partner agency gets the members its programmes concern, and nobody but the officers of
     # the ward and administrators gets full ID numbers (Decree 13/2023/NĐ-CP). Each row ends
     # with the household's survey in `review_round` (`survey_columns`), as the import reads it.
-    members = _members(households, user)
+    members = _members(households, scope)
     traits = privacy.can_see_traits(user)
     full_by_ward: dict[int, bool] = {}
     paths: list[str] = []
@@ -267,11 +270,10 @@ def _member_rows(
         yield row
 
 
-def _members(households: QuerySet[Household], user: Asker) -> QuerySet[Member]:
+def _members(households: QuerySet[Household], scope: Scope) -> QuerySet[Member]:
     members = Member.objects.filter(household__in=households.order_by().values("pk"))
-    concerned = selectors.concerned_members_q(user, timezone.localdate())
-    if concerned is not None:
-        members = members.filter(concerned)
+    if scope.members is not None:
+        members = members.filter(scope.members)
     return members.order_by(
         "household__ward__display_order", "household__code", "household_id", HEAD_FIRST, "pk"
     )
@@ -304,14 +306,16 @@ def where_label(ward: Ward | None) -> str:
 def household_sheet(
     *,
     user: Asker,
+    scope: Scope,
     filters: HouseholdFilters,
     sort: str,
     ward: Ward | None,
     review_round: ReviewRound | None,
     with_members: bool,
 ) -> Sheet:
-    """The households `user` sees that match `filters`, ready for `write_sheet`."""
-    households = household_list(user=user, filters=filters, sort=sort)
+    """The households `scope` sees that match `filters`, ready for `write_sheet`; what `user`
+    may read of them (`households.privacy`)."""
+    households = household_list(user=user, scope=scope, filters=filters, sort=sort)
     today = timezone.localdate().strftime("%d/%m/%Y")
     where = where_label(ward)
     if with_members:
@@ -327,8 +331,8 @@ def household_sheet(
             sheet_title=what,
             title=title,
             columns=[*(column.column() for column in LAYOUT), *survey_columns(surveyed)],
-            rows=_member_rows(households, user, surveyed),
-            count=lambda: _members(households, user).order_by().count(),
+            rows=_member_rows(households, user, scope, surveyed),
+            count=lambda: _members(households, scope).order_by().count(),
         )
     title = _("%(what)s – %(where)s – %(round)s (exported %(date)s)") % {
         "what": _("Household list"),
@@ -353,6 +357,7 @@ def write_household_xlsx(
     target: str | os.PathLike[str] | IO[bytes],
     *,
     user: Asker,
+    scope: Scope,
     filters: HouseholdFilters,
     sort: str,
     ward: Ward | None,
@@ -364,6 +369,7 @@ def write_household_xlsx(
     return the number of rows. `progress(done, total)` is called every PROGRESS_EVERY rows."""
     sheet = household_sheet(
         user=user,
+        scope=scope,
         filters=filters,
         sort=sort,
         ward=ward,

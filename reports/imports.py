@@ -80,6 +80,7 @@ from households.services.registry import (
     roster_problems,
 )
 from programs.excel import Column
+from programs.scope import scope_for
 from reports import xlsx_guard
 from reports.xlsx_guard import MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, WorkbookRefused
 
@@ -984,7 +985,7 @@ class _Planner:
         holder_households = {member.household_id for member in self.holders.values()}
         if user is not None and holder_households:
             self.named = set(
-                Household.objects.visible_to(user)
+                Household.objects.within(scope_for(user))
                 .filter(pk__in=holder_households)
                 .values_list("pk", flat=True)
             )

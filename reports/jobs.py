@@ -22,22 +22,26 @@ from django.utils.translation import ngettext
 from households import selectors as household_selectors
 from households.forms.lists import HouseholdFilterForm
 from households.models import Asker, PovertyStatus, Ward
+from households.scope import Scope
 from jobs import storage
 from jobs.models import Job
 from jobs.runner import JobFailed, Outcome, Progress
 from programs.excel import XLSX_CONTENT_TYPE
+from programs.scope import scope_for
 from reports import households_export, imports, pdf, xlsx_guard
 
 
-def _list_form(job: Job) -> HouseholdFilterForm:
-    return HouseholdFilterForm.for_user(QueryDict(job.parameters.get("query", "")), job.owner)
+def _list_form(job: Job, scope: Scope) -> HouseholdFilterForm:
+    return HouseholdFilterForm.for_scope(QueryDict(job.parameters.get("query", "")), scope)
 
 
 def household_list_xlsx(job: Job, *, target: Path, progress: Progress) -> Outcome:
     """The household list's Excel export (`reports:household_list_xlsx`), as a file."""
     user = job.owner
+    # The list as its owner sees it now (the page's scope, `programs.scope`).
+    scope = scope_for(user)
     query = QueryDict(job.parameters.get("query", ""))
-    form = _list_form(job)
+    form = _list_form(job, scope)
     wards, rounds = form.wards, form.rounds
     filters = form.filters()
     # The sheet's heading names the ward and round as the synchronous export does.
@@ -47,6 +51,7 @@ def household_list_xlsx(job: Job, *, target: Path, progress: Progress) -> Outcom
     with_members = query.get("members") == "1"
     sheet = households_export.household_sheet(
         user=user,
+        scope=scope,
         filters=filters,
         sort=sort,
         ward=ward,
@@ -64,10 +69,13 @@ def household_list_xlsx(job: Job, *, target: Path, progress: Progress) -> Outcom
 def household_list_pdf(job: Job, *, target: Path, progress: Progress) -> Outcome:
     """The household list by status as a landscape PDF (`reports:household_list_pdf`)."""
     user = job.owner
-    form = _list_form(job)
+    scope = scope_for(user)
+    form = _list_form(job, scope)
     wards, rounds = form.wards, form.rounds
     filters = form.filters()
-    households = household_selectors.household_list(user=user, filters=filters, sort="status")
+    households = household_selectors.household_list(
+        user=user, scope=scope, filters=filters, sort="status"
+    )
     limit = job.parameters.get("limit")
     rows = list(households[: limit + 1] if isinstance(limit, int) else households)
     if isinstance(limit, int) and len(rows) > limit:
@@ -228,10 +236,12 @@ def _number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-def list_is_larger_than(*, user: Asker, filters: Any, limit: int) -> bool:
-    """Whether the household list `filters` gives `user` has more than `limit` households:
-    reads at most limit + 1 keys, however long the list."""
-    households = household_selectors.household_list(user=user, filters=filters, sort="code")
+def list_is_larger_than(*, user: Asker, scope: Scope, filters: Any, limit: int) -> bool:
+    """Whether the household list `filters` gives in `scope` has more than `limit`
+    households: reads at most limit + 1 keys, however long the list."""
+    households = household_selectors.household_list(
+        user=user, scope=scope, filters=filters, sort="code"
+    )
     return households.order_by().values("pk")[: limit + 1].count() > limit
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Literal
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection
@@ -43,20 +43,17 @@ from django.utils.translation import gettext_lazy as _
 from households import standing, units
 from households.classification import DEFAULT_STANDARD, Area, get_standard, standard_for_date
 from households.models import (
-    Asker,
     Assessment,
     Household,
     Member,
     PovertyCause,
     PovertyStatus,
     ReviewRound,
-    SignedIn,
     StandingSpan,
     SupportNeed,
-    User,
     Ward,
-    ward_scope,
 )
+from households.scope import Scope
 from households.selectors import in_review_list_url, movement_list_url, standing_list_url
 from programs import worklists
 from programs.models import Benefit, Programme, WardTarget
@@ -324,22 +321,6 @@ def available_years() -> list[int]:
     return standing.periodic_years()
 
 
-class _AllWards:
-    """The city as the command line sees it: every ward, no user (`ward_scope` → None)."""
-
-    is_authenticated: Literal[True] = True
-    is_active = True
-    is_superuser = True
-    role: str = User.Role.ADMIN
-    pk: int | None = None
-    ward_id: int | None = None
-    agency_id: int | None = None
-
-
-# `user` = ALL_WARDS: no scoping, every ward (the command line, run as the city).
-ALL_WARDS: SignedIn = _AllWards()
-
-
 # --- the report's date --------------------------------------------------------------------
 
 
@@ -399,10 +380,10 @@ class _Covered:
 
 
 def _scope(
-    user: Asker, ward: Ward | None, day: datetime.date
+    scope: Scope, ward: Ward | None, day: datetime.date
 ) -> tuple[_Covered, QuerySet[Household]]:
     """The units covered on `day` (`_Covered`) and the visible households registered in them."""
-    visible = Ward.objects.visible_to(user).select_related("district")
+    visible = Ward.objects.within(scope).select_related("district")
     wards = [visible.get(pk=ward.pk)] if ward is not None else list(visible.in_force(day))
     areas = {w.pk: w.area_on(day) for w in wards}
     wards.sort(key=lambda w: (areas[w.pk] != Area.URBAN, w.display_order, w.name))
@@ -419,7 +400,7 @@ def _scope(
         to_row=to_row,
         areas=areas,
     )
-    return covered, Household.objects.visible_to(user).filter(ward_id__in=covered.ids)
+    return covered, Household.objects.within(scope).filter(ward_id__in=covered.ids)
 
 
 def _ward_total(ward: Ward, targets: dict[tuple[int, int], WardTarget], year: int) -> int | None:
@@ -472,7 +453,7 @@ def _totals(
 
 def _in_scope_q(scope_wards: list[int] | None, prefix: str = "household__") -> Q:
     """The households of `_scope` (through `prefix`): those of the wards covered, as the wards
-    covered are among those the user sees (`visible_to` then adds nothing); `scope_wards`
+    covered are among those the scope sees (`within` then adds nothing); `scope_wards`
     None: every ward, no condition. A condition on the row's household, not a second join to
     the households (each join is 0.1–0.2 s of a count at 300,000 households)."""
     if scope_wards is None:
@@ -977,7 +958,7 @@ class _Coverage:
 
 
 def _coverage(
-    user: Asker, year: int, households: QuerySet[Household], ward_ids: list[int]
+    scope: Scope, year: int, households: QuerySet[Household], ward_ids: list[int]
 ) -> _Coverage:
     """The coverage indicators from the programmes worklists of `year` (the list in force in
     the year, deliveries dated in it), counted in bulk. Eight queries. `ward_ids`: the units
@@ -988,10 +969,10 @@ def _coverage(
     count and its households make the uncovered set. Counting "not in any list" in SQL ran
     every list a second time (2 s of a 9 s report at 300,000 households)."""
     in_wards = Q(household__ward_id__in=ward_ids)
-    card_gaps = worklists.health_insurance_gaps(user, year).filter(in_wards).order_by()
-    school_gaps = worklists.school_support_gaps(user, year).filter(in_wards).order_by()
-    credit_gaps = worklists.credit_gaps(user, year).filter(ward_id__in=ward_ids).order_by()
-    unsupported = worklists.unsupported_households(user, year).filter(ward_id__in=ward_ids)
+    card_gaps = worklists.health_insurance_gaps(scope, year).filter(in_wards).order_by()
+    school_gaps = worklists.school_support_gaps(scope, year).filter(in_wards).order_by()
+    credit_gaps = worklists.credit_gaps(scope, year).filter(ward_id__in=ward_ids).order_by()
+    unsupported = worklists.unsupported_households(scope, year).filter(ward_id__in=ward_ids)
     card_rows = list(card_gaps.values_list("household_id", "year_status"))
     school_rows = list(school_gaps.values_list("household_id", "year_status"))
     credit_rows = list(credit_gaps.values_list("pk", "year_status"))
@@ -1008,7 +989,7 @@ def _coverage(
     ).filter(year_status__in=standing.LISTED)
     total = listed.count()
     member_totals = (
-        worklists.members_in_year(user, year)
+        worklists.members_in_year(scope, year)
         .filter(in_wards)
         .order_by()
         .aggregate(
@@ -1016,7 +997,7 @@ def _coverage(
             pupils=DbCount("pk", filter=Q(year_status=POOR) & worklists.pupil_q(year)),
         )
     )
-    officers = worklists.officers_in_year(user, year).filter(ward_id__in=ward_ids)
+    officers = worklists.officers_in_year(scope, year).filter(ward_id__in=ward_ids)
     return _Coverage(
         households=total,
         households_covered=total - len(uncovered),
@@ -1024,12 +1005,12 @@ def _coverage(
         members_without_card=len(card_rows),
         pupils=member_totals["pupils"],
         pupils_unsupported=len(school_rows),
-        credit_candidates=worklists.credit_candidates(user, year)
+        credit_candidates=worklists.credit_candidates(scope, year)
         .filter(ward_id__in=ward_ids)
         .count(),
         credit_without_loan=len(credit_rows),
         officers=officers.count(),
-        officers_untrained=worklists.untrained_officers(user, year)
+        officers_untrained=worklists.untrained_officers(scope, year)
         .filter(ward_id__in=ward_ids)
         .count(),
     )
@@ -1062,9 +1043,9 @@ def _share_indicator(
 
 
 def _coverage_indicators(
-    user: Asker, year: int, households: QuerySet[Household], ward_ids: list[int], ward: Ward | None
+    scope: Scope, year: int, households: QuerySet[Household], ward_ids: list[int], ward: Ward | None
 ) -> list[Indicator]:
-    coverage = _coverage(user, year, households, ward_ids)
+    coverage = _coverage(scope, year, households, ward_ids)
     return [
         _share_indicator(
             POLICIES,
@@ -1137,13 +1118,13 @@ def year_standard(year: int) -> str:
 
 
 def _standings(
-    user: Asker, year: int, ward: Ward | None, kind: str, review_round: ReviewRound | None
+    scope: Scope, year: int, ward: Ward | None, kind: str, review_round: ReviewRound | None
 ) -> _Standings:
     period = standing.period(year, kind)
-    covered, households = _scope(user, ward, period.last_day)
+    covered, households = _scope(scope, ward, period.last_day)
     wards, unit_ids = covered.wards, covered.ids
     # Every ward: every household is in scope, no condition on it.
-    scope_wards = None if ward is None and ward_scope(user) is None else unit_ids
+    scope_wards = None if ward is None and scope.every_ward else unit_ids
     targets = {
         (t.ward_id, t.year): t
         for t in WardTarget.objects.filter(
@@ -1156,7 +1137,7 @@ def _standings(
     end_spans = _standing_spans(scope_wards, period.end, unit_ids)
     # The whole city: its movements are counted once, units ignored (a household moving from a
     # ward to a commune has not moved for the city).
-    whole_city = ward is None and ward_scope(user) is None and len(wards) > 1
+    whole_city = ward is None and scope.every_ward and len(wards) > 1
     return _Standings(
         period=period,
         wards=wards,
@@ -1451,19 +1432,19 @@ def period_text(period: standing.Period) -> str:
 
 def report_data(
     *,
-    user: Asker,
+    scope: Scope,
     year: int,
     ward: Ward | None = None,
     period: str = standing.ANNUAL,
     report_date: datetime.date | None = None,
 ) -> ReportData:
     """The report of `year` (`period`: the year, or its first six months) for `ward` (or
-    every ward `user` may see), scoped by `user`, dated `report_date` (default: today for the
+    every ward `scope` sees), within `scope`, dated `report_date` (default: today for the
     period under way, else its last day; a date before the period raises ValidationError).
 
-    `user` is a request's user (scoped by `Ward.objects.visible_to`) or `ALL_WARDS`. A `ward`
-    the user may not see raises `Ward.DoesNotExist` (a 404 in views). A fixed number of
-    queries whatever the number of households.
+    `scope` is a request's (`households.scope.scope_of`) or `Scope.EVERYTHING` (the command
+    line, for the whole city). A `ward` outside the scope raises `Ward.DoesNotExist` (a 404 in
+    views). A fixed number of queries whatever the number of households.
 
     Section II: the poor rate at the start (standings on `period.start` / total households of
     the previous year) and at the end (on `period.end` / of the year); "expected to escape" =
@@ -1472,7 +1453,7 @@ def report_data(
     the number Biểu 2 and the targets page show.
     """
     periodic = standing.periodic_round(year)
-    s = _standings(user, year, ward, period, periodic)
+    s = _standings(scope, year, ward, period, periodic)
     kind = s.period.kind
     day = check_report_date(s.period, report_date)
     wards, ward_ids = s.wards, [w.pk for w in s.wards]
@@ -1574,7 +1555,7 @@ def report_data(
             )
         )
     else:
-        indicators += _coverage_indicators(user, year, s.households, s.covered.ids, ward)
+        indicators += _coverage_indicators(scope, year, s.households, s.covered.ids, ward)
     planned = sum(t.households_to_escape for t in year_targets) if year_targets else None
     expected = sum(s.start.get(w, {}).get("expected", 0) for w in ward_ids)
     escaped_cell = poor_movements.total.values[standing.ESCAPED_POVERTY]
@@ -1672,11 +1653,11 @@ class TargetFigures:
     escaped: Cell
 
 
-def target_figures(*, user: Asker, year: int) -> tuple[list[TargetFigures], TargetFigures | None]:
+def target_figures(*, scope: Scope, year: int) -> tuple[list[TargetFigures], TargetFigures | None]:
     """Per ward the user sees, and in total: the poor households at the end of the year, the
     poor rate (the dashboard's rounding), those expected to escape and those that escaped,
     each with its list. The per-ward figures are those the dashboard shows for that ward."""
-    s = _standings(user, year, None, standing.ANNUAL, standing.periodic_round(year))
+    s = _standings(scope, year, None, standing.ANNUAL, standing.periodic_round(year))
     if not s.wards:
         return [], None
     results, movements = _results_table(s), _movement_table(s, POOR)

@@ -21,16 +21,18 @@ def refresh_report(
     language: str,
 ) -> None:
     from households.models import User, Ward
+    from programs.scope import scope_for
     from reports import figures
 
     # Whoever asked, as they are now: a user deactivated or moved since sees nothing stored
-    # for the scope they had (`figures.scope_key` keys by the scope of now).
+    # for the scope they had (`Scope.key` keys by the scope of now).
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return
-    ward = Ward.objects.visible_to(user).filter(pk=ward_id).first() if ward_id else None
+    scope = scope_for(user)
+    ward = Ward.objects.within(scope).filter(pk=ward_id).first() if ward_id else None
     if ward_id and ward is None:
         return
     day = datetime.date.fromisoformat(report_date) if report_date else None
     with translation.override(language):
-        figures.report(user=user, year=year, ward=ward, period=period, report_date=day)
+        figures.report(scope=scope, year=year, ward=ward, period=period, report_date=day)

@@ -138,7 +138,7 @@ def what_if(
 
     `wards` is the scope: the ids of the units whose results are read (the units the results
     were made in, `Assessment.ward`), None for every unit; the caller takes it from
-    `households.models.users.ward_scope` or a unit chosen within it. Raises ``ValueError``
+    `households.scope.Scope.wards` or a unit chosen within it. Raises ``ValueError``
     for an unknown standard code. Writes nothing.
     """
     target_std = target if isinstance(target, PovertyStandard) else get_standard(target)

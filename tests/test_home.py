@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from households.models import Household, ReviewRound, ReviewState, User
 from households.selectors import HOME_QUEUE_LENGTH, home_numbers
+from programs.scope import scope_for
 from tests.factories import (
     make_assessment,
     make_assessment_in_state,
@@ -374,7 +375,7 @@ def test_city_home_query_count_does_not_grow_with_households(
 def test_home_numbers_for_a_user_without_scope_are_zero(
     agency_user: User, ward_numbers: dict[str, Household]
 ) -> None:
-    numbers = home_numbers(user=agency_user, with_queues=True)
+    numbers = home_numbers(scope=scope_for(agency_user), with_queues=True)
 
     assert numbers.households == 0
     assert all(s.count == 0 for s in numbers.by_status)

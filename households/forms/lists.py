@@ -23,7 +23,6 @@ from households import selectors, standing, units
 from households.classification import dimensions_by_key, indicators_by_key
 from households.forms.picker import unit_choices
 from households.models import (
-    Asker,
     Assessment,
     PoorGroupChoice,
     PovertyStatus,
@@ -32,6 +31,7 @@ from households.models import (
     ReviewState,
     Ward,
 )
+from households.scope import Scope
 from households.selectors import IN_REVIEW, NOT_ASSESSED, HouseholdFilters
 
 if TYPE_CHECKING:
@@ -310,15 +310,15 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
     )
 
     @classmethod
-    def for_user(cls, data: QueryDict, user: Asker) -> HouseholdFilterForm:
-        """The form with the wards, quarters and rounds `user` may filter by, validated: an
+    def for_scope(cls, data: QueryDict, scope: Scope) -> HouseholdFilterForm:
+        """The form with the wards, quarters and rounds of `scope` to filter by, validated: an
         invalid field is left out of `filters()` and shown with its message. The household
         list, its Excel export and its PDF all read their parameters through this."""
-        rounds = selectors.review_rounds_for_list(user)
+        rounds = selectors.review_rounds_for_list(scope)
         form = cls(
             data,
-            wards=selectors.visible_wards(user),
-            quarters=selectors.visible_quarters(user),
+            wards=selectors.visible_wards(scope),
+            quarters=selectors.visible_quarters(scope),
             rounds=rounds,
             default_round=selectors.default_review_round(rounds),
         )

@@ -30,6 +30,7 @@ from households.models import (
     ReviewRound,
     Ward,
 )
+from households.scope import Scope
 from households.services.registry import roster_problems
 from households.units import lineage
 
@@ -110,14 +111,14 @@ class HouseholdForm(BootstrapFormMixin, forms.ModelForm):
             "quarter": {"invalid_choice": gettext_lazy("Choose a quarter or hamlet of this ward.")},
         }
 
-    def __init__(self, *args: Any, user: Asker, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Asker, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if access.is_administrator(user):
-            wards = Ward.objects.visible_to(user)
+            wards = Ward.objects.within(scope)
             # Not in Meta.fields: clean() puts it on the instance before the model's checks.
         quarter = cast(forms.ModelChoiceField, self.fields["quarter"])
         if access.is_administrator(user):
-            wards = Ward.objects.visible_to(user)
+            wards = Ward.objects.within(scope)
             # Not in Meta.fields: clean() puts it on the instance before the model's checks.
             ward = cast(forms.ModelChoiceField, Household._meta.get_field("ward").formfield())
             ward.queryset = wards

@@ -48,7 +48,7 @@ from households.models.units import (
     WardKindPeriod,
     WardQuerySet,
 )
-from households.models.users import Asker, SignedIn, User, household_scope, ward_scope
+from households.models.users import Asker, SignedIn, User
 
 __all__ = [
     "DEPRIVATION_COLUMNS",
@@ -92,9 +92,7 @@ __all__ = [
     "WardQuerySet",
     "_standard_choices",
     "household_code_validator",
-    "household_scope",
     "income_text",
     "national_id_validator",
     "phone_validator",
-    "ward_scope",
 ]

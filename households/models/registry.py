@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from giamngheo.formatting import fold_text
 from households.ethnicities import Ethnicity
 from households.models.units import Quarter, Ward
-from households.models.users import Asker, household_scope, ward_scope
+from households.scope import Scope
 from households.search import folded_search_q
 from households.units import lineage
 
@@ -48,15 +48,13 @@ national_id_validator = RegexValidator(
 
 
 class HouseholdQuerySet(models.QuerySet["Household"]):
-    def visible_to(self, user: Asker) -> HouseholdQuerySet:
-        """Households of the wards `ward_scope(user)` allows: every lookup from a request."""
-        scope = ward_scope(user)
-        if scope is None:
+    def within(self, scope: Scope) -> HouseholdQuerySet:
+        """The households `scope` sees: every lookup from a request (`households.scope`)."""
+        if scope.wards is None:
             return self
-        condition = Q(ward_id__in=scope)
-        extra = household_scope(user)
-        if extra is not None:
-            condition |= extra
+        condition = Q(ward_id__in=scope.wards)
+        if scope.households is not None:
+            condition |= scope.households
         return self.filter(condition)
 
     def in_register(self) -> HouseholdQuerySet:
@@ -86,6 +84,17 @@ class HouseholdQuerySet(models.QuerySet["Household"]):
 
 
 class MemberQuerySet(models.QuerySet["Member"]):
+    def within(self, scope: Scope) -> MemberQuerySet:
+        """The members `scope` shows: of the households it sees, narrowed to `scope.members`
+        (a partner agency's concerned members). Every ward: no semi-join to every household
+        (0.1 s of every list of members at 300,000 households)."""
+        qs = self
+        if scope.wards is not None:
+            qs = qs.filter(household__in=Household.objects.within(scope).values("pk"))
+        if scope.members is not None:
+            qs = qs.filter(scope.members)
+        return qs
+
     def search(self, term: str) -> MemberQuerySet:
         condition = folded_search_q(
             term, folded_fields=["full_name_folded"], literal_fields=["national_id"]

@@ -19,7 +19,7 @@ from giamngheo.formatting import fold_text
 from households.classification import Area
 
 if TYPE_CHECKING:
-    from households.models.users import Asker
+    from households.scope import Scope
 
 
 class District(models.Model):
@@ -39,11 +39,9 @@ class District(models.Model):
 
 
 class WardQuerySet(models.QuerySet["Ward"]):
-    def visible_to(self, user: Asker) -> WardQuerySet:
-        from households.models.users import ward_scope
-
-        scope = ward_scope(user)
-        return self if scope is None else self.filter(pk__in=scope)
+    def within(self, scope: Scope) -> WardQuerySet:
+        """The wards `scope` sees whole (`households.scope`)."""
+        return self if scope.wards is None else self.filter(pk__in=scope.wards)
 
     def search(self, term: str) -> WardQuerySet:
         """Accent-insensitive: "duc thang" finds Đức Thắng; a code matches exactly."""

@@ -56,9 +56,6 @@ class User(AbstractUser):
 
     objects: ClassVar[UserManager] = UserManager()
 
-    # `ward_scope`'s cache of a Steering Committee member's wards, for the request.
-    _followed_wards: frozenset[int]
-
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -76,8 +73,8 @@ class User(AbstractUser):
 
 
 class SignedIn(Protocol):
-    """Who asks, once signed in, as the scoping rules read it: a `User`, or a stand-in with a
-    role and no row (the command line's `reports.selectors.ALL_WARDS`, the whole city)."""
+    """Who asks, once signed in, as the permission rules read it: a `User`, or a stand-in with
+    a role and no row. Which records they see is their `households.scope.Scope`."""
 
     @property
     def is_authenticated(self) -> Literal[True]: ...
@@ -97,71 +94,3 @@ class SignedIn(Protocol):
 
 # Who asks: the request's user (`AnonymousUser` before signing in) or a stand-in (`SignedIn`).
 Asker: TypeAlias = SignedIn | AnonymousUser
-
-
-def ward_scope(user: Asker) -> frozenset[int] | None:
-    """The one rule for which wards a user may see: None means every ward (STYLE.md §3).
-
-    Administrators and the city Labour department see every ward; a ward or commune officer
-    sees their own; a Steering Committee member the wards they follow (`household_scope` adds
-    the households assigned to them); anyone else (anonymous, inactive, agency users, whose
-    households come from `household_scope`) sees no whole ward.
-    Roles follow the units (issue 12): a unit comes with every unit merged into it
-    (`households.units.lineage`), so the officer of a merged ward sees its predecessors'
-    households; an officer still attached to a former unit keeps that unit's, and no more.
-    `Household.objects.visible_to` and `Ward.objects.visible_to` both apply it.
-    """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return frozenset()
-    if user.is_superuser or user.role in (User.Role.ADMIN, User.Role.CITY_REVIEWER):
-        return None
-    from households import units
-
-    if user.role == User.Role.WARD_OFFICER and user.ward_id:
-        return units.lineage(user.ward_id)
-    if user.role == User.Role.COMMITTEE_MEMBER and isinstance(user, User):
-        cached = getattr(user, "_followed_wards", None)
-        if cached is None:
-            from programs.models import CommitteeMember
-
-            member = CommitteeMember.objects.filter(user=user, is_active=True).first()
-            cached = (
-                units.lineages(member.assigned_wards.values_list("pk", flat=True))
-                if member
-                else frozenset()
-            )
-            user._followed_wards = cached
-        return cached
-    return frozenset()
-
-
-def household_scope(user: Asker) -> Q | None:
-    """Households a user sees beyond whole wards: None when there are none.
-
-    A Steering Committee member sees the households assigned to them (cán bộ quản lý hộ); a
-    partner-agency user the households their agency's programmes concern: those it delivered
-    to, and those with at least one member one of its programmes' rules in force today
-    concerns (`programs.selectors.concerned_members_q`: on the recognised list the rule is for,
-    and meeting its member conditions — the education office sees households with a pupil,
-    not every near-poor household).
-    """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    if user.role == User.Role.COMMITTEE_MEMBER:
-        return Q(assignment__member__user=user, assignment__member__is_active=True)
-    if user.role == User.Role.AGENCY_USER and user.agency_id:
-        from django.utils import timezone
-
-        from households.models.registry import Member
-        from programs.models import Benefit
-        from programs.selectors import concerned_members_q
-
-        concerned = concerned_members_q(user, timezone.localdate())
-        delivered = Benefit.objects.filter(programme__agency_id=user.agency_id).values(
-            "household_id"
-        )
-        condition = Q(pk__in=delivered)
-        if concerned is not None:
-            condition |= Q(pk__in=Member.objects.filter(concerned).values("household_id"))
-        return condition
-    return None

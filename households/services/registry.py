@@ -29,6 +29,7 @@ from households.models import (
     Ward,
 )
 from households.models.registry import fold_name
+from households.scope import Scope
 from households.services.assessments import assessment_reclassify
 from households.services.locking import StaleEditError, check_and_bump_version
 
@@ -525,6 +526,7 @@ def household_register(
     expected_version: int | None = None,
     not_duplicate: bool = False,
     by: User | None = None,
+    scope: Scope = Scope.EVERYTHING,
 ) -> Household:
     """Save a household with its whole roster: everything or, on any error, nothing.
 
@@ -532,8 +534,9 @@ def household_register(
     the roster to keep, `deleted` the members to remove. Raises `HouseholdRegisterError` with
     every problem at once: each field; the roster as a whole (`roster_problems`, a head whose
     name is the household's head name); a national ID number already held in another household
-    (named if `by` may see it); a household of the same ward with the same head name and year
-    of birth, unless `not_duplicate` says the officer checked it (issue 3 §7).
+    (named if it is within `scope`: what the one who saves sees); a household of the same ward
+    with the same head name and year of birth, unless `not_duplicate` says the officer checked
+    it (issue 3 §7).
 
     Optimistic locking (issue 3 §9): `expected_version` is the household's version when the
     form was opened; if someone saved the household or its members since, `StaleEditError`.
@@ -569,7 +572,7 @@ def household_register(
         else {}
     )
 
-    problems = _register_problems(household, members, deleted, by=by)
+    problems = _register_problems(household, members, deleted, scope=scope)
     head = _the_head(members)
     if (
         head is not None
@@ -609,7 +612,7 @@ def _the_head(members: Sequence[Member]) -> Member | None:
 
 
 def _register_problems(
-    household: Household, members: Sequence[Member], deleted: Sequence[Member], *, by: User | None
+    household: Household, members: Sequence[Member], deleted: Sequence[Member], *, scope: Scope
 ) -> HouseholdRegisterError:
     """Every error of the household, its rows and its roster, without saving anything."""
     problems = HouseholdRegisterError()
@@ -659,10 +662,14 @@ def _register_problems(
     holders = national_id_holders((m.national_id for m in members), excluding=saved_ids)
     if holders:
         households = {holder.household_id for holder in holders.values()}
-        named = set(
-            Household.objects.visible_to(by).filter(pk__in=households).values_list("pk", flat=True)
-            if by is not None
-            else households
+        named = (
+            households
+            if scope.every_ward
+            else set(
+                Household.objects.within(scope)
+                .filter(pk__in=households)
+                .values_list("pk", flat=True)
+            )
         )
         for index, member in enumerate(members):
             holder = holders.get(member.national_id or "")
@@ -783,7 +790,7 @@ def user_create(
 ) -> User:
     """Create a person who signs in.
 
-    The role decides what the user sees (`households.models.ward_scope`); a ward officer must
+    The role decides what the user sees (`programs.scope.scope_for`); a ward officer must
     have a ward, which the model constraint `ward_officer_has_ward` enforces through
     `full_clean()`. `password` is hashed here; `password_hash` is stored as given (the demo
     seeder hashes its public password once for all its users); with neither, the user cannot

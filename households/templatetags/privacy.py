@@ -11,6 +11,7 @@ from typing import Any
 from django import template
 
 from households import privacy
+from households.scope import scope_of
 
 register = template.Library()
 
@@ -22,7 +23,7 @@ def _user(context: template.Context) -> Any:
 
 @register.simple_tag(takes_context=True)
 def shown_members(context: template.Context, rows: Any, household: Any) -> list[Any]:
-    return privacy.shown_members(_user(context), household, rows)
+    return privacy.shown_members(_user(context), scope_of(context["request"]), household, rows)
 
 
 @register.simple_tag(takes_context=True)

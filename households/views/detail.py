@@ -25,6 +25,7 @@ from households.models import (
     ReviewEvent,
     SupportNeed,
 )
+from households.scope import scope_of
 from programs.household_page import programmes_section
 
 
@@ -55,7 +56,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # The programmes section's officer comes with the household: no query of its own. No
         # more joins than the page shows: each costs PostgreSQL's planner (0.3 ms for the
         # quarter's ward and the officer's agency, which the page does not show).
-        Household.objects.visible_to(user).select_related(
+        Household.objects.within(scope_of(request)).select_related(
             "ward", "quarter", "archived_by", "assignment__member"
         ),
         pk=pk,
@@ -117,7 +118,7 @@ def household_history_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     household = get_object_or_404(
         # The ward and quarter: the trail names them without a query of its own.
-        Household.objects.visible_to(user).select_related("ward", "quarter__ward"),
+        Household.objects.within(scope_of(request)).select_related("ward", "quarter__ward"),
         pk=pk,
     )
     access.require(access.can_see_history(user, household))

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from audit.models import ViewLog
 from audit.services import record_view
 from households.models import Assessment, Household
+from households.scope import scope_of
 
 # What a browser may show itself; anything else (a Word file) is downloaded, never rendered.
 INLINE_TYPES = {
@@ -39,7 +40,7 @@ def assessment_minutes(request: HttpRequest, pk: int) -> FileResponse:
     """The minutes file of an assessment's community meeting; another ward's is a 404."""
     assessment = get_object_or_404(
         Assessment.objects.filter(
-            household__in=Household.objects.visible_to(request.user)
+            household__in=Household.objects.within(scope_of(request))
         ).select_related("household"),
         pk=pk,
     )

@@ -14,6 +14,7 @@ from audit.services import record_view
 from households import access, selectors
 from households.forms.lists import HouseholdFilterForm
 from households.pagination import household_list_page
+from households.scope import scope_of
 
 # A search for a person by their national ID number (CMND: 9 digits, CCCD: 12) is logged.
 NATIONAL_ID_RE = re.compile(r"[0-9]{9}|[0-9]{12}")
@@ -24,13 +25,14 @@ NATIONAL_ID_RE = re.compile(r"[0-9]{9}|[0-9]{12}")
 def household_list(request: HttpRequest) -> HttpResponse:
     """Issue 3 §3: the households the user may see; every filter can be bookmarked."""
     user = request.user
-    form = HouseholdFilterForm.for_user(request.GET, user)
+    scope = scope_of(request)
+    form = HouseholdFilterForm.for_scope(request.GET, scope)
     wards = form.wards
     filters = form.filters()
     sort = selectors.parse_sort(request.GET.get("sort"))
     # A page past the end (an old bookmark, a narrower filter) shows the last page.
     page = household_list_page(
-        user=user, filters=filters, sort=sort, number=request.GET.get("page")
+        user=user, scope=scope, filters=filters, sort=sort, number=request.GET.get("page")
     )
     paginator = page.paginator
     if NATIONAL_ID_RE.fullmatch(filters.q.strip()):

@@ -34,7 +34,8 @@ from households.forms.registry import (
     HouseholdMemberFormSetFactory,
 )
 from households.history import display_value
-from households.models import Household, Member, User, Ward
+from households.models import Household, Member, Ward
+from households.scope import scope_of
 from households.services import StaleEditError
 from households.services.registry import (
     HouseholdRegisterError,
@@ -64,8 +65,8 @@ def household_code_proposal(request: HttpRequest) -> HttpResponse:
     """The new-household form's code field for the ward chosen (htmx, on a change of ward):
     the ward's next free code, unless the officer typed a code of their own."""
     access.require(access.can_create_households(request.user))
-    ward = _chosen_ward(signed_in_user(request), request.GET.get("ward", ""))
-    form = HouseholdForm(instance=Household(ward=ward), user=request.user)
+    ward = _chosen_ward(request, request.GET.get("ward", ""))
+    form = HouseholdForm(instance=Household(ward=ward), user=request.user, scope=scope_of(request))
     typed, proposed = request.GET.get("code", "").strip(), request.GET.get("code_proposed", "")
     fresh = next_household_code(ward) if ward is not None else ""
     form.initial.update(
@@ -74,9 +75,10 @@ def household_code_proposal(request: HttpRequest) -> HttpResponse:
     return render(request, "households/includes/household_code_field.html", {"form": form})
 
 
-def _chosen_ward(user: User, raw: str) -> Ward | None:
+def _chosen_ward(request: HttpRequest, raw: str) -> Ward | None:
     """The ward a new household is for: an officer's own; the one an administrator chose (none
     yet: None). Another ward's, or one that is not a ward: 404."""
+    user = signed_in_user(request)
     if not access.is_administrator(user):
         if raw and raw != str(user.ward_id):
             raise Http404
@@ -85,7 +87,7 @@ def _chosen_ward(user: User, raw: str) -> Ward | None:
         return None
     if not raw.isdigit():
         raise Http404
-    return get_object_or_404(Ward.objects.visible_to(user), pk=int(raw))
+    return get_object_or_404(Ward.objects.within(scope_of(request)), pk=int(raw))
 
 
 def refuse_archived(
@@ -105,7 +107,7 @@ def refuse_archived(
 @require_http_methods(["GET", "POST"])
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_object_or_404(
-        Household.objects.visible_to(request.user).select_related("ward", "quarter"), pk=pk
+        Household.objects.within(scope_of(request)).select_related("ward", "quarter"), pk=pk
     )
     access.require(access.can_edit_household(request.user, household))
     if refused := refuse_archived(request, household):
@@ -119,7 +121,7 @@ def household_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Archive a household with the reason (issue 10): it keeps its record and history, leaves
     the lists from today and can no longer be changed; nothing is deleted."""
     household = get_object_or_404(
-        Household.objects.visible_to(request.user).select_related("ward", "quarter"), pk=pk
+        Household.objects.within(scope_of(request)).select_related("ward", "quarter"), pk=pk
     )
     access.require(access.can_archive(request.user, household))
     if refused := refuse_archived(request, household, level=messages.INFO):
@@ -168,7 +170,9 @@ def _household_form_page(request: HttpRequest, household: Household) -> HttpResp
     creating = household.pk is None
     context: dict[str, Any] = {}
     if request.method == "POST":
-        form = HouseholdForm(request.POST, instance=household, user=request.user)
+        form = HouseholdForm(
+            request.POST, instance=household, user=request.user, scope=scope_of(request)
+        )
         formset = _member_formset(household, data=request.POST)
         form_ok = form.is_valid()  # both are validated, so every error shows at once
         formset_ok = formset.is_valid()
@@ -184,6 +188,7 @@ def _household_form_page(request: HttpRequest, household: Household) -> HttpResp
                     expected_version=form.cleaned_data.get("version"),
                     not_duplicate=form.cleaned_data["not_duplicate"],
                     by=signed_in_user(request),
+                    scope=scope_of(request),
                 )
                 return _saved(request, saved, creating=creating)
             if not creating:
@@ -209,7 +214,7 @@ def _household_form_page(request: HttpRequest, household: Household) -> HttpResp
             context["duplicates"] = exc.possible_duplicates
             context["roster_errors"] = exc.roster_errors
     else:
-        form = HouseholdForm(instance=household, user=request.user)
+        form = HouseholdForm(instance=household, user=request.user, scope=scope_of(request))
         if creating:
             _propose_code(request, form)
         formset = _member_formset(household)
@@ -229,7 +234,7 @@ def _propose_code(request: HttpRequest, form: HouseholdForm) -> None:
     ward = form.instance.ward if form.instance.ward_id else None
     if ward is None:
         try:
-            ward = _chosen_ward(signed_in_user(request), request.GET.get("ward", ""))
+            ward = _chosen_ward(request, request.GET.get("ward", ""))
         except Http404:
             ward = None  # a stale or mistyped link: the officer chooses
         if ward is not None:

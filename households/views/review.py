@@ -49,18 +49,19 @@ from households.models import (
     ReviewState,
     Ward,
 )
+from households.scope import Scope, scope_of
 from households.services.review import may_take
 
 Action = ReviewEvent.Action
 
 
-def _visible_assessments(user: Asker) -> QuerySet[Assessment]:
-    return Assessment.objects.filter(household__in=Household.objects.visible_to(user))
+def _visible_assessments(scope: Scope) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(household__in=Household.objects.within(scope))
 
 
 def _get_assessment(request: HttpRequest, pk: int) -> Assessment:
     return get_object_or_404(
-        _visible_assessments(request.user).select_related(
+        _visible_assessments(scope_of(request)).select_related(
             "household__ward", "household__quarter", "round"
         ),
         pk=pk,
@@ -305,7 +306,7 @@ def _list_url(**params: Any) -> str:
 
 
 def _progress_rows(
-    wards: list[Ward], review_round: ReviewRound, user: Asker
+    wards: list[Ward], review_round: ReviewRound, scope: Scope
 ) -> tuple[list[ProgressRow], ProgressRow]:
     """Each ward's assessments in the round by review state (by the unit they were made in),
     and its households not surveyed (registered in it or in a unit merged into it): a unit
@@ -318,9 +319,7 @@ def _progress_rows(
 
     by_state: dict[tuple[int, str], int] = {}
     for ward_id, state, count in (
-        Assessment.objects.filter(
-            round=review_round, household__in=Household.objects.visible_to(user)
-        )
+        Assessment.objects.filter(round=review_round, household__in=Household.objects.within(scope))
         .values_list("ward_id", "state")
         .annotate(count=Count("pk"))
         .order_by()
@@ -329,7 +328,7 @@ def _progress_rows(
             by_state[(at, state)] = by_state.get((at, state), 0) + count
     households: dict[int, int] = {}
     for ward_id, count in (
-        Household.objects.visible_to(user)
+        Household.objects.within(scope)
         .filter(ward_id__in=list(rows_of))
         .values_list("ward_id")
         .annotate(count=Count("pk"))
@@ -456,7 +455,8 @@ def _bulk_form(request: HttpRequest, action: str, offered: QuerySet[Assessment])
 def review_progress(request: HttpRequest) -> HttpResponse:
     user = request.user
     access.require(_may_follow_review(user))
-    rounds = selectors.review_rounds_for_list(user)
+    scope = scope_of(request)
+    rounds = selectors.review_rounds_for_list(scope)
     round_form = RoundChoiceForm(request.GET, rounds=rounds)
     review_round: ReviewRound | None = None
     if round_form.is_valid() and round_form.cleaned_data["round"] is not None:
@@ -468,7 +468,7 @@ def review_progress(request: HttpRequest) -> HttpResponse:
     if review_round is None:
         return render(request, "households/review_progress.html", {"nav": "review"})
 
-    offered = _visible_assessments(user).filter(round=review_round)
+    offered = _visible_assessments(scope).filter(round=review_round)
     bound: Any = None
     bound_action = ""
     if request.method == "POST":
@@ -489,8 +489,8 @@ def review_progress(request: HttpRequest) -> HttpResponse:
                 return redirect(_progress_url(review_round))
 
     # The units of the round: in force on its last day (issue 12).
-    wards = list(Ward.objects.visible_to(user).in_force(review_round.ends_on))
-    rows, totals = _progress_rows(wards, review_round, user)
+    wards = list(Ward.objects.within(scope).in_force(review_round.ends_on))
+    rows, totals = _progress_rows(wards, review_round, scope)
     context: dict[str, Any] = {
         "nav": "review",
         "review_round": review_round,

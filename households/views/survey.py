@@ -35,6 +35,7 @@ from households.models import (
 )
 from households.phieu import Tally, tally
 from households.roster import DerivedIndicator, RosterMember, derive_indicators, rules_of
+from households.scope import scope_of
 from households.views.registry import refuse_archived
 
 SUBMIT = "submit"
@@ -70,7 +71,7 @@ class RoundChoice:
 
 def _editable_household(request: HttpRequest, pk: int) -> Household:
     household = get_object_or_404(
-        Household.objects.visible_to(request.user).select_related("ward"), pk=pk
+        Household.objects.within(scope_of(request)).select_related("ward"), pk=pk
     )
     access.require(access.can_edit_household(request.user, household))
     return household
@@ -311,7 +312,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """
     assessment = get_object_or_404(
         Assessment.objects.filter(
-            household__in=Household.objects.visible_to(request.user)
+            household__in=Household.objects.within(scope_of(request))
         ).select_related("household__ward", "ward", "round", "corrects__round"),
         pk=pk,
     )

@@ -1,1 +1,2 @@
-"""The programmes pages: thin views over `programs.services`; lookups through `visible_to`."""
+"""The programmes pages: thin views over `programs.services`; lookups within the request's
+scope (`households.scope`)."""

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from giamngheo.forms import add_service_error
 from households.access import AuthenticatedRequest, require
 from households.models import Asker, Household, Member
+from households.scope import Scope, scope_of
 from programs import eligibility, loan_status, selectors, services
 from programs.access import can_record_benefit
 from programs.forms import (
@@ -146,7 +147,8 @@ def loan_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _delivery_page(request: HttpRequest, pk: int, *, credit: bool) -> HttpResponse:
     user = request.user
-    household = get_object_or_404(Household.objects.visible_to(user).select_related("ward"), pk=pk)
+    scope = scope_of(request)
+    household = get_object_or_404(Household.objects.within(scope).select_related("ward"), pk=pk)
     programmes = recordable_programmes(user, household, credit=credit)
     require(bool(programmes))
     source = request.POST if request.method == "POST" else request.GET
@@ -154,7 +156,7 @@ def _delivery_page(request: HttpRequest, pk: int, *, credit: bool) -> HttpRespon
     chosen = by_code.get(source.get("programme", ""))
     today = timezone.localdate()
     # A partner agency chooses among the members its programmes concern, as it is shown them.
-    members = selectors.concerned_members(user, household, today)
+    members = selectors.concerned_members(scope, household)
     form_class = LoanForm if credit else BenefitForm
     day = _delivery_day(form_class, source) or today
     hint, ordered, notes, rule = _eligibility_hints(chosen, household, members, source, day)
@@ -298,10 +300,10 @@ def _record(form: BenefitForm | LoanForm, *, household: Household, credit: bool,
 # --- A loan: balance history, checks on its use -------------------------------------------
 
 
-def _get_loan_for_user(user: Asker, pk: int) -> Loan:
-    """The loan `pk` if `user` may see it, else a 404 (STYLE.md §3)."""
+def _get_loan(scope: Scope, pk: int) -> Loan:
+    """The loan `pk` if `scope` sees it, else a 404 (STYLE.md §3)."""
     return get_object_or_404(
-        selectors.visible_loans(user).select_related(
+        selectors.visible_loans(scope).select_related(
             "benefit__programme__agency",
             "benefit__household__ward",
             "benefit__member",
@@ -314,7 +316,7 @@ def _get_loan_for_user(user: Asker, pk: int) -> Loan:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def loan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    loan = _get_loan_for_user(request.user, pk)
+    loan = _get_loan(scope_of(request), pk)
     benefit = loan.benefit
     can_update = can_record_benefit(request.user, benefit.household, benefit.programme)
     update_form = None
@@ -335,7 +337,7 @@ def loan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def loan_check_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    loan = _get_loan_for_user(request.user, pk)
+    loan = _get_loan(scope_of(request), pk)
     benefit = loan.benefit
     can_update = can_record_benefit(request.user, benefit.household, benefit.programme)
     require(can_update)

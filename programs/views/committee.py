@@ -20,6 +20,7 @@ from households import access as household_access
 from households import standing, units
 from households.access import AuthenticatedRequest
 from households.models import Assessment, Household, User, Ward
+from households.scope import scope_of
 from programs import access, services
 from programs.forms_committee import AssignForm, CommitteeFilterForm
 from programs.models import CommitteeMember, HouseholdAssignment
@@ -46,7 +47,7 @@ def committee_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     is_officer = _is_ward_officer(user)
     household_access.require(household_access.can_oversee(user) or is_officer)
-    wards = list(Ward.objects.visible_to(user))
+    wards = list(Ward.objects.within(scope_of(request)))
     form = CommitteeFilterForm(request.GET, wards=wards)
     form.is_valid()  # an invalid ward is ignored, with its message on the field
     ward_id = form.cleaned_data.get("ward") if hasattr(form, "cleaned_data") else None
@@ -105,7 +106,7 @@ def my_households(request: AuthenticatedRequest) -> HttpResponse:
             "id", "household_id", "status", "poor_group", "state", "effective_from"
         )
         assigned = (
-            Household.objects.visible_to(user)
+            Household.objects.within(scope_of(request))
             .filter(assignment__member=member)
             .select_related("ward", "quarter", "assignment")
             .prefetch_related(Prefetch("assessments", queryset=in_effect, to_attr="in_round"))
@@ -160,7 +161,7 @@ def household_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Choose the committee member who manages a household, or remove the assignment."""
     user = request.user
     household = get_object_or_404(
-        Household.objects.visible_to(user).select_related("ward", "quarter"), pk=pk
+        Household.objects.within(scope_of(request)).select_related("ward", "quarter"), pk=pk
     )
     household_access.require(access.can_assign(user, household))
     current_assignment = (

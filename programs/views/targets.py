@@ -23,6 +23,7 @@ from households import standing
 from households.access import AuthenticatedRequest, require
 from households.forms.picker import PeriodPickerForm
 from households.models import Ward
+from households.scope import scope_of
 from programs import access, services
 from programs.forms_committee import TargetForm
 from programs.models import WardTarget
@@ -76,7 +77,7 @@ def target_list(request: AuthenticatedRequest) -> HttpResponse:
     year = picker.chosen_year() or years[0]
     # The units of the year (in force on its last day: issue 12), as the report's rows.
     wards = list(
-        Ward.objects.visible_to(user)
+        Ward.objects.within(scope_of(request))
         .in_force(standing.period(year).last_day)
         .order_by("display_order")
     )
@@ -106,7 +107,7 @@ def target_list(request: AuthenticatedRequest) -> HttpResponse:
 
     ward_ids = [w.pk for w in wards]
     targets = {t.ward_id: t for t in WardTarget.objects.filter(year=year, ward_id__in=ward_ids)}
-    figures, total = stored_figures.target_figures(user=user, year=year)
+    figures, total = stored_figures.target_figures(scope=scope_of(request), year=year)
     by_ward = {f.ward.pk: f for f in figures if f.ward is not None}
     rows = []
     for ward in wards:

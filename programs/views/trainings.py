@@ -21,6 +21,7 @@ from households import standing
 from households.access import AuthenticatedRequest, require
 from households.forms.picker import PeriodPickerForm
 from households.models import User, Ward
+from households.scope import scope_of
 from programs import access, services, worklists
 from programs.forms_committee import AttendanceForm, TrainingForm
 from programs.models import Training
@@ -72,7 +73,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
     # The units of the year (issue 12): a unit begun or ended by a merger that year is
     # listed, with the officers attached to it, as the untrained officers' worklist does.
     counted = (
-        Ward.objects.visible_to(user)
+        Ward.objects.within(scope_of(request))
         .in_force_in_year(year)
         .annotate(
             officer_count=Count("officers", filter=officer, distinct=True),

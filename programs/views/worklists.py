@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from audit.services import describe_query, record_view
 from households import selectors as household_selectors
 from households import standing
-from households.models import ward_scope
+from households.scope import scope_of
 from programs import loan_status, worklists
 from programs.excel import xlsx_response
 from reports import figures
@@ -35,8 +35,8 @@ def _filter_form(request: HttpRequest, worklist: worklists.Worklist) -> Any:
         request.GET,
         worklist=worklist,
         years=worklists.worklist_years(),
-        wards=household_selectors.visible_wards(request.user),
-        quarters=household_selectors.visible_quarters(request.user),
+        wards=household_selectors.visible_wards(scope_of(request)),
+        quarters=household_selectors.visible_quarters(scope_of(request)),
     )
     form.is_valid()  # an invalid filter is ignored and shown with its message
     year = form.chosen_year()
@@ -50,7 +50,7 @@ def _where(request: HttpRequest, form: Any) -> str:
     chosen = form.filters().ward
     if chosen is not None:
         return chosen.name
-    if ward_scope(request.user) is None:
+    if scope_of(request).every_ward:
         return _("Phan Thiết city")
     return ", ".join(w.name for w in form.offered) or _("the households assigned to you")
 
@@ -64,7 +64,7 @@ def worklist_index(request: HttpRequest) -> HttpResponse:
     cards = [
         {
             "worklist": worklist,
-            "count": figures.worklist_count(user=request.user, key=key, year=year)
+            "count": figures.worklist_count(scope=scope_of(request), key=key, year=year)
             if year is not None
             else None,
         }
@@ -99,7 +99,7 @@ def worklist_detail(request: HttpRequest, key: str) -> HttpResponse:
     page_range: Any = []
     if year is not None:
         rows = worklists.worklist_rows(
-            worklist, user=request.user, year=year, filters=form.filters()
+            worklist, scope=scope_of(request), year=year, filters=form.filters()
         )
         paginator: Paginator[Any] = Paginator(rows, worklists.PER_PAGE)
         if form.filters() == worklists.WorklistFilters():
@@ -107,7 +107,7 @@ def worklist_detail(request: HttpRequest, key: str) -> HttpResponse:
             paginator = _CountedPaginator(
                 rows,
                 worklists.PER_PAGE,
-                count=figures.worklist_count(user=request.user, key=key, year=year),
+                count=figures.worklist_count(scope=scope_of(request), key=key, year=year),
             )
         page = paginator.get_page(request.GET.get("page"))
         page_range = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
@@ -147,7 +147,9 @@ def worklist_export(request: HttpRequest, key: str) -> HttpResponseBase:
     year = form.chosen_year()
     if year is None:
         raise Http404
-    rows = worklists.worklist_rows(worklist, user=request.user, year=year, filters=form.filters())
+    rows = worklists.worklist_rows(
+        worklist, scope=scope_of(request), year=year, filters=form.filters()
+    )
     columns = worklist.columns
     record_view(request=request, action="export_worklist", detail=describe_query(request))
     today = timezone.localdate()

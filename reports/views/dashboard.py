@@ -19,6 +19,7 @@ from households import access, standing
 from households.access import AuthenticatedRequest
 from households.forms.picker import PeriodPickerForm
 from households.models import Ward
+from households.scope import scope_of
 from programs.excel import XLSX_CONTENT_TYPE, write_xlsx_sheets
 from reports import figures, selectors
 from reports import forms as report_forms
@@ -55,7 +56,7 @@ class DashboardForm(PeriodPickerForm):
 
 
 def _form(request: HttpRequest) -> DashboardForm:
-    wards = list(Ward.objects.visible_to(request.user).select_related("district"))
+    wards = list(Ward.objects.within(scope_of(request)).select_related("district"))
     form = DashboardForm(request.GET, years=selectors.available_years(), wards=wards)
     form.is_valid()  # a bad year gets its message and the latest year is shown
     year = form.chosen_year()
@@ -127,7 +128,7 @@ def _chosen(form: DashboardForm) -> dict[str, Any] | None:
 def _report(request: HttpRequest, form: DashboardForm) -> selectors.ReportData | None:
     """The current figures (the spreadsheet)."""
     chosen = _chosen(form)
-    return None if chosen is None else figures.report(user=request.user, **chosen)
+    return None if chosen is None else figures.report(scope=scope_of(request), **chosen)
 
 
 @login_required
@@ -139,7 +140,11 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     year, ward = form.chosen()
     chosen = _chosen(form)
     # After a write, the figures of before it while the job worker computes the current ones.
-    served = None if chosen is None else figures.report_or_previous(user=request.user, **chosen)
+    served = (
+        None
+        if chosen is None
+        else figures.report_or_previous(user=request.user, scope=scope_of(request), **chosen)
+    )
     data = served.value if served is not None else None
     unit = (
         ward.code

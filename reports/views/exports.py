@@ -36,6 +36,7 @@ from households import access, selectors
 from households.access import signed_in_user
 from households.forms.lists import HouseholdFilterForm
 from households.models import Asker, User, Ward
+from households.scope import scope_of
 from jobs.models import Job
 from jobs.views import start_job
 from programs.excel import xlsx_response
@@ -65,13 +66,14 @@ def household_list_xlsx(request: HttpRequest) -> HttpResponseBase:
     performance bench's measure)."""
     user = request.user
     access.require(access.can_see_reports(user))
-    form = HouseholdFilterForm.for_user(request.GET, user)  # as on the page
+    scope = scope_of(request)
+    form = HouseholdFilterForm.for_scope(request.GET, scope)  # as on the page
     wards, rounds = form.wards, form.rounds
     filters = form.filters()
     ward = next((w for w in wards if w.pk == filters.ward), wards[0] if len(wards) == 1 else None)
     review_round = next((r for r in rounds if r.pk == filters.review_round), None)
     if reports_jobs.list_is_larger_than(
-        user=user, filters=filters, limit=settings.JOBS_XLSX_MIN_HOUSEHOLDS
+        user=user, scope=scope, filters=filters, limit=settings.JOBS_XLSX_MIN_HOUSEHOLDS
     ):  # too long to write while the officer waits: a background job (issue 11 §4)
         record_view(request=request, action="export_households", detail=describe_query(request))
         return start_job(
@@ -83,6 +85,7 @@ def household_list_xlsx(request: HttpRequest) -> HttpResponseBase:
         )
     sheet = households_export.household_sheet(
         user=user,
+        scope=scope,
         filters=filters,
         sort=selectors.parse_sort(request.GET.get("sort")),
         ward=ward,

@@ -30,9 +30,9 @@ from households.models import (
     User,
     Ward,
 )
+from households.scope import scope_of
 from jobs.models import Job
 from jobs.views import start_job
-from programs import selectors as program_selectors
 from programs.models import Benefit, HouseholdAssignment
 from reports import figures, pdf
 from reports import jobs as reports_jobs
@@ -69,11 +69,12 @@ def _officer_ward(user: User) -> Ward | None:
     return None
 
 
-def _ward_by_code(user: User, code: str) -> Ward | None:
-    """The ward `code` names, if `user` may see it; another ward is a 404 (STYLE.md §3)."""
+def _ward_by_code(request: HttpRequest, user: User, code: str) -> Ward | None:
+    """The ward `code` names, if the request's scope sees it; another ward is a 404
+    (STYLE.md §3)."""
     if not code:
         return _officer_ward(user)
-    ward = Ward.objects.visible_to(user).filter(code=code).first()
+    ward = Ward.objects.within(scope_of(request)).filter(code=code).first()
     if ward is None:
         raise Http404
     return ward
@@ -99,11 +100,15 @@ def periodic_pdf(request: HttpRequest) -> HttpResponse:
     form = PeriodicReportForm(data)
     if not form.is_valid():
         return _bad_request(request, form)
-    ward = _ward_by_code(user, form.cleaned_data["unit"])
+    ward = _ward_by_code(request, user, form.cleaned_data["unit"])
     year = form.cleaned_data["year"]
     period = form.cleaned_data["period"] or pdf.PERIOD_ANNUAL
     report = figures.report(
-        user=user, year=year, ward=ward, period=period, report_date=form.cleaned_data["date"]
+        scope=scope_of(request),
+        year=year,
+        ward=ward,
+        period=period,
+        report_date=form.cleaned_data["date"],
     )
     content = pdf.render_periodic_report(report, number=form.cleaned_data["number"])
     kind = "so-ket-6-thang" if period == pdf.PERIOD_SIX_MONTH else "tong-ket"
@@ -125,12 +130,15 @@ def household_list_pdf(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     access.require(access.can_see_reports(user))
-    form = HouseholdFilterForm.for_user(request.GET, user)
+    scope = scope_of(request)
+    form = HouseholdFilterForm.for_scope(request.GET, scope)
     wards, rounds = form.wards, form.rounds
     if "ward" in form.errors:
         raise Http404  # another ward's list: as if it did not exist (STYLE.md §3)
     filters = form.filters()
-    households = household_selectors.household_list(user=user, filters=filters, sort="status")
+    households = household_selectors.household_list(
+        user=user, scope=scope, filters=filters, sort="status"
+    )
     query = request.GET.urlencode()
     back = f"{reverse('households:list')}?{query}" if query else reverse("households:list")
     limit = settings.JOBS_PDF_MAX_HOUSEHOLDS
@@ -138,7 +146,9 @@ def household_list_pdf(request: HttpRequest) -> HttpResponse:
         # Reads at most one household past the limit, and no assessment when over it.
         rows = pdf.household_list_rows(households, limit=PDF_MAX_HOUSEHOLDS)
     except pdf.TooManyHouseholds:
-        if not reports_jobs.list_is_larger_than(user=user, filters=filters, limit=limit):
+        if not reports_jobs.list_is_larger_than(
+            user=user, scope=scope, filters=filters, limit=limit
+        ):
             # Too long to lay out while the officer waits: a background job (issue 11 §4).
             record_view(
                 request=request, action=ViewLog.Action.EXPORT_REPORT, detail=describe_query(request)
@@ -215,7 +225,7 @@ def posting_pdf(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _bad_request(request, form)
     review_round = form.cleaned_data["round"] or household_selectors.default_review_round(
-        household_selectors.review_rounds_for_list(user)
+        household_selectors.review_rounds_for_list(scope_of(request))
     )
     if review_round is None:
         form.add_error("round", _("There is no review round yet."))
@@ -228,10 +238,10 @@ def posting_pdf(request: HttpRequest) -> HttpResponse:
         form.add_error("ward", _("Choose the ward or commune whose list is posted."))
         return _bad_request(request, form)
     else:
-        ward = get_object_or_404(Ward.objects.visible_to(user), pk=ward_id)
+        ward = get_object_or_404(Ward.objects.within(scope_of(request)), pk=ward_id)
     assessments = list(
         Assessment.objects.filter(
-            household__in=Household.objects.visible_to(user),
+            household__in=Household.objects.within(scope_of(request)),
             household__ward_id__in=units.lineage(ward.pk),
             round=review_round,
             status__in=(PovertyStatus.POOR, PovertyStatus.NEAR_POOR),
@@ -276,14 +286,15 @@ def posting_pdf(request: HttpRequest) -> HttpResponse:
 def household_profile_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """One household's sheet for the officer's file: members, latest survey and why, supports."""
     user = request.user
+    scope = scope_of(request)
     household = get_object_or_404(
-        Household.objects.visible_to(user).select_related("ward", "quarter"), pk=pk
+        Household.objects.within(scope).select_related("ward", "quarter"), pk=pk
     )
     today = timezone.localdate()
     # Only the members, ID numbers and agencies' records the user may read (households.privacy).
     members = [
         (shown.member, shown.member.age_on(today), shown.national_id)
-        for shown in privacy.shown_members(user, household, household.members.all(), day=today)
+        for shown in privacy.shown_members(user, scope, household, household.members.all())
     ]
     assessment = (
         household.assessments.select_related("round")
@@ -292,9 +303,8 @@ def household_profile_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         .first()
     )
     scoped = Benefit.objects.filter(household=household)
-    agency_id = program_selectors.agency_only(user)
-    if agency_id is not None:
-        scoped = scoped.filter(programme__agency_id=agency_id)
+    if scope.agency is not None:
+        scoped = scoped.filter(programme__agency_id=scope.agency)
     benefits = list(scoped.select_related("programme", "member").order_by("-date", "-id"))
     assignment = (
         HouseholdAssignment.objects.filter(household=household)

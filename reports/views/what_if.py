@@ -16,7 +16,7 @@ from households import access, units
 from households.classification import standards
 from households.forms.picker import PeriodPickerForm
 from households.models import ReviewRound, Ward
-from households.models.users import ward_scope
+from households.scope import scope_of
 from reports import what_if as selector
 
 
@@ -59,8 +59,8 @@ def _rounds() -> list[ReviewRound]:
 def what_if(request: HttpRequest) -> HttpResponse:
     """A round's recognised results as the target standard would class them; saves nothing."""
     access.require(access.can_see_reports(request.user))
-    scope = ward_scope(request.user)
-    wards = list(Ward.objects.visible_to(request.user).select_related("district"))
+    scope = scope_of(request)
+    wards = list(Ward.objects.within(scope).select_related("district"))
     rounds = _rounds()
     form = WhatIfForm(request.GET or None, rounds=rounds, wards=wards)
     if form.ward_not_seen():
@@ -78,7 +78,7 @@ def what_if(request: HttpRequest) -> HttpResponse:
             ward_id = form.cleaned_data["ward"]
             # A unit comes with the units merged into it (issue 12): P. Phan Thiết's what-if
             # of 2017 is the list of the 2017 units it took in.
-            chosen = units.lineage(ward_id) if ward_id is not None else scope
+            chosen = units.lineage(ward_id) if ward_id is not None else scope.wards
             result = selector.what_if(
                 review_round=form.rounds[form.cleaned_data["round"]],
                 target=form.cleaned_data["standard"],

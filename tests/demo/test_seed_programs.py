@@ -29,6 +29,7 @@ from programs.models import (
     TrainingAttendance,
     WardTarget,
 )
+from programs.scope import scope_for
 
 pytestmark = pytest.mark.django_db
 
@@ -129,13 +130,13 @@ def test_assignments_scopes_benefits_and_loans(seeded: None) -> None:
 
     # The new logins see their own scope.
     member_user = User.objects.get(username="bcd_ducthang")
-    seen = Household.objects.visible_to(member_user)
+    seen = Household.objects.within(scope_for(member_user))
     assert seen.exists()
     assert set(seen.values_list("ward__code", flat=True)) == {"duc-thang"}
 
     # An agency user sees the households on today's recognised list its programmes are for.
     statuses = statuses_on(timezone.localdate())
-    bank = Household.objects.visible_to(User.objects.get(username="nhcsxh"))
+    bank = Household.objects.within(scope_for(User.objects.get(username="nhcsxh")))
     delivered = set(
         Benefit.objects.filter(programme__agency__code="nhcsxh").values_list(
             "household_id", flat=True
@@ -156,7 +157,7 @@ def test_assignments_scopes_benefits_and_loans(seeded: None) -> None:
     )
     # Education: the exemption for the poor, the reduction for the near-poor (no escaped), both
     # for pupils only — a listed household with no pupil is none of its business (issue 10).
-    schools = Household.objects.visible_to(User.objects.get(username="giaoduc"))
+    schools = Household.objects.within(scope_for(User.objects.get(username="giaoduc")))
     taught = set(
         Benefit.objects.filter(programme__agency__code="gd-dt").values_list(
             "household_id", flat=True
@@ -223,11 +224,11 @@ def test_every_worklist_has_real_gaps_and_every_ward_has_targets_and_training(
     listed = {h for h, s in statuses.items() if s in ("poor", "near_poor")}
     day = standing.reference_day(year)
 
-    card_gaps = worklists.health_insurance_gaps(city, year).count()
+    card_gaps = worklists.health_insurance_gaps(scope_for(city), year).count()
     members_listed = Member.objects.filter(household_id__in=listed).count()
     assert 0 < card_gaps < members_listed * 0.15
 
-    school_gaps = worklists.school_support_gaps(city, year).count()
+    school_gaps = worklists.school_support_gaps(scope_for(city), year).count()
     pupils = [
         m
         for m in Member.objects.filter(household_id__in=poor, attends_school=True)
@@ -235,17 +236,19 @@ def test_every_worklist_has_real_gaps_and_every_ward_has_targets_and_training(
     ]
     assert 0 < school_gaps < len(pupils)
 
-    credit_gaps = worklists.credit_gaps(city, year).count()
-    candidates = worklists.credit_candidates(city, year).count()
+    credit_gaps = worklists.credit_gaps(scope_for(city), year).count()
+    candidates = worklists.credit_candidates(scope_for(city), year).count()
     assert 0 < credit_gaps < candidates
 
-    unsupported = worklists.unsupported_households(city, year).count()
+    unsupported = worklists.unsupported_households(scope_for(city), year).count()
     assert 0 < unsupported < len(poor) * 0.1
 
-    untrained = set(worklists.untrained_officers(city, year).values_list("username", flat=True))
+    untrained = set(
+        worklists.untrained_officers(scope_for(city), year).values_list("username", flat=True)
+    )
     assert untrained == {"ducthang", "tienloi", "phuhai"}
 
-    at_risk = worklists.households_at_risk(city, year).count()
+    at_risk = worklists.households_at_risk(scope_for(city), year).count()
     near_poor = len(listed - poor)
     assert 0 < at_risk < near_poor
 

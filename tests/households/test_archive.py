@@ -13,6 +13,7 @@ from django.utils import timezone
 from households import selectors, services
 from households.models import Household, RequestKind, ReviewRound, ReviewState, User
 from households.selectors import HouseholdFilters
+from programs.scope import scope_for
 from tests.factories import (
     make_assessment,
     make_assessment_in_state,
@@ -244,7 +245,7 @@ def test_the_list_hides_archived_households_unless_asked(
 
     def codes(user: User, **filters: object) -> list[str]:
         found = selectors.household_list(
-            user=user, filters=HouseholdFilters(**filters), sort="code"
+            user=user, scope=scope_for(user), filters=HouseholdFilters(**filters), sort="code"
         )
         return [h.code for h in found]
 
@@ -310,12 +311,16 @@ def test_no_survey_or_review_of_an_archived_household(
 def test_the_home_page_counts_only_households_in_the_register(ducthang_officer: User) -> None:
     household_with_head("DT-0001")
     gone = household_with_head("DT-0002")
-    assert selectors.home_numbers(user=ducthang_officer, with_queues=False).households == 2
+    assert (
+        selectors.home_numbers(scope=scope_for(ducthang_officer), with_queues=False).households == 2
+    )
 
     services.household_archive(household=gone, by=ducthang_officer, reason=REASON)
 
-    assert selectors.home_numbers(user=ducthang_officer, with_queues=False).households == 1
-    rows = selectors.home_ward_rows(user=ducthang_officer, review_round=None)
+    assert (
+        selectors.home_numbers(scope=scope_for(ducthang_officer), with_queues=False).households == 1
+    )
+    rows = selectors.home_ward_rows(scope=scope_for(ducthang_officer), review_round=None)
     assert [row.households for row in rows] == [1]
 
 

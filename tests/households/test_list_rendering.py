@@ -12,6 +12,7 @@ from django.http import QueryDict
 from households.forms.lists import FastSelect, HouseholdFilterForm, QuarterSelect
 from households.models import Assessment, Member, Quarter, ReviewEvent, User
 from households.templatetags.choices import choice_label
+from programs.scope import scope_for
 from tests.factories import make_assessment, make_household, make_member
 
 pytestmark = pytest.mark.django_db
@@ -53,10 +54,12 @@ def test_the_ward_and_quarter_selects_are_written_as_django_writes_them(
         query.replace("WARD", str(quarter.ward_id)).replace("QUARTER", str(quarter.pk))
     )
     for name in ("ward", "quarter"):
-        ours = str(HouseholdFilterForm.for_user(data, city_reviewer)[name])
-        theirs = django_select(HouseholdFilterForm.for_user(data, city_reviewer)[name], monkeypatch)
+        ours = str(HouseholdFilterForm.for_scope(data, scope_for(city_reviewer))[name])
+        theirs = django_select(
+            HouseholdFilterForm.for_scope(data, scope_for(city_reviewer))[name], monkeypatch
+        )
         assert same_html(ours, theirs), name
-    form = HouseholdFilterForm.for_user(data, city_reviewer)
+    form = HouseholdFilterForm.for_scope(data, scope_for(city_reviewer))
     assert isinstance(form.fields["quarter"].widget, QuarterSelect)
     assert "Khu &quot;A&quot; &lt;&amp;&gt; 1" in str(form["quarter"])
     assert f'data-ward="{quarter.ward_id}"' in str(form["quarter"])

@@ -16,6 +16,7 @@ from django.urls import reverse
 from households import pagination, selectors
 from households.models import Household, Member, User
 from households.selectors import HouseholdFilters
+from programs.scope import scope_for
 from tests.factories import make_assessment, make_household, make_member
 
 pytestmark = pytest.mark.django_db
@@ -143,14 +144,19 @@ def forty(db: None, monkeypatch: pytest.MonkeyPatch) -> list[Household]:
 
 def pages(user: User, sort: str, q: str = "") -> list[list[str]]:
     filters = HouseholdFilters(
-        q=q, review_round=selectors.default_review_round(selectors.review_rounds_for_list(user)).pk
+        q=q,
+        review_round=selectors.default_review_round(
+            selectors.review_rounds_for_list(scope_for(user))
+        ).pk,
     )
-    first = pagination.household_list_page(user=user, filters=filters, sort=sort, number=1)
+    first = pagination.household_list_page(
+        user=user, scope=scope_for(user), filters=filters, sort=sort, number=1
+    )
     return [
         [
             h.code
             for h in pagination.household_list_page(
-                user=user, filters=filters, sort=sort, number=number
+                user=user, scope=scope_for(user), filters=filters, sort=sort, number=number
             ).object_list
         ]
         for number in first.paginator.page_range
@@ -163,13 +169,13 @@ def test_pages_read_from_either_end_are_the_order_of_the_list(
 ) -> None:
     filters = HouseholdFilters(
         review_round=selectors.default_review_round(
-            selectors.review_rounds_for_list(city_reviewer)
+            selectors.review_rounds_for_list(scope_for(city_reviewer))
         ).pk
     )
     expected = list(
-        selectors.household_list(user=city_reviewer, filters=filters, sort=sort).values_list(
-            "code", flat=True
-        )
+        selectors.household_list(
+            user=city_reviewer, scope=scope_for(city_reviewer), filters=filters, sort=sort
+        ).values_list("code", flat=True)
     )
     read = pages(city_reviewer, sort)
     assert len(read) == 10
@@ -179,7 +185,7 @@ def test_pages_read_from_either_end_are_the_order_of_the_list(
 def test_a_page_out_of_range_is_the_last_one(forty: list[Household], city_reviewer: User) -> None:
     filters = HouseholdFilters()
     page = pagination.household_list_page(
-        user=city_reviewer, filters=filters, sort="code", number=99
+        user=city_reviewer, scope=scope_for(city_reviewer), filters=filters, sort="code", number=99
     )
     assert page.number == 10
     assert [h.code for h in page.object_list] == ["HH-0036", "HH-0037", "HH-0038", "HH-0039"]
@@ -219,13 +225,13 @@ def test_a_search_is_counted_exactly_below_the_limit_whichever_way_it_looks(
     filters = HouseholdFilters(
         q="nguyen van",
         review_round=selectors.default_review_round(
-            selectors.review_rounds_for_list(city_reviewer)
+            selectors.review_rounds_for_list(scope_for(city_reviewer))
         ).pk,
     )
     expected = list(
-        selectors.household_list(user=city_reviewer, filters=filters, sort=sort).values_list(
-            "code", flat=True
-        )
+        selectors.household_list(
+            user=city_reviewer, scope=scope_for(city_reviewer), filters=filters, sort=sort
+        ).values_list("code", flat=True)
     )
     assert len(expected) == 14
     # Few households: each looked at. Many, rare words: the indexes. Many, words that look

@@ -15,6 +15,7 @@ from django.urls import reverse
 from households import pagination, selectors, services
 from households.models import Household, PovertyStatus, User, Ward
 from households.selectors import NOT_ASSESSED, HouseholdFilters
+from programs.scope import scope_for
 from tests.factories import make_assessment, make_household, make_member, make_round
 
 pytestmark = pytest.mark.django_db
@@ -94,12 +95,16 @@ def mixed(monkeypatch: pytest.MonkeyPatch, administrator: User) -> dict[str, Hou
 
 def full_sort(user: User, filters: HouseholdFilters, sort: str) -> list[int]:
     """The list in order, as one plain ORDER BY of every household gives it."""
-    households = selectors.household_list(user=user, filters=filters, sort=sort)
+    households = selectors.household_list(
+        user=user, scope=scope_for(user), filters=filters, sort=sort
+    )
     return list(households.prefetch_related(None).values_list("pk", flat=True))
 
 
 def paged(user: User, filters: HouseholdFilters, sort: str, number: int) -> list[int]:
-    page = pagination.household_list_page(user=user, filters=filters, sort=sort, number=number)
+    page = pagination.household_list_page(
+        user=user, scope=scope_for(user), filters=filters, sort=sort, number=number
+    )
     return [household.pk for household in page.object_list]
 
 

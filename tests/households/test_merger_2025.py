@@ -15,6 +15,7 @@ from households.classification import Area, standard_for_date
 from households.models import Household, ReviewRound, User, Ward
 from programs import services as programme_services
 from programs.models import Agency, Programme
+from programs.scope import scope_for
 from tests.factories import make_assessment, make_household, make_member, make_round, make_user
 
 pytestmark = pytest.mark.django_db
@@ -212,7 +213,7 @@ def test_the_merged_wards_officer_sees_its_predecessors_households(
     duc_thang = make_household("duc-thang", code="DT-0001")
     mui_ne = make_household("mui-ne", code="MN-0001")
 
-    visible = set(Household.objects.visible_to(phan_thiet_officer))
+    visible = set(Household.objects.within(scope_for(phan_thiet_officer)))
 
     assert phu_trinh in visible and duc_thang in visible
     assert mui_ne not in visible
@@ -226,10 +227,10 @@ def test_an_officer_left_on_a_former_unit_keeps_its_households_only(
     duc_thang = make_household("duc-thang", code="DT-0001")
     phu_trinh = make_household("phu-trinh", code="PT-0001")
 
-    visible = set(Household.objects.visible_to(ducthang_officer))
+    visible = set(Household.objects.within(scope_for(ducthang_officer)))
 
     assert duc_thang in visible and phu_trinh not in visible
-    assert codes(Ward.objects.visible_to(ducthang_officer)) == {"duc-thang"}
+    assert codes(Ward.objects.within(scope_for(ducthang_officer))) == {"duc-thang"}
 
 
 def test_household_page_for_the_merged_wards_officer(

@@ -11,6 +11,7 @@ import pytest
 from households.models import Household, User
 from programs import loan_status, worklists
 from programs.models import Benefit, Loan, LoanCheck, Programme
+from programs.scope import scope_for
 from tests.factories import make_household
 
 D = datetime.date
@@ -161,7 +162,7 @@ def hand_worked_loans() -> dict[str, Loan]:
 
 
 def listed(user: User) -> list[tuple[str, int | None, str]]:
-    rows = worklists.loans_needing_attention(user, day=DAY)
+    rows = worklists.loans_needing_attention(scope_for(user), day=DAY)
     return [
         (
             row.benefit.reference,
@@ -191,13 +192,17 @@ def test_hand_worked_example(city_reviewer: User, ducthang_officer: User) -> Non
 @pytest.mark.django_db
 def test_the_database_filter_and_the_rule_agree_on_every_loan(city_reviewer: User) -> None:
     loans = hand_worked_loans()
-    in_list = {row.pk for row in worklists.loans_needing_attention(city_reviewer, day=DAY)}
+    in_list = {
+        row.pk for row in worklists.loans_needing_attention(scope_for(city_reviewer), day=DAY)
+    }
     for name, loan in loans.items():
         loan = Loan.objects.select_related("benefit").prefetch_related("checks").get(pk=loan.pk)
         assert (loan.pk in in_list) == loan_status.of_loan(loan, DAY).needs_attention, name
     # ... on other days too: the rule's edges move with the day.
     for day in (D(2018, 1, 14), D(2018, 3, 11), D(2019, 1, 14), D(2019, 7, 16), D(2021, 8, 1)):
-        in_list = {row.pk for row in worklists.loans_needing_attention(city_reviewer, day=day)}
+        in_list = {
+            row.pk for row in worklists.loans_needing_attention(scope_for(city_reviewer), day=day)
+        }
         for name, loan in loans.items():
             loan = Loan.objects.select_related("benefit").prefetch_related("checks").get(pk=loan.pk)
             expected = loan_status.of_loan(loan, day).needs_attention

@@ -18,6 +18,7 @@ from django.urls import reverse
 from households.models import Household, Member, User
 from programs import selectors, services, worklists
 from programs.models import Benefit, Programme
+from programs.scope import scope_for
 from tests.factories import make_household, make_member, make_recognised
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +77,9 @@ def test_the_card_recorded_is_the_members_card(
 ) -> None:
     household = uninsured.household
     client.force_login(ducthang_officer)
-    assert [m.pk for m in worklists.health_insurance_gaps(ducthang_officer, 2018)] == [uninsured.pk]
+    assert [m.pk for m in worklists.health_insurance_gaps(scope_for(ducthang_officer), 2018)] == [
+        uninsured.pk
+    ]
 
     response = client.post(
         new_benefit(household), card_form(uninsured, card_number="hn4 60 1234567890")
@@ -104,7 +107,7 @@ def test_the_card_recorded_is_the_members_card(
         if row.owed and row.programme.gives_health_insurance_card
     ]
     # Next year's worklist: no card recorded in 2018, but the card is valid on its day.
-    assert list(worklists.health_insurance_gaps(ducthang_officer, 2018)) == []
+    assert list(worklists.health_insurance_gaps(scope_for(ducthang_officer), 2018)) == []
 
 
 def test_the_form_asks_for_the_card_only_for_a_card_programme(

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from households.models import Household, User, Ward
 from programs.models import WardTarget
+from programs.scope import scope_for
 from reports.models import FiguresChange
 from reports.selectors import ESCAPE_PLANNED, ESCAPED, POOR_RATE_END, report_data
 from tests.factories import (
@@ -73,7 +74,7 @@ def test_the_targets_page_shows_the_dashboards_figures(
     html = response.content.decode()
     assert "0,13%" in html and "0,67%" in html
     # The very figures of the dashboard, for the ward and for the city, with the same lists.
-    data = report_data(user=city_reviewer, year=2017)
+    data = report_data(scope=scope_for(city_reviewer), year=2017)
     movements = data.poor_movements
     assert dt.figures.escaped == movements.row(duc_thang).values["escaped"]
     assert dt.figures.poor == data.results.row(duc_thang).values["poor"]

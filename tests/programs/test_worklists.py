@@ -22,6 +22,7 @@ from households.models import (
 )
 from programs import worklists
 from programs.models import Agency, Benefit, Programme, Training, TrainingAttendance
+from programs.scope import scope_for
 from tests.factories import (
     STORING,
     make_assessment,
@@ -89,7 +90,7 @@ def keys(worklist_key: str, user: User, **filters: Any) -> list[str]:
     worklist = worklists.WORKLISTS[worklist_key]
     make_round(2017)
     rows = worklists.worklist_rows(
-        worklist, user=user, year=2017, filters=worklists.WorklistFilters(**filters)
+        worklist, scope=scope_for(user), year=2017, filters=worklists.WorklistFilters(**filters)
     )
     if worklist.subject == "member":
         return [m.full_name for m in rows]
@@ -266,7 +267,7 @@ def test_training_lists_officers_of_the_scope_not_trained_this_year(
 
     assert sorted(keys("tap-huan", ducthang_officer)) == ["alice", "dora"]
     assert sorted(keys("tap-huan", city_reviewer)) == ["alice", "charlie", "dora"]
-    rows = worklists.untrained_officers(city_reviewer, 2017)
+    rows = worklists.untrained_officers(scope_for(city_reviewer), 2017)
     assert {u.username: u.last_trained for u in rows}["dora"] == datetime.date(2016, 6, 1)
 
 
@@ -457,12 +458,12 @@ def test_untrained_officers_are_those_of_the_units_in_force_in_the_year(
         "phanthiet", role=User.Role.WARD_OFFICER, ward=Ward.objects.get(code="phuong-phan-thiet")
     )
 
-    in_2017 = set(worklists.untrained_officers(city_reviewer, 2017))
-    in_2025 = set(worklists.untrained_officers(city_reviewer, 2025))
-    in_2026 = set(worklists.untrained_officers(city_reviewer, 2026))
+    in_2017 = set(worklists.untrained_officers(scope_for(city_reviewer), 2017))
+    in_2025 = set(worklists.untrained_officers(scope_for(city_reviewer), 2025))
+    in_2026 = set(worklists.untrained_officers(scope_for(city_reviewer), 2026))
 
     assert ducthang_officer in in_2017 and phan_thiet not in in_2017
     assert {ducthang_officer, phan_thiet} <= in_2025
     assert phan_thiet in in_2026 and ducthang_officer not in in_2026
     # The officer of the merged ward sees its own officers' list.
-    assert set(worklists.untrained_officers(phan_thiet, 2026)) == {phan_thiet}
+    assert set(worklists.untrained_officers(scope_for(phan_thiet), 2026)) == {phan_thiet}

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from households.models import User, Ward
 from programs import loan_status, worklists
 from programs.models import Agency, CommitteeMember, Loan
+from programs.scope import scope_for
 from tests.factories import STORING, make_household, make_round, make_user
 from tests.programs.test_loan_status import lend
 
@@ -220,7 +221,7 @@ def test_query_count_does_not_grow_with_loans(
 def test_every_row_is_what_the_rule_says(city_reviewer: User, loans: dict[str, Loan]) -> None:
     rows = worklists.worklist_rows(
         worklists.WORKLISTS[KEY],
-        user=city_reviewer,
+        scope=scope_for(city_reviewer),
         year=2017,
         filters=worklists.WorklistFilters(),
     )

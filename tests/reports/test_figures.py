@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from households.models import Household, Member, User, Ward
 from programs.models import WardTarget
+from programs.scope import scope_for
 from reports import figures, selectors
 from reports.models import FiguresChange, FiguresSnapshot
 from tests.factories import make_member
@@ -84,10 +85,10 @@ def test_each_write_statement_moves_the_version_and_pruning_keeps_it(
 def test_a_stored_report_is_served_until_the_data_changes(
     history: History, city_reviewer: User, duc_thang: Ward
 ) -> None:
-    first = figures.report(user=city_reviewer, year=2017)
+    first = figures.report(scope=scope_for(city_reviewer), year=2017)
     assert FiguresSnapshot.objects.count() == 1
     with CaptureQueriesContext(connection) as served:
-        again = figures.report(user=city_reviewer, year=2017)
+        again = figures.report(scope=scope_for(city_reviewer), year=2017)
     assert len(served.captured_queries) == 1  # the version and the stored report
     assert _city_figures(again, duc_thang) == _city_figures(first, duc_thang) == (2, 3, 6)
 
@@ -98,8 +99,8 @@ def test_a_stored_report_is_served_until_the_data_changes(
         birth_year=2015,
         relation=Member.Relation.GRANDCHILD,
     )
-    live = selectors.report_data(user=city_reviewer, year=2017)
-    stored = figures.report(user=city_reviewer, year=2017)
+    live = selectors.report_data(scope=scope_for(city_reviewer), year=2017)
+    stored = figures.report(scope=scope_for(city_reviewer), year=2017)
     assert _city_figures(stored, duc_thang) == _city_figures(live, duc_thang) == (2, 3, 7)
 
 
@@ -107,9 +108,17 @@ def test_a_stored_report_is_served_until_the_data_changes(
 def test_a_target_entered_is_read_by_the_next_report(
     history: History, city_reviewer: User, duc_thang: Ward
 ) -> None:
-    before = figures.report(user=city_reviewer, year=2017).results.row(duc_thang).value("total")
+    before = (
+        figures.report(scope=scope_for(city_reviewer), year=2017)
+        .results.row(duc_thang)
+        .value("total")
+    )
     WardTarget.objects.filter(ward=duc_thang, year=2017).update(total_households=400)
-    after = figures.report(user=city_reviewer, year=2017).results.row(duc_thang).value("total")
+    after = (
+        figures.report(scope=scope_for(city_reviewer), year=2017)
+        .results.row(duc_thang)
+        .value("total")
+    )
     assert (before, after) == (300, 400)
 
 
@@ -121,12 +130,12 @@ def test_stored_results_never_cross_scopes(
     duc_thang: Ward,
     tien_loi: Ward,
 ) -> None:
-    city_view = figures.report(user=city_reviewer, year=2017, ward=tien_loi)
+    city_view = figures.report(scope=scope_for(city_reviewer), year=2017, ward=tien_loi)
     assert city_view.ward == tien_loi
     # The city's stored report of Tiến Lợi is not the officer of Đức Thắng's to read.
     with pytest.raises(Ward.DoesNotExist):
-        figures.report(user=ducthang_officer, year=2017, ward=tien_loi)
-    own = figures.report(user=ducthang_officer, year=2017)
+        figures.report(scope=scope_for(ducthang_officer), year=2017, ward=tien_loi)
+    own = figures.report(scope=scope_for(ducthang_officer), year=2017)
     assert [w.pk for w in own.wards] == [duc_thang.pk]
     keys = set(FiguresSnapshot.objects.values_list("key", flat=True))
     assert len(keys) == 2
@@ -137,16 +146,16 @@ def test_stored_results_never_cross_scopes(
 def test_committee_members_and_agencies_are_always_computed(
     history: History, committee_member: User, agency_user: User
 ) -> None:
-    assert figures.scope_key(committee_member) is None
-    assert figures.scope_key(agency_user) is None
-    figures.worklist_count(user=agency_user, key="bhyt", year=2017)
+    assert scope_for(committee_member).key is None
+    assert scope_for(agency_user).key is None
+    figures.worklist_count(scope=scope_for(agency_user), key="bhyt", year=2017)
     assert not FiguresSnapshot.objects.exists()
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite only")
 def test_on_sqlite_nothing_is_stored(history: History, city_reviewer: User) -> None:
     assert figures.version() is None
-    figures.report(user=city_reviewer, year=2017)
+    figures.report(scope=scope_for(city_reviewer), year=2017)
     assert not FiguresSnapshot.objects.exists()
 
 
@@ -192,29 +201,38 @@ def test_after_a_write_the_previous_figures_are_served_and_one_refresh_is_asked(
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    first = figures.report_or_previous(user=city_reviewer, year=2017)
+    first = figures.report_or_previous(
+        user=city_reviewer, scope=scope_for(city_reviewer), year=2017
+    )
     assert first.stale_since is None  # nothing stored yet: computed by the request
     assert _city_figures(first.value, duc_thang) == (2, 3, 6)
     computed_at = FiguresSnapshot.objects.get().computed_at
 
     _add_grandchild(history)
     with CaptureQueriesContext(connection) as served:
-        stale = figures.report_or_previous(user=city_reviewer, year=2017)
+        stale = figures.report_or_previous(
+            user=city_reviewer, scope=scope_for(city_reviewer), year=2017
+        )
     # The lookup, the refresh asked, the task queued: no counting.
     assert len(served.captured_queries) <= 4
     assert stale.stale_since == computed_at
     assert _city_figures(stale.value, duc_thang) == (2, 3, 6)
-    again = figures.report_or_previous(user=city_reviewer, year=2017)
+    again = figures.report_or_previous(
+        user=city_reviewer, scope=scope_for(city_reviewer), year=2017
+    )
     assert again.stale_since == computed_at
     task = DBTaskResult.objects.get()  # asked once, not once per request
     assert task.task_path == "reports.tasks.refresh_report"
     # What is printed or exported never reads the previous figures.
-    assert _city_figures(figures.report(user=city_reviewer, year=2017), duc_thang) == (2, 3, 7)
+    current = figures.report(scope=scope_for(city_reviewer), year=2017)
+    assert _city_figures(current, duc_thang) == (2, 3, 7)
 
     _add_grandchild(history, "Cháu thứ hai")  # a further write: the refresh asked stands
     _run_worker(monkeypatch)
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
-    fresh = figures.report_or_previous(user=city_reviewer, year=2017)
+    fresh = figures.report_or_previous(
+        user=city_reviewer, scope=scope_for(city_reviewer), year=2017
+    )
     assert fresh.stale_since is None
     assert _city_figures(fresh.value, duc_thang) == (2, 3, 8)
     assert FiguresSnapshot.objects.get().refresh_asked_at is None
@@ -225,13 +243,20 @@ def test_a_refresh_no_worker_answered_is_computed_by_the_next_request(
     history: History, city_reviewer: User, duc_thang: Ward, settings: Any
 ) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    figures.report_or_previous(user=city_reviewer, year=2017)
+    figures.report_or_previous(user=city_reviewer, scope=scope_for(city_reviewer), year=2017)
     _add_grandchild(history)
-    assert figures.report_or_previous(user=city_reviewer, year=2017).stale_since is not None
+    assert (
+        figures.report_or_previous(
+            user=city_reviewer, scope=scope_for(city_reviewer), year=2017
+        ).stale_since
+        is not None
+    )
     long_ago = timezone.now() - figures.REFRESH_GRACE - datetime.timedelta(seconds=1)
     FiguresSnapshot.objects.update(refresh_asked_at=long_ago)
 
-    served = figures.report_or_previous(user=city_reviewer, year=2017)
+    served = figures.report_or_previous(
+        user=city_reviewer, scope=scope_for(city_reviewer), year=2017
+    )
     assert served.stale_since is None
     assert _city_figures(served.value, duc_thang) == (2, 3, 7)
 
@@ -241,9 +266,9 @@ def test_a_refresh_for_a_user_since_deactivated_stores_nothing(
     history: History, city_reviewer: User, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    figures.report_or_previous(user=city_reviewer, year=2017)
+    figures.report_or_previous(user=city_reviewer, scope=scope_for(city_reviewer), year=2017)
     _add_grandchild(history)
-    figures.report_or_previous(user=city_reviewer, year=2017)
+    figures.report_or_previous(user=city_reviewer, scope=scope_for(city_reviewer), year=2017)
     stale_version = FiguresSnapshot.objects.get().version
     User.objects.filter(pk=city_reviewer.pk).update(is_active=False)
     _run_worker(monkeypatch)

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from households.models import Household, Member, PovertyStatus, User, Ward
 from households.selectors import HouseholdFilters
 from programs.excel import VND_FORMAT
+from programs.scope import scope_for
 from reports.households_export import write_household_xlsx
 from tests.factories import ASYNC_COMMIT, make_assessment, make_household, make_member, make_round
 
@@ -172,6 +173,7 @@ def test_the_export_reads_its_rows_in_one_query(
         count = write_household_xlsx(
             target,
             user=city_reviewer,
+            scope=scope_for(city_reviewer),
             filters=filters,
             sort="code",
             ward=None,

@@ -19,6 +19,7 @@ from django.urls import reverse
 from households import selectors as household_selectors
 from households.forms.lists import HouseholdFilterForm
 from households.models import Household, User
+from programs.scope import scope_for
 from reports import pdf
 from reports.views import pdf as pdf_views
 from tests.factories import ASYNC_COMMIT, make_assessment, make_household, make_member, make_round
@@ -145,8 +146,10 @@ def test_the_list_reads_its_rows_in_a_fixed_number_of_queries(
 
 
 def _city_list(user: User) -> Any:
-    form = HouseholdFilterForm.for_user({}, user)
-    return household_selectors.household_list(user=user, filters=form.filters(), sort="status")
+    form = HouseholdFilterForm.for_scope({}, scope_for(user))
+    return household_selectors.household_list(
+        user=user, scope=scope_for(user), filters=form.filters(), sort="status"
+    )
 
 
 def test_rows_are_read_as_columns_in_two_queries(

@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from households import standing
 from households.models import User, Ward
+from households.scope import Scope
+from programs.scope import scope_for
 from reports import selectors
 from tests.factories import make_assessment_in_state, make_round
 from tests.reports.history import POOR_URBAN, History, build_history, household
@@ -30,7 +32,7 @@ def history(ducthang_officer: User, city_reviewer: User, tienloi_officer: User) 
 
 
 def _city(period: str = standing.ANNUAL, **kwargs: Any) -> selectors.ReportData:
-    return selectors.report_data(user=selectors.ALL_WARDS, year=2017, period=period, **kwargs)
+    return selectors.report_data(scope=Scope.EVERYTHING, year=2017, period=period, **kwargs)
 
 
 def _query(url: str) -> dict[str, str]:
@@ -276,20 +278,20 @@ def test_a_report_cannot_be_dated_before_its_period(history: History) -> None:
 def test_officer_never_counts_another_ward(
     history: History, tienloi_officer: User, duc_thang: Ward
 ) -> None:
-    data = selectors.report_data(user=tienloi_officer, year=2017)
+    data = selectors.report_data(scope=scope_for(tienloi_officer), year=2017)
     assert [w.code for w in data.wards] == ["tien-loi"]
     # One unit: its row is the table.
     assert [r.level for r in data.results.rows] == ["unit"]
     assert data.results.total.value("poor") == 1  # G only
     assert data.in_review.total.value("count") == 0
     with pytest.raises(Ward.DoesNotExist):
-        selectors.report_data(user=tienloi_officer, year=2017, ward=duc_thang)
+        selectors.report_data(scope=scope_for(tienloi_officer), year=2017, ward=duc_thang)
 
 
 def test_a_ward_report_equals_its_row_in_the_city_report(
     history: History, ducthang_officer: User, duc_thang: Ward
 ) -> None:
-    ward = selectors.report_data(user=ducthang_officer, year=2017)
+    ward = selectors.report_data(scope=scope_for(ducthang_officer), year=2017)
     city = _city()
     assert ward.results.total.values == city.results.row(duc_thang).values
     assert ward.poor_movements.total.values == city.poor_movements.row(duc_thang).values

@@ -19,7 +19,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from households.models import Household, User, Ward
+from households.scope import Scope
 from programs import worklists
+from programs.scope import scope_for
 from reports import selectors
 from tests.factories import make_household, make_member, make_recognised
 
@@ -63,7 +65,7 @@ def households_2025(duc_thang: Ward) -> dict[str, Household]:
 
 
 def _report(year: int) -> selectors.ReportData:
-    return selectors.report_data(user=selectors.ALL_WARDS, year=year)
+    return selectors.report_data(scope=Scope.EVERYTHING, year=year)
 
 
 def test_the_2025_results_are_under_the_2022_2025_standard(
@@ -151,6 +153,6 @@ def test_near_poor_at_risk_under_the_2022_rule_is_one_deprivation_short(
     short = _recognised("DT-0011", 1_999_999, ["employment", "telecom"])
     _recognised("DT-0012", 1_999_999, ["telecom"])
 
-    at_risk = worklists.households_at_risk(city_reviewer, 2026)
+    at_risk = worklists.households_at_risk(scope_for(city_reviewer), 2026)
 
     assert list(at_risk) == [short]

@@ -13,7 +13,9 @@ import pytest
 from households import selectors as household_selectors
 from households import standing
 from households.models import District, Household, User, Ward
+from households.scope import Scope
 from households.services import units as unit_services
+from programs.scope import scope_for
 from reports import selectors
 from tests.factories import make_household, make_member, make_recognised, make_round, make_user
 
@@ -60,7 +62,7 @@ def row(table: selectors.FormTable, ward: Ward) -> dict[str, Any]:
 
 
 def test_a_period_across_a_merger_counts_in_the_successor(merged: dict[str, Any]) -> None:
-    data = selectors.report_data(user=selectors.ALL_WARDS, year=2026)
+    data = selectors.report_data(scope=Scope.EVERYTHING, year=2026)
 
     assert merged["n"] in data.wards
     assert merged["a"] not in data.wards and merged["b"] not in data.wards
@@ -77,7 +79,7 @@ def test_a_period_across_a_merger_counts_in_the_successor(merged: dict[str, Any]
 
 
 def test_the_year_before_is_read_by_the_former_units(merged: dict[str, Any]) -> None:
-    data = selectors.report_data(user=selectors.ALL_WARDS, year=2025)
+    data = selectors.report_data(scope=Scope.EVERYTHING, year=2025)
 
     assert merged["a"] in data.wards and merged["b"] in data.wards
     assert merged["n"] not in data.wards
@@ -91,14 +93,17 @@ def test_the_successors_officer_sees_and_reports_on_its_predecessors(
     officer = make_user("n-officer", role=User.Role.WARD_OFFICER, ward=merged["n"])
     elsewhere = make_household("duc-thang", code="DT-0001")
 
-    visible = set(Household.objects.visible_to(officer))
+    visible = set(Household.objects.within(scope_for(officer)))
     assert {merged["HA"], merged["HB"]} <= visible and elsewhere not in visible
 
-    data = selectors.report_data(user=officer, year=2026)
+    data = selectors.report_data(scope=scope_for(officer), year=2026)
     assert data.wards == [merged["n"]]
     assert row(data.poor_movements, merged["n"])["start"] == 1
     # Its 2025 report is by the units of 2025: its predecessors.
-    assert set(selectors.report_data(user=officer, year=2025).wards) == {merged["a"], merged["b"]}
+    assert set(selectors.report_data(scope=scope_for(officer), year=2025).wards) == {
+        merged["a"],
+        merged["b"],
+    }
 
 
 def test_the_lists_behind_the_successors_figures(
@@ -109,6 +114,7 @@ def test_the_lists_behind_the_successors_figures(
     def listed(**filters: Any) -> list[str]:
         found = household_selectors.household_list(
             user=city_reviewer,
+            scope=scope_for(city_reviewer),
             filters=household_selectors.HouseholdFilters(ward=n.pk, **filters),
             sort="code",
         )

@@ -20,7 +20,9 @@ from households import selectors as household_selectors
 from households import services, standing, units
 from households.classification import standard_for_date
 from households.models import District, Household, ReviewRound, UnitMerger, User, Ward
+from households.scope import Scope
 from households.services import units as unit_services
+from programs.scope import scope_for
 from reports import selectors
 from reports.sheets import report_sheets
 from tests.factories import make_household, make_member, make_recognised, make_user
@@ -104,7 +106,7 @@ def history(ducthang_officer: User, city_reviewer: User, tienloi_officer: User) 
 @pytest.mark.parametrize("period", [standing.ANNUAL, standing.SIX_MONTH])
 def test_a_2017_report_is_unchanged_by_the_merger(history: History, period: str) -> None:
     def report() -> selectors.ReportData:
-        return selectors.report_data(user=selectors.ALL_WARDS, year=2017, period=period)
+        return selectors.report_data(scope=Scope.EVERYTHING, year=2017, period=period)
 
     unmerge()
     before = report()
@@ -123,7 +125,7 @@ def test_the_2017_report_of_the_merged_wards_officer_shows_its_predecessors(
 ) -> None:
     officer = make_user("pt-officer", role=User.Role.WARD_OFFICER, ward=unit("phuong-phan-thiet"))
 
-    data = selectors.report_data(user=officer, year=2017)
+    data = selectors.report_data(scope=scope_for(officer), year=2017)
 
     assert {w.code for w in data.wards} == {
         "phu-trinh",
@@ -133,7 +135,7 @@ def test_the_2017_report_of_the_merged_wards_officer_shows_its_predecessors(
         "duc-nghia",
         "hung-long",
     }
-    city = selectors.report_data(user=selectors.ALL_WARDS, year=2017)
+    city = selectors.report_data(scope=Scope.EVERYTHING, year=2017)
     assert rows(data.results)["duc-thang"].values == rows(city.results)["duc-thang"].values
 
 
@@ -182,7 +184,7 @@ def movements(table: selectors.FormTable, code: str) -> dict[str, Any]:
 def test_a_period_across_the_merger_counts_former_units_in_their_successor(
     across: dict[str, Household],
 ) -> None:
-    data = selectors.report_data(user=selectors.ALL_WARDS, year=2025)
+    data = selectors.report_data(scope=Scope.EVERYTHING, year=2025)
 
     assert {w.code for w in data.wards} == NEW_UNITS
     poor = movements(data.poor_movements, "phuong-phan-thiet")
@@ -202,7 +204,7 @@ def test_a_period_across_the_merger_counts_former_units_in_their_successor(
 
 
 def test_a_2026_report_is_by_the_new_units(across: dict[str, Household]) -> None:
-    data = selectors.report_data(user=selectors.ALL_WARDS, year=2026)
+    data = selectors.report_data(scope=Scope.EVERYTHING, year=2026)
 
     assert {w.code for w in data.wards} == NEW_UNITS
     results = rows(data.results)
@@ -225,13 +227,15 @@ def test_the_lists_behind_a_successors_figures_hold_its_predecessors_households(
     across: dict[str, Household], city_reviewer: User
 ) -> None:
     phan_thiet = unit("phuong-phan-thiet")
-    data = selectors.report_data(user=selectors.ALL_WARDS, year=2025)
+    data = selectors.report_data(scope=Scope.EVERYTHING, year=2025)
     cell = rows(data.poor_movements)["phuong-phan-thiet"].values["start"]
 
     filters = household_selectors.HouseholdFilters(
         ward=phan_thiet.pk, on=datetime.date(2025, 1, 1), status="poor"
     )
-    listed = household_selectors.household_list(user=city_reviewer, filters=filters, sort="code")
+    listed = household_selectors.household_list(
+        user=city_reviewer, scope=scope_for(city_reviewer), filters=filters, sort="code"
+    )
 
     assert [h.code for h in listed] == ["LD-1", "PT-1"]
     assert cell.value == 2 and f"ward={phan_thiet.pk}" in cell.url
@@ -241,7 +245,7 @@ def test_the_lists_behind_a_successors_figures_hold_its_predecessors_households(
     assert [
         h.code
         for h in household_selectors.household_list(
-            user=city_reviewer, filters=escaped, sort="code"
+            user=city_reviewer, scope=scope_for(city_reviewer), filters=escaped, sort="code"
         )
     ] == ["PT-1"]
 
@@ -326,9 +330,9 @@ def test_the_city_report_names_the_authority_and_area_of_its_day(
     assert "221/KH-UBND" not in new
     assert "Sở Nông nghiệp và Môi trường tỉnh;" not in new  # a ward's recipient, not the city's
     # The dashboard's heading names the same area.
-    data = selectors.report_data(user=selectors.ALL_WARDS, year=2026)
+    data = selectors.report_data(scope=Scope.EVERYTHING, year=2026)
     assert str(data.place) == "Các phường, xã thuộc thành phố Phan Thiết cũ"
-    assert selectors.report_data(user=selectors.ALL_WARDS, year=2017).place == (
+    assert selectors.report_data(scope=Scope.EVERYTHING, year=2017).place == (
         "Thành phố Phan Thiết"
     )
 
@@ -353,7 +357,7 @@ def test_the_training_indicator_counts_the_officers_of_the_units_of_the_year(
     make_user("pt-officer", role=User.Role.WARD_OFFICER, ward=unit("phuong-phan-thiet"))
 
     def trained(year: int) -> tuple[Any, Any]:
-        found = selectors.report_data(user=selectors.ALL_WARDS, year=year).indicator(
+        found = selectors.report_data(scope=Scope.EVERYTHING, year=year).indicator(
             selectors.OFFICERS_TRAINED
         )
         return found.numerator, found.denominator
@@ -375,7 +379,7 @@ def test_the_targets_are_headed_by_the_plan_of_their_year(
         return page.split('<h2 class="h5">', 1)[1].split("</h2>", 1)[0]
 
     def sheet_title(year: int) -> str:
-        data = selectors.report_data(user=selectors.ALL_WARDS, year=year)
+        data = selectors.report_data(scope=Scope.EVERYTHING, year=year)
         return next(s.title for s in report_sheets(data) if s.sheet_title == "Chỉ tiêu")
 
     assert heading(2017) == "Chỉ tiêu của Kế hoạch 221/KH-UBND (mục II)"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from households import standing
 from households.models import PovertyStatus, User, Ward
+from households.scope import Scope
 from households.selectors import NOT_ASSESSED, HouseholdFilters
 from reports import households_export
 
@@ -41,7 +42,8 @@ class Command(BaseCommand):
                     _("There is no ward or commune with the code %(code)s.")
                     % {"code": options["unit"]}
                 )
-        # A scheduled job acts for the city: every ward, nothing saved.
+        # A scheduled job acts for the city (`Scope.EVERYTHING`), as an administrator would
+        # read it (full ID numbers); nothing saved.
         system = User(username="export_households", role=User.Role.ADMIN, is_active=True)
         filters = HouseholdFilters(
             ward=ward.pk if ward else None,
@@ -53,7 +55,9 @@ class Command(BaseCommand):
             from households.selectors import household_list
             from reports import pdf  # WeasyPrint loads only when a PDF is asked for
 
-            households = household_list(user=system, filters=filters, sort="status")
+            households = household_list(
+                user=system, scope=Scope.EVERYTHING, filters=filters, sort="status"
+            )
             title = _("Household list by status – %(where)s – %(round)s") % {
                 "where": households_export.where_label(ward),
                 "round": review_round.name,
@@ -68,6 +72,7 @@ class Command(BaseCommand):
             count = households_export.write_household_xlsx(
                 output,
                 user=system,
+                scope=Scope.EVERYTHING,
                 filters=filters,
                 sort="code",
                 ward=ward,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from households import standing
 from households.models import Ward
+from households.scope import Scope
 from programs.excel import write_xlsx_sheets
 from reports import pdf, selectors
 from reports.sheets import report_sheets
@@ -53,9 +54,9 @@ class Command(BaseCommand):
         if year not in selectors.available_years():
             raise CommandError(_("There is no periodic review for %(year)s.") % {"year": year})
         try:
-            # Run as the city: every ward, no user to scope by.
+            # Run as the city: every ward.
             data = selectors.report_data(
-                user=selectors.ALL_WARDS,
+                scope=Scope.EVERYTHING,
                 year=year,
                 ward=ward,
                 period=options["period"],
