@@ -6,6 +6,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo import views
+from programs import urls as programs_urls
+from reports.views import targets
 
 admin.site.site_header = _("Poverty reduction – Phan Thiết city")
 admin.site.site_title = _("Poverty reduction")
@@ -32,7 +34,17 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("households/", include("households.urls")),
-    path("programs/", include("programs.urls")),
+    path(
+        "programs/",
+        include(
+            (
+                # The targets page reads the report engine's figures: reports' code, under the
+                # programmes' address and menu (`giamngheo.layers`).
+                [*programs_urls.urlpatterns, path("targets/", targets.target_list, name="targets")],
+                programs_urls.app_name,
+            )
+        ),
+    ),
     path("reports/", include("reports.urls")),
     path("jobs/", include("jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

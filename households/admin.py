@@ -27,6 +27,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 
+from audit.models import ViewLog
 from giamngheo.formatting import format_vnd
 from households import services
 from households.access import is_administrator, signed_in_user
@@ -813,3 +814,45 @@ class AssessmentAdmin(KeepsRecordsMixin, ScopedChoicesMixin, FoldedSearchMixin, 
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+# --- The view log --------------------------------------------------------------------------
+# The `audit` app sits below households (every page writes the log), so its admin is here,
+# with the rule for who is an administrator: read-only, administrators only.
+
+
+@admin.register(ViewLog)
+class ViewLogAdmin(admin.ModelAdmin):
+    list_display = ("at", "username", "action", "household_code", "detail", "ip_address")
+    list_filter = ("action", ("at", admin.DateFieldListFilter), "username")
+    search_fields = ("username", "household_code")
+    date_hierarchy = "at"
+    ordering = ("-at", "-id")
+    # The detail page shows the values as text: no form, no raw-id look-ups.
+    readonly_fields = (
+        "at",
+        "user",
+        "username",
+        "action",
+        "household",
+        "household_code",
+        "detail",
+        "ip_address",
+    )
+    fields = readonly_fields
+
+    # Only administrators read the log; nobody (not even a superuser) writes or removes it.
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_administrator(request.user) and request.user.is_staff
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.http import HttpRequest
 from django.utils import timezone
 
 from households import standing
@@ -123,3 +124,11 @@ def _assignment(household: Household) -> HouseholdAssignment | None:
         return household.assignment
     except HouseholdAssignment.DoesNotExist:
         return None
+
+
+def household_page_section(
+    request: HttpRequest, household: Household, members: list[Member]
+) -> ProgrammesSection:
+    """The section as the household page adds it (`households.extensions`, registered in
+    ProgramsConfig.ready): for the request's user, with the members the page read."""
+    return programmes_section(request.user, household, members=members)

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from households import standing as standings_module
 from households import units
@@ -449,3 +451,26 @@ def visible_loans(scope: Scope) -> QuerySet[Loan]:
     if scope.every_ward:  # no semi-join to every household
         return Loan.objects.all()
     return Loan.objects.filter(benefit__household__in=Household.objects.within(scope).values("pk"))
+
+
+def member_removal_refusal(member: Member) -> str | None:
+    """Why `member` cannot be removed: the benefits partner agencies recorded for them, which
+    are kept (issue 10); None when there are none. Registered with
+    `households.extensions.member_removal_refusals` (ProgramsConfig.ready)."""
+    benefits = list(
+        Benefit.objects.filter(member_id=member.pk)
+        .select_related("programme")
+        .order_by("date", "pk")
+    )
+    if not benefits:
+        return None
+    return _(
+        "%(name)s cannot be removed: partner agencies recorded benefits for this member "
+        "(%(benefits)s). Untick “Remove this member”; if the person has left the household, "
+        "ask an administrator."
+    ) % {
+        "name": member.full_name,
+        "benefits": "; ".join(
+            f"{benefit.programme.name} {date_format(benefit.date, 'd/m/Y')}" for benefit in benefits
+        ),
+    }

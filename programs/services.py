@@ -712,3 +712,10 @@ def programme_rule_add(*, programme: Programme, by: User, **fields: Any) -> Prog
     rule.save()
     _mirror_latest_rule(programme)
     return rule
+
+
+def benefits_follow_merger(before: Ward, successor: Ward, effective_from: datetime.date) -> None:
+    """The benefits recorded in `before` from `effective_from` on are the successor's: a step
+    of `households.services.units_merge` (`households.extensions.unit_merger_steps`,
+    registered in ProgramsConfig.ready), in its transaction."""
+    Benefit.objects.filter(ward=before, date__gte=effective_from).update(ward=successor)

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from programs.views import benefits, committee, targets, trainings, worklists
+from programs.views import benefits, committee, trainings, worklists
 
 app_name = "programs"
 
+# With the targets page (`reports.views.targets`), added by `giamngheo.urls`.
 urlpatterns = [
     path("", benefits.programme_list, name="programmes"),
     path("households/<int:pk>/benefits/new/", benefits.benefit_create, name="benefit_create"),
@@ -21,5 +22,4 @@ urlpatterns = [
     path("trainings/", trainings.training_list, name="trainings"),
     path("trainings/new/", trainings.training_create, name="training_create"),
     path("trainings/<int:pk>/", trainings.training_detail, name="training_detail"),
-    path("targets/", targets.target_list, name="targets"),
 ]

@@ -611,6 +611,29 @@ WORKLISTS: dict[str, Worklist] = {
 # --- reading a list -------------------------------------------------------------------------
 
 
+# How a list's unfiltered count is read (its index card and its pages): counted at each look,
+# unless a layer above keeps the counts until the data changes (`reports.figures`, which sets
+# it in ReportsConfig.ready: `set_count_store`).
+CountStore = Callable[[Scope, str, int], int]  # (scope, worklist key, year) -> count
+
+
+def _count(scope: Scope, key: str, year: int) -> int:
+    return WORKLISTS[key].build(scope, year).count()
+
+
+_count_store: CountStore = _count
+
+
+def set_count_store(store: CountStore) -> None:
+    global _count_store
+    _count_store = store
+
+
+def worklist_count(*, scope: Scope, key: str, year: int) -> int:
+    """How many rows the list `key` has in `year` within `scope`, unfiltered."""
+    return _count_store(scope, key, year)
+
+
 def worklist_years() -> list[int]:
     """The years a list can be built for, newest first: the years of the periodic reviews and
     the year after each (when its result is in force), up to the current year."""

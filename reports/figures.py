@@ -319,3 +319,12 @@ def worklist_count(*, scope: Scope, key: str, year: int) -> int:
         return worklists.WORKLISTS[key].build(scope, year).count()
 
     return stored(scope, f"worklist:{key}:{year}", compute)
+
+
+def store_worklist_counts() -> None:
+    """The programme worklists read their counts here (ReportsConfig.ready)."""
+    from programs import worklists
+
+    worklists.set_count_store(
+        lambda scope, key, year: worklist_count(scope=scope, key=key, year=year)
+    )

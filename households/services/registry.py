@@ -8,7 +8,7 @@ workspace form (and later the Excel import) enters it; the duplicate lookups it 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from giamngheo.formatting import fold_text
-from households import access, standing
+from households import access, extensions, standing
 from households.models import (
     EDITABLE_STATES,
     Assessment,
@@ -32,9 +32,6 @@ from households.models.registry import fold_name
 from households.scope import Scope
 from households.services.assessments import assessment_reclassify
 from households.services.locking import StaleEditError, check_and_bump_version
-
-if TYPE_CHECKING:
-    from programs.models import Agency
 
 HOUSEHOLD_FIELDS = frozenset(
     {
@@ -286,35 +283,12 @@ def member_update(*, member: Member, **fields: Any) -> Member:
     return member_save(member=member)
 
 
-def benefits_message(member: Member) -> str | None:
-    """Why `member` cannot be removed: the benefits partner agencies recorded for them, which
-    are kept (issue 10); None when there are none."""
-    from programs.models import Benefit
-
-    benefits = list(
-        Benefit.objects.filter(member_id=member.pk)
-        .select_related("programme")
-        .order_by("date", "pk")
-    )
-    if not benefits:
-        return None
-    return _(
-        "%(name)s cannot be removed: partner agencies recorded benefits for this member "
-        "(%(benefits)s). Untick “Remove this member”; if the person has left the household, "
-        "ask an administrator."
-    ) % {
-        "name": member.full_name,
-        "benefits": "; ".join(
-            f"{benefit.programme.name} {date_format(benefit.date, 'd/m/Y')}" for benefit in benefits
-        ),
-    }
-
-
 @transaction.atomic
 def member_delete(*, member: Member) -> None:
-    """Remove a member entered by mistake; one with benefits recorded is refused."""
+    """Remove a member entered by mistake; one an app keeps is refused (benefits recorded:
+    `households.extensions.member_removal_refusals`)."""
     ensure_not_archived(member.household)
-    message = benefits_message(member)
+    message = extensions.removal_refusal(member)
     if message is not None:
         raise ValidationError(message)
     member.delete()
@@ -654,7 +628,7 @@ def _register_problems(
         )
 
     for index, member in enumerate(deleted):
-        refusal = benefits_message(member) if member.pk is not None else None
+        refusal = extensions.removal_refusal(member) if member.pk is not None else None
         if refusal is not None:
             problems.deleted_errors[index] = [refusal]
 
@@ -779,7 +753,7 @@ def user_create(
     username: str,
     role: str,
     ward: Ward | None = None,
-    agency: Agency | None = None,
+    agency: models.Model | None = None,
     password: str | None = None,
     password_hash: str | None = None,
     first_name: str = "",
@@ -800,7 +774,8 @@ def user_create(
         username=username,
         role=role,
         ward=ward,
-        agency=agency,
+        # A `programs.Agency`, known here as a model only (households imports no programs).
+        agency_id=agency.pk if agency is not None else None,
         first_name=first_name,
         last_name=last_name,
         email=email,

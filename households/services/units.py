@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households import units
+from households import extensions, units
 from households.models import Assessment, UnitMerger, Ward, WardKindPeriod
 
 
@@ -58,7 +58,6 @@ def units_merge(
         raise ValidationError(errors)
 
     from households.standing import refresh_spans
-    from programs.models import Benefit
 
     mergers = []
     moved_households: set[int] = set()
@@ -81,7 +80,7 @@ def units_merge(
         ]
         Assessment.objects.filter(pk__in=[pk for pk, _h in later]).update(ward=successor)
         moved_households |= {household for _pk, household in later}
-        Benefit.objects.filter(ward=before, date__gte=effective_from).update(ward=successor)
+        extensions.unit_merged(before, successor, effective_from)
     if moved_households:
         refresh_spans(sorted(moved_households))
     units.forget()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from audit.services import record_view
-from households import access, selectors, services, standing, units
+from households import access, extensions, selectors, services, standing, units
 from households.cards import holds_valid_card
 from households.history import household_history
 from households.models import (
@@ -26,7 +26,6 @@ from households.models import (
     SupportNeed,
 )
 from households.scope import scope_of
-from programs.household_page import programmes_section
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,8 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # The trail is a page of its own (`household_history_page`): read on demand, it no
         # longer costs every look at the household its five queries and its rendering.
         "can_see_history": access.can_see_history(user, household),
-        "programmes": programmes_section(user, household, members=[row.member for row in members]),
+        # The programmes section (`households.extensions`: added by the programs app).
+        **extensions.household_page_context(request, household, [row.member for row in members]),
     }
     record_view(request=request, action="household_page", household=household)
     return render(request, "households/household_detail.html", context)

@@ -20,7 +20,6 @@ from households import standing
 from households.scope import scope_of
 from programs import loan_status, worklists
 from programs.excel import xlsx_response
-from reports import figures
 
 
 def _worklist(key: str) -> worklists.Worklist:
@@ -64,7 +63,7 @@ def worklist_index(request: HttpRequest) -> HttpResponse:
     cards = [
         {
             "worklist": worklist,
-            "count": figures.worklist_count(scope=scope_of(request), key=key, year=year)
+            "count": worklists.worklist_count(scope=scope_of(request), key=key, year=year)
             if year is not None
             else None,
         }
@@ -107,7 +106,7 @@ def worklist_detail(request: HttpRequest, key: str) -> HttpResponse:
             paginator = _CountedPaginator(
                 rows,
                 worklists.PER_PAGE,
-                count=figures.worklist_count(scope=scope_of(request), key=key, year=year),
+                count=worklists.worklist_count(scope=scope_of(request), key=key, year=year),
             )
         page = paginator.get_page(request.GET.get("page"))
         page_range = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)

@@ -1,7 +1,11 @@
 """Targets per ward and year (issue 4 §8; plan section II): households planned to escape poverty
 against those expected to escape (forecast on the list in force in the year) and those that
 escaped (`households.standing`), with the poor rate: the dashboard's own figures
-(`reports.selectors.target_figures`), so both pages always agree."""
+(`reports.selectors.target_figures`), so both pages always agree.
+
+A programmes page (`programs:targets`, in the programmes' menu) that reads the report engine's
+stored figures: its code is this app's (`giamngheo.layers`), its address the programmes'
+(`giamngheo.urls`)."""
 
 from __future__ import annotations
 
