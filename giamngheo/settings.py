@@ -100,6 +100,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # `may`: what the user may do, the one place templates read it.
+                "giamngheo.access.permissions",
             ],
         },
     },

@@ -94,6 +94,12 @@ def can_return(user: Asker) -> bool:
     return can_oversee(user)
 
 
+def can_follow_review(user: Asker) -> bool:
+    """The review's progress in the wards: the city and administrators follow every ward; an
+    officer follows their own."""
+    return can_oversee(user) or can_edit_ward(user, getattr(user, "ward_id", None))
+
+
 def can_see_reports(user: Asker) -> bool:
     """The indicator dashboard, report PDFs and list exports: ward officers (their ward), the
     city and administrators. Agency users and committee members follow households instead."""

@@ -43,6 +43,27 @@ def can_record_benefit(user: Asker, household: Household, programme: Any) -> boo
     return False
 
 
+def has_own_households(user: Asker) -> bool:
+    """A Steering Committee member's own page of the households they manage."""
+    return _active(user) and user.role == User.Role.COMMITTEE_MEMBER
+
+
+def can_see_committee(user: Asker) -> bool:
+    """The Steering Committee list: the city and administrators all of it, a ward officer
+    their own ward's committee and the city members."""
+    return can_oversee(user) or is_ward_officer(user)
+
+
+def is_ward_officer(user: Asker) -> bool:
+    return bool(_active(user) and user.role == User.Role.WARD_OFFICER and user.ward_id)
+
+
+def trainings_in_menu(user: Asker) -> bool:
+    """Trainings and targets are open to every signed-in user; the menu offers them to all but
+    partner agencies, whose work is their own programmes."""
+    return _active(user) and user.role != User.Role.AGENCY_USER
+
+
 def can_manage_committee(user: Asker) -> bool:
     """Keep the Steering Committee list: the city Labour department and administrators."""
     return can_oversee(user)

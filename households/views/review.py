@@ -290,11 +290,6 @@ class DecisionGroup:
     can_return: bool  # the city returns
 
 
-def _may_follow_review(user: Asker) -> bool:
-    """The city and administrators follow every ward; an officer follows their own."""
-    return access.can_oversee(user) or access.can_edit_ward(user, getattr(user, "ward_id", None))
-
-
 def _officer_ward(user: Asker) -> int | None:
     """The ward whose meetings and postings the user records on this page, if any."""
     ward_id = getattr(user, "ward_id", None)
@@ -454,7 +449,7 @@ def _bulk_form(request: HttpRequest, action: str, offered: QuerySet[Assessment])
 @require_http_methods(["GET", "POST"])
 def review_progress(request: HttpRequest) -> HttpResponse:
     user = request.user
-    access.require(_may_follow_review(user))
+    access.require(access.can_follow_review(user))
     scope = scope_of(request)
     rounds = selectors.review_rounds_for_list(scope)
     round_form = RoundChoiceForm(request.GET, rounds=rounds)

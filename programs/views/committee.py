@@ -19,7 +19,7 @@ from giamngheo.forms import add_service_error
 from households import access as household_access
 from households import standing, units
 from households.access import AuthenticatedRequest
-from households.models import Assessment, Household, User, Ward
+from households.models import Assessment, Household, Ward
 from households.scope import scope_of
 from programs import access, services
 from programs.forms_committee import AssignForm, CommitteeFilterForm
@@ -35,18 +35,14 @@ class InRound(TypedDict):
     in_round: list[Assessment]
 
 
-def _is_ward_officer(user: User) -> bool:
-    return bool(user.role == User.Role.WARD_OFFICER and user.ward_id)
-
-
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def committee_list(request: AuthenticatedRequest) -> HttpResponse:
     """City and ward Steering Committee members: the city and administrators see all, a ward
     officer their own ward's committee and the city members."""
     user = request.user
-    is_officer = _is_ward_officer(user)
-    household_access.require(household_access.can_oversee(user) or is_officer)
+    is_officer = access.is_ward_officer(user)
+    household_access.require(access.can_see_committee(user))
     wards = list(Ward.objects.within(scope_of(request)))
     form = CommitteeFilterForm(request.GET, wards=wards)
     form.is_valid()  # an invalid ward is ignored, with its message on the field
@@ -54,7 +50,7 @@ def committee_list(request: AuthenticatedRequest) -> HttpResponse:
     members = CommitteeMember.objects.filter(is_active=True)
     # A unit comes with the units merged into it (issue 12): the committees of a merged
     # ward's former units, and the city members following them, are its own.
-    if is_officer and user.ward_id:  # an officer has a ward (`_is_ward_officer`)
+    if is_officer and user.ward_id:  # an officer has a ward (`access.is_ward_officer`)
         members = members.filter(
             Q(level=CommitteeMember.Level.CITY) | Q(ward_id__in=units.lineage(user.ward_id))
         )
@@ -91,7 +87,7 @@ def committee_list(request: AuthenticatedRequest) -> HttpResponse:
 def my_households(request: AuthenticatedRequest) -> HttpResponse:
     """A committee member's households (cán bộ quản lý hộ) and the wards they follow."""
     user = request.user
-    household_access.require(user.role == User.Role.COMMITTEE_MEMBER)
+    household_access.require(access.has_own_households(user))
     member = (
         CommitteeMember.objects.filter(user=user, is_active=True)
         .select_related("agency", "ward")
