@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -76,16 +77,35 @@ def worklist_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _CountedPaginator(Paginator):
-    """A paginator told its count (a stored one) instead of counting the rows again."""
+class _WorklistPaginator(Paginator):
+    """A worklist's pages: told its `count` (a stored one) instead of counting the rows again,
+    and with `ids_first` (`Worklist.ids_first`), a page's rows chosen by their ids before they
+    are read with their joins."""
 
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+    def __init__(
+        self, object_list: QuerySet[Any], per_page: int, *, count: int | None, ids_first: bool
+    ) -> None:
         super().__init__(object_list, per_page)
+        self.rows = object_list
         self._known_count = count
+        self._ids_first = ids_first
 
     @cached_property
     def count(self) -> int:
-        return self._known_count
+        return super().count if self._known_count is None else self._known_count
+
+    def page(self, number: Any) -> Any:
+        if not self._ids_first:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self.rows.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.rows.filter(pk__in=ids)}
+        # A row written away between the two reads is left out, not an error.
+        return Page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
 @login_required
@@ -100,14 +120,15 @@ def worklist_detail(request: HttpRequest, key: str) -> HttpResponse:
         rows = worklists.worklist_rows(
             worklist, scope=scope_of(request), year=year, filters=form.filters()
         )
-        paginator: Paginator[Any] = Paginator(rows, worklists.PER_PAGE)
-        if form.filters() == worklists.WorklistFilters():
-            # Unfiltered: the count the index shows, stored until the data changes.
-            paginator = _CountedPaginator(
-                rows,
-                worklists.PER_PAGE,
-                count=worklists.worklist_count(scope=scope_of(request), key=key, year=year),
-            )
+        # Unfiltered: the count the index shows, stored until the data changes.
+        count = (
+            worklists.worklist_count(scope=scope_of(request), key=key, year=year)
+            if form.filters() == worklists.WorklistFilters()
+            else None
+        )
+        paginator = _WorklistPaginator(
+            rows, worklists.PER_PAGE, count=count, ids_first=worklist.ids_first
+        )
         page = paginator.get_page(request.GET.get("page"))
         page_range = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     school_start, school_end = worklists.school_year(year) if year else (None, None)

@@ -210,7 +210,8 @@ def test_query_count_does_not_grow_with_loans(
             lend(household, ago(800), 12, checks=((ago(500), True),), reference=f"KU-{index}")
 
     add(0, 5)
-    queries = 11 + STORING
+    # The page's ids first, then its rows (`Worklist.ids_first`): 12.
+    queries = 12 + STORING
     with django_assert_num_queries(queries):
         assert len(client.get(URL).context["rows"]) == 5
     add(5, 30)
@@ -230,3 +231,18 @@ def test_every_row_is_what_the_rule_says(city_reviewer: User, loans: dict[str, L
         for loan in Loan.objects.select_related("benefit").prefetch_related("checks")
         if loan_status.of_loan(loan, timezone.localdate()).needs_attention
     }
+
+
+def test_each_page_holds_its_own_loans_in_order(client: Client, city_reviewer: User) -> None:
+    # Chosen by id first (`Worklist.ids_first`): page 2 goes on where page 1 stopped, in the
+    # list's order (the longest overdue first), and no loan is on two pages.
+    make_round(2017)
+    for index in range(worklists.PER_PAGE + 7):
+        household = make_household(code=f"DT-{index:03}")
+        lend(household, ago(2000 - index), 12, reference=f"KU-{index:03}")
+    client.force_login(city_reviewer)
+    first = list(client.get(URL).context["page"].object_list)
+    second = list(client.get(URL, {"page": 2}).context["page"].object_list)
+    assert len(first) == worklists.PER_PAGE and len(second) == 7
+    expected = [f"KU-{index:03}" for index in range(worklists.PER_PAGE + 7)]
+    assert [loan.benefit.reference for loan in first + second] == expected
