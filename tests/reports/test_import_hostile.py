@@ -177,11 +177,8 @@ HUGE_MEMBER = crafted(
 def test_a_hostile_file_is_refused_before_parsing(
     officer_client: Client, upload_dir: Path, parser_calls: list[Any], content: bytes, expected: str
 ) -> None:
-    started = time.monotonic()
-
     response = upload(officer_client, content)
 
-    assert time.monotonic() - started < 5  # a sanity bound; the point is that nothing parses
     assert response.status_code == 200
     assert expected in refusal(response)
     assert "không có gì được lưu" in response.content.decode().lower()
@@ -262,7 +259,9 @@ def test_the_streaming_read_stops_at_the_row_limit_even_without_the_guard(
         io.BytesIO(BLANK_ROWS_FAR_AWAY), user=None, ward=None, commit=True
     )
 
-    assert time.monotonic() - started < 5
+    # Not a speed target (bench measures those): a guard that reading 300 million rows never
+    # finishes, far above the seconds the capped read takes even on a loaded machine.
+    assert time.monotonic() - started < 120
     assert [p.message for p in result.problems] == [xlsx_guard.too_many_rows().message]
     assert Household.objects.count() == 0
 
