@@ -6,7 +6,9 @@ Both read `households.selectors.household_list`, so a filter means what it means
 - the list: one row per household with its status in the chosen round (or its standing on the
   day the list shows, `households.standing`, through the selector's annotations);
 - with members: one row per member in the import layout (`reports.imports.LAYOUT`), so an
-  exported file can be corrected and imported again.
+  exported file can be corrected and imported again. The ward and quarter columns name the
+  household's registered unit and its quarter so that the import reads them back across a
+  merger of units (`reports.imports`: "Mũi Né (Thành phố Phan Thiết)", "Khu phố 1, Phú Trinh").
 
 At city scale (issue 11: 100,000 households in ≤ 30 s) the rows are tuples from one query
 (`values_list(...).iterator()`: a server-side cursor on PostgreSQL), labels are dictionary
@@ -58,9 +60,11 @@ from programs.excel import (
 from reports.imports import (
     HOUSEHOLD,
     LAYOUT,
+    quarter_label,
     survey_columns,
     survey_round,
     typed_indicators,
+    unit_labels,
     yes_no,
 )
 
@@ -211,12 +215,18 @@ def _member_rows(
     full_by_ward: dict[int, bool] = {}
     paths: list[str] = []
     converters: list[Callable[[Any], Any]] = []
-    national_id = -1
+    national_id = quarter_at = -1
+    # Labels that name one unit (`unit_labels`): a merged unit's households are registered in
+    # the units merged into it, some of which share its name.
+    labels = unit_labels(Ward.objects.select_related("district"))
     for index, column in enumerate(LAYOUT):
         if column.kind == "ward":
-            paths.append("household__ward__name")
-        elif column.kind == "quarter":
+            paths.append("household__ward_id")
+            converters.append(labels.__getitem__)
+            continue
+        if column.kind == "quarter":
             paths.append("household__quarter__name")
+            quarter_at = index
         else:
             paths.append(f"household__{column.field}" if column.part == HOUSEHOLD else column.field)
         hidden = not traits and column.field in ("ethnicity", "disability", "is_ethnic_minority")
@@ -248,11 +258,13 @@ def _member_rows(
     width = len(paths)
     typed = IncomeRoute.TYPED.value
     yes = yes_no(True)
-    for values in members.values_list(*paths, "household__ward_id", *survey).iterator(
-        chunk_size=CHUNK
-    ):
+    for values in members.values_list(
+        *paths, "household__ward_id", "household__quarter__ward_id", *survey
+    ).iterator(chunk_size=CHUNK):
         row = [convert(value) for convert, value in zip(converters, values, strict=False)]
         ward_id = values[width]
+        if values[width + 1] != ward_id:
+            row[quarter_at] = quarter_label(row[quarter_at], values[width + 1], ward_id, labels)
         full = full_by_ward.get(ward_id)
         if full is None:
             full = full_by_ward[ward_id] = privacy.can_see_national_id(
@@ -263,10 +275,10 @@ def _member_rows(
         if review_round is not None:
             # An income placed by Phiếu B1 or A was not typed: its cell stays blank, and a
             # blank income keeps that result on import.
-            route, income = values[width + 1], values[width + 2]
+            route, income = values[width + 2], values[width + 3]
             row.append(review_round.name)
             row.append(income if route == typed else None)
-            row += [yes if deprived else None for deprived in values[width + 3 :]]
+            row += [yes if deprived else None for deprived in values[width + 4 :]]
         yield row
 
 

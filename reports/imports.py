@@ -20,6 +20,23 @@ is recorded by `assessment_save`, the survey form's service (the classification,
 and review event stay the service's). The dry run (`commit=False`) lists what each row would
 change (`RowChange`: a new household or member, the values changed old → new, the survey with
 the result the engine gives it, or nothing), reading the same few queries however many rows.
+
+Units and quarters across a merger (issue 13 B; `households.units`). Households stay registered
+in the unit they were registered in, so a merged unit's officer exports households of the
+units merged into it, and names repeat across the two maps (the 2016 ward Mũi Né and the 2025
+ward Mũi Né). The ward column names the household's registered unit by its label
+(`unit_labels`): its name, or, when another unit has the same name, its name and its parent's,
+"Mũi Né (Thành phố Phan Thiết)" — one unit, as a name is unique in its parent. The quarter
+column is the quarter's name, or, for a household registered in a merged unit (which lives in
+a quarter of a unit merged into it, as the household form offers them), the name and that
+unit's label, "Khu phố 1, Phú Trinh" (`quarter_label`). The import reads either form, and a
+unit's code or "Phường Mũi Né"; a plain name two units share is read as the importing ward's
+own: a unit of its `lineage`, one merged into it before the ward itself (older files wrote the
+plain name of the former unit, where the households are registered), else an error naming the
+choices. An import for a ward takes the households registered in any unit of its lineage and
+updates them where they are registered; a new household is registered in the ward, as the
+household form registers it, so a new household in a row naming a unit merged into the ward is
+refused with where to register it.
 """
 
 from __future__ import annotations
@@ -28,6 +45,7 @@ import datetime
 import functools
 import operator
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import reduce
@@ -45,7 +63,7 @@ from openpyxl import load_workbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from giamngheo.formatting import fold_text, format_vnd
-from households import access
+from households import access, units
 from households.classification import Indicator, get_standard, standards
 from households.ethnicities import Ethnicity
 from households.forms.survey import IncomeField
@@ -208,8 +226,29 @@ def yes_no(value: bool) -> str:
     return _("Yes") if value else ""
 
 
-def layout_row(household: Household, member: Member) -> list[Any]:
+def unit_labels(wards: Iterable[Ward]) -> dict[int, str]:
+    """Each unit of `wards` (all of them, with their district) → its label in the ward column:
+    its name, or its name and its parent's when another unit has the same name."""
+    wards = list(wards)
+    named = Counter(fold_text(ward.name) for ward in wards)
+    return {
+        ward.pk: ward.name if named[fold_text(ward.name)] == 1 else f"{ward.name} ({ward.district})"
+        for ward in wards
+    }
+
+
+def quarter_label(name: str, quarter_ward_id: int, ward_id: int, labels: dict[int, str]) -> str:
+    """The quarter column of a household registered in unit `ward_id`: the quarter's name, and
+    the label of its unit when that is another (a unit merged into the household's)."""
+    return name if quarter_ward_id == ward_id else f"{name}, {labels[quarter_ward_id]}"
+
+
+def layout_row(
+    household: Household, member: Member, labels: dict[int, str] | None = None
+) -> list[Any]:
     """One member's row in the import layout (the export with members writes these)."""
+    if labels is None:
+        labels = unit_labels(Ward.objects.select_related("district"))
     values: list[Any] = []
     for column in LAYOUT:
         source = household if column.part == HOUSEHOLD else member
@@ -219,9 +258,10 @@ def layout_row(household: Household, member: Member) -> list[Any]:
         elif column.kind == "choice":
             value = column.choices(value).label if value else ""
         elif column.kind == "ward":
-            value = household.ward.name
+            value = labels[household.ward_id]
         elif column.kind == "quarter":
-            value = household.quarter.name
+            quarter = household.quarter
+            value = quarter_label(quarter.name, quarter.ward_id, household.ward_id, labels)
         values.append("" if value is None else value)
     return values
 
@@ -599,8 +639,9 @@ def import_households(
 ) -> ImportResult:
     """Check the workbook `source` and, with `commit` and no problem at all, save it.
 
-    `ward` is where the rows go (an officer's own ward; the administrator's choice); a row
-    naming another ward is an error. Without `ward` (the command without --unit), each row
+    `ward` is where the rows go (an officer's own ward; the administrator's choice): its
+    households and those of the units merged into it (`units.lineage`); a row naming another
+    ward is an error. Without `ward` (the command without --unit), each row
     names its ward. `user` is who imports: they must be allowed to edit the ward, and the
     audit trail names them. `progress(rows checked, rows in the sheet)` is called every
     PROGRESS_EVERY rows, and once more with both equal when the import is done.
@@ -688,7 +729,7 @@ def _check_and_save(
             groups.setdefault((row.ward.pk if row.ward else None, code.upper()), []).append(row)
     try:
         with transaction.atomic():
-            plans = _Planner(groups, result, user=user, lock=commit).plans()
+            plans = _Planner(groups, result, user=user, ward=ward, lock=commit).plans()
             if result.problems or not commit:
                 raise _Rollback
             _save(plans, result, user=user)
@@ -714,14 +755,7 @@ def _read_rows(
     declared: int,
 ) -> list[_Row] | None:
     """Every member row, each cell read and checked (None: too many rows, nothing else said)."""
-    wards = {w.pk: w for w in Ward.objects.all()}
-    ward_by_name: dict[str, Ward] = {}
-    for candidate in wards.values():
-        for name in (candidate.name, str(candidate), candidate.code):
-            ward_by_name[fold_text(name)] = candidate
-    quarters: dict[tuple[int, str], Quarter] = {
-        (q.ward_id, fold_text(q.name)): q for q in Quarter.objects.all()
-    }
+    places = _Places(ward)
     readers: dict[str, Callable[[Any], Any]] = {
         "text": _text,
         "bool": _bool,
@@ -786,14 +820,12 @@ def _read_rows(
             (row.household if of_household else row.member)[column.field] = value
 
         ward_text = _text(values[ward_at]) if ward_at is not None and ward_at < width else ""
-        row_ward = ward_by_name.get(fold_text(ward_text)) if ward_text else ward
-        if ward_text and row_ward is None:
-            problem(
-                BY_FIELD["ward"], _("There is no ward or commune “%(name)s”.") % {"name": ward_text}
-            )
+        row_ward, unknown = places.unit(ward_text) if ward_text else (ward, None)
+        if unknown is not None:
+            problem(BY_FIELD["ward"], unknown)
         elif row_ward is None:
             problem(BY_FIELD["ward"], _("Enter the ward or commune."))
-        elif ward is not None and row_ward != ward:
+        elif ward is not None and row_ward.pk not in places.own:
             problem(
                 BY_FIELD["ward"],
                 _("This row is for %(row_ward)s: this import is only for %(ward)s.")
@@ -812,17 +844,14 @@ def _read_rows(
             quarter_text = (
                 _text(values[quarter_at]) if quarter_at is not None and quarter_at < width else ""
             )
-            quarter = quarters.get((row_ward.pk, fold_text(quarter_text)))
             if not quarter_text:
                 problem(BY_FIELD["quarter"], _("Enter the quarter or hamlet."))
-            elif quarter is None:
-                problem(
-                    BY_FIELD["quarter"],
-                    _("%(ward)s has no quarter or hamlet “%(name)s”.")
-                    % {"ward": row_ward, "name": quarter_text},
-                )
             else:
-                row.household["quarter"] = quarter
+                quarter, unknown = places.quarter(row_ward, quarter_text)
+                if quarter is None:
+                    problem(BY_FIELD["quarter"], unknown or "")
+                else:
+                    row.household["quarter"] = quarter
         _read_survey(row, values, survey_at, rounds, missing, result)
         if not row.household.get("code"):
             problem(BY_FIELD["code"], _("Enter the household code."))
@@ -831,6 +860,79 @@ def _read_rows(
             # Checked, not yet saved: the last step is reported once the import is done.
             progress(len(rows), declared)
     return rows
+
+
+class _Places:
+    """The ward and quarter columns read back (the module's docstring: units and quarters
+    across a merger), from two queries for the whole file."""
+
+    def __init__(self, ward: Ward | None) -> None:
+        wards = list(Ward.objects.select_related("district").order_by("pk"))
+        self.ward = ward
+        self.labels = unit_labels(wards)
+        self.by_text: dict[str, list[Ward]] = {}
+        for candidate in wards:
+            names = (candidate.name, str(candidate), candidate.code, self.labels[candidate.pk])
+            for text in dict.fromkeys(fold_text(name) for name in names):
+                self.by_text.setdefault(text, []).append(candidate)
+        # The units whose households this import takes (an import for a ward).
+        self.own = units.lineage(ward.pk) if ward is not None else frozenset()
+        self.quarters_in: dict[int, list[Quarter]] = {}
+        for quarter in Quarter.objects.order_by("ward_id", "display_order", "pk"):
+            self.quarters_in.setdefault(quarter.ward_id, []).append(quarter)
+        self.quarters_of: dict[int, dict[str, list[Quarter]]] = {}
+
+    def unit(self, text: str) -> tuple[Ward | None, str | None]:
+        """The unit `text` names, or the problem with it."""
+        found = self.by_text.get(fold_text(text), [])
+        if len(found) > 1 and self.ward is not None:
+            ours = [w for w in found if w.pk in self.own]
+            if len(ours) > 1:
+                # Older files wrote the plain name of the unit merged into the ward.
+                ours = [w for w in ours if w.pk != self.ward.pk] or ours
+            found = ours or found
+        if len(found) == 1:
+            return found[0], None
+        if not found:
+            return None, _("There is no ward or commune “%(name)s”.") % {"name": text}
+        return None, _(
+            "“%(name)s” names several wards or communes: %(choices)s. Write one of them."
+        ) % {"name": text, "choices": ", ".join(f"“{self.labels[w.pk]}”" for w in found)}
+
+    def quarter(self, unit: Ward, text: str) -> tuple[Quarter | None, str | None]:
+        """The quarter or hamlet `text` names for a household registered in `unit`: one of its
+        own, or of a unit merged into it."""
+        table = self.quarters_of.get(unit.pk)
+        if table is None:
+            table = self.quarters_of[unit.pk] = {}
+            for member in sorted(units.lineage(unit.pk)):
+                for quarter in self.quarters_in.get(member, ()):
+                    names = (
+                        quarter.name,
+                        quarter_label(quarter.name, quarter.ward_id, -1, self.labels),
+                    )
+                    for name in dict.fromkeys(fold_text(name) for name in names):
+                        table.setdefault(name, []).append(quarter)
+        found = table.get(fold_text(text), [])
+        if len(found) > 1:
+            found = [q for q in found if q.ward_id == unit.pk] or found
+        if len(found) == 1:
+            return found[0], None
+        if not found:
+            return None, _("%(ward)s has no quarter or hamlet “%(name)s”.") % {
+                "ward": unit,
+                "name": text,
+            }
+        return None, _(
+            "“%(name)s” names several quarters or hamlets of %(ward)s: %(choices)s. Write one "
+            "of them."
+        ) % {
+            "name": text,
+            "ward": unit,
+            "choices": ", ".join(
+                f"“{quarter_label(q.name, q.ward_id, -1, self.labels)}”" for q in found
+            ),
+        }
 
 
 def _read_survey(
@@ -938,11 +1040,15 @@ class _Planner:
         result: ImportResult,
         *,
         user: User | None,
+        ward: Ward | None,
         lock: bool,
     ) -> None:
         self.groups = groups
         self.result = result
         self.user = user
+        self.ward = ward
+        self.today = timezone.localdate()
+        self.labels: dict[int, str] | None = None
         ward_ids = {ward_id for ward_id, _code in groups if ward_id is not None}
         # The households of the file already in their ward (an update), locked until the save
         # as `household_register` locks the one it saves, with their members.
@@ -1071,6 +1177,8 @@ class _Planner:
                 row.failed = True
         if any(row.failed for row in group) or first.ward is None:
             return None
+        if existing is None and not self._may_register_in(first.ward, first):
+            return None
 
         heads = [row for row in group if row.member.get("relation") == Member.Relation.HEAD]
         head_row = heads[0] if heads else first
@@ -1135,6 +1243,40 @@ class _Planner:
         if survey is not None:
             result.surveys += 1
         return _Plan(group, household, members, stored, stored_members, survey=survey)
+
+    def _labels(self) -> dict[int, str]:
+        if self.labels is None:
+            self.labels = unit_labels(Ward.objects.select_related("district"))
+        return self.labels
+
+    def _may_register_in(self, unit: Ward, row: _Row) -> bool:
+        """A new household is registered in the ward of the import, as the household form
+        registers a merged unit's new households: not in a unit that has been merged into it
+        (an administrator's import without a ward registers it where the row says)."""
+        merged = units.part_of(unit, self.today) if self.ward not in (None, unit) else None
+        if merged is None:
+            return True
+        successor, since = merged
+        self.result.problems.append(
+            Problem(
+                row.number,
+                str(BY_FIELD["ward"].header),
+                _(
+                    "%(unit)s ended on %(day)s and was merged into %(successor)s: a new "
+                    "household is registered in %(successor)s. Write “%(label)s” in this column."
+                )
+                % {
+                    "unit": unit,
+                    "day": (unit.valid_to or since - datetime.timedelta(days=1)).strftime(
+                        "%d/%m/%Y"
+                    ),
+                    "successor": successor,
+                    "label": self._labels()[successor.pk],
+                },
+            )
+        )
+        row.failed = True
+        return False
 
     def _survey(
         self,
