@@ -16,7 +16,7 @@ from households import pagination, selectors, services
 from households.models import Household, PovertyStatus, User, Ward
 from households.selectors import NOT_ASSESSED, HouseholdFilters
 from programs.scope import scope_for
-from tests.factories import make_assessment, make_household, make_member, make_round
+from tests.factories import make_assessment, make_household, make_member, make_round, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -64,33 +64,43 @@ LAYOUT = [
 ]
 
 
-@pytest.fixture
-def mixed(monkeypatch: pytest.MonkeyPatch, administrator: User) -> dict[str, Household]:
+@pytest.fixture(scope="module")
+def _mixed(module_db: None, django_db_blocker: Any) -> None:
     """25 households of three wards in every status run of the 2017 round (and a few not
     assessed in it: one only in 2016), an archived one; Đức Long shares Tiến Lợi's place in
-    the ward order, so their households interleave by code."""
+    the ward order, so their households interleave by code. Written once for the module
+    (`module_db`): each test runs in a savepoint rolled back to them."""
+    with django_db_blocker.unblock():
+        Ward.objects.filter(code="duc-long").update(
+            display_order=Ward.objects.get(code="tien-loi").display_order
+        )
+        current = make_round(2017)
+        earlier = make_round(2016)
+        created = {}
+        for ward_code, code, result in LAYOUT:
+            household = make_household(ward_code, code=code, head_name=f"Hộ {code}")
+            make_member(household, full_name=f"Hộ {code}")
+            income, deprivations = RESULTS[result]
+            if income is not None:
+                make_assessment(
+                    household,
+                    income_per_capita=income,
+                    deprivations=deprivations,
+                    review_round=current,
+                )
+            created[f"{ward_code}/{code}"] = household
+        make_assessment(created["duc-thang/DT-03"], income_per_capita=500_000, review_round=earlier)
+        archived = make_household("duc-thang", code="DT-12", head_name="Hộ đã lưu trữ")
+        make_member(archived, full_name="Hộ đã lưu trữ")
+        make_assessment(archived, income_per_capita=500_000, review_round=current)
+        archivist = make_user("archivist", role=User.Role.ADMIN, is_superuser=True, is_staff=True)
+        services.household_archive(household=archived, by=archivist, reason="Chuyển đi")
+
+
+@pytest.fixture
+def mixed(_mixed: None, db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The module's households, PER_PAGE to a page."""
     monkeypatch.setattr(selectors, "HOUSEHOLDS_PER_PAGE", PER_PAGE)
-    Ward.objects.filter(code="duc-long").update(
-        display_order=Ward.objects.get(code="tien-loi").display_order
-    )
-    current = make_round(2017)
-    earlier = make_round(2016)
-    created = {}
-    for ward_code, code, result in LAYOUT:
-        household = make_household(ward_code, code=code, head_name=f"Hộ {code}")
-        make_member(household, full_name=f"Hộ {code}")
-        income, deprivations = RESULTS[result]
-        if income is not None:
-            make_assessment(
-                household, income_per_capita=income, deprivations=deprivations, review_round=current
-            )
-        created[f"{ward_code}/{code}"] = household
-    make_assessment(created["duc-thang/DT-03"], income_per_capita=500_000, review_round=earlier)
-    archived = make_household("duc-thang", code="DT-12", head_name="Hộ đã lưu trữ")
-    make_member(archived, full_name="Hộ đã lưu trữ")
-    make_assessment(archived, income_per_capita=500_000, review_round=current)
-    services.household_archive(household=archived, by=administrator, reason="Chuyển đi")
-    return created
 
 
 def full_sort(user: User, filters: HouseholdFilters, sort: str) -> list[int]:
