@@ -45,7 +45,13 @@ from typing import Any
 
 from households.models import Assessment, Household, Member, ReviewRound, ReviewState, User, Ward
 from programs.models import WardTarget
-from tests.factories import make_assessment_in_state, make_household, make_member, make_round
+from tests.factories import (
+    make_assessment_in_state,
+    make_household,
+    make_member,
+    make_round,
+    make_user,
+)
 
 POOR_URBAN = 800_000
 POOR_RURAL = 600_000
@@ -142,3 +148,45 @@ def build_history(officer: User, reviewer: User, tienloi_officer: User) -> Histo
                 ward=ward, year=year, households_to_escape=to_escape, total_households=total
             )
     return History(h, {"2016": r2016, "2017": r2017, "adhoc": adhoc}, a)
+
+
+# --- the history kept for a module (`module_db`) ---------------------------------------------
+
+# The personas of tests/conftest.py that carry the history through the review.
+PERSONAS = {
+    "ducthang_officer": ("alice", User.Role.WARD_OFFICER, "duc-thang"),
+    "city_reviewer": ("bob", User.Role.CITY_REVIEWER, None),
+    "tienloi_officer": ("charlie", User.Role.WARD_OFFICER, "tien-loi"),
+}
+
+
+def persona(key: str) -> User:
+    """The persona `key` of tests/conftest.py: the one a module's kept history was written by
+    when there is one, else made as the conftest makes it. A module that keeps the history
+    (`kept_history`) overrides its persona fixtures with this, so that both kinds of its tests
+    (with the history, run last, and without) have the same users."""
+    username, role, ward = PERSONAS[key]
+    return User.objects.filter(username=username).first() or make_user(
+        username, role=role, ward=Ward.objects.get(code=ward) if ward else None
+    )
+
+
+def kept_history() -> History:
+    """The history, written by the personas, for a module-scoped fixture on `module_db`."""
+    return build_history(
+        persona("ducthang_officer"), persona("city_reviewer"), persona("tienloi_officer")
+    )
+
+
+def reread(history: History) -> History:
+    """The kept history's objects read again: each test has its own copies to change."""
+
+    def fresh(model: Any, objects: dict[str, Any]) -> dict[str, Any]:
+        found = model.objects.in_bulk([o.pk for o in objects.values()])
+        return {key: found[o.pk] for key, o in objects.items()}
+
+    return History(
+        fresh(Household, history.households),
+        fresh(ReviewRound, history.rounds),
+        fresh(Assessment, history.assessments),
+    )
