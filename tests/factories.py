@@ -32,6 +32,27 @@ def make_user(username: str, *, role: str, ward: Ward | None = None, **extra: An
     return user
 
 
+# The personas of tests/conftest.py: fixture name -> (username, role, ward code).
+PERSONAS: dict[str, tuple[str, str, str | None]] = {
+    "ducthang_officer": ("alice", User.Role.WARD_OFFICER, "duc-thang"),
+    "tienloi_officer": ("charlie", User.Role.WARD_OFFICER, "tien-loi"),
+    "city_reviewer": ("bob", User.Role.CITY_REVIEWER, None),
+    "agency_user": ("dave", User.Role.AGENCY_USER, None),
+    "committee_member": ("erin", User.Role.COMMITTEE_MEMBER, None),
+}
+
+
+def persona(key: str) -> User:
+    """The persona `key` of tests/conftest.py: the one a module's kept data (`module_db`) were
+    written by when there is one, else made as the conftest makes it. A module that keeps data
+    written by personas overrides those persona fixtures with this, so that both kinds of its
+    tests (with the kept data, run last, and without) have the same users."""
+    username, role, ward = PERSONAS[key]
+    return User.objects.filter(username=username).first() or make_user(
+        username, role=role, ward=Ward.objects.get(code=ward) if ward else None
+    )
+
+
 def make_round(
     year: int = 2017, *, kind: str = ReviewRound.Kind.PERIODIC, standard: str | None = None
 ) -> ReviewRound:

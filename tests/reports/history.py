@@ -50,7 +50,7 @@ from tests.factories import (
     make_household,
     make_member,
     make_round,
-    make_user,
+    persona,
 )
 
 POOR_URBAN = 800_000
@@ -151,24 +151,6 @@ def build_history(officer: User, reviewer: User, tienloi_officer: User) -> Histo
 
 
 # --- the history kept for a module (`module_db`) ---------------------------------------------
-
-# The personas of tests/conftest.py that carry the history through the review.
-PERSONAS = {
-    "ducthang_officer": ("alice", User.Role.WARD_OFFICER, "duc-thang"),
-    "city_reviewer": ("bob", User.Role.CITY_REVIEWER, None),
-    "tienloi_officer": ("charlie", User.Role.WARD_OFFICER, "tien-loi"),
-}
-
-
-def persona(key: str) -> User:
-    """The persona `key` of tests/conftest.py: the one a module's kept history was written by
-    when there is one, else made as the conftest makes it. A module that keeps the history
-    (`kept_history`) overrides its persona fixtures with this, so that both kinds of its tests
-    (with the history, run last, and without) have the same users."""
-    username, role, ward = PERSONAS[key]
-    return User.objects.filter(username=username).first() or make_user(
-        username, role=role, ward=Ward.objects.get(code=ward) if ward else None
-    )
 
 
 def kept_history() -> History:

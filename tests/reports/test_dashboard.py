@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from households.models import User, Ward
 from reports.models import FiguresSnapshot
-from tests.factories import make_assessment_in_state, make_round
-from tests.reports.history import POOR_URBAN, History, household, kept_history, persona, reread
+from tests.factories import make_assessment_in_state, make_round, persona
+from tests.reports.history import POOR_URBAN, History, household, kept_history, reread
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,8 @@ from households.models import User, Ward
 from households.scope import Scope
 from programs.scope import scope_for
 from reports import selectors
-from tests.factories import make_assessment_in_state, make_round
-from tests.reports.history import POOR_URBAN, History, household, kept_history, persona, reread
+from tests.factories import make_assessment_in_state, make_round, persona
+from tests.reports.history import POOR_URBAN, History, household, kept_history, reread
 
 pytestmark = pytest.mark.django_db
 
