@@ -64,20 +64,30 @@ def _household(code: str, head: str, ward_code: str = "duc-thang") -> Household:
     return household
 
 
+@pytest.fixture(scope="module")
+def _round_2017(module_db: None, django_db_blocker: Any) -> int:
+    """The households above, written once for the module (`module_db`): each test runs in a
+    savepoint rolled back to them. The review is carried by tests/factories.py's administrator
+    ("factory-admin", no ward's officer)."""
+    with django_db_blocker.unblock():
+        review_round = make_round(2017)
+        for code, head, income, deprived in HOUSEHOLDS:
+            make_recognised(_household(code, head), income, deprivations=deprived)
+        administrator = User.objects.get(username="factory-admin")
+        make_assessment_in_state(
+            _household("DT-G", "Đặng Văn G"),
+            ReviewState.SUBMITTED,
+            officer=administrator,
+            reviewer=administrator,
+            income_per_capita=600_000,
+        )
+        make_recognised(_household("TL-T", "Bùi Văn T", "tien-loi"), 600_000)
+        return review_round.pk
+
+
 @pytest.fixture
-def round_2017(administrator: User) -> ReviewRound:
-    review_round = make_round(2017)
-    for code, head, income, deprived in HOUSEHOLDS:
-        make_recognised(_household(code, head), income, deprivations=deprived)
-    make_assessment_in_state(
-        _household("DT-G", "Đặng Văn G"),
-        ReviewState.SUBMITTED,
-        officer=administrator,
-        reviewer=administrator,
-        income_per_capita=600_000,
-    )
-    make_recognised(_household("TL-T", "Bùi Văn T", "tien-loi"), 600_000)
-    return review_round
+def round_2017(_round_2017: int, db: None) -> ReviewRound:
+    return ReviewRound.objects.get(pk=_round_2017)
 
 
 def _table(result: what_if.WhatIf) -> dict[str, Any]:
