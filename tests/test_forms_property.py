@@ -10,6 +10,7 @@ a classic 500), or left out. Any status below 500 is fine: a page with errors, a
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -93,6 +94,7 @@ class PageForm:
     action: str
     fields: dict[str, Field]
     multipart: bool
+    choices: dict[str, Any] = dataclasses.field(default_factory=dict)  # see choices()
 
 
 class FormReader(HTMLParser):
@@ -330,8 +332,16 @@ TARGETS = [
 ]
 
 
-@pytest.fixture
-def world(db: None, administrator: User) -> World:
+@pytest.fixture(scope="module")
+def world(module_db: None, django_db_blocker: Any) -> World:
+    """Written once for the module (`module_db`): each test, and each example in it, runs in a
+    savepoint rolled back to it."""
+    with django_db_blocker.unblock():
+        return _build_world()
+
+
+def _build_world() -> World:
+    administrator = make_user("root", role=User.Role.ADMIN, is_superuser=True, is_staff=True)
     ward = Ward.objects.get(code="duc-thang")
     officer = make_user("officer", role=User.Role.WARD_OFFICER, ward=ward)
     city = make_user("city", role=User.Role.CITY_REVIEWER)
@@ -405,14 +415,26 @@ MANAGEMENT = ("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX_NUM_FORM
 hostile_count = st.sampled_from(["", "-1", "0", "3", "x", "1\x00", "2.5", " 1"])
 
 
+def choices(form: PageForm) -> dict[str, st.SearchStrategy[Any]]:
+    """Each field's choice: as the page filled it, a hostile value, or left out. Built once
+    per form, not per example: the same draws, without hypothesis working out a new strategy
+    for every field of every example."""
+    if not form.choices:
+        form.choices = {
+            name: st.one_of(
+                st.just(field.values),
+                (hostile_count if name.endswith(MANAGEMENT) else hostile).map(lambda v: [v]),
+                st.just(OMIT),
+            )
+            for name, field in form.fields.items()
+        }
+    return form.choices
+
+
 def payload(data: st.DataObject, form: PageForm) -> dict[str, list[str]]:
     sent: dict[str, list[str]] = {}
-    for name, field in form.fields.items():
-        values = hostile_count if name.endswith(MANAGEMENT) else hostile
-        choice = data.draw(
-            st.one_of(st.just(field.values), values.map(lambda v: [v]), st.just(OMIT)),
-            label=name,
-        )
+    for name, strategy in choices(form).items():
+        choice = data.draw(strategy, label=name)
         if choice is OMIT:
             continue
         sent[name] = choice  # type: ignore[assignment]
