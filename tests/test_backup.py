@@ -22,7 +22,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.utils import ConnectionHandler
 
 from giamngheo import backup
 from households.models import Assessment, Household, Member
@@ -31,6 +32,10 @@ from tests.factories import make_assessment, make_household, make_member
 # transaction=True: pg_restore and SQLite's backup API work on committed data, from outside the
 # test's transaction. The reference data are put back after each test.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# For the tests whose rows no program outside needs to read (a backup of the data as they are,
+# a restore refused before it starts, a database of their own): an ordinary test, rolled back,
+# not a transactional one whose tables are emptied and refilled after it (seconds each).
+not_committed = pytest.mark.django_db
 
 # The tables whose rows a restore must give back exactly.
 KEY_TABLES = [
@@ -131,6 +136,7 @@ def test_backup_prints_one_line_summary(media: Path, tmp_path: Path, capsys: Any
     assert {"manifest.json", engine, "media/minutes/bien-ban-hop.pdf"} <= set(names)
 
 
+@not_committed
 def test_default_name_is_dated_in_backup_dir(settings: Any, media: Path, tmp_path: Path) -> None:
     settings.BACKUP_DIR = tmp_path / "bk"
     call_command("backup")
@@ -169,6 +175,7 @@ def test_restore_dry_run_lists_and_changes_nothing(
     assert digest() == spoiled
 
 
+@not_committed
 def test_restore_of_a_file_that_is_not_a_backup_is_a_clear_error(tmp_path: Path) -> None:
     bogus = tmp_path / "not-a-backup.tar.gz"
     bogus.write_bytes(b"\x00" * 100)
@@ -178,6 +185,7 @@ def test_restore_of_a_file_that_is_not_a_backup_is_a_clear_error(tmp_path: Path)
         call_command("restore", str(tmp_path / "missing.tar.gz"), yes=True)
 
 
+@not_committed
 def test_restore_refuses_a_backup_of_the_other_engine(media: Path, tmp_path: Path) -> None:
     archive = tmp_path / "b.tar.gz"
     call_command("backup", output=str(archive))
@@ -207,6 +215,7 @@ def fake_program(directory: Path, name: str, version: str) -> Path:
     return program
 
 
+@not_committed
 def test_pg_program_of_the_server_version_comes_first(tmp_path: Path, monkeypatch: Any) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     fake_program(tmp_path / "lib" / "14" / "bin", "pg_dump", "14.9")
@@ -218,6 +227,7 @@ def test_pg_program_of_the_server_version_comes_first(tmp_path: Path, monkeypatc
     assert backup.find_pg_program("pg_dump", 13, lib_glob=glob).parent.parent.name == "16"
 
 
+@not_committed
 def test_missing_pg_program_is_a_clear_error(tmp_path: Path, monkeypatch: Any) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     with pytest.raises(backup.BackupError) as missing:
@@ -232,6 +242,7 @@ def test_missing_pg_program_is_a_clear_error(tmp_path: Path, monkeypatch: Any) -
     assert "cũ hơn" in str(old.value)
 
 
+@not_committed
 def test_password_goes_in_the_environment_never_on_the_command_line(monkeypatch: Any) -> None:
     monkeypatch.setitem(connections["default"].settings_dict, "PASSWORD", "mat-khau-bi-mat")
     monkeypatch.setitem(connections["default"].settings_dict, "USER", "giamngheo")
@@ -243,32 +254,32 @@ def test_password_goes_in_the_environment_never_on_the_command_line(monkeypatch:
 
 # --- The commands as an operator runs them, on a SQLite file database --------------------------
 
-SCRIPT = (
-    DIGEST_SQL
-    + """
-import json, sys
+# The operator's steps other than the commands under test: migrate and write the data, then
+# spoil them after the backup. Each database state is read from this process.
+SCRIPT = """
+import sys
 import django
 django.setup()
+from pathlib import Path
 from django.conf import settings
-from django.db import connection
-action = sys.argv[1]
-if action == "make":
+from django.core.management import call_command
+if sys.argv[1] == "make":
     from tests.test_backup import make_data
+    call_command("migrate", interactive=False, verbosity=0)
     make_data()
-elif action == "spoil":
-    from pathlib import Path
+else:
     from tests.test_backup import spoil_data
     spoil_data(Path(settings.MEDIA_ROOT))
-print(json.dumps(digest(connection, settings.MEDIA_ROOT)))
 """
-)
 
 
+@not_committed
 def test_sqlite_file_database_round_trip_with_the_commands(tmp_path: Path) -> None:
     base = Path(django_settings.BASE_DIR)
+    database = tmp_path / "db.sqlite3"
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DATABASE_URL": f"sqlite:///{database}",
         "MEDIA_ROOT": str(tmp_path / "media"),
         "DJANGO_SETTINGS_MODULE": "giamngheo.settings",
         "PYTHONPATH": str(base),
@@ -286,13 +297,27 @@ def test_sqlite_file_database_round_trip_with_the_commands(tmp_path: Path) -> No
             timeout=300,
         )
 
-    def state(action: str) -> dict[str, Any]:
-        result = run("-c", f"TABLES = {KEY_TABLES!r}\n" + SCRIPT, action)
+    def act(action: str) -> None:
+        result = run("-c", SCRIPT, action)
         assert result.returncode == 0, result.stderr
-        return json.loads(result.stdout.splitlines()[-1])  # type: ignore[no-any-return]
 
-    assert run("manage.py", "migrate", "--noinput", "-v0").returncode == 0
-    before = state("make")
+    def state() -> dict[str, Any]:
+        # The file database read through Django's SQLite backend, as the commands see it, here
+        # rather than in one more process started for each look.
+        namespace: dict[str, Any] = {"TABLES": KEY_TABLES}
+        exec(DIGEST_SQL, namespace)
+        handler = ConnectionHandler(
+            {DEFAULT_DB_ALIAS: {"ENGINE": "django.db.backends.sqlite3", "NAME": str(database)}}
+        )
+        sqlite = handler[DEFAULT_DB_ALIAS]
+        try:
+            result: dict[str, Any] = namespace["digest"](sqlite, tmp_path / "media")
+            return result
+        finally:
+            sqlite.close()
+
+    act("make")
+    before = state()
     assert before["households_household"][0] == 1 and before["media"]
 
     archive = tmp_path / "giamngheo.tar.gz"
@@ -300,13 +325,14 @@ def test_sqlite_file_database_round_trip_with_the_commands(tmp_path: Path) -> No
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Đã sao lưu")
 
-    spoiled = state("spoil")
+    act("spoil")
+    spoiled = state()
     assert spoiled != before
 
     refused = run("manage.py", "restore", str(archive))
     assert refused.returncode != 0 and "--yes" in refused.stderr
-    assert state("show") == spoiled
+    assert state() == spoiled
 
     restored = run("manage.py", "restore", str(archive), "--yes")
     assert restored.returncode == 0, restored.stderr
-    assert state("show") == before
+    assert state() == before
