@@ -6,11 +6,24 @@ The streets are real Phan Thiết streets; every person made from these lists is
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Callable
+
+from django.contrib.auth.hashers import make_password
 
 from households.classification import Status
 from households.ethnicities import Ethnicity
 
 DEMO_PASSWORD = "giamngheo-demo"
+
+
+def password_hash() -> Callable[[], str]:
+    """The hash of DEMO_PASSWORD for a seeding's users, one for all: made when the first user
+    is created, then reused (the password is public, and PBKDF2 is deliberately slow: about a
+    second a hash on a busy machine)."""
+    return functools.cache(lambda: make_password(DEMO_PASSWORD))
+
+
 STANDARD_CODE = "2016-2020"
 ROUND_YEARS = (2016, 2017)
 # The later periodic reviews, in the units of the 2025 merger (demo.later).

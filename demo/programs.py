@@ -18,15 +18,14 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
 from django.db.models import Count, Min, QuerySet
 
-from demo.data import DEMO_PASSWORD, MOBILE_PREFIXES
+from demo.data import MOBILE_PREFIXES, password_hash
 from demo.people import name_parts
 from households import services as household_services
 from households import standing
@@ -185,12 +184,13 @@ def seed_programmes(
     officers: Mapping[int, User],
     city: User,
     seed: int,
+    password: Callable[[], str] | None = None,
 ) -> ProgrammesSeedResult:
     """Seed the issue 4 demo records once; a database that has committee members is left as
     it is."""
     if CommitteeMember.objects.exists() or YEAR not in rounds:
         return ProgrammesSeedResult(0, 0, 0, 0, 0, 0, 0)
-    users = _seed_users()
+    users = _seed_users(password)
     members = _seed_committee(wards, seed=seed)
     cases = _load_cases()
     assignments = _seed_assignments(cases, members, officers, seed=seed)
@@ -230,7 +230,9 @@ def record_programmes_history(
 # --- Users and the committee ---------------------------------------------------------------
 
 
-def _seed_users() -> int:
+def _seed_users(password: Callable[[], str] | None = None) -> int:
+    """The committee's and the agencies' logins, with the demo password (`password`: a
+    seeding's `demo.data.password_hash()`, one hash for all its users)."""
     agencies = {a.code: a for a in Agency.objects.all()}
     specs: list[dict[str, Any]] = [
         {"username": COMMITTEE_LOGIN[0], "role": User.Role.COMMITTEE_MEMBER},
@@ -253,9 +255,9 @@ def _seed_users() -> int:
     missing = [s for s in specs if s["username"] not in existing]
     if not missing:
         return 0
-    password = make_password(DEMO_PASSWORD)
+    password = password or password_hash()
     for spec in missing:
-        household_services.user_create(**spec, password_hash=password)
+        household_services.user_create(**spec, password_hash=password())
     return len(missing)
 
 

@@ -54,6 +54,7 @@ from demo.data import (
     POOR_TARGETS,
     ROUND_YEARS,
     WARD_WEIGHTS,
+    password_hash,
 )
 from demo.people import IdMaker
 from demo.plan import (
@@ -846,7 +847,10 @@ def generate(
             .order_by("display_order", "name")
             .prefetch_related("quarters")
         )
-        result.users = _seed_users(wards, seed=seed) + demo_programs._seed_users()
+        password = password_hash()
+        result.users = _seed_users(wards, seed=seed, password=password) + demo_programs._seed_users(
+            password
+        )
         rounds, result.review_rounds = _seed_rounds()
         officers = {
             u.ward_id: u
