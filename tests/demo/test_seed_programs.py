@@ -34,8 +34,9 @@ from programs.scope import scope_for
 pytestmark = pytest.mark.django_db
 
 SMALL = 60
-# Enough households for every worklist to have rows in most wards.
-MEDIUM = 200
+# Enough households for every worklist to have rows in most wards, and for some wards to take
+# their 2017 review to each step (100 do both; the module seeded 200 until issue 13).
+MEDIUM = 100
 
 
 @pytest.fixture(autouse=True)
@@ -284,6 +285,38 @@ def test_every_worklist_has_real_gaps_and_every_ward_has_targets_and_training(
     assert 3 <= trainings.count() <= 4
     assert {t.organiser.code for t in trainings} == {"ldtbxh"}
     assert all(t.attendance.exists() for t in trainings)
+
+
+def test_the_review_is_complete_for_2016_and_in_progress_for_2017(seeded: None) -> None:
+    # Of the 2016–2017 review (test_seed_demo.py's subject), here for this module's seeding:
+    # MEDIUM households take some wards past the drafts and returns of 2017, to each step
+    # (test_seed_demo.py's 60 do not).
+    states_2016 = set(
+        Assessment.objects.filter(round__year=2016).values_list("state", flat=True).distinct()
+    )
+    assert states_2016 == {"recognised"}
+    assert not Assessment.objects.filter(round__year=2016, decision_number="").exists()
+    states_2017 = set(
+        Assessment.objects.filter(round__year=2017).values_list("state", flat=True).distinct()
+    )
+    assert {"draft", "returned", "recognised"} <= states_2017
+    checked = 0
+    for ward_id in Household.objects.values_list("ward_id", flat=True).distinct():
+        in_ward = Assessment.objects.filter(round__year=2017, household__ward_id=ward_id)
+        if in_ward.count() > 5:
+            assert in_ward.filter(state="draft").count() == 3
+            assert in_ward.filter(state="returned").exclude(return_reason="").count() == 2
+            checked += 1
+    assert checked
+    recognised = Assessment.objects.filter(round__year=2017, state="recognised").first()
+    assert recognised is not None
+    assert [e.action for e in recognised.events.all()] == [
+        "create",
+        "submit",
+        "meeting",
+        "posting",
+        "recognise",
+    ]
 
 
 def test_a_second_run_adds_nothing(seeded: None) -> None:
