@@ -114,9 +114,15 @@ def household_with_head(
     return household
 
 
-@pytest.fixture
-def households(duc_thang: Any, tien_loi: Any) -> dict[str, Household]:
-    """Đức Thắng: one poor (N1), one near-poor, one not poor; Tiến Lợi: one poor."""
+@pytest.fixture(scope="module")
+def households(module_db: None, django_db_blocker: Any) -> dict[str, Household]:
+    """Đức Thắng: one poor (N1), one near-poor, one not poor; Tiến Lợi: one poor. Written once
+    for the module (`module_db`): each test runs in a savepoint rolled back to them."""
+    with django_db_blocker.unblock():
+        return _households()
+
+
+def _households() -> dict[str, Household]:
     make_round(2017)
     return {
         "poor": household_with_head(
