@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.db import connections
 from playwright.sync_api import (
     Browser,
@@ -50,6 +53,45 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     report = yield
     item.stash.setdefault(_REPORTS, {})[report.when] = report
     return report
+
+
+class _InFlight:
+    """The live server's requests still being answered. A request runs in a transaction
+    (ATOMIC_REQUESTS): one a closed page left running (a progress poll, a page still loading)
+    would hold its locks while the test's teardown empties the tables, and the two deadlock."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.idle = threading.Condition()
+
+    # The test client answers in the test's own thread; only the live server's threads count.
+    def started(self, **kwargs: Any) -> None:
+        if threading.current_thread() is threading.main_thread():
+            return
+        with self.idle:
+            self.count += 1
+
+    def finished(self, **kwargs: Any) -> None:
+        if threading.current_thread() is threading.main_thread():
+            return
+        with self.idle:
+            self.count -= 1
+            self.idle.notify_all()
+
+    def wait(self, seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        with self.idle:
+            while self.count > 0:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self.idle.wait(left)
+        return True
+
+
+_in_flight = _InFlight()
+request_started.connect(_in_flight.started, dispatch_uid="browser-tests-in-flight")
+request_finished.connect(_in_flight.finished, dispatch_uid="browser-tests-in-flight")
 
 
 @pytest.fixture(scope="session")
@@ -107,6 +149,9 @@ def page(browser: Browser, live_server: Any, request: pytest.FixtureRequest) -> 
         name = re.sub(r"[^\w.-]+", "_", request.node.name)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     context.close()
+    # The live server finishes what the page asked before the test's data are emptied.
+    if not _in_flight.wait(TIMEOUT_MS / 1000 * 3):
+        pytest.fail("The live server was still answering this test's page 30 s after it closed.")
     if violations:
         pytest.fail("Blocked by the Content-Security-Policy:\n" + "\n".join(violations))
 
