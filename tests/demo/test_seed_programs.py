@@ -1,4 +1,6 @@
-"""`seed_demo` and issue 4: committee, agency users, benefits, loans, training and targets."""
+"""`seed_demo` and issue 4: committee, agency users, benefits, loans, training and targets; on
+the same seeding, the demo's 2016–2017 review and its later years (issue 12: the 2025 and 2026
+reviews in the merged units)."""
 
 from __future__ import annotations
 
@@ -14,9 +16,11 @@ from django.test.utils import override_settings
 from django.utils import timezone, translation
 
 from demo.data import DEMO_PASSWORD
+from demo.review import chairman
 from demo.write import UNITS_ON
 from households import standing, units
-from households.models import Assessment, Household, Member, User, Ward
+from households.classification import standard_for_date
+from households.models import Assessment, Household, Member, ReviewRound, User, Ward
 from programs import selectors, services, worklists
 from programs.models import (
     Benefit,
@@ -317,6 +321,96 @@ def test_the_review_is_complete_for_2016_and_in_progress_for_2017(seeded: None) 
         "posting",
         "recognise",
     ]
+
+
+# --- The later years (issue 12): the 2025 and 2026 reviews in the merged units ---------------
+
+MERGED = datetime.date(2025, 7, 1)
+
+
+def by_year(year: int) -> dict[int, Assessment]:
+    return {
+        a.household_id: a
+        for a in Assessment.objects.filter(
+            round__year=year, round__kind=ReviewRound.Kind.PERIODIC
+        ).select_related("household__ward", "ward", "round")
+    }
+
+
+def test_the_later_rounds_are_made_in_the_new_units_under_the_standard_of_their_year(
+    seeded: None,
+) -> None:
+    rounds = {r.year: r for r in ReviewRound.objects.filter(year__in=(2025, 2026))}
+    assert rounds[2025].standard == "2022-2025"
+    assert rounds[2026].standard == standard_for_date(datetime.date(2026, 9, 1)).code == "2026"
+    new_units = set(Ward.objects.filter(valid_from=MERGED).values_list("pk", flat=True))
+    for year in (2025, 2026):
+        surveys = by_year(year).values()
+        assert surveys
+        for a in surveys:
+            # Made in the unit the household's place belongs to after the merger; the
+            # household stays registered in its 2017 unit.
+            assert a.ward_id in new_units
+            assert a.household.ward_id not in new_units
+            assert a.ward_id == units.unit_on(a.household.ward_id, units.made_on(a.round))
+            assert a.area == a.ward.area_on(units.made_on(a.round)).value
+            assert a.poor_group == ""  # no N1/N2 from 2022
+    # Former communes merged into wards are surveyed on the urban line; xã Tuyên Quang's
+    # households (Tiến Lợi) on the rural one.
+    areas = {(a.household.ward.code, a.area) for a in by_year(2026).values()}
+    assert ("phong-nam", "urban") in areas
+    assert ("tien-loi", "rural") in areas
+    assert not any(code == "phong-nam" and area == "rural" for code, area in areas)
+
+
+def test_the_later_reviews_are_recognised_by_the_new_units_with_movements_and_benefits(
+    seeded: None,
+) -> None:
+    y2017, y2025, y2026 = by_year(2017), by_year(2025), by_year(2026)
+    assert {a.state for a in y2025.values()} == {"recognised"}
+    for a in y2025.values():
+        assert a.decision_signer == chairman(a.ward)
+        assert a.decision_date == datetime.date(2025, 12, 4)
+    recognised = [a for a in y2026.values() if a.state == "recognised"]
+    assert recognised
+    assert {"draft", "returned", "recognised"} == {a.state for a in y2026.values()}
+    assert [e.action for e in recognised[0].events.all()] == [
+        "create",
+        "submit",
+        "meeting",
+        "posting",
+        "recognise",
+    ]
+    # Movements across the later rounds: escapes, falls, newly poor.
+    shared = y2025.keys() & y2026.keys()
+    assert any(y2025[h].status == "poor" and y2026[h].status != "poor" for h in shared)
+    assert any(y2025[h].status == "near_poor" and y2026[h].status == "poor" for h in shared)
+    assert any(
+        y2026[h].status == "poor" and (h not in y2025 or y2025[h].status == "not_poor")
+        for h in y2026
+    )
+    assert any(y2017[h].status == "poor" and y2025[h].status != "poor" for h in y2025 if h in y2017)
+    # The indicators the 2022 standard added are recorded.
+    recorded = {key for a in [*y2025.values(), *y2026.values()] for key in a.deprivations}
+    assert {"employment", "dependants", "nutrition"} <= recorded
+    # 2026 benefits: in the new unit, by its officer, for households on the 2025 list.
+    benefits = Benefit.objects.filter(date__year=2026).select_related("ward", "recorded_by")
+    assert benefits.exists()
+    for benefit in benefits:
+        assert benefit.ward.valid_from == MERGED
+        assert benefit.recorded_by.ward_id == benefit.ward_id
+        assert y2025[benefit.household_id].status in ("poor", "near_poor")
+    assert {b.programme.code for b in benefits.select_related("programme")} >= {
+        "bhyt-ngheo",
+        "ho-tro-tien-dien",
+    }
+    # The new units' plans, so the 2026 report has its rates.
+    for year in (2025, 2026):
+        planned = WardTarget.objects.filter(year=year)
+        assert set(planned.values_list("ward_id", flat=True)) == {
+            a.ward_id for a in by_year(year).values()
+        }
+        assert all(t.total_households > 0 for t in planned)
 
 
 def test_a_second_run_adds_nothing(seeded: None) -> None:
