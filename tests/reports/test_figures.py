@@ -18,8 +18,8 @@ from programs.models import WardTarget
 from programs.scope import scope_for
 from reports import figures, selectors
 from reports.models import FiguresChange, FiguresSnapshot
-from tests.factories import make_member
-from tests.reports.history import History, build_history
+from tests.factories import make_member, persona
+from tests.reports.history import History, kept_history, reread
 
 pytestmark = pytest.mark.django_db
 postgres_only = pytest.mark.skipif(
@@ -27,9 +27,32 @@ postgres_only = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(scope="module")
+def _history(module_db: None, django_db_blocker: Any) -> History:
+    # Written once for the module (`module_db`): each test runs in a savepoint rolled back to it.
+    with django_db_blocker.unblock():
+        return kept_history()
+
+
 @pytest.fixture
-def history(ducthang_officer: User, city_reviewer: User, tienloi_officer: User) -> History:
-    return build_history(ducthang_officer, city_reviewer, tienloi_officer)
+def history(_history: History, db: None) -> History:
+    return reread(_history)
+
+
+# The personas who wrote the history (tests/reports/history.py `persona`).
+@pytest.fixture
+def ducthang_officer(db: None) -> User:
+    return persona("ducthang_officer")
+
+
+@pytest.fixture
+def city_reviewer(db: None) -> User:
+    return persona("city_reviewer")
+
+
+@pytest.fixture
+def tienloi_officer(db: None) -> User:
+    return persona("tienloi_officer")
 
 
 def _city_figures(data: selectors.ReportData, ward: Ward) -> tuple[Any, ...]:
