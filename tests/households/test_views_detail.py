@@ -34,6 +34,7 @@ from tests.factories import (
     make_member,
     make_round,
     make_user,
+    persona,
 )
 
 pytestmark = pytest.mark.django_db
@@ -144,16 +145,49 @@ def build(
     return household, {"2017": first, "2018": second, "adhoc": adhoc}
 
 
-@pytest.fixture
-def reviewer(city_reviewer: User) -> User:
+def _named(city_reviewer: User) -> User:
     city_reviewer.first_name, city_reviewer.last_name = "Bình", "Lê Văn"
     city_reviewer.save()
     return city_reviewer
 
 
+# The personas who survey and review (tests/factories.py `persona`): the same users for the
+# tests on the household kept for the module and for the others.
 @pytest.fixture
-def surveyed(ducthang_officer: User, reviewer: User) -> tuple[Household, dict[str, Assessment]]:
-    return build(members=4, officer=ducthang_officer, reviewer=reviewer)
+def ducthang_officer(db: None) -> User:
+    return persona("ducthang_officer")
+
+
+@pytest.fixture
+def city_reviewer(db: None) -> User:
+    return persona("city_reviewer")
+
+
+@pytest.fixture
+def reviewer(city_reviewer: User) -> User:
+    return _named(city_reviewer)
+
+
+@pytest.fixture(scope="module")
+def _surveyed(module_db: None, django_db_blocker: Any) -> tuple[int, dict[str, int]]:
+    """The household surveyed three times, written once for the module (`module_db`): each
+    test runs in a savepoint rolled back to it."""
+    with django_db_blocker.unblock():
+        household, assessments = build(
+            members=4,
+            officer=persona("ducthang_officer"),
+            reviewer=_named(persona("city_reviewer")),
+        )
+    return household.pk, {key: a.pk for key, a in assessments.items()}
+
+
+@pytest.fixture
+def surveyed(
+    _surveyed: tuple[int, dict[str, int]], ducthang_officer: User, reviewer: User
+) -> tuple[Household, dict[str, Assessment]]:
+    household, assessments = _surveyed
+    found = Assessment.objects.in_bulk(assessments.values())
+    return Household.objects.get(pk=household), {key: found[pk] for key, pk in assessments.items()}
 
 
 # --- Happy path --------------------------------------------------------------------------------
