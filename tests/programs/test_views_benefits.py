@@ -70,9 +70,20 @@ def make_family(
     return household, pupil
 
 
+@pytest.fixture(scope="module")
+def _family(module_db: None, django_db_blocker: Any) -> tuple[int, int]:
+    """make_family() written once for the module (`module_db`): each test runs in a savepoint
+    rolled back to it."""
+    with django_db_blocker.unblock():
+        household, pupil = make_family()
+    return household.pk, pupil.pk
+
+
 @pytest.fixture
-def family(ducthang_officer: User) -> tuple[Household, Member]:
-    return make_family()
+def family(_family: tuple[int, int], ducthang_officer: User) -> tuple[Household, Member]:
+    # Each test's own copies.
+    household, pupil = _family
+    return Household.objects.get(pk=household), Member.objects.get(pk=pupil)
 
 
 def new_benefit(household: Household) -> str:
