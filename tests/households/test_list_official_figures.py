@@ -10,7 +10,13 @@ import pytest
 
 from households import selectors, standing
 from households.models import Household, ReviewRound, ReviewState, User
-from tests.factories import make_assessment_in_state, make_household, make_member, make_round
+from tests.factories import (
+    make_assessment_in_state,
+    make_household,
+    make_member,
+    make_round,
+    persona,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +25,8 @@ NEAR = 1_100_000
 ABOVE = 1_500_000
 
 
-@pytest.fixture
-def histories(ducthang_officer: User, city_reviewer: User) -> dict[str, Household]:
+@pytest.fixture(scope="module")
+def _histories(module_db: None, django_db_blocker: Any) -> dict[str, int]:
     """Đức Thắng, urban lines:
 
     - ESC: poor in the 2016 review, above in the 2017 review → escaped in 2017;
@@ -28,8 +34,34 @@ def histories(ducthang_officer: User, city_reviewer: User) -> dict[str, Househol
     - PEND: poor in 2016, its 2017 survey (near-poor) only posted → still poor on 1/1/2018;
     - FEM: female-headed, ethnic minority, poor in 2016, then near-poor by an ad-hoc decision
       of 15/05/2017 → escaped in both the six-month and the year.
-    """
 
+    Written once for the module (`module_db`): each test runs in a savepoint rolled back to
+    them. Their ids, by code.
+    """
+    with django_db_blocker.unblock():
+        made = _write_histories(persona("ducthang_officer"), persona("city_reviewer"))
+    return {code: household.pk for code, household in made.items()}
+
+
+@pytest.fixture
+def histories(_histories: dict[str, int]) -> dict[str, Household]:
+    """The module's households, read again for the test."""
+    found = Household.objects.in_bulk(_histories.values())
+    return {code: found[pk] for code, pk in _histories.items()}
+
+
+# The personas who wrote the module's households (tests/factories.py `persona`).
+@pytest.fixture
+def ducthang_officer(db: None) -> User:
+    return persona("ducthang_officer")
+
+
+@pytest.fixture
+def city_reviewer(db: None) -> User:
+    return persona("city_reviewer")
+
+
+def _write_histories(ducthang_officer: User, city_reviewer: User) -> dict[str, Household]:
     def household(code: str, **flags: Any) -> Household:
         found = make_household(code=code, head_name=f"Chủ hộ {code}", **flags)
         make_member(found, full_name=f"Chủ hộ {code}")
