@@ -22,7 +22,14 @@ from households.models import Household, User
 from programs.scope import scope_for
 from reports import pdf
 from reports.views import pdf as pdf_views
-from tests.factories import ASYNC_COMMIT, make_assessment, make_household, make_member, make_round
+from tests.factories import (
+    ASYNC_COMMIT,
+    make_assessment,
+    make_household,
+    make_member,
+    make_round,
+    persona,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,10 +58,35 @@ def _pages(content: bytes) -> list[str]:
     return _pdf("pdftotext", content, "-layout").split("\f")[:-1]
 
 
-@pytest.fixture
-def ward_list(duc_thang: Any) -> list[Household]:
+@pytest.fixture(scope="module")
+def _ward_list(module_db: None, django_db_blocker: Any) -> list[int]:
     """90 households of Đức Thắng: 50 poor (N1), 10 near-poor with the longest address, 30
-    not assessed in 2017; the head's name of one typed decomposed (NFD)."""
+    not assessed in 2017; the head's name of one typed decomposed (NFD). Written once for the
+    module (`module_db`): each test runs in a savepoint rolled back to them. Their ids."""
+    with django_db_blocker.unblock():
+        return [household.pk for household in _write_ward_list()]
+
+
+@pytest.fixture
+def ward_list(_ward_list: list[int]) -> list[Household]:
+    """The module's households, read again for the test, in the order they were written."""
+    found = Household.objects.in_bulk(_ward_list)
+    return [found[pk] for pk in _ward_list]
+
+
+# The personas the module's tests sign in as, the same users in every test
+# (tests/factories.py `persona`).
+@pytest.fixture
+def ducthang_officer(db: None) -> User:
+    return persona("ducthang_officer")
+
+
+@pytest.fixture
+def city_reviewer(db: None) -> User:
+    return persona("city_reviewer")
+
+
+def _write_ward_list() -> list[Household]:
     make_round(2017)
     created = []
     for number in range(90):
