@@ -50,7 +50,11 @@ NEW_UNITS = (
 @pytest.fixture
 def demo(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("seed_demo", households=300, force=True, stdout=StringIO(), stderr=StringIO())
+    # The fewest households that still show what the test reads: the what-if table lists the
+    # units with recognised 2017 results, and a unit's first three 2017 surveys stay drafts and
+    # the next two are returned (demo.review). At 140, Đức Nghĩa (the smallest of the three
+    # units checked, weight 4 in demo.data) gets six households: one recognised.
+    call_command("seed_demo", households=140, force=True, stdout=StringIO(), stderr=StringIO())
 
 
 def registered(ward_code: str, code: str, head: str) -> Household:
