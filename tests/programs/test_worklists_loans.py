@@ -84,6 +84,19 @@ def test_the_officer_sees_the_wards_loans_most_overdue_first(
     assert 'name="year"' not in body
 
 
+def test_a_count_of_days_is_written_with_the_thousands_separator(
+    client: Client, ducthang_officer: User
+) -> None:
+    # A loan due 2,458 days ago (seen at 300,000 households as "2458").
+    make_round(2017)
+    household = make_household("duc-thang", code="DT-9", head_name="Lê Văn Cũ")
+    lend(household, loan_status.add_months(ago(2458), -36), 36, reference="KU-DT-9")
+    client.force_login(ducthang_officer)
+    body = client.get(URL).content.decode()
+    assert re.search(r'<td class="text-end">2\.458</td>', body)
+    assert "2458" not in body
+
+
 def test_the_check_link_opens_the_loans_check_form(
     client: Client, ducthang_officer: User, loans: dict[str, Loan]
 ) -> None:
