@@ -76,12 +76,12 @@ serve-prod: install
 	  --workers $(WORKERS) --timeout $(TIMEOUT) giamngheo.wsgi
 
 # The suite runs in TEST_WORKERS processes (pytest-xdist), each with its own test database
-# (test_<name>_gw0, test_<name>_gw1, …). A test file stays on one worker (`--dist loadfile`
-# in pyproject.toml), so data a module seeds once (module_db) is seeded once. Two workers
-# suit a 2-core machine (`make test TEST_WORKERS=2`). The default stays one process (0) until a
-# whole-suite run with two workers passes: one on a loaded machine hit a deadlock between a
-# transactional test's flush and another connection, then errors from data left behind.
-TEST_WORKERS ?= 0
+# (test_<name>_gw0, test_<name>_gw1, …): two suit a 2-core machine; `make test TEST_WORKERS=0`
+# runs it in this process. A test file stays on one worker (`--dist loadfile` in
+# pyproject.toml), so data a module seeds once (module_db) is seeded once; the files with
+# transactional tests are handed out first and the reference data put back after them
+# (tests/scheduling.py).
+TEST_WORKERS ?= 2
 test: install
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 

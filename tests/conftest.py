@@ -27,6 +27,9 @@ from programs import reference
 from tests import restore
 from tests.factories import PASSWORD, make_user
 
+# How the tests are ordered and handed to the workers, and the data put back between files.
+pytest_plugins = ["tests.scheduling"]
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing() -> object:
@@ -58,48 +61,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             run += 1
         runs[id(item)] = run
     items.sort(key=lambda item: (runs[id(item)], "module_db" in item.fixturenames))
-
-
-def _transactional(item: pytest.Item) -> bool:
-    """Whether pytest-django runs `item` as a TransactionTestCase (it empties the tables after)."""
-    marker = item.get_closest_marker("django_db")
-    if marker is not None and (
-        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
-    ):
-        return True
-    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
-
-
-_emptied: list[bool] = [False]
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
-    try:
-        return (yield)
-    finally:
-        if _transactional(item):
-            _emptied[0] = True
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    # pytest-django runs the transactional tests last, as Django does, because they leave the
-    # tables empty. With several workers (pytest-xdist, a file at a time) a worker may be given
-    # an ordinary file after one of them: the reference data the migrations loaded (wards,
-    # programmes, standards) are put back first, from the copy the test database setup kept
-    # for `serialized_rollback`, before any fixture (a module's `module_db` data included).
-    if not _emptied[0] or _transactional(item):
-        return
-    from django.db import connection
-    from pytest_django.plugin import blocking_manager_key
-
-    contents = getattr(connection, "_test_serialized_contents", None)
-    if contents is None:
-        return
-    with item.config.stash[blocking_manager_key].unblock():
-        connection.creation.deserialize_db_from_string(contents)
-    _emptied[0] = False
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,17 @@ def log_out(page: Page) -> None:
     toggler = page.get_by_role("button", name="Trình đơn")
     if toggler.is_visible():
         toggler.click()
-    page.get_by_test_id("user-menu").click()
-    page.get_by_role("button", name="Đăng xuất").click()
+        # The menu slides open (Bootstrap's collapse): a click on the user menu while it still
+        # moves could be lost on a busy machine, leaving the sign-out button hidden.
+        expect(page.locator("#main-nav.show:not(.collapsing)")).to_be_visible()
+    sign_out = page.get_by_role("button", name="Đăng xuất")
+    for attempt in range(2):
+        page.get_by_test_id("user-menu").click()
+        try:
+            expect(sign_out).to_be_visible(timeout=3_000)
+            break
+        except AssertionError:
+            if attempt:
+                raise
+    sign_out.click()
     expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
