@@ -364,3 +364,30 @@ ASYNC_COMMIT = 1 if connection.vendor == "postgresql" else 0
 # data (the programmes, their rules, the latest periodic round: 3 queries) at every look.
 REFERENCE_VERSION = 1 if connection.vendor == "postgresql" else 0
 REFERENCE_READ_AGAIN = 0 if connection.vendor == "postgresql" else 3
+
+
+def run_job_worker(*, in_transaction: bool = True) -> None:
+    """Play the job worker (`manage.py db_worker --batch`) once: run every queued task, then
+    stop. A test that runs in one transaction (`in_transaction`) keeps the worker from closing
+    the connection between tasks; a transactional test (the live server's) lets it."""
+    from contextlib import nullcontext
+    from unittest import mock
+
+    from django_tasks_db.management.commands import db_worker
+
+    keep = (
+        mock.patch.object(db_worker, "close_old_connections", lambda: None)
+        if in_transaction
+        else nullcontext()
+    )
+    with keep:
+        db_worker.Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        ).run()

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from django_tasks_db.management.commands.db_worker import Worker
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
@@ -16,27 +15,13 @@ from households.models import Household, User, Ward
 from jobs.models import Job
 from reports.imports import LAYOUT
 from tests.browser.pages import log_in
-from tests.factories import PASSWORD, make_household, make_member, make_user
+from tests.factories import PASSWORD, make_household, make_member, make_user, run_job_worker
 
 pytestmark = [
     pytest.mark.browser,
     # The live server reads from its own thread: the data must be committed.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def run_worker() -> None:
-    """What `manage.py db_worker --batch` does: run every waiting task, then stop."""
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="browser-test",
-        excluded_queue_names=[],
-    ).run()
 
 
 def test_a_long_export_is_followed_on_its_page_and_downloaded(
@@ -60,7 +45,7 @@ def test_a_long_export_is_followed_on_its_page_and_downloaded(
     expect(page.get_by_test_id("job-status")).to_have_text("Đang chờ")
     expect(page.get_by_label("Tiến độ")).to_be_visible()
 
-    run_worker()  # the page notices by itself and shows the result
+    run_job_worker(in_transaction=False)  # the page notices by itself and shows the result
 
     expect(page.get_by_test_id("job-status")).to_have_text("Hoàn thành")
     expect(page.get_by_test_id("job-message")).to_have_text("2 dòng đã được xuất.")
@@ -119,7 +104,7 @@ def test_a_large_import_is_checked_confirmed_and_saved_by_jobs(
 
     # The upload's answer (the check job's page) replaces the import page.
     expect(page.get_by_test_id("job-status")).to_have_text("Đang chờ")
-    run_worker()
+    run_job_worker(in_transaction=False)
     check = Job.objects.get()
     expect(page).to_have_url(reverse("jobs:detail", args=[check.pk]))
     expect(page.get_by_test_id("job-message")).to_contain_text(
@@ -130,7 +115,7 @@ def test_a_large_import_is_checked_confirmed_and_saved_by_jobs(
     page.get_by_test_id("job-action").click()
 
     expect(page.get_by_test_id("job-status")).to_have_text("Đang chờ")
-    run_worker()
+    run_job_worker(in_transaction=False)
     expect(page.get_by_test_id("job-status")).to_have_text("Hoàn thành")
     expect(page.get_by_test_id("job-message")).to_have_text(
         "Đã nhập 2 hộ với 3 thành viên vào Phường Đức Thắng."

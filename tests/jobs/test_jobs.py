@@ -16,13 +16,12 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from households.models import User, Ward
 from jobs import services, storage
 from jobs.models import Job
-from tests.factories import make_household, make_member
+from tests.factories import make_household, make_member, run_job_worker
 from tests.jobs.conftest import DATABASE
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +98,6 @@ def test_the_database_backend_queues_the_job_and_the_worker_runs_it(
     client: Client,
     ducthang_officer: User,
     settings: Any,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     settings.TASKS = DATABASE
     settings.JOBS_XLSX_MIN_HOUSEHOLDS = 1
@@ -117,18 +115,7 @@ def test_the_database_backend_queues_the_job_and_the_worker_runs_it(
     page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert "Đang chờ" in page
 
-    # The test runs in one transaction: the worker must not close the connection between tasks.
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    db_worker.Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
+    run_job_worker()
 
     job.refresh_from_db()
     assert job.status == Job.Status.DONE

@@ -18,7 +18,7 @@ from programs.models import WardTarget
 from programs.scope import scope_for
 from reports import figures, selectors
 from reports.models import FiguresChange, FiguresSnapshot
-from tests.factories import make_member, persona
+from tests.factories import make_member, persona, run_job_worker
 from tests.reports.history import History, kept_history, reread
 
 pytestmark = pytest.mark.django_db
@@ -185,24 +185,6 @@ def test_on_sqlite_nothing_is_stored(history: History, city_reviewer: User) -> N
 # --- the dashboard after a write: the figures of before it, while the worker computes -------
 
 
-def _run_worker(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Play the job worker (`manage.py db_worker`) once over the queued tasks. The test runs in
-    one transaction: the worker must not close the connection between tasks."""
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    db_worker.Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
-
-
 def _add_grandchild(history: History, name: str = "Cháu mới") -> None:
     # Poor household B (2 persons) gets one more: 6 poor persons in Đức Thắng become 7.
     make_member(
@@ -219,7 +201,6 @@ def test_after_a_write_the_previous_figures_are_served_and_one_refresh_is_asked(
     city_reviewer: User,
     duc_thang: Ward,
     settings: Any,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from django_tasks_db.models import DBTaskResult
 
@@ -251,7 +232,7 @@ def test_after_a_write_the_previous_figures_are_served_and_one_refresh_is_asked(
     assert _city_figures(current, duc_thang) == (2, 3, 7)
 
     _add_grandchild(history, "Cháu thứ hai")  # a further write: the refresh asked stands
-    _run_worker(monkeypatch)
+    run_job_worker()
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     fresh = figures.report_or_previous(
         user=city_reviewer, scope=scope_for(city_reviewer), year=2017
@@ -286,7 +267,7 @@ def test_a_refresh_no_worker_answered_is_computed_by_the_next_request(
 
 @postgres_only
 def test_a_refresh_for_a_user_since_deactivated_stores_nothing(
-    history: History, city_reviewer: User, settings: Any, monkeypatch: pytest.MonkeyPatch
+    history: History, city_reviewer: User, settings: Any
 ) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     figures.report_or_previous(user=city_reviewer, scope=scope_for(city_reviewer), year=2017)
@@ -294,7 +275,7 @@ def test_a_refresh_for_a_user_since_deactivated_stores_nothing(
     figures.report_or_previous(user=city_reviewer, scope=scope_for(city_reviewer), year=2017)
     stale_version = FiguresSnapshot.objects.get().version
     User.objects.filter(pk=city_reviewer.pk).update(is_active=False)
-    _run_worker(monkeypatch)
+    run_job_worker()
     assert FiguresSnapshot.objects.get().version == stale_version
 
 
@@ -303,7 +284,6 @@ def test_the_dashboard_says_its_figures_predate_the_latest_changes(
     history: History,
     city_reviewer: User,
     settings: Any,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from django.test import Client
     from django.urls import reverse
@@ -322,6 +302,6 @@ def test_the_dashboard_says_its_figures_predate_the_latest_changes(
     assert f"Số liệu này được tính lúc {computed_at:%H:%M %d/%m/%Y}" in page
     assert "Tải lại trang" in page
 
-    _run_worker(monkeypatch)
+    run_job_worker()
     page = client.get(url).content.decode()
     assert 'data-testid="figures-stale"' not in page
