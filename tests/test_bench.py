@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command, get_commands
 
-from bench import measures, run
+from bench import core, measures, run
 from households.models import Household, User
 from jobs.models import Job
 from tests.factories import make_household, make_member, make_user
@@ -108,8 +108,15 @@ def test_every_measure_runs_and_reports_its_figures(tmp_path: Path, settings: An
     _tiny_data()
     households_before = Household.objects.count()
     names = [m.name for m in measures.selected(None) if not m.needs_postgres_server]
-    # In this process (the test's data is in its database only), Python's client for load.
-    report = run.run(_options(tmp_path, names), isolate=False)
+    # In this process (the test's data is in its database only), Python's client for load;
+    # without tracemalloc, which made the heavy measures several times slower (its peak is
+    # checked below). The year-end PDF of one ward: the city's is read by
+    # tests/reports/test_periodic_pdf.py through the same view.
+    ward = User.objects.select_related("ward").get(username="ducthang").ward
+    assert ward is not None
+    report = run.run(
+        _options(tmp_path, names), isolate=False, trace_memory=False, year_end_unit=ward.code
+    )
     _check_shape(report, tmp_path, names)
     assert run.markdown(report).count("\n| `") == len(names)
     by_name = {m["name"]: m for m in report["measures"]}
@@ -121,10 +128,21 @@ def test_every_measure_runs_and_reports_its_figures(tmp_path: Path, settings: An
     assert by_name["export_households"]["extra"]["rows"] > 0
     assert by_name["export_households"]["extra"]["via"].startswith("background job")
     assert by_name["pdf_household_list"]["extra"]["pages"] >= 1
+    assert by_name["pdf_year_end_city"]["extra"]["url"].endswith(f"&unit={ward.code}")
+    assert by_name["pdf_year_end_city"]["extra"]["bytes"] > 0
     # Writing measures leave the database as they found it; so do signing in and the job.
     assert Household.objects.count() == households_before
     assert not Job.objects.exists()
     assert not list(settings.JOBS_DIR.iterdir())
+
+
+@pytest.mark.django_db
+def test_traced_peak_is_the_python_allocations_of_the_block() -> None:
+    # What the heavy measures report as their peak when run in process with tracing on.
+    with core.traced_peak() as peak:
+        block = bytearray(8 * 1024 * 1024)
+        del block
+    assert 8 <= peak["peak_mb"] < 64
 
 
 @pytest.mark.skipif(
