@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import random
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -41,7 +42,7 @@ from programs.models import (
     Loan,
     Programme,
 )
-from programs.scope import scope_for
+from programs.scope import kept, scope_for
 
 YEAR = 2017
 HISTORY_REASON = "Dữ liệu mẫu"
@@ -439,6 +440,14 @@ class _Deliveries:
         self.overrides: set[str] = set()
 
     def run(self) -> tuple[int, int]:
+        # Each agency user's scope is built once for the whole run, not for every check of
+        # every delivery (`programs.scope.kept`): the services still check each one.
+        with ExitStack() as stack:
+            for user in self.agency_users.values():
+                stack.enter_context(kept(user))
+            return self._run()
+
+    def _run(self) -> tuple[int, int]:
         for case in self.cases:
             officer = self.officers.get(case.household.ward_id)
             if officer is None:

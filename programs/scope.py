@@ -9,6 +9,9 @@ programmes concern. A request's scope is built once, when first read, by
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.db.models import Q
 from django.utils import timezone
 
@@ -35,8 +38,11 @@ def scope_for(user: Asker) -> Scope:
     (`households.units.lineage`), so the officer of a merged ward sees its predecessors'
     households; an officer still attached to a former unit keeps that unit's, and no more.
     Queries: none for most roles; one for a committee member (their wards), one for a partner
-    agency (its rules in force).
+    agency (its rules in force). Inside `kept(user)`, the scope built when first asked.
     """
+    held: Scope | None = getattr(user, "__dict__", {}).get("_kept_scope")
+    if held is not None:
+        return held
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope.NOTHING
     if user.is_superuser or user.role in (User.Role.ADMIN, User.Role.CITY_REVIEWER):
@@ -59,6 +65,24 @@ def scope_for(user: Asker) -> Scope:
             households |= Q(pk__in=Member.objects.filter(concerned).values("household_id"))
         return Scope(wards=frozenset(), households=households, members=concerned, agency=agency)
     return Scope.NOTHING
+
+
+@contextmanager
+def kept(user: Asker) -> Iterator[None]:
+    """Within the block, `scope_for(user)` is built once and the same `Scope` is returned
+    (a partner agency's costs a query and a few milliseconds of building). For one service
+    call, or one run that records many deliveries for the same user: the scope's households
+    are still read by the database each time they are used (its querysets are lazy), only the
+    rules in force are read once. Nested blocks keep the outer block's scope."""
+    kept_here = vars(user)
+    if "_kept_scope" in kept_here:
+        yield
+        return
+    kept_here["_kept_scope"] = scope_for(user)
+    try:
+        yield
+    finally:
+        kept_here.pop("_kept_scope", None)
 
 
 def _followed_wards(user: Asker) -> frozenset[int]:

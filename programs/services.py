@@ -40,7 +40,7 @@ from programs.models import (
     TrainingAttendance,
     WardTarget,
 )
-from programs.scope import scope_for
+from programs.scope import kept, scope_for
 
 
 def _deny() -> PermissionDenied:
@@ -76,10 +76,7 @@ def _check_delivery(
     errors: dict[str, str],
 ) -> None:
     """The rules shared by benefits and loans: who records it, for whom, when, and eligibility."""
-    if not Household.objects.within(scope_for(by)).filter(pk=household.pk).exists():
-        raise _deny()
-    if not access.can_record_benefit(by, household, programme):
-        raise _deny()
+    _require_recording(by, household, programme)
     if not programme.is_active:
         errors["programme"] = _("This programme is no longer active.")
     if member is not None and member.household_id != household.pk:
@@ -287,12 +284,19 @@ def loan_record(
     return loan
 
 
+def _require_recording(by: User, household: Household, programme: Programme) -> None:
+    """`by` sees the household and may record the programme for it; the scope is built once for
+    both checks (`programs.scope.kept`)."""
+    with kept(by):
+        if not Household.objects.within(scope_for(by)).filter(pk=household.pk).exists():
+            raise _deny()
+        if not access.can_record_benefit(by, household, programme):
+            raise _deny()
+
+
 def _require_loan_access(loan: Loan, by: User) -> None:
     benefit = loan.benefit
-    if not Household.objects.within(scope_for(by)).filter(pk=benefit.household_id).exists():
-        raise _deny()
-    if not access.can_record_benefit(by, benefit.household, benefit.programme):
-        raise _deny()
+    _require_recording(by, benefit.household, benefit.programme)
 
 
 @transaction.atomic
@@ -546,15 +550,16 @@ def benefits_record_bulk(
     if errors:
         raise ValidationError(errors)
     households = {household.pk: household for household, _member in pairs}
-    visible = set(
-        Household.objects.within(scope_for(by))
-        .filter(pk__in=households)
-        .values_list("pk", flat=True)
-    )
-    if visible != set(households) or not all(
-        access.can_record_benefit(by, household, programme) for household in households.values()
-    ):
-        raise _deny()
+    with kept(by):  # one scope for the whole list (`programs.scope.kept`)
+        visible = set(
+            Household.objects.within(scope_for(by))
+            .filter(pk__in=households)
+            .values_list("pk", flat=True)
+        )
+        if visible != set(households) or not all(
+            access.can_record_benefit(by, household, programme) for household in households.values()
+        ):
+            raise _deny()
     first_days = dict(
         Assessment.objects.filter(household_id__in=households)
         .order_by()
