@@ -25,7 +25,7 @@ from households import standards, units
 from households.models import User, Ward
 from programs import reference
 from tests import restore
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user, persona
 
 # How the tests are ordered and handed to the workers, and the data put back between files.
 pytest_plugins = ["tests.scheduling"]
@@ -155,28 +155,28 @@ def tien_loi(db: None) -> Ward:
 
 
 @pytest.fixture
-def ducthang_officer(duc_thang: Ward) -> User:
-    return make_user("alice", role=User.Role.WARD_OFFICER, ward=duc_thang)
+def ducthang_officer(db: None) -> User:
+    return persona("ducthang_officer")
 
 
 @pytest.fixture
-def tienloi_officer(tien_loi: Ward) -> User:
-    return make_user("charlie", role=User.Role.WARD_OFFICER, ward=tien_loi)
+def tienloi_officer(db: None) -> User:
+    return persona("tienloi_officer")
 
 
 @pytest.fixture
 def city_reviewer(db: None) -> User:
-    return make_user("bob", role=User.Role.CITY_REVIEWER)
+    return persona("city_reviewer")
 
 
 @pytest.fixture
 def agency_user(db: None) -> User:
-    return make_user("dave", role=User.Role.AGENCY_USER)
+    return persona("agency_user")
 
 
 @pytest.fixture
 def committee_member(db: None) -> User:
-    return make_user("erin", role=User.Role.COMMITTEE_MEMBER)
+    return persona("committee_member")
 
 
 @pytest.fixture

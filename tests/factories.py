@@ -43,10 +43,9 @@ PERSONAS: dict[str, tuple[str, str, str | None]] = {
 
 
 def persona(key: str) -> User:
-    """The persona `key` of tests/conftest.py: the one a module's kept data (`module_db`) were
-    written by when there is one, else made as the conftest makes it. A module that keeps data
-    written by personas overrides those persona fixtures with this, so that both kinds of its
-    tests (with the kept data, run last, and without) have the same users."""
+    """The persona `key` (the fixtures of tests/conftest.py are these): the user a module's kept
+    data (`module_db`) were written by when there is one, else made afresh, so that both kinds
+    of a module's tests (with the kept data, run last, and without) have the same users."""
     username, role, ward = PERSONAS[key]
     return User.objects.filter(username=username).first() or make_user(
         username, role=role, ward=Ward.objects.get(code=ward) if ward else None

@@ -110,17 +110,6 @@ def ward_numbers(_ward_numbers: dict[str, int], db: None) -> dict[str, Household
     return {key: found[pk] for key, pk in _ward_numbers.items()}
 
 
-# The personas who wrote the module's households (tests/factories.py `persona`).
-@pytest.fixture
-def ducthang_officer(db: None) -> User:
-    return persona("ducthang_officer")
-
-
-@pytest.fixture
-def city_reviewer(db: None) -> User:
-    return persona("city_reviewer")
-
-
 def _stat(html: str, key: str) -> tuple[str, dict[str, list[str]]]:
     """The number shown on the card `key` and the list filter its link carries."""
     start = html.index(f'data-testid="status-{key}"')

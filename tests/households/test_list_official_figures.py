@@ -50,17 +50,6 @@ def histories(_histories: dict[str, int]) -> dict[str, Household]:
     return {code: found[pk] for code, pk in _histories.items()}
 
 
-# The personas who wrote the module's households (tests/factories.py `persona`).
-@pytest.fixture
-def ducthang_officer(db: None) -> User:
-    return persona("ducthang_officer")
-
-
-@pytest.fixture
-def city_reviewer(db: None) -> User:
-    return persona("city_reviewer")
-
-
 def _write_histories(ducthang_officer: User, city_reviewer: User) -> dict[str, Household]:
     def household(code: str, **flags: Any) -> Household:
         found = make_household(code=code, head_name=f"Chủ hộ {code}", **flags)

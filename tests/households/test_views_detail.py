@@ -151,18 +151,6 @@ def _named(city_reviewer: User) -> User:
     return city_reviewer
 
 
-# The personas who survey and review (tests/factories.py `persona`): the same users for the
-# tests on the household kept for the module and for the others.
-@pytest.fixture
-def ducthang_officer(db: None) -> User:
-    return persona("ducthang_officer")
-
-
-@pytest.fixture
-def city_reviewer(db: None) -> User:
-    return persona("city_reviewer")
-
-
 @pytest.fixture
 def reviewer(city_reviewer: User) -> User:
     return _named(city_reviewer)

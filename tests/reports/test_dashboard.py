@@ -13,41 +13,13 @@ from openpyxl import load_workbook
 
 from households.models import User, Ward
 from reports.models import FiguresSnapshot
-from tests.factories import make_assessment_in_state, make_round, persona
-from tests.reports.history import POOR_URBAN, History, household, kept_history, reread
+from tests.factories import make_assessment_in_state, make_round
+from tests.reports.history import POOR_URBAN, History, household
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("reports:dashboard")
 EXPORT = reverse("reports:dashboard_export")
-
-
-@pytest.fixture(scope="module")
-def _history(module_db: None, django_db_blocker: Any) -> History:
-    # Written once for the module (`module_db`): each test runs in a savepoint rolled back to it.
-    with django_db_blocker.unblock():
-        return kept_history()
-
-
-@pytest.fixture
-def history(_history: History, db: None) -> History:
-    return reread(_history)
-
-
-# The personas who wrote the history (tests/reports/history.py `persona`).
-@pytest.fixture
-def ducthang_officer(db: None) -> User:
-    return persona("ducthang_officer")
-
-
-@pytest.fixture
-def city_reviewer(db: None) -> User:
-    return persona("city_reviewer")
-
-
-@pytest.fixture
-def tienloi_officer(db: None) -> User:
-    return persona("tienloi_officer")
 
 
 def _row(html: str, table: str, ward: str) -> list[str]:

@@ -18,41 +18,13 @@ from programs.models import WardTarget
 from programs.scope import scope_for
 from reports import figures, selectors
 from reports.models import FiguresChange, FiguresSnapshot
-from tests.factories import make_member, persona, run_job_worker
-from tests.reports.history import History, kept_history, reread
+from tests.factories import make_member, run_job_worker
+from tests.reports.history import History
 
 pytestmark = pytest.mark.django_db
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="figures are stored on PostgreSQL only"
 )
-
-
-@pytest.fixture(scope="module")
-def _history(module_db: None, django_db_blocker: Any) -> History:
-    # Written once for the module (`module_db`): each test runs in a savepoint rolled back to it.
-    with django_db_blocker.unblock():
-        return kept_history()
-
-
-@pytest.fixture
-def history(_history: History, db: None) -> History:
-    return reread(_history)
-
-
-# The personas who wrote the history (tests/reports/history.py `persona`).
-@pytest.fixture
-def ducthang_officer(db: None) -> User:
-    return persona("ducthang_officer")
-
-
-@pytest.fixture
-def city_reviewer(db: None) -> User:
-    return persona("city_reviewer")
-
-
-@pytest.fixture
-def tienloi_officer(db: None) -> User:
-    return persona("tienloi_officer")
 
 
 def _city_figures(data: selectors.ReportData, ward: Ward) -> tuple[Any, ...]:

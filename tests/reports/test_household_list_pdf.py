@@ -28,7 +28,6 @@ from tests.factories import (
     make_household,
     make_member,
     make_round,
-    persona,
 )
 
 pytestmark = pytest.mark.django_db
@@ -72,18 +71,6 @@ def ward_list(_ward_list: list[int]) -> list[Household]:
     """The module's households, read again for the test, in the order they were written."""
     found = Household.objects.in_bulk(_ward_list)
     return [found[pk] for pk in _ward_list]
-
-
-# The personas the module's tests sign in as, the same users in every test
-# (tests/factories.py `persona`).
-@pytest.fixture
-def ducthang_officer(db: None) -> User:
-    return persona("ducthang_officer")
-
-
-@pytest.fixture
-def city_reviewer(db: None) -> User:
-    return persona("city_reviewer")
 
 
 def _write_ward_list() -> list[Household]:
