@@ -210,9 +210,8 @@ class WardAdmin(FoldedSearchMixin, admin.ModelAdmin):
         return obj.household_total  # type: ignore[attr-defined]
 
 
-class UnitHistoryAdmin(admin.ModelAdmin):
-    """Mergers and earlier kinds are facts changed by data migration (`households.units` keeps
-    them in memory): shown here, never edited."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows shown in the administration, never added, changed or removed there."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -222,6 +221,11 @@ class UnitHistoryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class UnitHistoryAdmin(ReadOnlyAdmin):
+    """Mergers and earlier kinds are facts changed by data migration (`households.units` keeps
+    them in memory): shown here, never edited."""
 
 
 @admin.register(UnitMerger)
@@ -822,7 +826,7 @@ class AssessmentAdmin(KeepsRecordsMixin, ScopedChoicesMixin, FoldedSearchMixin, 
 
 
 @admin.register(ViewLog)
-class ViewLogAdmin(admin.ModelAdmin):
+class ViewLogAdmin(ReadOnlyAdmin):
     list_display = ("at", "username", "action", "household_code", "detail", "ip_address")
     list_filter = ("action", ("at", admin.DateFieldListFilter), "username")
     search_fields = ("username", "household_code")
@@ -841,18 +845,10 @@ class ViewLogAdmin(admin.ModelAdmin):
     )
     fields = readonly_fields
 
-    # Only administrators read the log; nobody (not even a superuser) writes or removes it.
+    # Only administrators read the log; nobody (not even a superuser) writes or removes it
+    # (`ReadOnlyAdmin`).
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_administrator(request.user) and request.user.is_staff
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
