@@ -47,6 +47,7 @@ from households.models import (
     ReviewRound,
     ReviewState,
     SupportNeed,
+    User,
     Ward,
 )
 from households.scope import Scope
@@ -700,6 +701,7 @@ def review_events(assessment_ids: list[int]) -> dict[int, list[ReviewEvent]]:
     for event in (
         ReviewEvent.objects.filter(assessment_id__in=assessment_ids)
         .select_related("by")
+        .defer(*User.unshown_fields_of("by"))
         .order_by("at", "id")
     ):
         found[event.assessment_id].append(event)

@@ -252,7 +252,10 @@ def household_benefits(
     if members is None:
         joined.append("member")
     benefits = list(
-        Benefit.objects.filter(household=household).select_related(*joined).order_by("-date", "-id")
+        Benefit.objects.filter(household=household)
+        .select_related(*joined)
+        .defer(*User.unshown_fields_of("recorded_by"))
+        .order_by("-date", "-id")
     )
     if programmes is not None:
         by_id = {p.pk: p for p in programmes}

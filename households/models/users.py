@@ -56,6 +56,21 @@ class User(AbstractUser):
 
     objects: ClassVar[UserManager] = UserManager()
 
+    # What a page shows of who did something: `get_full_name`, else the username.
+    NAME_FIELDS: ClassVar[tuple[str, ...]] = ("first_name", "last_name", "username")
+
+    @classmethod
+    def unshown_fields_of(cls, relation: str) -> tuple[str, ...]:
+        """The user's columns other than `NAME_FIELDS`, through `relation` (a foreign key to
+        the user joined with `select_related`), for `.defer()`: a list that names who did
+        something reads no more of the user, since every column costs the ORM about a thousand
+        Python steps to compile and load (issue 11, the household page's CPU)."""
+        return tuple(
+            f"{relation}__{field.name}"
+            for field in cls._meta.concrete_fields
+            if not field.primary_key and field.name not in cls.NAME_FIELDS
+        )
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

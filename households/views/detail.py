@@ -54,9 +54,10 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_object_or_404(
         # The programmes section's officer comes with the household: no query of its own. No
         # more joins than the page shows: each costs PostgreSQL's planner (0.3 ms for the
-        # quarter's ward and the officer's agency, which the page does not show).
+        # quarter's ward and the officer's agency, which the page does not show) and Python a
+        # compiled column each. Who archived it is read only on an archived household's page.
         Household.objects.within(scope_of(request)).select_related(
-            "ward", "quarter", "archived_by", "assignment__member"
+            "ward", "quarter", "assignment__member"
         ),
         pk=pk,
     )

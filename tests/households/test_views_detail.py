@@ -9,8 +9,10 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -555,6 +557,26 @@ def test_the_number_of_queries_does_not_grow(
         response = client.get(url(household))
 
     assert response.status_code == 200
+
+
+def test_the_page_reads_of_other_users_only_their_names(
+    client: Client, ducthang_officer: User, reviewer: User
+) -> None:
+    # Who took each review step and who recorded each support: the page shows their names, so
+    # it reads no other column of theirs (each costs the ORM compiling and loading: issue 11).
+    # Only the signed-in user is read whole, by the authentication middleware.
+    household, _ = build(members=2, officer=ducthang_officer, reviewer=reviewer)
+    client.force_login(ducthang_officer)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url(household))
+
+    assert response.status_code == 200
+    # The review steps name who took them.
+    assert html.escape(reviewer.get_full_name() or reviewer.username) in response.content.decode()
+    reading_passwords = [q["sql"] for q in queries.captured_queries if '."password"' in q["sql"]]
+    assert len(reading_passwords) == 1
+    assert reading_passwords[0].startswith('SELECT "households_user"."id"')
 
 
 @pytest.mark.parametrize("members", [2, 8])
