@@ -1,10 +1,11 @@
 """How the suite's files are ordered and handed to the workers (pytest-xdist, `--dist
 loadfile`: a file at a time), and the reference data put back when an ordinary file follows a
-transactional one on the same worker."""
+transactional one on the same worker, or when a database kept by `--reuse-db` ends a run on a
+transactional test."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 
@@ -41,13 +42,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     )
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
-    try:
-        return (yield)
-    finally:
-        if _transactional(item):
-            _emptied[0] = True
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    # Marked before the teardown empties the tables: after the last test, the session's
+    # fixtures are torn down within it (`_kept_database_left_whole`).
+    if _transactional(item):
+        _emptied[0] = True
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -57,14 +57,30 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     # the next ordinary test, the reference data the migrations loaded (wards, programmes,
     # standards) are put back from the copy the test database setup kept for
     # `serialized_rollback`, before any fixture (a module's `module_db` data included).
-    if not _emptied[0] or _transactional(item):
-        return
+    if _emptied[0] and not _transactional(item):
+        _put_back(item.config)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _kept_database_left_whole(
+    request: pytest.FixtureRequest, django_db_setup: None
+) -> Iterator[None]:
+    """With `--reuse-db` the test database outlives the run: when its last test was a
+    transactional one, the reference data are put back before it is left, or the next run
+    would start on empty tables ("Ward matching query does not exist")."""
+    yield
+    if _emptied[0] and request.config.getoption("reuse_db"):
+        _put_back(request.config)
+
+
+def _put_back(config: pytest.Config) -> None:
+    """The initial rows, from the copy the test database setup kept for `serialized_rollback`."""
     from django.db import connection
     from pytest_django.plugin import blocking_manager_key
 
     contents = getattr(connection, "_test_serialized_contents", None)
     if contents is None:
         return
-    with item.config.stash[blocking_manager_key].unblock():
+    with config.stash[blocking_manager_key].unblock():
         connection.creation.deserialize_db_from_string(contents)
     _emptied[0] = False
