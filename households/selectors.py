@@ -708,6 +708,26 @@ def review_events(assessment_ids: list[int]) -> dict[int, list[ReviewEvent]]:
     return found
 
 
+def review_step_counts(assessment_ids: list[int]) -> dict[int, int]:
+    """How many review steps each assessment has, by assessment id: what the household page's
+    cards show before their steps are opened (`review_events`). One statement, written out:
+    the ORM's count, grouped, costs about 20,000 Python steps to build, more than the rows it
+    replaced (issue 11)."""
+    counts = dict.fromkeys(assessment_ids, 0)
+    if not assessment_ids:
+        return counts
+    ids = [int(pk) for pk in assessment_ids]
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT assessment_id, count(*) FROM {ReviewEvent._meta.db_table} "
+            f"WHERE assessment_id IN ({marks}) GROUP BY assessment_id",
+            ids,
+        )
+        counts.update({int(pk): int(n) for pk, n in cursor.fetchall()})
+    return counts
+
+
 def causes_and_needs(
     assessment_ids: list[int],
 ) -> tuple[dict[int, list[PovertyCause]], dict[int, list[SupportNeed]]]:

@@ -27,5 +27,10 @@ urlpatterns = [
     ),
     path("assessments/<int:pk>/return/", review.assessment_return, name="assessment_return"),
     path("assessments/<int:pk>/minutes/", files.assessment_minutes, name="assessment_minutes"),
+    path(
+        "assessments/<int:pk>/review-steps/",
+        detail.assessment_review_steps,
+        name="assessment_review_steps",
+    ),
     path("review/", review.review_progress, name="review_progress"),
 ]

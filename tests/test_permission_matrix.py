@@ -100,6 +100,7 @@ PATH_OBJECT = {
     "households:assessment_recognise": "posted",
     "households:assessment_return": "posted",
     "households:assessment_minutes": "meeting_held",
+    "households:assessment_review_steps": "posted",
     "programs:benefit_create": "household",
     "programs:loan_create": "household",
     "programs:loan_detail": "loan",
@@ -162,6 +163,8 @@ GET_ROWS: dict[str, tuple[Any, ...]] = {
     "households:review_progress":      (LOGIN, 200, 200, 200, 403, 403, 200),
     # The minutes file, served by a view that checks scope (issue 10): whoever sees the household.
     "households:assessment_minutes":   (LOGIN, 200, 404, 200, 404, 404, 200),
+    # An assessment's review steps, opened from the household page: whoever sees the household.
+    "households:assessment_review_steps": (LOGIN, 200, 404, 200, 404, 404, 200),
     "programs:programmes":             (LOGIN, 200, 200, 200, 200, 200, 200),
     "programs:benefit_create":         (LOGIN, 200, 404, 403, 200, 200, 200),
     "programs:loan_create":            (LOGIN, 200, 404, 403, 200, 200, 200),

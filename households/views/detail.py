@@ -22,7 +22,6 @@ from households.models import (
     Household,
     Member,
     PovertyCause,
-    ReviewEvent,
     SupportNeed,
 )
 from households.scope import scope_of
@@ -34,7 +33,9 @@ class AssessmentCard:
     dimensions: list[selectors.DimensionRow]
     causes: list[PovertyCause]
     needs: list[SupportNeed]
-    events: list[ReviewEvent]
+    # How many review steps it has: the steps themselves are read when the card's list is opened
+    # (`assessment_review_steps`).
+    review_steps: int
     corrects_round_name: str | None
     actions: list[str]
     can_edit: bool
@@ -75,14 +76,14 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ids = [a.pk for a in assessments]
     corrected = _corrected_round_names(assessments)
     causes, needs = selectors.causes_and_needs(ids)
-    events = selectors.review_events(ids)
+    steps = selectors.review_step_counts(ids)
     cards = [
         AssessmentCard(
             assessment=a,
             dimensions=selectors.assessment_dimensions(a),
             causes=causes[a.pk],
             needs=needs[a.pk],
-            events=events[a.pk],
+            review_steps=steps[a.pk],
             corrects_round_name=corrected.get(a.corrects_id) if a.corrects_id else None,
             actions=[] if archived else services.allowed_actions(user, a),
             can_edit=can_edit and a.is_editable,
@@ -108,6 +109,29 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     record_view(request=request, action="household_page", household=household)
     return render(request, "households/household_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def assessment_review_steps(request: HttpRequest, pk: int) -> HttpResponse:
+    """The review steps of one assessment, oldest first, with who took them: the list the
+    household page's card opens (htmx asks for the table alone), or a page of its own (a
+    browser without script, a link opened apart). Another ward's assessment is a 404."""
+    assessment = get_object_or_404(
+        Assessment.objects.filter(
+            household__in=Household.objects.within(scope_of(request))
+        ).select_related("household", "round"),
+        pk=pk,
+    )
+    context: dict[str, Any] = {
+        "nav": "households",
+        "assessment": assessment,
+        "household": assessment.household,
+        "events": selectors.review_events([assessment.pk])[assessment.pk],
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "households/includes/review_steps_table.html", context)
+    return render(request, "households/review_steps.html", context)
 
 
 @login_required

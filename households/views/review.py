@@ -224,7 +224,7 @@ def _step_page(request: HttpRequest, pk: int, step: Step) -> HttpResponse:
             "form": form,
             "assessment": assessment,
             "household": assessment.household,
-            "events": list(assessment.events.select_related("by")),
+            "events": selectors.review_events([assessment.pk])[assessment.pk],
             "multipart": step.action == Action.MEETING,
         },
     )

@@ -112,6 +112,7 @@ def test_every_page_of_a_ward_officer_is_accessible(
         reverse("households:create"),
         reverse("households:detail", args=[household.pk]),
         reverse("households:history", args=[household.pk]),
+        reverse("households:assessment_review_steps", args=[household.assessments.get().pk]),
         reverse("households:edit", args=[household.pk]),
         reverse("households:assessment_create", args=[household.pk]),
         reverse("programs:benefit_create", args=[household.pk]),

@@ -162,6 +162,12 @@ def test_officer_enters_a_survey_and_records_the_chairmans_decision(
     expect(
         page.get_by_text("Người ký: Nguyễn Văn Ánh – Chủ tịch UBND phường Đức Thắng").first
     ).to_be_visible()
+    # The review's steps, read when their list is opened (htmx), each with who took it.
+    steps = page.get_by_test_id("assessment").first.locator("details")
+    expect(steps.locator("table")).to_have_count(0)
+    steps.locator("summary").click()
+    expect(steps.locator("tbody tr")).to_have_count(5)
+    expect(steps.locator("tbody tr").last).to_contain_text("Công nhận theo quyết định")
     assessment.refresh_from_db()
     assert assessment.state == ReviewState.RECOGNISED
     assert (assessment.decision_number, assessment.decision_signer) == (

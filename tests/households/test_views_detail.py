@@ -52,7 +52,11 @@ def history_url(household: Household) -> str:
 
 def text(response: HttpResponse) -> str:
     """The page's visible text, tags removed and whitespace collapsed."""
-    body = re.sub(r"<script.*?</script>", " ", response.content.decode(), flags=re.S)
+    return text_of(response.content.decode())
+
+
+def text_of(page: str) -> str:
+    body = re.sub(r"<script.*?</script>", " ", page, flags=re.S)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 
@@ -298,12 +302,19 @@ def test_each_assessment_shows_its_result_dimensions_and_review(
     assert (
         "Số 125/QĐ-UBND ngày 20/10/2017 Người ký: Nguyễn Văn Ánh – Chủ tịch UBND phường Đức Thắng"
     ) in page
+    # The steps are counted on the card and read when its list is opened (htmx asks for it).
     assert "Quá trình rà soát (5 bước)" in page
+    recognised = Assessment.objects.get(
+        household=household, round__name__contains="định kỳ năm 2017"
+    )
+    steps_url = reverse("households:assessment_review_steps", args=[recognised.pk])
+    assert f'hx-get="{steps_url}"' in response.content.decode()
+    steps = text(client.get(steps_url, headers={"HX-Request": "true"}))
     # Recorded by the ward's officer (alice); the step's note repeats the decision.
     assert (
         "Công nhận theo quyết định Đã niêm yết → Đã công nhận alice 125/QĐ-UBND (20/10/2017) – "
         "Nguyễn Văn Ánh – Chủ tịch UBND phường Đức Thắng"
-    ) in page.replace("Đang niêm yết", "Đã niêm yết")
+    ) in steps.replace("Đang niêm yết", "Đã niêm yết")
     # The returned assessment says why, prominently.
     assert 'data-testid="return-reason"' in response.content.decode()
     assert "Bị trả lại: Thu nhập chưa khớp với biên bản họp." in page
@@ -559,24 +570,106 @@ def test_the_number_of_queries_does_not_grow(
     assert response.status_code == 200
 
 
-def test_the_page_reads_of_other_users_only_their_names(
-    client: Client, ducthang_officer: User, reviewer: User
+def test_the_pages_read_of_other_users_only_their_names(
+    client: Client, ducthang_officer: User, surveyed: tuple[Household, dict[str, Assessment]]
 ) -> None:
-    # Who took each review step and who recorded each support: the page shows their names, so
-    # it reads no other column of theirs (each costs the ORM compiling and loading: issue 11).
+    # Who took each review step and who recorded each support: the pages show their names, so
+    # they read no other column of theirs (each costs the ORM compiling and loading: issue 11).
     # Only the signed-in user is read whole, by the authentication middleware.
-    household, _ = build(members=2, officer=ducthang_officer, reviewer=reviewer)
+    household, assessments = surveyed
+    returned = assessments["2018"]  # returned by the city's reviewer, Lê Văn Bình
     client.force_login(ducthang_officer)
 
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url(household))
+    for page in (url(household), steps_url(returned)):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(page)
 
-    assert response.status_code == 200
-    # The review steps name who took them.
-    assert html.escape(reviewer.get_full_name() or reviewer.username) in response.content.decode()
-    reading_passwords = [q["sql"] for q in queries.captured_queries if '."password"' in q["sql"]]
-    assert len(reading_passwords) == 1
-    assert reading_passwords[0].startswith('SELECT "households_user"."id"')
+        assert response.status_code == 200
+        reading_passwords = [
+            q["sql"] for q in queries.captured_queries if '."password"' in q["sql"]
+        ]
+        assert len(reading_passwords) == 1, page
+        assert reading_passwords[0].startswith('SELECT "households_user"."id"')
+    assert "Lê Văn Bình" in text(response)
+
+
+def steps_url(assessment: Assessment) -> str:
+    return reverse("households:assessment_review_steps", args=[assessment.pk])
+
+
+def test_the_review_steps_open_in_place_or_as_a_page(
+    client: Client, ducthang_officer: User, surveyed: tuple[Household, dict[str, Assessment]]
+) -> None:
+    household, assessments = surveyed
+    recognised = assessments["2017"]
+    count = recognised.events.count()
+    assert count == 5
+    client.force_login(ducthang_officer)
+    page = client.get(url(household)).content.decode()
+    # The card counts the steps and links to them; the steps themselves are not on the page.
+    assert "Quá trình rà soát (5 bước)" in text_of(page)
+    assert f'hx-get="{steps_url(recognised)}"' in page
+    assert "Công nhận theo quyết định" not in text_of(page)
+
+    fragment = client.get(steps_url(recognised), headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.content.decode()
+    assert fragment.content.decode().count("<tr>") == 1 + count  # the heading row and each step
+    assert "Công nhận theo quyết định" in text(fragment)
+
+    # Without script (or opened apart): a page of its own, back to the household's card.
+    whole = client.get(steps_url(recognised))
+    assert whole.status_code == 200
+    assert "<html" in whole.content.decode()
+    assert f'href="{url(household)}#assessment-{recognised.pk}"' in whole.content.decode()
+    assert whole.content.decode().count("<tr>") == 1 + count
+    assert "Lịch sử rà soát – hộ DT-0001 – Rà soát định kỳ năm 2017" in text(whole)
+
+
+def test_a_card_without_review_steps_offers_none(
+    client: Client, ducthang_officer: User, surveyed: tuple[Household, dict[str, Assessment]]
+) -> None:
+    household, assessments = surveyed
+    assessments["adhoc"].events.all().delete()
+    client.force_login(ducthang_officer)
+    page = client.get(url(household)).content.decode()
+    assert f'hx-get="{steps_url(assessments["adhoc"])}"' not in page
+    # Asked for all the same, the page says so.
+    assert "Chưa có bước rà soát nào" in text(client.get(steps_url(assessments["adhoc"])))
+
+
+def test_the_review_steps_need_a_sign_in_and_the_ward(
+    client: Client, tienloi_officer: User, surveyed: tuple[Household, dict[str, Assessment]]
+) -> None:
+    _, assessments = surveyed
+    recognised = assessments["2017"]
+    response = client.get(steps_url(recognised))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+    client.force_login(tienloi_officer)
+    assert client.get(steps_url(recognised)).status_code == 404
+    assert (
+        client.get(reverse("households:assessment_review_steps", args=[10**9])).status_code == 404
+    )
+    assert client.get(f"/households/assessments/{recognised.pk}x/review-steps/").status_code == 404
+    assert client.post(steps_url(recognised)).status_code == 405
+
+
+def test_the_review_steps_queries_do_not_grow(
+    client: Client,
+    django_assert_num_queries: Any,
+    ducthang_officer: User,
+    surveyed: tuple[Household, dict[str, Assessment]],
+) -> None:
+    _, assessments = surveyed
+    client.force_login(ducthang_officer)
+    # Five steps and two: session and user; the request's savepoint and its release; the
+    # assessment with its household and round; its steps with who took them.
+    for key in ("2017", "2018"):
+        with django_assert_num_queries(6):
+            response = client.get(steps_url(assessments[key]), headers={"HX-Request": "true"})
+        assert response.status_code == 200
 
 
 @pytest.mark.parametrize("members", [2, 8])
