@@ -356,7 +356,7 @@ def _load_cases(household_ids: list[int] | None = None) -> list[_Case]:
         Assessment.objects.filter(pk__in=list(listed))
         .select_related("household__ward")
         .prefetch_related("needs", "causes", "household__members")
-        .order_by("household__ward__display_order", "household__code")
+        .order_by("household__unit_order", "household__code")
     )
     return [
         _Case(

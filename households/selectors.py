@@ -264,7 +264,7 @@ def _ordering(sort: str, *, by_round: bool) -> list[OrderBy]:
     expressions: dict[str, list[Any]] = {
         "code": [F("code")],
         "head": [F("head_name_folded")],
-        "quarter": [F("ward__display_order"), F("quarter__display_order"), F("quarter__name")],
+        "quarter": [F("unit_order"), F("quarter__display_order"), F("quarter__name")],
         "members": [F("member_count")],
         "income": [F("round_income")],
         "status": [F("status_rank"), F("round_group")],
@@ -277,7 +277,8 @@ def _ordering(sort: str, *, by_round: bool) -> list[OrderBy]:
         for e in expressions[key]
     ]
     # A fixed tie-break keeps the pages stable: no household on two pages or on none.
-    return [*ordering, F("ward__display_order").asc(), F("code").asc(), F("pk").asc()]
+    # Units in their display order (`Household.unit_order`), then codes.
+    return [*ordering, F("unit_order").asc(), F("code").asc(), F("pk").asc()]
 
 
 def household_list(

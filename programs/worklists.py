@@ -204,13 +204,13 @@ def members_in_year(scope: Scope, year: int) -> QuerySet[MemberInYear]:
     page)."""
     qs = Member.objects.within(scope).select_related("household__ward", "household__quarter")
     return _with_year_standing(qs, year, "household_id").order_by(
-        "household__ward__display_order", "household__code", "pk"
+        "household__unit_order", "household__code", "pk"
     )
 
 
 def _households(scope: Scope, year: int) -> QuerySet[HouseholdInYear]:
     qs = Household.objects.within(scope).select_related("ward", "quarter")
-    return _with_year_standing(qs, year, "pk").order_by("ward__display_order", "code")
+    return _with_year_standing(qs, year, "pk").order_by("unit_order", "code", "pk")
 
 
 def pupil_q(year: int) -> Q:

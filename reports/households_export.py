@@ -287,7 +287,7 @@ def _members(households: QuerySet[Household], scope: Scope) -> QuerySet[Member]:
     if scope.members is not None:
         members = members.filter(scope.members)
     return members.order_by(
-        "household__ward__display_order", "household__code", "household_id", HEAD_FIRST, "pk"
+        "household__unit_order", "household__code", "household_id", HEAD_FIRST, "pk"
     )
 
 

@@ -152,17 +152,22 @@ class Household(models.Model):
     )
     # Optimistic locking: each save checks and bumps it, so a stale form cannot overwrite.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Its unit's display order, kept by the database (a trigger on this table and one on the
+    # units, migration 0019), so that the lists ordered as the city reads them (units in their
+    # order, then codes) walk one index instead of sorting every household joined to its unit
+    # (issue 11). Whatever the ORM writes here is replaced by the unit's order.
+    unit_order = models.PositiveSmallIntegerField(default=0, editable=False)
 
     objects = HouseholdQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["head_name_folded", "updated_at", "version"],
+        excluded_fields=["head_name_folded", "updated_at", "version", "unit_order"],
         verbose_name=_("historical household"),
     )
 
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
-        ordering = ["ward__display_order", "code"]
+        ordering = ["unit_order", "code"]
         constraints = [
             models.UniqueConstraint(
                 fields=["ward", "code"],
@@ -188,6 +193,8 @@ class Household(models.Model):
                 name="household_ward_code_order_idx",
             ),
             models.Index(Upper("code"), name="household_code_upper_idx"),
+            # Units in their order, then codes (`unit_order`): the worklists' order.
+            models.Index(fields=["unit_order", "code", "id"], name="household_unit_order_idx"),
         ]
 
     def __str__(self) -> str:
