@@ -30,6 +30,8 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 # (a dot in Vietnamese), so 1300000 reads "1.300.000 đ".
 VND_FORMAT = '#,##0 "đ"'
 INTEGER_FORMAT = "#,##0"
+# A year is a number read whole, never grouped: 1982, not 1.982.
+YEAR_FORMAT = "0"
 # A rate given in percent (2.10 means 2,10 %, rounded by `reports.selectors.percent`) is
 # written as the fraction 0.021 with Excel's percent format: the cell shows 2,10 % and adds up.
 PERCENT_FORMAT = "0.00%"
@@ -37,7 +39,7 @@ PERCENT_FORMAT = "0.00%"
 POINTS_FORMAT = "0.00"
 DATE_FORMAT = "dd/mm/yyyy"
 
-Kind = Literal["text", "vnd", "int", "date", "percent", "points"]
+Kind = Literal["text", "vnd", "int", "year", "date", "percent", "points"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,10 @@ def _cell(sheet: WriteOnlyWorksheet, column: Column, value: Any) -> WriteOnlyCel
     if column.kind == "int" and isinstance(value, int):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = INTEGER_FORMAT
+        return cell
+    if column.kind == "year" and isinstance(value, int):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = YEAR_FORMAT
         return cell
     if column.kind == "percent" and isinstance(value, (int, Decimal)):
         cell = WriteOnlyCell(sheet, value=Decimal(value) / 100)  # exact: no second rounding

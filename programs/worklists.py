@@ -409,7 +409,7 @@ def _household_columns(subject: str) -> tuple[WorklistColumn, ...]:
 def _member_columns() -> tuple[WorklistColumn, ...]:
     return (
         WorklistColumn(_("Member"), lambda m: m.full_name, width=24),
-        WorklistColumn(_("Year of birth"), lambda m: m.birth_year, kind="int", width=10),
+        WorklistColumn(_("Year of birth"), lambda m: m.birth_year, kind="year", width=10),
     )
 
 

@@ -407,6 +407,30 @@ def test_export_is_scoped_and_titled(client: Any, ducthang_officer: User) -> Non
     assert rows[2][4] == POOR
 
 
+def test_a_year_of_birth_reads_whole_on_the_page_and_in_the_sheet(
+    client: Any, ducthang_officer: User
+) -> None:
+    """1982, never "1.982" (a year is not a quantity to group by thousands)."""
+    household = surveyed("DT-1", POOR)
+    make_member(
+        household,
+        full_name="Không thẻ",
+        relation="child",
+        birth_year=1982,
+        health_insurance_number="",
+    )
+    make_round(2017)
+    client.force_login(ducthang_officer)
+    body = client.get(reverse("programs:worklist", args=["bhyt"])).content.decode()
+    assert re.search(r'<td class="text-end">1982</td>', body)
+    assert "1.982" not in body
+    response = client.get(reverse("programs:worklist_export", args=["bhyt"]))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    column = [c.value for c in sheet[2]].index("Năm sinh")
+    cell = next(row[column] for row in sheet.iter_rows(min_row=3) if row[column].value == 1982)
+    assert cell.number_format == "0"
+
+
 def _rows_for_counts(ward_code: str, start: int, stop: int) -> None:
     """Rows for every list in `ward_code`: a poor household with a pupil without a card and an
     overdue loan (lent in 2016: no support of 2017), a near-poor household close to the line
