@@ -293,6 +293,8 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
         widget=forms.HiddenInput,
     )
 
+    # The yes/no filters, in the order the form shows them.
+    FLAG_FIELDS = ("merit", "social", "escape", "minority", "female", "nolabour")
     # The filters that narrow the list (the search box and the round are shown apart).
     FILTER_FIELDS = (
         "ward",
@@ -301,13 +303,12 @@ class HouseholdFilterForm(BootstrapFormMixin, forms.Form):
         "group",
         "type",
         "state",
-        "merit",
-        "social",
-        "escape",
-        "minority",
-        "female",
-        "nolabour",
+        *FLAG_FIELDS,
     )
+
+    @property
+    def flag_fields(self) -> builtins.list[forms.BoundField]:
+        return [self[name] for name in self.FLAG_FIELDS]
 
     @classmethod
     def for_scope(cls, data: QueryDict, scope: Scope) -> HouseholdFilterForm:
