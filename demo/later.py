@@ -476,14 +476,20 @@ _PROGRAMMES = ("bhyt-ngheo", "bhyt-can-ngheo", "ho-tro-tien-dien")
 def _targets(written: Mapping[int, list[Assessment]], *, rounds: Mapping[int, ReviewRound]) -> None:
     """Each new unit's plan for the later years, set by the city: the total households (the
     poor rate's denominator, about 20 times the households surveyed, as in 2017) and
-    the escapes it aims at (about the poor it expects to escape)."""
+    the escapes it aims at: about the poor households of the start of the year the previous
+    review expects to escape (the targets page compares the two), or, with no previous review
+    written here, those of the year's own."""
     city = User.objects.get(username="thanhpho")
     for year, assessments in sorted(written.items()):
         by_unit: dict[int, list[Assessment]] = {}
         for assessment in assessments:
             by_unit.setdefault(assessment.ward_id, []).append(assessment)
-        for _unit, batch in sorted(by_unit.items()):
-            expected = sum(1 for a in batch if a.status == POOR and a.expected_to_escape)
+        expecting: dict[int, int] = {}
+        for a in written.get(year - 1) or assessments:
+            if a.status == POOR and a.expected_to_escape:
+                expecting[a.ward_id] = expecting.get(a.ward_id, 0) + 1
+        for unit, batch in sorted(by_unit.items()):
+            expected = expecting.get(unit, 0)
             programme_services.ward_target_save(
                 ward=batch[0].ward,
                 year=year,

@@ -21,7 +21,7 @@ from households.ethnicities import Ethnicity
 from households.models import Assessment, Household, Member, ReviewRound, User, Ward
 from households.roster import derive_indicators, rules_of
 from households.services import roster_of
-from programs.models import Benefit
+from programs.models import Benefit, WardTarget
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -261,6 +261,28 @@ def test_both_rounds_exist_with_movements_between_them(seeded: Seeding) -> None:
     assert any(before[h] == "average_living" and after[h] == "poor" for h in shared)  # relapsed
     assert after.keys() - before.keys()  # newly found in 2017
     assert before.keys() - after.keys()  # not reassessed in 2017
+
+
+def test_each_later_plan_aims_at_the_poor_its_previous_review_expects_to_escape(
+    seeded: Seeding,
+) -> None:
+    """The 2026 plan of each new unit: about the poor households of 1 January 2026 (the 2025
+    review's) expected to escape, which the targets page sets beside it; not the 2026
+    review's flags (none yet), which gave every unit a plan of 1."""
+    expecting: dict[int, int] = {}
+    for unit in Assessment.objects.filter(
+        round__year=2025,
+        round__kind=ReviewRound.Kind.PERIODIC,
+        status="poor",
+        expected_to_escape=True,
+    ).values_list("ward_id", flat=True):
+        expecting[unit] = expecting.get(unit, 0) + 1
+    plans = dict(
+        WardTarget.objects.filter(year=2026).values_list("ward_id", "households_to_escape")
+    )
+    assert plans
+    assert plans == {unit: max(1, expecting.get(unit, 0)) for unit in plans}
+    assert max(plans.values()) > 1
 
 
 def test_national_ids_are_unique_and_well_formed(seeded: Seeding) -> None:
