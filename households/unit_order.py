@@ -12,9 +12,9 @@ Triggers keep the copy, so that no way of writing a household can miss it (a for
 its unit whenever it is inserted or its unit (or the copy) is written, and a unit's new display
 order is copied onto its households. Whatever the ORM writes into the column is replaced.
 
-SQLite drops a table's triggers when a migration rebuilds the table, so `install` runs again
-after every `migrate` (`HouseholdsConfig.ready`: post_migrate); it changes nothing when the
-triggers are there.
+SQLite drops a table's triggers when a migration rebuilds the table, so every `migrate` ends
+by checking them (`after_migrate`, on post_migrate): missing, they are put back and every
+copy set again.
 """
 
 from __future__ import annotations
@@ -93,11 +93,14 @@ DROP_POSTGRESQL = (
     "DROP FUNCTION IF EXISTS households_household_unit_order()",
     "DROP FUNCTION IF EXISTS households_ward_unit_order()",
 )
-DROP_SQLITE = (
-    "DROP TRIGGER IF EXISTS households_household_unit_order_insert",
-    "DROP TRIGGER IF EXISTS households_household_unit_order_update",
-    "DROP TRIGGER IF EXISTS households_ward_unit_order",
+SQLITE_TRIGGERS = frozenset(
+    {
+        "households_household_unit_order_insert",
+        "households_household_unit_order_update",
+        "households_ward_unit_order",
+    }
 )
+DROP_SQLITE = tuple(f"DROP TRIGGER IF EXISTS {name}" for name in sorted(SQLITE_TRIGGERS))
 
 FILL = (
     f"UPDATE {HOUSEHOLD} SET unit_order = "
@@ -119,9 +122,13 @@ def install(connection: Any, *, fill: bool = False) -> None:
 
 
 def after_migrate(connection: Any) -> None:
-    """Every `migrate` ends here (post_migrate): on SQLite, the triggers put back and every copy
-    set again, in case a migration rebuilt the table (and dropped them); elsewhere nothing."""
-    if connection.vendor == "sqlite" and HOUSEHOLD in connection.introspection.table_names():
+    """Every `migrate` ends here (post_migrate): on SQLite, when a migration rebuilt a table and
+    dropped its triggers, they are put back and every copy set again; elsewhere, or with the
+    triggers all there, nothing."""
+    if connection.vendor != "sqlite" or HOUSEHOLD not in connection.introspection.table_names():
+        return
+    there = installed(connection, HOUSEHOLD) | installed(connection, WARD)
+    if not there >= SQLITE_TRIGGERS:
         install(connection, fill=True)
 
 
@@ -134,7 +141,7 @@ def uninstall(connection: Any) -> None:
 
 
 def installed(connection: Any, table: str) -> set[str]:
-    """The names of the triggers on `table` (a test's check that they are there)."""
+    """The names of the triggers on `table`."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.utils import ConnectionHandler
+from django.test.utils import CaptureQueriesContext
 
 from households import unit_order
 from households.models import Household, Ward
@@ -178,3 +179,7 @@ def test_sqlite_gets_the_triggers_back_after_a_migration_rebuilds_the_table(sqli
         "households_household_unit_order_update",
     }
     assert orders(sqlite) == [(1, 7)]
+
+    with CaptureQueriesContext(sqlite) as again:
+        unit_order.after_migrate(sqlite)  # every trigger there: nothing written
+    assert not [q for q in again.captured_queries if not q["sql"].lstrip().startswith("SELECT")]
